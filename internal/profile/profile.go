@@ -1,0 +1,84 @@
+// Package profile holds the saved authentications and the store that keeps
+// them on disk without ever losing or half-writing one.
+package profile
+
+import (
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+)
+
+// TypeOAuth2 is the only authentication type authwiz sets up end to end.
+const TypeOAuth2 = "oauth2"
+
+// DefaultAPIBaseURL is where Atlassian serves accessible-resources and the
+// product APIs for OAuth 2.0 (3LO) apps.
+const DefaultAPIBaseURL = "https://api.atlassian.com"
+
+// Site is one Atlassian cloud site the grant reaches.
+type Site struct {
+	CloudID string   `toml:"cloud_id"`
+	Name    string   `toml:"name"`
+	URL     string   `toml:"url"`
+	Scopes  []string `toml:"scopes,omitempty"`
+}
+
+// Profile is the shareable part of a saved authentication: everything the
+// Integration Builder form holds except the secrets.
+type Profile struct {
+	Name        string   `toml:"name"`
+	Type        string   `toml:"type"`
+	AppName     string   `toml:"app_name,omitempty"`
+	RedirectURL string   `toml:"redirect_url"`
+	ClientID    string   `toml:"client_id"`
+	AuthURL     string   `toml:"auth_url"`
+	TokenURL    string   `toml:"token_url"`
+	APIBaseURL  string   `toml:"api_base_url"`
+	Scopes      []string `toml:"scopes"`
+
+	// Site is the default site chosen after consent; Sites is every site the
+	// grant reached when it was last verified.
+	Site  Site   `toml:"site,omitempty"`
+	Sites []Site `toml:"sites,omitempty"`
+
+	// TokensStale is set when a field the grant depends on (client ID or
+	// secret, redirect URL, scopes) changed after the last consent.
+	TokensStale bool `toml:"tokens_stale,omitempty"`
+
+	CreatedAt time.Time `toml:"created_at"`
+	UpdatedAt time.Time `toml:"updated_at"`
+}
+
+// Secrets is the part of a saved authentication that must never be shown,
+// logged or shared. It is stored apart from Profile.
+type Secrets struct {
+	ClientSecret  string    `toml:"client_secret,omitempty"`
+	AccessToken   string    `toml:"access_token,omitempty"`
+	RefreshToken  string    `toml:"refresh_token,omitempty"`
+	TokenType     string    `toml:"token_type,omitempty"`
+	Expiry        time.Time `toml:"expiry,omitempty"`
+	GrantedScopes []string  `toml:"granted_scopes,omitempty"`
+	// RefreshIssuedAt is when the current refresh token was issued, by the
+	// consent or by the last rotation; Atlassian expires it 90 days unused.
+	RefreshIssuedAt time.Time `toml:"refresh_issued_at,omitempty"`
+}
+
+// HasTokens reports whether a consent has produced tokens for the profile.
+func (s Secrets) HasTokens() bool { return s.AccessToken != "" || s.RefreshToken != "" }
+
+// Format keeps secrets out of every fmt verb, so a stray %v in an error or
+// log line cannot leak them.
+func (s Secrets) Format(f fmt.State, _ rune) { fmt.Fprint(f, "profile.Secrets{REDACTED}") }
+
+// LogValue keeps secrets out of structured logs for the same reason.
+func (s Secrets) LogValue() slog.Value { return slog.StringValue("REDACTED") }
+
+// Equal reports whether two secrets hold the same values; the store uses it
+// to skip writes that would change nothing.
+func (s Secrets) Equal(o Secrets) bool {
+	return s.ClientSecret == o.ClientSecret && s.AccessToken == o.AccessToken &&
+		s.RefreshToken == o.RefreshToken && s.TokenType == o.TokenType &&
+		s.Expiry.Equal(o.Expiry) && slices.Equal(s.GrantedScopes, o.GrantedScopes) &&
+		s.RefreshIssuedAt.Equal(o.RefreshIssuedAt)
+}
