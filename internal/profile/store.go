@@ -1,0 +1,339 @@
+package profile
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+var (
+	// ErrNotFound: no profile has that name.
+	ErrNotFound = errors.New("no such profile")
+	// ErrExists: another profile already has that name.
+	ErrExists = errors.New("a profile with that name already exists")
+)
+
+// Store keeps profiles in a directory: settings in profiles.toml, secrets in
+// secrets.toml, both private to the user. Every change is a read-modify-write
+// under a lock shared by all authwiz processes, written atomically with the
+// previous version kept as a backup. A file that cannot be read is reported
+// and never overwritten.
+type Store struct {
+	dir         string
+	now         func() time.Time
+	lockTimeout time.Duration
+	warnings    []string
+
+	// mu orders this process's goroutines; the file lock orders processes.
+	mu sync.RWMutex
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithClock replaces the clock that stamps CreatedAt and UpdatedAt.
+func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// WithLockTimeout sets how long to wait for another authwiz process.
+func WithLockTimeout(d time.Duration) Option { return func(s *Store) { s.lockTimeout = d } }
+
+// Open opens (creating if needed) the store in dir.
+func Open(dir string, opts ...Option) (*Store, error) {
+	s := &Store{dir: dir, now: time.Now, lockTimeout: time.Minute}
+	for _, o := range opts {
+		o(s)
+	}
+	if err := os.MkdirAll(dir, privateDir); err != nil {
+		return nil, fmt.Errorf("create the configuration directory %s: %w", dir, err)
+	}
+	for _, path := range []string{dir, s.path(settingsFileName)} {
+		msg, err := looseFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("check permissions of %s: %w", path, err)
+		}
+		if msg != "" {
+			s.warnings = append(s.warnings, msg)
+		}
+	}
+	return s, nil
+}
+
+// Dir is the directory the store keeps its files in.
+func (s *Store) Dir() string { return s.dir }
+
+// Warnings are problems found on opening that do not stop authwiz, each with
+// its fix (for example a settings file other users can read).
+func (s *Store) Warnings() []string { return slices.Clone(s.warnings) }
+
+func (s *Store) path(name string) string { return filepath.Join(s.dir, name) }
+
+// List returns every profile, sorted by name, without secrets.
+func (s *Store) List() ([]Profile, error) {
+	var settings settingsFile
+	err := s.read(func() (err error) {
+		settings, err = s.loadSettings()
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(settings.Profiles, func(a, b Profile) int { return strings.Compare(nameKey(a.Name), nameKey(b.Name)) })
+	return settings.Profiles, nil
+}
+
+// Get returns the profile called name (compared without regard to case)
+// with its secrets.
+func (s *Store) Get(name string) (Profile, Secrets, error) {
+	var (
+		p   Profile
+		sec Secrets
+	)
+	err := s.read(func() error {
+		st, err := s.load()
+		if err != nil {
+			return err
+		}
+		i := st.find(name)
+		if i < 0 {
+			return fmt.Errorf("profile %q: %w", name, ErrNotFound)
+		}
+		p, sec = st.settings.Profiles[i], st.secrets.Secrets[st.settings.Profiles[i].Name]
+		return nil
+	})
+	return p, sec, err
+}
+
+// Create adds a new profile; it fails with ErrExists when the name is taken.
+func (s *Store) Create(p Profile, sec Secrets) error {
+	return s.write(func(st *state) error {
+		if st.find(p.Name) >= 0 {
+			return fmt.Errorf("create profile %q: %w", p.Name, ErrExists)
+		}
+		st.put(-1, p, sec, s.now())
+		return nil
+	})
+}
+
+// Save creates the profile or replaces the one with the same name.
+func (s *Store) Save(p Profile, sec Secrets) error {
+	return s.write(func(st *state) error {
+		st.put(st.find(p.Name), p, sec, s.now())
+		return nil
+	})
+}
+
+// Update reads the profile called name, lets fn change it and its secrets,
+// and writes the result, all under the exclusive lock, so concurrent
+// processes never undo each other's changes. fn may rename the profile by
+// changing p.Name. When fn returns an error nothing is written; when it
+// changes nothing nothing is written. fn must not call the Store.
+func (s *Store) Update(name string, fn func(p *Profile, sec *Secrets) error) error {
+	return s.write(func(st *state) error {
+		i := st.find(name)
+		if i < 0 {
+			return fmt.Errorf("profile %q: %w", name, ErrNotFound)
+		}
+		old := st.settings.Profiles[i]
+		p, sec := cloneProfile(old), st.secrets.Secrets[old.Name]
+		if err := fn(&p, &sec); err != nil {
+			return err
+		}
+		if j := st.find(p.Name); j >= 0 && j != i {
+			return fmt.Errorf("rename profile %q to %q: %w", old.Name, p.Name, ErrExists)
+		}
+		if same, err := sameSettings(p, old); err != nil || same {
+			st.secrets.Secrets[old.Name] = sec
+			return err
+		}
+		st.put(i, p, sec, s.now())
+		return nil
+	})
+}
+
+// Rename gives a profile a new name, keeping everything else.
+func (s *Store) Rename(oldName, newName string) error {
+	return s.Update(oldName, func(p *Profile, _ *Secrets) error {
+		p.Name = newName
+		return nil
+	})
+}
+
+// Delete removes a profile and its secrets.
+func (s *Store) Delete(name string) error {
+	return s.write(func(st *state) error {
+		i := st.find(name)
+		if i < 0 {
+			return fmt.Errorf("delete profile %q: %w", name, ErrNotFound)
+		}
+		st.settings.Profiles = slices.Delete(st.settings.Profiles, i, i+1)
+		return nil
+	})
+}
+
+// state is both files as read under the lock.
+type state struct {
+	settings settingsFile
+	secrets  secretsFile
+}
+
+// usedSecrets are the secrets of the profiles that exist; entries left by a
+// rename, a delete or an interrupted write are dropped.
+func (st *state) usedSecrets() map[string]Secrets {
+	used := make(map[string]Secrets, len(st.settings.Profiles))
+	for _, p := range st.settings.Profiles {
+		used[p.Name] = st.secrets.Secrets[p.Name]
+	}
+	return used
+}
+
+func (st *state) find(name string) int {
+	key := nameKey(name)
+	return slices.IndexFunc(st.settings.Profiles, func(p Profile) bool { return nameKey(p.Name) == key })
+}
+
+// put stores p at index i (or appends it when i < 0) with its secrets,
+// stamping the times. The secrets of a renamed profile move with it when the
+// files are written.
+func (st *state) put(i int, p Profile, sec Secrets, now time.Time) {
+	now = now.UTC().Truncate(time.Second)
+	p.Type = cmp.Or(p.Type, TypeOAuth2)
+	p.APIBaseURL = cmp.Or(p.APIBaseURL, DefaultAPIBaseURL)
+	p.UpdatedAt = now
+	if i < 0 {
+		if p.CreatedAt.IsZero() {
+			p.CreatedAt = now
+		}
+		st.settings.Profiles = append(st.settings.Profiles, p)
+	} else {
+		p.CreatedAt = st.settings.Profiles[i].CreatedAt
+		if old := st.settings.Profiles[i].Name; old != p.Name {
+			delete(st.secrets.Secrets, old)
+		}
+		st.settings.Profiles[i] = p
+	}
+	st.secrets.Secrets[p.Name] = sec
+}
+
+func (s *Store) read(fn func() error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	unlock, err := s.lockFiles(false)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return fn()
+}
+
+// write runs change on the current state under the exclusive lock and
+// writes what changed. Secrets are written before settings when they gain
+// entries and pruned after, so a crash between the two writes can leave an
+// unused secret behind but never a profile without its secret.
+func (s *Store) write(change func(*state) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	unlock, err := s.lockFiles(true)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	removeStaleTemps(s.dir)
+
+	st, err := s.load()
+	if err != nil {
+		return err
+	}
+	oldSettings, err := encodeSettings(st.settings.Profiles)
+	if err != nil {
+		return err
+	}
+	oldSecrets, err := encodeSecrets(st.secrets.Secrets)
+	if err != nil {
+		return err
+	}
+	kept := maps.Clone(st.secrets.Secrets)
+	if err := change(&st); err != nil {
+		return err
+	}
+
+	maps.Copy(kept, st.secrets.Secrets)
+	keptSecrets, err := s.writeSecrets(oldSecrets, kept)
+	if err != nil {
+		return err
+	}
+	newSettings, err := encodeSettings(st.settings.Profiles)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(oldSettings, newSettings) {
+		if err := writeAtomic(s.path(settingsFileName), newSettings); err != nil {
+			return err
+		}
+	}
+	_, err = s.writeSecrets(keptSecrets, st.usedSecrets())
+	return err
+}
+
+// writeSecrets writes secrets unless their encoding equals current, and
+// returns the encoding now on disk.
+func (s *Store) writeSecrets(current []byte, secrets map[string]Secrets) ([]byte, error) {
+	data, err := encodeSecrets(secrets)
+	if err != nil || bytes.Equal(current, data) {
+		return current, err
+	}
+	return data, writeAtomic(s.path(secretsFileName), data)
+}
+
+// load reads both files; a missing file means nothing saved yet.
+func (s *Store) load() (state, error) {
+	settings, err := s.loadSettings()
+	if err != nil {
+		return state{}, err
+	}
+	secrets, err := s.loadSecrets()
+	if err != nil {
+		return state{}, err
+	}
+	return state{settings: settings, secrets: secrets}, nil
+}
+
+func (s *Store) loadSettings() (settingsFile, error) {
+	path := s.path(settingsFileName)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return settingsFile{SchemaVersion: SchemaVersion}, nil
+	}
+	if err != nil {
+		return settingsFile{}, fmt.Errorf("read %s: %w", path, err)
+	}
+	return parseSettings(path, data)
+}
+
+// loadSecrets refuses a secrets file other users can read: using it would
+// hide the leak, and rewriting it would not undo it.
+func (s *Store) loadSecrets() (secretsFile, error) {
+	path := s.path(secretsFileName)
+	if msg, err := looseFile(path); err != nil || msg != "" {
+		if err != nil {
+			return secretsFile{}, fmt.Errorf("check permissions of %s: %w", path, err)
+		}
+		return secretsFile{}, fmt.Errorf("refusing to use the secrets: %s. If someone else may have read it, also reset the client secret in the Atlassian Developer Console", msg)
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return secretsFile{SchemaVersion: SchemaVersion, Secrets: map[string]Secrets{}}, nil
+	}
+	if err != nil {
+		return secretsFile{}, fmt.Errorf("read %s: %w", path, err)
+	}
+	return parseSecrets(path, data)
+}
