@@ -109,7 +109,7 @@ Exit codes:
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			store, err := openStore(opts)
+			store, err := openStore(opts, streams)
 			if err != nil {
 				return err
 			}
@@ -122,11 +122,15 @@ Exit codes:
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	cmd.PersistentFlags().StringVar(&opts.configDir, "config-dir", "",
 		"where profiles are kept (overrides $AUTHWIZ_CONFIG_DIR)")
+	cmd.AddCommand(
+		newRestoreCmd(opts, streams),
+	)
 	return cmd
 }
 
-// openStore opens the profile store in the configured directory.
-func openStore(opts *rootOptions) (*profile.Store, error) {
+// openStore opens the profile store in the configured directory and passes
+// on what it found wrong there, each with its fix.
+func openStore(opts *rootOptions, streams Streams) (*profile.Store, error) {
 	dir := opts.configDir
 	if dir == "" {
 		var err error
@@ -134,5 +138,12 @@ func openStore(opts *rootOptions) (*profile.Store, error) {
 			return nil, err
 		}
 	}
-	return profile.Open(dir)
+	store, err := profile.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range store.Warnings() {
+		fmt.Fprintln(streams.Err, "authwiz: warning:", w)
+	}
+	return store, nil
 }
