@@ -42,6 +42,11 @@ type Profile struct {
 	Site  Site   `toml:"site,omitempty"`
 	Sites []Site `toml:"sites,omitempty"`
 
+	// SecretStorage says where the secrets are kept: StorageFile or
+	// StorageKeyring. Empty on a new profile means the keyring when one is
+	// available, else the file; the store records what it chose.
+	SecretStorage string `toml:"secret_storage,omitempty"`
+
 	// TokensStale is set when a field the grant depends on (client ID or
 	// secret, redirect URL, scopes) changed after the last consent.
 	TokensStale bool `toml:"tokens_stale,omitempty"`

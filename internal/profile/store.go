@@ -32,6 +32,8 @@ type Store struct {
 	now         func() time.Time
 	lockTimeout time.Duration
 	warnings    []string
+	keyring     Keyring
+	probe       keyringProbe
 
 	// mu orders this process's goroutines; the file lock orders processes.
 	mu sync.RWMutex
@@ -106,8 +108,9 @@ func (s *Store) Get(name string) (Profile, Secrets, error) {
 		if i < 0 {
 			return fmt.Errorf("profile %q: %w", name, ErrNotFound)
 		}
-		p, sec = st.settings.Profiles[i], st.secrets.Secrets[st.settings.Profiles[i].Name]
-		return nil
+		p = st.settings.Profiles[i]
+		sec, err = s.secretsOf(&st, p)
+		return err
 	})
 	return p, sec, err
 }
@@ -118,16 +121,14 @@ func (s *Store) Create(p Profile, sec Secrets) error {
 		if st.find(p.Name) >= 0 {
 			return fmt.Errorf("create profile %q: %w", p.Name, ErrExists)
 		}
-		st.put(-1, p, sec, s.now())
-		return nil
+		return s.put(st, -1, p, sec)
 	})
 }
 
 // Save creates the profile or replaces the one with the same name.
 func (s *Store) Save(p Profile, sec Secrets) error {
 	return s.write(func(st *state) error {
-		st.put(st.find(p.Name), p, sec, s.now())
-		return nil
+		return s.put(st, st.find(p.Name), p, sec)
 	})
 }
 
@@ -143,7 +144,11 @@ func (s *Store) Update(name string, fn func(p *Profile, sec *Secrets) error) err
 			return fmt.Errorf("profile %q: %w", name, ErrNotFound)
 		}
 		old := st.settings.Profiles[i]
-		p, sec := cloneProfile(old), st.secrets.Secrets[old.Name]
+		sec, err := s.secretsOf(st, old)
+		if err != nil {
+			return err
+		}
+		p := cloneProfile(old)
 		if err := fn(&p, &sec); err != nil {
 			return err
 		}
@@ -151,11 +156,10 @@ func (s *Store) Update(name string, fn func(p *Profile, sec *Secrets) error) err
 			return fmt.Errorf("rename profile %q to %q: %w", old.Name, p.Name, ErrExists)
 		}
 		if same, err := sameSettings(p, old); err != nil || same {
-			st.secrets.Secrets[old.Name] = sec
+			st.setSecrets(old, sec)
 			return err
 		}
-		st.put(i, p, sec, s.now())
-		return nil
+		return s.put(st, i, p, sec)
 	})
 }
 
@@ -179,18 +183,36 @@ func (s *Store) Delete(name string) error {
 	})
 }
 
-// state is both files as read under the lock.
+// state is both files as read under the lock, plus the keyring entries an
+// operation is about to write.
 type state struct {
-	settings settingsFile
-	secrets  secretsFile
+	settings    settingsFile
+	secrets     secretsFile
+	keyringSets map[string]Secrets
 }
 
-// usedSecrets are the secrets of the profiles that exist; entries left by a
-// rename, a delete or an interrupted write are dropped.
+// setSecrets records sec as p's secrets, in the file or the keyring as p says.
+func (st *state) setSecrets(p Profile, sec Secrets) {
+	if p.SecretStorage == StorageKeyring {
+		delete(st.secrets.Secrets, p.Name)
+		if st.keyringSets == nil {
+			st.keyringSets = map[string]Secrets{}
+		}
+		st.keyringSets[p.Name] = sec
+		return
+	}
+	st.secrets.Secrets[p.Name] = sec
+}
+
+// usedSecrets are the file-kept secrets of the profiles that exist; entries
+// left by a rename, a delete, a move to the keyring or an interrupted write
+// are dropped.
 func (st *state) usedSecrets() map[string]Secrets {
 	used := make(map[string]Secrets, len(st.settings.Profiles))
 	for _, p := range st.settings.Profiles {
-		used[p.Name] = st.secrets.Secrets[p.Name]
+		if p.SecretStorage != StorageKeyring {
+			used[p.Name] = st.secrets.Secrets[p.Name]
+		}
 	}
 	return used
 }
@@ -201,12 +223,17 @@ func (st *state) find(name string) int {
 }
 
 // put stores p at index i (or appends it when i < 0) with its secrets,
-// stamping the times. The secrets of a renamed profile move with it when the
-// files are written.
-func (st *state) put(i int, p Profile, sec Secrets, now time.Time) {
-	now = now.UTC().Truncate(time.Second)
+// stamping the times and settling where the secrets are kept. The secrets of
+// a renamed profile move with it when the files are written.
+func (s *Store) put(st *state, i int, p Profile, sec Secrets) error {
+	now := s.now().UTC().Truncate(time.Second)
 	p.Type = cmp.Or(p.Type, TypeOAuth2)
 	p.APIBaseURL = cmp.Or(p.APIBaseURL, DefaultAPIBaseURL)
+	storage, err := s.resolveStorage(p.SecretStorage)
+	if err != nil {
+		return fmt.Errorf("save profile %q: %w", p.Name, err)
+	}
+	p.SecretStorage = storage
 	p.UpdatedAt = now
 	if i < 0 {
 		if p.CreatedAt.IsZero() {
@@ -220,7 +247,8 @@ func (st *state) put(i int, p Profile, sec Secrets, now time.Time) {
 		}
 		st.settings.Profiles[i] = p
 	}
-	st.secrets.Secrets[p.Name] = sec
+	st.setSecrets(p, sec)
+	return nil
 }
 
 func (s *Store) read(fn func() error) error {
@@ -261,7 +289,11 @@ func (s *Store) write(change func(*state) error) error {
 		return err
 	}
 	kept := maps.Clone(st.secrets.Secrets)
+	inKeyring := st.keyringNames()
 	if err := change(&st); err != nil {
+		return err
+	}
+	if err := s.keyringSet(st.keyringSets); err != nil {
 		return err
 	}
 
@@ -279,8 +311,10 @@ func (s *Store) write(change func(*state) error) error {
 			return err
 		}
 	}
-	_, err = s.writeSecrets(keptSecrets, st.usedSecrets())
-	return err
+	if _, err = s.writeSecrets(keptSecrets, st.usedSecrets()); err != nil {
+		return err
+	}
+	return s.keyringDelete(inKeyring, st.keyringNames())
 }
 
 // writeSecrets writes secrets unless their encoding equals current, and

@@ -1,0 +1,160 @@
+package profile
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// memKeyring is an in-memory Keyring that records the entries it holds and
+// can be made to fail.
+type memKeyring struct {
+	mu      sync.Mutex
+	entries map[string]string
+	fail    error
+}
+
+func newMemKeyring() *memKeyring { return &memKeyring{entries: map[string]string{}} }
+
+func (k *memKeyring) Get(service, account string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.fail != nil {
+		return "", k.fail
+	}
+	v, ok := k.entries[service+"|"+account]
+	if !ok {
+		return "", ErrNotInKeyring
+	}
+	return v, nil
+}
+
+func (k *memKeyring) Set(service, account, secret string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.fail != nil {
+		return k.fail
+	}
+	k.entries[service+"|"+account] = secret
+	return nil
+}
+
+func (k *memKeyring) Delete(service, account string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.fail != nil {
+		return k.fail
+	}
+	if _, ok := k.entries[service+"|"+account]; !ok {
+		return ErrNotInKeyring
+	}
+	delete(k.entries, service+"|"+account)
+	return nil
+}
+
+func (k *memKeyring) accounts() []string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	var out []string
+	for key := range k.entries {
+		out = append(out, key[strings.Index(key, "|")+1:])
+	}
+	return out
+}
+
+func TestKeyringKeepsSecretsOutOfTheFile(t *testing.T) {
+	kr := newMemKeyring()
+	s, err := Open(filepath.Join(t.TempDir(), "aw"), WithKeyring(kr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, sec := fullProfile()
+	p.SecretStorage = "" // let the store choose
+	if err := s.Save(p, sec); err != nil {
+		t.Fatal(err)
+	}
+	got, gotSec, err := s.Get(p.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.SecretStorage != StorageKeyring {
+		t.Errorf("with a working keyring the store chooses it, got %q", got.SecretStorage)
+	}
+	if gotSec.RefreshToken != sec.RefreshToken || !gotSec.Expiry.Equal(sec.Expiry) {
+		t.Errorf("secrets from the keyring: %v", gotSec.RefreshToken == sec.RefreshToken)
+	}
+	if data, _ := os.ReadFile(filepath.Join(s.Dir(), secretsFileName)); bytes.Contains(data, []byte(sec.ClientSecret)) {
+		t.Errorf("a keyring profile's secret is in secrets.toml")
+	}
+
+	if err := s.Update(p.Name, func(_ *Profile, sec *Secrets) error {
+		sec.RefreshToken = "rotated"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, sec2, _ := s.Get(p.Name); sec2.RefreshToken != "rotated" {
+		t.Errorf("update through the keyring lost the rotation")
+	}
+
+	if err := s.Rename(p.Name, "renamed"); err != nil {
+		t.Fatal(err)
+	}
+	if accts := kr.accounts(); len(accts) != 1 || accts[0] != "renamed" {
+		t.Errorf("after rename the keyring holds %v", accts)
+	}
+	// Moving the profile to the file takes its secrets out of the keyring.
+	if err := s.Update("renamed", func(p *Profile, _ *Secrets) error {
+		p.SecretStorage = StorageFile
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if accts := kr.accounts(); len(accts) != 0 {
+		t.Errorf("moved to the file, the keyring still holds %v", accts)
+	}
+	if _, sec3, _ := s.Get("renamed"); sec3.RefreshToken != "rotated" {
+		t.Errorf("secrets lost moving to the file")
+	}
+	if err := s.Update("renamed", func(p *Profile, _ *Secrets) error {
+		p.SecretStorage = StorageKeyring
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete("renamed"); err != nil {
+		t.Fatal(err)
+	}
+	if accts := kr.accounts(); len(accts) != 0 {
+		t.Errorf("deleted, the keyring still holds %v", accts)
+	}
+}
+
+func TestNoKeyringFallsBackToTheFileAndSaysWhy(t *testing.T) {
+	kr := newMemKeyring()
+	kr.fail = errors.New("The name org.freedesktop.secrets was not provided by any .service files")
+	s, err := Open(filepath.Join(t.TempDir(), "aw"), WithKeyring(kr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.KeyringStatus(); err == nil || !strings.Contains(err.Error(), "org.freedesktop.secrets") {
+		t.Fatalf("KeyringStatus should explain: %v", err)
+	}
+	p, sec := fullProfile()
+	p.SecretStorage = ""
+	if err := s.Save(p, sec); err != nil {
+		t.Fatal(err)
+	}
+	got, gotSec, err := s.Get(p.Name)
+	if err != nil || got.SecretStorage != StorageFile || gotSec.ClientSecret != sec.ClientSecret {
+		t.Fatalf("fallback to the file: %q %v", got.SecretStorage, err)
+	}
+	p.Name, p.SecretStorage = "explicit", StorageKeyring
+	if err := s.Save(p, sec); err == nil || !strings.Contains(err.Error(), "secrets file instead") {
+		t.Errorf("asking for a keyring that does not work must fail plainly: %v", err)
+	}
+}
