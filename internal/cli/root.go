@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/authwiz/authwiz/internal/clipboard"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
@@ -45,6 +46,14 @@ type WizardRequest struct {
 	ProfileName string
 	Store       *profile.Store
 	Streams     Streams
+	// The wizard's side effects, wired by openWizard.
+	Clipboard clipboard.Writer
+	Browser   URLOpener
+}
+
+// URLOpener opens a web page in the user's browser.
+type URLOpener interface {
+	Open(url string) error
 }
 
 // RunWizard runs the interactive wizard.
@@ -109,11 +118,7 @@ Exit codes:
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			store, err := openStore(opts, streams)
-			if err != nil {
-				return err
-			}
-			return wizard(cmd.Context(), WizardRequest{Mode: WizardStart, Store: store, Streams: streams})
+			return openWizard(cmd, opts, streams, wizard, WizardRequest{Mode: WizardStart})
 		},
 	}
 	cmd.SetIn(streams.In)
@@ -124,6 +129,8 @@ Exit codes:
 		"where profiles are kept (overrides $AUTHWIZ_CONFIG_DIR)")
 	cmd.AddCommand(
 		newRestoreCmd(opts, streams),
+		newNewCmd(opts, streams, wizard),
+		newEditCmd(opts, streams, wizard),
 	)
 	return cmd
 }

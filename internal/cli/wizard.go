@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/authwiz/authwiz/internal/clipboard"
+)
+
+// newNewCmd is `authwiz new`: the wizard, straight at a new profile.
+func newNewCmd(root *rootOptions, streams Streams, wizard RunWizard) *cobra.Command {
+	return &cobra.Command{
+		Use:   "new",
+		Short: "Set up a new authentication with the wizard",
+		Long: `new opens the wizard on a new profile, skipping the start screen. It walks
+through the twelve steps of the Atlassian set-up, saves the profile and runs
+the consent.`,
+		Example: "  authwiz new",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return openWizard(cmd, root, streams, wizard, WizardRequest{Mode: WizardNew})
+		},
+	}
+}
+
+// newEditCmd is `authwiz edit NAME`: the wizard, prefilled with a profile.
+func newEditCmd(root *rootOptions, streams Streams, wizard RunWizard) *cobra.Command {
+	return &cobra.Command{
+		Use:   "edit NAME",
+		Short: "Change a saved profile with the wizard",
+		Long: `edit opens the wizard prefilled with the profile called NAME. Changing the
+client ID or secret, the Redirect URL or the scopes marks its tokens stale,
+and the last step offers to authenticate again. Renaming keeps everything else.`,
+		Example: `  authwiz edit "OAuth2 confluence Authentication"`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if err := cobra.ExactArgs(1)(cmd, args); err != nil {
+				return usageError{err}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return openWizard(cmd, root, streams, wizard, WizardRequest{Mode: WizardEdit, ProfileName: args[0]})
+		},
+	}
+}
+
+// openWizard completes req with the store and the real adapters, and runs
+// the wizard.
+func openWizard(cmd *cobra.Command, root *rootOptions, streams Streams, wizard RunWizard, req WizardRequest) error {
+	store, err := openStore(root, streams)
+	if err != nil {
+		return err
+	}
+	req.Store = store
+	req.Streams = streams
+	req.Clipboard = clipboard.NewSystem()
+	return wizard(cmd.Context(), req)
+}

@@ -1,0 +1,92 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/authwiz/authwiz/internal/validate"
+)
+
+func (c *consentView) guide(w *wizard) string {
+	switch {
+	case c.result != nil:
+		return "The consent worked: authwiz saved the tokens and checked them against Atlassian."
+	case c.err != nil:
+		return "The consent did not finish. The profile itself is saved; fix what the message says and try again."
+	}
+	return "Your browser shows Atlassian's consent page. Review the permissions and click Allow " +
+		"(Accept). If it did not open, or you are on another machine, open the link below yourself."
+}
+
+func (c *consentView) view(w *wizard) string {
+	st := w.styles
+	width := w.mainWidth()
+	switch {
+	case c.result != nil:
+		return c.resultView(w)
+	case c.err != nil:
+		msg := validate.Sanitize(c.err.Error())
+		if errors.Is(c.err, errCancelled) {
+			return st.Warning.Render(wrap("Cancelled: "+msg+".", width)) + "\n\n" +
+				st.Subtle.Render(wrap("Press enter to authenticate again, or esc to go back and change something.", width))
+		}
+		return st.Error.Render(wrap("✗ "+msg, width)) + "\n\n" +
+			st.Subtle.Render(wrap("Press enter to try again, or esc to go back and change a setting. "+
+				"Later, authwiz login "+shellQuote(w.draft.Profile.Name)+" runs the consent alone.", width))
+	case c.attempt == nil:
+		return c.spinner.View() + " Preparing the consent…"
+	}
+	url := c.attempt.AuthURL()
+	left := max(c.attempt.Deadline().Sub(c.now), 0).Round(time.Second)
+	out := c.spinner.View() + " Waiting for Atlassian's answer… " +
+		st.Subtle.Render(fmt.Sprintf("%d:%02d left", int(left.Minutes()), int(left.Seconds())%60)) + "\n\n" +
+		st.Label.Render("Authorization URL") + "\n" + st.link(url, width)
+	if c.pasting {
+		out += "\n\n" + labelled(st, "Paste the URL your browser ended on (or just the code)", c.paste, width)
+	}
+	if c.pasteErr != "" {
+		out += "\n" + st.Error.Render(wrap("✗ "+c.pasteErr, width))
+	}
+	if c.now.Sub(c.started) >= hintAfter {
+		out += "\n\n" + st.Warning.Render(wrap("Nothing yet? If Atlassian shows an error page saying the "+
+			"redirect_uri is not registered, the Callback URL in the console differs from "+
+			w.draft.Profile.RedirectURL+" — fix it there (step 7), then try again. If the browser ended on a "+
+			"page that did not load, press p and paste its address.", width))
+	}
+	return out
+}
+
+func (c *consentView) resultView(w *wizard) string {
+	st := w.styles
+	width := w.mainWidth()
+	res := c.result
+	name := w.draft.Profile.Name
+	var b strings.Builder
+	site := c.sites.chosen()
+	who := validate.Sanitize(res.User)
+	if who == "" {
+		who = "your Atlassian account"
+	}
+	if site.Name != "" {
+		b.WriteString(st.Success.Render(wrap(fmt.Sprintf("✓ Connected as %s to %s (%s)", who,
+			validate.Sanitize(site.Name), validate.Sanitize(site.URL)), width)) + "\n")
+	} else {
+		b.WriteString(st.Success.Render(wrap("✓ Connected as "+who+".", width)) + "\n")
+	}
+	if len(res.Sites) > 1 {
+		b.WriteString("\n" + c.sites.view(w) + "\n")
+	}
+	b.WriteString(fmt.Sprintf("\nScopes: %d of %d requested were granted.", len(res.Granted), len(res.Granted)+len(res.Missing)))
+	if len(res.Missing) > 0 {
+		b.WriteString("\n" + st.Warning.Render(wrap("Not granted: "+strings.Join(res.Missing, ", ")+
+			". Add them to the app in the console (Permissions), then authenticate again.", width)))
+	}
+	if !res.HasRefreshToken {
+		b.WriteString("\n" + st.Warning.Render(wrap("No refresh token came back (offline_access was not "+
+			"requested): the access token expires within the hour and cannot be renewed without consenting again.", width)))
+	}
+	b.WriteString("\n\n" + nextCommands(name, true))
+	return b.String()
+}

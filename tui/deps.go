@@ -1,0 +1,76 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	"github.com/authwiz/authwiz/internal/clipboard"
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+// The wizard reaches the outside world only through these small interfaces,
+// so every screen can be driven in tests with fakes.
+
+// profileStore is the part of the profile store the wizard reads and writes.
+type profileStore interface {
+	Get(name string) (profile.Profile, profile.Secrets, error)
+	Create(p profile.Profile, sec profile.Secrets) error
+	Update(name string, fn func(p *profile.Profile, sec *profile.Secrets) error) error
+	Delete(name string) error
+}
+
+// draftStore keeps an unfinished wizard run for the next start.
+type draftStore interface {
+	SaveDraft(d profile.Draft) error
+	DeleteDraft() error
+}
+
+// urlOpener opens a web page in the admin's browser.
+type urlOpener interface {
+	Open(url string) error
+}
+
+// portChecker tells whether the Redirect URL's port can be listened on, and
+// finds a free one when it cannot.
+type portChecker interface {
+	Check(redirectURL string) error
+	FreePort(redirectURL string) (int, error)
+}
+
+// consentRunner runs the Atlassian consent for a saved profile.
+type consentRunner interface {
+	Start(ctx context.Context, profileName string) (consentAttempt, error)
+	ChooseSite(profileName, cloudID string) error
+}
+
+// consentAttempt is one consent in progress: the browser is sent to
+// AuthURL, and Wait returns once the callback (or a pasted URL) arrived and
+// the tokens were saved and verified.
+type consentAttempt interface {
+	AuthURL() string
+	Deadline() time.Time
+	Paste(input string) error
+	Wait(ctx context.Context) (consentResult, error)
+	Close() error
+}
+
+// consentResult is what a finished consent reached.
+type consentResult struct {
+	Sites           []profile.Site
+	Site            profile.Site // chosen default; zero when the admin must pick
+	User            string
+	Granted         []string
+	Missing         []string
+	HasRefreshToken bool
+}
+
+// deps bundles the side effects a wizard needs.
+type deps struct {
+	profiles  profileStore
+	drafts    draftStore
+	consent   consentRunner
+	clipboard clipboard.Writer
+	browser   urlOpener
+	ports     portChecker
+	now       func() time.Time
+}

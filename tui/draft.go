@@ -1,0 +1,158 @@
+package tui
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/authwiz/authwiz/internal/atlassian"
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+// Defaults the guide uses, so a profile made here matches one made by hand
+// in the Integration Builder.
+const (
+	defaultProfileName = "OAuth2 confluence Authentication"
+	defaultAppName     = "OAuth Connection Workspace365 Integration Builder"
+	// defaultRedirectURL uses port 47613: outside the ports dev tools
+	// usually take (3000, 5000, 8000, 8080, 8765, …) and below Windows'
+	// dynamic range 49152–65535, so the operating system never hands it to
+	// another program by chance. It must stay fixed: Atlassian compares the
+	// Callback URL exactly, port included.
+	defaultRedirectURL = "http://localhost:47613/callback"
+)
+
+// draft is the wizard's single source of truth: every input is bound to a
+// field here, and saving writes exactly this.
+type draft struct {
+	Profile profile.Profile
+	// Secret is a client secret typed in this run; empty in edit mode means
+	// "keep the saved one" (KeptSecret).
+	Secret     string
+	KeptSecret string
+	// EditOf names the saved profile being edited; empty for a new one.
+	EditOf string
+	// Original is the saved profile as loaded, to tell which changes make
+	// its tokens stale.
+	Original profile.Profile
+	// Confirmed holds the console checkpoints ticked, by step number.
+	Confirmed map[int]bool
+	// OfflineRemoved remembers that the admin took offline_access out, so
+	// picking scopes again does not quietly put it back.
+	OfflineRemoved bool
+}
+
+// newDraft is a fresh profile with the guide's defaults, its name made
+// unique among taken.
+func newDraft(taken []string) *draft {
+	return &draft{
+		Profile: profile.Profile{
+			Name:        uniqueName(defaultProfileName, taken),
+			Type:        profile.TypeOAuth2,
+			AppName:     defaultAppName,
+			RedirectURL: defaultRedirectURL,
+			AuthURL:     atlassian.DefaultAuthURL,
+			TokenURL:    atlassian.DefaultTokenURL,
+			APIBaseURL:  atlassian.DefaultAPIBaseURL,
+		},
+		Confirmed: map[int]bool{},
+	}
+}
+
+// editDraft opens a saved profile; every console checkpoint counts as done,
+// since the app exists already.
+func editDraft(p profile.Profile, sec profile.Secrets) *draft {
+	d := &draft{Profile: p, KeptSecret: sec.ClientSecret, EditOf: p.Name, Original: p, Confirmed: map[int]bool{}}
+	d.Profile.Scopes = slices.Clone(p.Scopes)
+	for _, n := range consoleSteps {
+		d.Confirmed[n] = true
+	}
+	d.OfflineRemoved = len(p.Scopes) > 0 && !slices.Contains(p.Scopes, atlassian.OfflineAccess)
+	return d
+}
+
+// consoleSteps are the steps done in the Developer Console with a checkpoint.
+var consoleSteps = []int{3, 4, 5, 6}
+
+// uniqueName returns base, or base with the lowest free " (n)" suffix.
+func uniqueName(base string, taken []string) string {
+	name := base
+	for n := 2; slices.ContainsFunc(taken, func(t string) bool { return strings.EqualFold(t, name) }); n++ {
+		name = base + " (" + strconv.Itoa(n) + ")"
+	}
+	return name
+}
+
+// consoleScopes are the chosen scopes the admin ticks in the console:
+// everything but offline_access, which only goes in the request.
+func (d *draft) consoleScopes() []string {
+	var out []string
+	for _, s := range d.Profile.Scopes {
+		if s != atlassian.OfflineAccess {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// toggleScope adds or removes one console scope, keeping offline_access
+// last (and present unless the admin removed it).
+func (d *draft) toggleScope(scope string) {
+	if i := slices.Index(d.Profile.Scopes, scope); i >= 0 {
+		d.Profile.Scopes = slices.Delete(d.Profile.Scopes, i, i+1)
+		return
+	}
+	d.setConsoleScopes(append(d.consoleScopes(), scope))
+}
+
+// setConsoleScopes replaces the console scopes, then adds offline_access
+// unless the admin removed it.
+func (d *draft) setConsoleScopes(scopes []string) {
+	out := make([]string, 0, len(scopes)+1)
+	for _, s := range scopes {
+		if s != atlassian.OfflineAccess && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	if !d.OfflineRemoved {
+		out = append(out, atlassian.OfflineAccess)
+	}
+	d.Profile.Scopes = out
+}
+
+// staleReasons lists the changes since the saved profile that the current
+// tokens were not granted for. Empty for a new profile.
+func (d *draft) staleReasons() []string {
+	if d.EditOf == "" {
+		return nil
+	}
+	var why []string
+	if d.Profile.ClientID != d.Original.ClientID {
+		why = append(why, "client ID")
+	}
+	if d.Secret != "" && d.Secret != d.KeptSecret {
+		why = append(why, "client secret")
+	}
+	if d.Profile.RedirectURL != d.Original.RedirectURL {
+		why = append(why, "Redirect URL")
+	}
+	if !sameSet(d.Profile.Scopes, d.Original.Scopes) {
+		why = append(why, "scopes")
+	}
+	return why
+}
+
+// secret is the client secret that will be saved.
+func (d *draft) secret() string {
+	if d.Secret != "" {
+		return d.Secret
+	}
+	return d.KeptSecret
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
+}

@@ -1,0 +1,208 @@
+package tui
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/authwiz/authwiz/internal/clipboard"
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+var _ = flag.Bool // the -update flag comes from x/exp/golden
+
+// fixedNow is the clock every test runs at.
+var fixedNow = time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
+
+// harness drives a wizard synchronously: each key's commands run and
+// their messages are fed back before the next key. Commands that block
+// (the consent's wait, timers) are left running; drain picks up what they
+// send later.
+type harness struct {
+	t       *testing.T
+	w       *wizard
+	store   *fakeStore
+	clip    *clipboard.Fake
+	browser *fakeOpener
+	ports   *fakePorts
+	consent *fakeConsent
+	late    chan tea.Msg
+	quit    bool
+	osc52   []string
+}
+
+type harnessOpt func(*harness, *startData, **draft)
+
+func withProfiles(ps ...profile.Profile) harnessOpt {
+	return func(h *harness, sd *startData, _ **draft) {
+		for _, p := range ps {
+			h.store.profiles = append(h.store.profiles, p)
+		}
+		sd.profiles = append(sd.profiles, ps...)
+	}
+}
+
+func withDraft(d *draft) harnessOpt {
+	return func(_ *harness, _ *startData, dp **draft) { *dp = d }
+}
+
+func withResumable(d profile.Draft) harnessOpt {
+	return func(h *harness, sd *startData, _ **draft) { sd.resumable = &d; h.store.draft = &d }
+}
+
+func newHarness(t *testing.T, opts ...harnessOpt) *harness {
+	t.Helper()
+	h := &harness{
+		t:       t,
+		store:   newFakeStore(fixedNow),
+		clip:    &clipboard.Fake{},
+		browser: &fakeOpener{},
+		ports:   &fakePorts{busy: map[string]bool{}, free: 47614},
+		consent: &fakeConsent{},
+		late:    make(chan tea.Msg, 64),
+	}
+	var sd startData
+	var d *draft
+	for _, o := range opts {
+		o(h, &sd, &d)
+	}
+	dp := deps{
+		profiles: h.store, drafts: h.store, consent: h.consent, clipboard: h.clip,
+		browser: h.browser, ports: h.ports, now: func() time.Time { return fixedNow },
+	}
+	h.w = newWizard(dp, sd, d)
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.run(h.w.Init())
+	return h
+}
+
+// send delivers one message and runs what it returns.
+func (h *harness) send(msg tea.Msg) {
+	h.t.Helper()
+	_, cmd := h.w.Update(msg)
+	h.run(cmd)
+}
+
+// run executes cmd; a command that does not answer within a moment is
+// left to answer later, through drain.
+func (h *harness) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	got := make(chan tea.Msg, 1)
+	go func() { got <- cmd() }()
+	select {
+	case msg := <-got:
+		h.handle(msg)
+	case <-time.After(50 * time.Millisecond):
+		go func() { h.late <- <-got }()
+	}
+}
+
+func (h *harness) handle(msg tea.Msg) {
+	switch msg := msg.(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			h.run(c)
+		}
+	case tea.QuitMsg:
+		h.quit = true
+	case spinner.TickMsg, consentTickMsg:
+		// Timers are driven by hand in the tests that need them.
+	default:
+		if s := fmt.Sprintf("%T", msg); s == "tea.setClipboardMsg" {
+			h.osc52 = append(h.osc52, fmt.Sprint(msg))
+			return
+		}
+		h.send(msg)
+	}
+}
+
+// drain feeds back messages sent late, until one satisfies done.
+func (h *harness) drain(done func() bool) {
+	h.t.Helper()
+	deadline := time.After(5 * time.Second)
+	for !done() {
+		select {
+		case msg := <-h.late:
+			h.handle(msg)
+		case <-deadline:
+			h.t.Fatalf("timed out waiting; screen:\n%s", h.screen())
+		}
+	}
+}
+
+// press sends keys by name: "enter", "esc", "ctrl+c", "space", "a", …
+func (h *harness) press(keys ...string) {
+	h.t.Helper()
+	for _, k := range keys {
+		h.send(keyPress(k))
+	}
+}
+
+// typeText types s one key at a time.
+func (h *harness) typeText(s string) {
+	h.t.Helper()
+	for _, r := range s {
+		h.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+// paste sends s as one bracketed paste.
+func (h *harness) paste(s string) { h.send(tea.PasteMsg{Content: s}) }
+
+func keyPress(k string) tea.KeyPressMsg {
+	named := map[string]tea.KeyPressMsg{
+		"enter":     {Code: tea.KeyEnter},
+		"tab":       {Code: tea.KeyTab},
+		"shift+tab": {Code: tea.KeyTab, Mod: tea.ModShift},
+		"esc":       {Code: tea.KeyEscape},
+		"space":     {Code: tea.KeySpace, Text: " "},
+		"up":        {Code: tea.KeyUp},
+		"down":      {Code: tea.KeyDown},
+		"pgdown":    {Code: tea.KeyPgDown},
+		"end":       {Code: tea.KeyEnd},
+		"backspace": {Code: tea.KeyBackspace},
+		"f1":        {Code: tea.KeyF1},
+	}
+	if m, ok := named[k]; ok {
+		return m
+	}
+	if rest, ok := strings.CutPrefix(k, "ctrl+"); ok {
+		return tea.KeyPressMsg{Code: rune(rest[0]), Mod: tea.ModCtrl}
+	}
+	r := []rune(k)
+	return tea.KeyPressMsg{Code: r[0], Text: k}
+}
+
+// screen is the view as text, without colours or hyperlinks.
+func (h *harness) screen() string { return ansi.Strip(h.w.View().Content) }
+
+func (h *harness) resize(width, height int) { h.send(tea.WindowSizeMsg{Width: width, Height: height}) }
+
+// stepNumber is the current step as the admin sees it (1–12).
+func (h *harness) stepNumber() int { return h.w.cur + 1 }
+
+func (h *harness) wantStep(n int) {
+	h.t.Helper()
+	if h.stepNumber() != n {
+		h.t.Fatalf("on step %d, want step %d; screen:\n%s", h.stepNumber(), n, h.screen())
+	}
+}
+
+func (h *harness) wantScreen(parts ...string) {
+	h.t.Helper()
+	s := h.screen()
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			h.t.Fatalf("screen lacks %q:\n%s", p, s)
+		}
+	}
+}

@@ -1,0 +1,44 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// navKeys are the wizard-wide keys; steps add their own.
+type navKeys struct {
+	Next key.Binding
+	Back key.Binding
+	Jump key.Binding
+	Help key.Binding
+	Quit key.Binding
+}
+
+func newNavKeys() navKeys {
+	return navKeys{
+		Next: key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter", "next")),
+		Back: key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
+		Jump: key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "go to step")),
+		Help: key.NewBinding(key.WithKeys("?", "f1"), key.WithHelp("?", "more keys")),
+		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+	}
+}
+
+// keyMap is the help for one moment of the wizard: only keys that work now.
+type keyMap struct {
+	step []key.Binding
+	nav  []key.Binding
+}
+
+// ShortHelp is the one-line help under every screen.
+func (k keyMap) ShortHelp() []key.Binding {
+	return append(append([]key.Binding{}, k.step...), k.nav...)
+}
+
+// FullHelp is the help shown after ?: the step's keys, then navigation.
+func (k keyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.step, k.nav} }
+
+// binding is a shorthand for a key with its help text.
+func binding(help, desc string, keys ...string) key.Binding {
+	if len(keys) == 0 {
+		keys = []string{help}
+	}
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+}

@@ -1,0 +1,100 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+// quitDialog asks before throwing away what was typed.
+type quitDialog struct {
+	err string // a failed draft save, shown in the dialog
+}
+
+// draftSavedMsg reports the draft save asked for on quitting.
+type draftSavedMsg struct{ err error }
+
+// requestQuit quits at once when nothing would be lost, and asks otherwise.
+func (w *wizard) requestQuit() tea.Cmd {
+	if !w.unsaved() {
+		return w.finish()
+	}
+	w.quit = &quitDialog{}
+	return nil
+}
+
+// unsaved reports whether quitting now would lose typed values or progress
+// through the console steps of a new profile.
+func (w *wizard) unsaved() bool {
+	if w.cur == 0 {
+		return false
+	}
+	d, b := w.draft, w.baseline
+	changed := d.Profile.Name != b.Profile.Name || d.Profile.AppName != b.Profile.AppName ||
+		d.Profile.RedirectURL != b.Profile.RedirectURL || d.Profile.ClientID != b.Profile.ClientID ||
+		d.Profile.AuthURL != b.Profile.AuthURL || d.Profile.TokenURL != b.Profile.TokenURL ||
+		d.Profile.APIBaseURL != b.Profile.APIBaseURL || !slices.Equal(d.Profile.Scopes, b.Profile.Scopes) ||
+		d.Secret != b.Secret
+	progressed := d.EditOf == "" && w.reached >= 2
+	return changed || progressed
+}
+
+func (w *wizard) updateQuit(msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "s":
+		d := profile.Draft{Profile: w.draft.Profile, Step: w.cur + 1, EditOf: w.draft.EditOf}
+		store := w.deps.drafts
+		return func() tea.Msg { return draftSavedMsg{err: store.SaveDraft(d)} }
+	case "q", "ctrl+c":
+		return w.finish()
+	case "esc", "n":
+		w.quit = nil
+	}
+	return nil
+}
+
+func (w *wizard) draftSaved(msg draftSavedMsg) tea.Cmd {
+	if msg.err != nil {
+		if w.quit != nil {
+			w.quit.err = fmt.Sprintf("Could not save the draft: %v. Press q to quit anyway, or esc to go on.", msg.err)
+		}
+		return nil
+	}
+	w.outcome = "Draft saved (without the client secret). Run authwiz again to pick up where you left off."
+	return w.finish()
+}
+
+// finish stops whatever the current step runs and ends the program.
+func (w *wizard) finish() tea.Cmd {
+	if l, ok := w.step().(leavingStep); ok {
+		l.leave(w)
+	}
+	return tea.Quit
+}
+
+func (w *wizard) quitView() string {
+	s := w.styles
+	body := s.Warning.Render("Quit with unsaved changes?") + "\n\n" +
+		"What you typed on this run is not saved yet.\n" +
+		s.Key.Render("s") + "  save a draft and quit — the next run offers to\n" +
+		"   resume it; drafts never hold the client secret,\n" +
+		"   so you type it again on step 9\n" +
+		s.Key.Render("q") + "  quit and throw the changes away\n" +
+		s.Key.Render("esc") + " keep going"
+	if w.quit.err != "" {
+		body += "\n\n" + s.Error.Render(w.quit.err)
+	}
+	return s.Dialog.Render(body)
+}
+
+func quitKeys() []key.Binding {
+	return []key.Binding{
+		binding("s", "save draft and quit"),
+		binding("q", "quit without saving"),
+		binding("esc", "keep going"),
+	}
+}

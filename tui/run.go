@@ -1,0 +1,91 @@
+// Package tui is authwiz's twelve-step wizard: Bubble Tea screens that
+// mirror the Integration Builder guide, from the first screen to a saved,
+// verified profile, and back again to edit it.
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/authwiz/authwiz/internal/cli"
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+// Run runs the wizard until the admin finishes or quits. It reads the
+// saved profiles (and a draft to resume) once, before the first frame;
+// everything else happens in the background while the screen is up.
+func Run(ctx context.Context, req cli.WizardRequest) error {
+	profiles, err := req.Store.List()
+	if err != nil {
+		return fmt.Errorf("read saved profiles: %w", err)
+	}
+	start := startData{profiles: profiles}
+	if d, ok, err := req.Store.LoadDraft(); err != nil {
+		start.warnings = append(start.warnings, fmt.Sprintf("The saved draft cannot be read (%v); it is ignored.", err))
+	} else if ok {
+		start.resumable = &d
+	}
+	var d *draft
+	switch req.Mode {
+	case cli.WizardNew:
+		d = newDraft(names(profiles))
+	case cli.WizardEdit:
+		p, sec, err := req.Store.Get(req.ProfileName)
+		if errors.Is(err, profile.ErrNotFound) {
+			return fmt.Errorf("no profile is called %q: `authwiz list` shows the saved ones", req.ProfileName)
+		}
+		if err != nil {
+			return fmt.Errorf("open profile %q: %w", req.ProfileName, err)
+		}
+		d = editDraft(p, sec)
+	}
+	w := newWizard(realDeps(req), start, d)
+	opts := []tea.ProgramOption{
+		tea.WithContext(ctx),
+		// lipgloss detected the colour profile already (in tmux that asks
+		// tmux itself); handing it over spares Bubble Tea asking again.
+		tea.WithColorProfile(lipgloss.Writer.Profile),
+		// Keystroke to screen in at most ~8 ms instead of ~16 ms.
+		tea.WithFPS(120),
+	}
+	if req.Streams.In != nil {
+		opts = append(opts, tea.WithInput(req.Streams.In))
+	}
+	if req.Streams.Out != nil {
+		opts = append(opts, tea.WithOutput(req.Streams.Out))
+	}
+	_, err = tea.NewProgram(w, opts...).Run()
+	w.finish() // stops a consent still waiting when the program was killed
+	if w.outcome != "" && req.Streams.Err != nil {
+		fmt.Fprintln(req.Streams.Err, w.outcome)
+	}
+	if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+func names(profiles []profile.Profile) []string {
+	out := make([]string, len(profiles))
+	for i, p := range profiles {
+		out[i] = p.Name
+	}
+	return out
+}
+
+// realDeps wires the adapters the command line made.
+func realDeps(req cli.WizardRequest) deps {
+	return deps{
+		profiles:  req.Store,
+		drafts:    req.Store,
+		clipboard: req.Clipboard,
+		browser:   req.Browser,
+		ports:     loopbackPorts{},
+		now:       time.Now,
+	}
+}

@@ -1,0 +1,193 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/validate"
+)
+
+// wizard is the root model: it owns the draft, the step table and
+// navigation, and frames whatever the current step renders.
+type wizard struct {
+	deps  deps
+	steps []step
+	// cur is the index of the current step (step number cur+1); reached is
+	// the furthest index the admin got to with every step before it valid.
+	cur, reached int
+
+	draft *draft
+	// baseline is the profile as last saved or loaded, to tell whether
+	// quitting would lose anything.
+	baseline draft
+
+	styles        Styles
+	width, height int
+	// room is how many lines the step's view may use, set before each
+	// render so lists show only what fits.
+	room int
+	help help.Model
+	keys navKeys
+
+	// showErrors turns on the current step's error once the admin tried to
+	// go on or changed a field, not while they have not typed yet.
+	showErrors bool
+	notice     notice
+	quit       *quitDialog
+	jump       *jumpPicker
+
+	start startData
+	// autoConsent makes step 12 start the consent on entering, for
+	// "authenticate again" on the start screen.
+	autoConsent bool
+	// resumedDraft: this run resumed the saved draft, which goes once the
+	// profile is saved.
+	resumedDraft bool
+	// outcome is printed after the program ends, so the way forward stays
+	// on screen when the alternate screen goes away.
+	outcome string
+}
+
+// notice is a one-off message about something that just happened, such as
+// a copy; it disappears when the step changes.
+type notice struct {
+	text string
+	bad  bool
+}
+
+// startData is what the start screen shows, loaded once before the first
+// frame.
+type startData struct {
+	profiles  []profile.Profile
+	resumable *profile.Draft
+	// warnings are the store's findings on opening (e.g. loose file
+	// permissions), each with its fix.
+	warnings []string
+}
+
+// newWizard builds a wizard on the start screen, or on step 2 with d (a
+// new profile or one opened for editing).
+func newWizard(dp deps, start startData, d *draft) *wizard {
+	w := &wizard{
+		deps:   dp,
+		steps:  newSteps(),
+		styles: newStyles(true),
+		help:   help.New(),
+		keys:   newNavKeys(),
+		start:  start,
+		width:  80,
+		height: 24,
+	}
+	w.help.Styles = w.styles.Help
+	if d == nil {
+		w.draft = newDraft(names(w.start.profiles))
+		w.baseline = *w.draft
+		return w
+	}
+	w.open(d, 1)
+	return w
+}
+
+// open makes d the draft and moves to step index at, the way a new, edited
+// or resumed profile starts.
+func (w *wizard) open(d *draft, at int) {
+	w.draft = d
+	w.baseline = *d
+	w.baseline.Profile.Scopes = append([]string(nil), d.Profile.Scopes...)
+	w.cur, w.reached = at, at
+	if d.EditOf != "" {
+		w.reached = len(w.steps) - 1
+	}
+}
+
+// Init asks for the background colour (for the styles) and enters the
+// first screen; nothing here waits on the terminal or the disk.
+func (w *wizard) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, w.step().enter(w))
+}
+
+func (w *wizard) step() step { return w.steps[w.cur] }
+
+// Update routes a message: wizard-wide keys and results first, then the
+// current step, then navigation for keys the step left alone.
+func (w *wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		w.width, w.height = msg.Width, msg.Height
+		return w, nil
+	case tea.BackgroundColorMsg:
+		w.styles = newStyles(msg.IsDark())
+		w.help.Styles = w.styles.Help
+		for _, s := range w.steps {
+			if r, ok := s.(restylingStep); ok {
+				r.restyle(w.styles)
+			}
+		}
+		return w, nil
+	case noticeMsg:
+		if msg.step == w.cur {
+			w.notice = msg.notice
+		}
+		return w, nil
+	case draftSavedMsg:
+		return w, w.draftSaved(msg)
+	case tea.KeyPressMsg:
+		return w, w.handleKey(msg)
+	case tea.PasteMsg:
+		// Pasted text may carry escape sequences and stray whitespace from
+		// a web page or another terminal: clean it before any field sees it.
+		msg.Content = validate.Clean(msg.Content)
+		cmd, _ := w.step().update(w, msg)
+		w.showErrors = true
+		return w, cmd
+	}
+	cmd, _ := w.step().update(w, msg)
+	return w, cmd
+}
+
+func (w *wizard) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case w.quit != nil:
+		return w.updateQuit(msg)
+	case key.Matches(msg, w.keys.Quit):
+		return w.requestQuit()
+	case w.jump != nil:
+		return w.updateJump(msg)
+	case key.Matches(msg, w.keys.Help) && (msg.String() == "f1" || !w.typing()):
+		w.help.ShowAll = !w.help.ShowAll
+		return nil
+	}
+	cmd, handled := w.step().update(w, msg)
+	if handled {
+		if w.typing() {
+			w.showErrors = true
+		}
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, w.keys.Next):
+		return w.next()
+	case key.Matches(msg, w.keys.Back):
+		return w.back()
+	case key.Matches(msg, w.keys.Jump) && w.canJump():
+		w.openJump()
+	}
+	return nil
+}
+
+// typing reports whether a text field has the keyboard.
+func (w *wizard) typing() bool {
+	t, ok := w.step().(typingStep)
+	return ok && t.typing()
+}
+
+// View is the only place that makes a tea.View; everything below renders
+// strings.
+func (w *wizard) View() tea.View {
+	v := tea.NewView(w.render())
+	v.AltScreen = true
+	v.WindowTitle = "authwiz"
+	return v
+}
