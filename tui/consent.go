@@ -106,6 +106,7 @@ func (c *consentView) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
 			return nil, true
 		}
 		c.attempt, c.cancel = nil, nil
+		w.notice = notice{} // "opened in your browser" is old news now
 		if msg.err != nil {
 			c.err = msg.err
 			return nil, true

@@ -53,6 +53,7 @@ func (g *fieldGroup) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
 			if k.String() != "down" && g.current().check(w.draft).err != "" {
 				return nil, false // the wizard refuses and shows why
 			}
+			w.showErrors = false // the next field has not been touched yet
 			return g.focusOn(g.focus + 1), true
 		}
 	}

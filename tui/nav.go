@@ -100,19 +100,24 @@ func (w *wizard) helpKeys() keyMap {
 		return keyMap{step: jumpKeys()}
 	}
 	nav := []key.Binding{}
+	if m, ok := w.step().(modalStep); ok && m.modal() {
+		return keyMap{step: w.step().keys(w), nav: []key.Binding{w.keys.Quit}}
+	}
 	if w.cur < len(w.steps)-1 && w.cur > 0 {
 		nav = append(nav, w.keys.Next)
 	}
 	if w.cur > 0 {
 		nav = append(nav, w.keys.Back)
 	}
-	if w.canJump() {
-		nav = append(nav, w.keys.Jump)
-	}
 	helpKey := w.keys.Help
 	if w.typing() {
 		helpKey.SetHelp("f1", "more keys")
 	}
+	// Help before the rest: when the line is cut to the width, "more keys"
+	// must survive, since the full help lists everything.
 	nav = append(nav, helpKey, w.keys.Quit)
+	if w.canJump() {
+		nav = append(nav, w.keys.Jump)
+	}
 	return keyMap{step: w.step().keys(w), nav: nav}
 }

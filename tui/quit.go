@@ -78,15 +78,15 @@ func (w *wizard) finish() tea.Cmd {
 
 func (w *wizard) quitView() string {
 	s := w.styles
+	width := min(w.mainWidth(), 64) - 4 // border and padding
 	body := s.Warning.Render("Quit with unsaved changes?") + "\n\n" +
-		"What you typed on this run is not saved yet.\n" +
-		s.Key.Render("s") + "  save a draft and quit — the next run offers to\n" +
-		"   resume it; drafts never hold the client secret,\n" +
-		"   so you type it again on step 9\n" +
-		s.Key.Render("q") + "  quit and throw the changes away\n" +
+		wrap("What you typed on this run is not saved yet.", width) + "\n\n" +
+		s.Key.Render("s") + "   " + hang("save a draft and quit: the next run offers to resume it. "+
+		"Drafts never hold the client secret, so you type it again on step 9.", width, 4) + "\n" +
+		s.Key.Render("q") + "   " + hang("quit and throw the changes away", width, 4) + "\n" +
 		s.Key.Render("esc") + " keep going"
 	if w.quit.err != "" {
-		body += "\n\n" + s.Error.Render(w.quit.err)
+		body += "\n\n" + s.Error.Render(wrap(w.quit.err, width))
 	}
 	return s.Dialog.Render(body)
 }

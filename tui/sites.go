@@ -90,7 +90,7 @@ func (p *sitePicker) view(w *wizard) string {
 	st := w.styles
 	out := st.Label.Render("Sites this authentication reaches")
 	if p.choosing() {
-		out += st.Warning.Render(" — choose the default")
+		out += "\n" + st.Warning.Render(wrap("Choose the one commands use by default:", w.mainWidth()))
 	}
 	for i, s := range p.sites {
 		mark := "  "

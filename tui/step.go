@@ -40,6 +40,12 @@ type restylingStep interface {
 	restyle(s Styles)
 }
 
+// modalStep is a step that can be in a sub-mode (editing a value, pasting
+// a URL, confirming a deletion) that owns enter and esc for itself.
+type modalStep interface {
+	modal() bool
+}
+
 // leavingStep is a step with something to stop when the admin moves away.
 type leavingStep interface {
 	leave(w *wizard)

@@ -67,3 +67,5 @@ func (s *appNameStep) view(w *wizard) string {
 	return st.Label.Render("App name") + "\n" + s.name.view(st, w.draft.Profile.AppName, w.mainWidth()) +
 		"\n\n" + s.check.view(w)
 }
+
+func (s *appNameStep) modal() bool { return s.name.editing }

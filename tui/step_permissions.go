@@ -203,7 +203,7 @@ func (s *permissionsStep) tickList(w *wizard, width int) string {
 		}
 		byTab[tab] = append(byTab[tab], sc)
 	}
-	out := w.styles.Label.Render(fmt.Sprintf("Tick these %d in the console:", len(picked)))
+	out := w.styles.Label.Render(fmt.Sprintf("Tick %s in the console:", countNoun(len(picked), "this scope", "these %d scopes")))
 	for _, tab := range tabs {
 		out += "\n" + wrap(tab+": "+strings.Join(byTab[tab], ", "), width)
 	}
@@ -215,3 +215,11 @@ func withoutOffline(scopes []string) []string {
 }
 
 func lineCount(s string) int { return strings.Count(s, "\n") + 1 }
+
+// countNoun picks the singular phrase or the plural one (with %d).
+func countNoun(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return fmt.Sprintf(many, n)
+}

@@ -143,3 +143,5 @@ func (s *redirectStep) view(w *wizard) string {
 	}
 	return out
 }
+
+func (s *redirectStep) modal() bool { return s.url.editing }

@@ -6,6 +6,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/authwiz/authwiz/internal/atlassian"
 )
 
 // saveStep is step 12: the summary, then save, then the consent. The
@@ -139,16 +141,19 @@ func (s *saveStep) summary(w *wizard) string {
 	st := w.styles
 	p := w.draft.Profile
 	rows := [][2]string{
-		{"Name", p.Name + " (OAuth2)"},
+		{"Name", p.Name},
 		{"App name", p.AppName},
 		{"Redirect URL", p.RedirectURL},
 		{"Client ID", p.ClientID},
 		{"Client secret", masked(w.draft.secret())},
-		{"Authorization", p.AuthURL},
-		{"Token URL", p.TokenURL},
-		{"API base URL", p.APIBaseURL},
-		{"Scopes", strings.Join(p.Scopes, " ")},
 	}
+	// Atlassian's own endpoints take one line; anything else is spelled out.
+	if p.AuthURL == atlassian.DefaultAuthURL && p.TokenURL == atlassian.DefaultTokenURL && p.APIBaseURL == atlassian.DefaultAPIBaseURL {
+		rows = append(rows, [2]string{"Endpoints", "Atlassian's"})
+	} else {
+		rows = append(rows, [2]string{"Authorization", p.AuthURL}, [2]string{"Token URL", p.TokenURL}, [2]string{"API base URL", p.APIBaseURL})
+	}
+	rows = append(rows, [2]string{"Scopes", strings.Join(p.Scopes, " ")})
 	lines := make([]string, 0, len(rows))
 	for _, r := range rows {
 		lines = append(lines, st.Label.Render(fmt.Sprintf("%-14s", r[0]))+" "+hang(r[1], w.mainWidth(), 15))
@@ -162,7 +167,7 @@ func nextCommands(name string, authenticated bool) string {
 	if !authenticated {
 		return fmt.Sprintf("Saved %q. Authenticate it with:  authwiz login %s", name, q)
 	}
-	return fmt.Sprintf("Next:\n  authwiz token %s    prints a fresh access token\n  authwiz status %s   checks the connection", q, q)
+	return fmt.Sprintf("A fresh access token, whenever you need one:\n  authwiz token %s\nIs it still working?\n  authwiz status %s", q, q)
 }
 
 // shellQuote quotes a profile name for copying into a shell.
@@ -172,3 +177,5 @@ func shellQuote(s string) string {
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+func (s *saveStep) modal() bool { return s.phase == phaseConsent && s.consent.pasting }

@@ -302,3 +302,5 @@ type (
 	}
 	draftDiscardedMsg struct{ err error }
 )
+
+func (s *startStep) modal() bool { return s.confirmDelete != "" }

@@ -158,11 +158,14 @@ func (w *wizard) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, w.keys.Help) && (msg.String() == "f1" || !w.typing()):
 		w.help.ShowAll = !w.help.ShowAll
 		return nil
+	case key.Matches(msg, w.keys.Jump) && w.canJump():
+		w.openJump()
+		return nil
 	}
 	cmd, handled := w.step().update(w, msg)
 	if handled {
-		if w.typing() {
-			w.showErrors = true
+		if w.typing() && !isNavKey(msg) {
+			w.showErrors = true // the admin changed a field: say what is wrong with it
 		}
 		return cmd
 	}
@@ -171,8 +174,6 @@ func (w *wizard) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return w.next()
 	case key.Matches(msg, w.keys.Back):
 		return w.back()
-	case key.Matches(msg, w.keys.Jump) && w.canJump():
-		w.openJump()
 	}
 	return nil
 }

@@ -1,0 +1,101 @@
+package tui
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+// screens reaches every screen of the wizard; each is compared with its
+// golden file at the standard 80×24 and, for the layout, at 60 (step list
+// folded) and 120 columns. Refresh with: go test ./tui -run TestGolden -update
+var screens = []struct {
+	name  string
+	opts  []harnessOpt
+	reach func(h *harness)
+}{
+	{"01-start-empty", nil, func(*harness) {}},
+	{"01-start-profiles", []harnessOpt{withSaved("Confluence prod", "Confluence test"), withExpired("Old one")}, func(*harness) {}},
+	{"01-start-resume", []harnessOpt{withSaved("Confluence prod"), withResumable(profile.Draft{
+		Profile: profile.Profile{Name: "Half done"}, Step: 7})}, func(*harness) {}},
+	{"01-start-delete", []harnessOpt{withSaved("Confluence prod")}, func(h *harness) { h.press("down", "d") }},
+	{"02-name", nil, func(h *harness) { h.walkTo(2) }},
+	{"02-name-taken", []harnessOpt{withSaved("Confluence prod")}, func(h *harness) {
+		h.walkTo(2)
+		h.press("ctrl+u")
+		h.typeText("confluence PROD")
+		h.press("enter")
+	}},
+	{"03-console", nil, func(h *harness) { h.walkTo(3) }},
+	{"03-console-unticked", nil, func(h *harness) { h.walkTo(3); h.press("enter") }},
+	{"04-create", nil, func(h *harness) { h.walkTo(4) }},
+	{"05-app-name", nil, func(h *harness) { h.walkTo(5) }},
+	{"05-app-name-editing", nil, func(h *harness) { h.walkTo(5); h.press("e") }},
+	{"06-enable-3lo", nil, func(h *harness) { h.walkTo(6) }},
+	{"07-redirect", nil, func(h *harness) { h.walkTo(7) }},
+	{"07-redirect-copied", nil, func(h *harness) { h.walkTo(7); h.press("c") }},
+	{"07-redirect-port-busy", []harnessOpt{busyPort(defaultRedirectURL)}, func(h *harness) { h.walkTo(7) }},
+	{"08-permissions", nil, func(h *harness) { h.walkTo(8) }},
+	{"08-permissions-filtered", nil, func(h *harness) { h.walkTo(8); h.typeText("space"); h.press("down", "space") }},
+	{"08-permissions-none", nil, func(h *harness) { h.walkTo(8); h.press("enter") }},
+	{"09-credentials", nil, func(h *harness) { h.walkTo(9) }},
+	{"09-credentials-bad-id", nil, func(h *harness) { h.walkTo(9); h.typeText("short id"); h.press("enter") }},
+	{"09-credentials-edit", []harnessOpt{editing("Confluence prod")}, func(h *harness) { h.jumpTo(9) }},
+	{"10-endpoints", nil, func(h *harness) { h.walkTo(10) }},
+	{"11-scopes", nil, func(h *harness) { h.walkTo(11) }},
+	{"11-scopes-no-offline", nil, func(h *harness) {
+		h.walkTo(11)
+		for range len(" offline_access") {
+			h.press("backspace")
+		}
+	}},
+	{"12-summary", nil, func(h *harness) { h.walkTo(12) }},
+	{"12-summary-edit-stale", []harnessOpt{editing("Confluence prod")}, func(h *harness) {
+		h.jumpTo(11)
+		h.typeText(" read:confluence-user")
+		h.jumpTo(12)
+	}},
+	{"12-saved", nil, func(h *harness) { h.walkTo(12); h.press("enter") }},
+	{"12-consent-waiting", nil, func(h *harness) { h.walkTo(12); h.press("enter", "enter") }},
+	{"12-consent-hint", nil, func(h *harness) {
+		h.walkTo(12)
+		h.press("enter", "enter")
+		h.send(consentTickMsg{flow: h.w.steps[11].(*saveStep).consent.flow, at: fixedNow.Add(time.Minute)})
+	}},
+	{"12-consent-paste", nil, func(h *harness) { h.walkTo(12); h.press("enter", "enter", "p") }},
+	{"12-consent-failed", nil, func(h *harness) {
+		h.walkTo(12)
+		h.press("enter", "enter")
+		h.finishConsent(consentResult{}, fmt.Errorf("Atlassian says access was denied: you clicked Deny. Run the consent again and click Allow"))
+	}},
+	{"12-consent-success", nil, func(h *harness) {
+		h.walkTo(12)
+		h.press("enter", "enter")
+		h.finishConsent(oneSiteResult(), nil)
+	}},
+	{"12-consent-sites", nil, func(h *harness) {
+		h.walkTo(12)
+		h.press("enter", "enter")
+		h.finishConsent(twoSitesResult(), nil)
+	}},
+	{"quit-dialog", nil, func(h *harness) { h.walkTo(4); h.press("ctrl+c") }},
+	{"jump", []harnessOpt{editing("Confluence prod")}, func(h *harness) { h.press("ctrl+g", "down", "down") }},
+	{"help-full", nil, func(h *harness) { h.walkTo(7); h.press("?") }},
+}
+
+func TestGoldenScreens(t *testing.T) {
+	for _, sc := range screens {
+		for _, size := range []struct{ w, h int }{{80, 24}, {60, 24}, {120, 30}} {
+			t.Run(fmt.Sprintf("%s/%dx%d", sc.name, size.w, size.h), func(t *testing.T) {
+				h := newHarness(t, sc.opts...)
+				h.resize(size.w, size.h)
+				sc.reach(h)
+				golden.RequireEqual(t, h.screen())
+			})
+		}
+	}
+}

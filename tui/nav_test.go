@@ -1,0 +1,120 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestNextIsRefusedWhileTheStepIsInvalid(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(2)
+	h.press("ctrl+u") // empty the name
+	h.press("enter")
+	h.wantStep(2)
+	h.wantScreen("✗ ")
+	h.typeText("Mine")
+	h.press("enter")
+	h.wantStep(3)
+	if got := h.w.draft.Profile.Name; got != "Mine" {
+		t.Fatalf("name = %q", got)
+	}
+}
+
+func TestErrorsWaitUntilTheAdminActs(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(9)
+	if strings.Contains(h.screen(), "✗") {
+		t.Fatalf("an error shows before anything was typed:\n%s", h.screen())
+	}
+	h.press("enter") // empty client ID
+	h.wantStep(9)
+	h.wantScreen("✗ ")
+}
+
+func TestBackIsNeverTrapped(t *testing.T) {
+	for _, back := range []string{"esc", "shift+tab"} {
+		t.Run(back, func(t *testing.T) {
+			h := newHarness(t)
+			h.walkTo(9)
+			h.typeText("not an id")
+			h.press("enter", "enter") // refused: no secret
+			h.wantStep(9)
+			h.press(back)
+			if back == "shift+tab" {
+				// From the second field, shift+tab goes to the first one
+				// before leaving the step.
+				h.press(back)
+			}
+			h.wantStep(8)
+			h.press("esc", "esc", "esc")
+			h.wantStep(5)
+		})
+	}
+}
+
+func TestCheckpointMustBeTicked(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(3)
+	h.press("enter")
+	h.wantStep(3)
+	h.wantScreen("Tick the box")
+	h.press("space")
+	h.wantScreen("[✓]")
+	h.press("enter")
+	h.wantStep(4)
+	h.press("esc")
+	h.wantScreen("[✓] I am logged in") // remembered in the draft
+}
+
+func TestStepListFoldsBelow80Columns(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(3)
+	h.wantScreen("Step 3 of 12", "12 Save & authenticate")
+	h.resize(60, 24)
+	if strings.Contains(h.screen(), "12 Save & authenticate") {
+		t.Fatalf("the step list is still shown at 60 columns:\n%s", h.screen())
+	}
+	h.wantScreen("Step 3 of 12  Developer Console")
+	for i, line := range strings.Split(h.screen(), "\n") {
+		if n := len([]rune(line)); n > 60 {
+			t.Fatalf("line %d is %d columns wide: %q", i, n, line)
+		}
+	}
+	h.resize(120, 30)
+	h.wantScreen("12 Save & authenticate")
+}
+
+func TestHelpShowsOnlyLiveKeys(t *testing.T) {
+	h := newHarness(t)
+	if strings.Contains(h.screen(), "esc back") {
+		t.Fatal("back is offered on the first step")
+	}
+	h.walkTo(7)
+	h.wantScreen("c copy", "esc back")
+	if strings.Contains(h.screen(), "pick a free port") {
+		t.Fatal("the free-port key shows while the port is free")
+	}
+	h.press("?")
+	h.wantScreen("ctrl+c quit")
+	h.walkTo(8)
+	if !strings.Contains(h.screen(), "f1 more keys") {
+		t.Fatalf("while typing, help must be offered on f1, since ? is typed:\n%s", h.screen())
+	}
+}
+
+func TestJumpToACompletedStepInEditMode(t *testing.T) {
+	h := newHarness(t, editing("Confluence prod"))
+	h.wantStep(2)
+	h.jumpTo(9)
+	h.wantScreen("Saved secret: set (•••• 1234)")
+	h.jumpTo(3)
+	h.wantScreen("[✓]") // console steps count as done for a saved profile
+}
+
+func TestJumpForwardChecksTheCurrentStep(t *testing.T) {
+	h := newHarness(t, editing("Confluence prod"))
+	h.press("ctrl+u")
+	h.press("ctrl+g", "down", "down", "enter")
+	h.wantStep(2)
+	h.wantScreen("✗ ")
+}
