@@ -197,6 +197,23 @@ func (h *harness) wantStep(n int) {
 	}
 }
 
+// wantText is wantScreen for text that may wrap: it renders without the
+// step list (which would interleave) and compares with line breaks, frames
+// and runs of spaces folded into single spaces.
+func (h *harness) wantText(parts ...string) {
+	h.t.Helper()
+	width, height := h.w.width, h.w.height
+	h.w.width, h.w.height = sidebarMinWidth-1, 100
+	screen := h.screen()
+	h.w.width, h.w.height = width, height
+	flat := strings.Join(strings.Fields(strings.NewReplacer("│", " ", "╭", " ", "╰", " ", "─", "").Replace(screen)), " ")
+	for _, p := range parts {
+		if !strings.Contains(flat, p) {
+			h.t.Fatalf("screen lacks %q:\n%s", p, h.screen())
+		}
+	}
+}
+
 func (h *harness) wantScreen(parts ...string) {
 	h.t.Helper()
 	s := h.screen()

@@ -24,7 +24,8 @@ type step interface {
 	// keys are the step's own keys that work right now, for the help line.
 	keys(w *wizard) []key.Binding
 	// validate checks the step's part of the draft: an error blocks
-	// going forward, warnings do not.
+	// going forward, warnings do not. It reads the draft only (never the
+	// step's fields), since saving checks steps never entered.
 	validate(w *wizard) verdict
 }
 
@@ -104,7 +105,7 @@ func newSteps() []step {
 		&nameStep{},
 		consoleDeveloper(),
 		consoleCreate(),
-		&appNameStep{},
+		newAppNameStep(),
 		consoleEnable3LO(),
 		&redirectStep{},
 		&permissionsStep{},

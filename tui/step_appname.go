@@ -15,6 +15,10 @@ type appNameStep struct {
 	check checkpoint
 }
 
+func newAppNameStep() *appNameStep {
+	return &appNameStep{check: checkpoint{step: 5, label: "I named the app, agreed to the terms and clicked Create"}}
+}
+
 var copyKey = binding("c", "copy")
 
 func (s *appNameStep) title() string { return "App name" }
@@ -25,7 +29,6 @@ func (s *appNameStep) guide(*wizard) string {
 }
 
 func (s *appNameStep) enter(w *wizard) tea.Cmd {
-	s.check = checkpoint{step: 5, label: "I named the app, agreed to the terms and clicked Create"}
 	s.name.start(w.styles, w.draft.Profile.AppName)
 	return nil
 }

@@ -131,7 +131,7 @@ func (s *saveStep) view(w *wizard) string {
 		out += "\n" + st.Error.Render(wrap("✗ "+p, w.mainWidth()))
 	}
 	if len(s.problems) > 0 {
-		out += "\n" + st.Subtle.Render("Fix these first: esc goes back, ctrl+g jumps to a step.")
+		out += "\n" + st.Subtle.Render(wrap("Fix these first: esc goes back, ctrl+g jumps to a step.", w.mainWidth()))
 	}
 	return out
 }

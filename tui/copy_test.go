@@ -1,0 +1,52 @@
+package tui
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/authwiz/authwiz/internal/atlassian"
+	"github.com/authwiz/authwiz/internal/clipboard"
+)
+
+func TestCopyUsesTheSystemClipboardAndOSC52(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(7)
+	h.press("c")
+	if got := h.clip.Written(); !slices.Equal(got, []string{defaultRedirectURL}) {
+		t.Fatalf("system clipboard got %q", got)
+	}
+	if !slices.Equal(h.osc52, []string{defaultRedirectURL}) {
+		t.Fatalf("OSC 52 got %q", h.osc52)
+	}
+	h.wantScreen("Copied the Redirect URL.")
+	h.press("esc")
+	h.press("enter")
+	if h.w.notice.text != "" {
+		t.Fatalf("the notice followed the admin to another step: %q", h.w.notice.text)
+	}
+}
+
+func TestCopyFailureSaysWhatHappened(t *testing.T) {
+	h := newHarness(t)
+	h.clip.Err = errors.Join(clipboard.ErrUnavailable, errors.New("no display"))
+	h.walkTo(5)
+	h.press("c")
+	if !slices.Equal(h.osc52, []string{defaultAppName}) {
+		t.Fatalf("OSC 52 got %q; it must be sent even when the system clipboard fails", h.osc52)
+	}
+	h.wantScreen("Could not reach the system clipboard; sent to your", "select the text above", defaultAppName)
+}
+
+func TestOpenTheDeveloperConsole(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(3)
+	h.press("o")
+	if !slices.Equal(h.browser.opened, []string{atlassian.DeveloperConsoleURL}) {
+		t.Fatalf("opened %q", h.browser.opened)
+	}
+	h.wantScreen("Opened in your browser.")
+	h.browser.err = errors.New("no browser found")
+	h.press("o")
+	h.wantScreen("Could not open a browser: no browser found", atlassian.DeveloperConsoleURL)
+}

@@ -1,0 +1,113 @@
+package tui
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+func TestQuitAtOnceWhenNothingWouldBeLost(t *testing.T) {
+	h := newHarness(t)
+	h.press("ctrl+c")
+	if !h.quit {
+		t.Fatal("ctrl+c on the start screen did not quit")
+	}
+	h = newHarness(t, editing("Confluence prod"))
+	h.jumpTo(7)
+	h.press("ctrl+c")
+	if !h.quit {
+		t.Fatal("ctrl+c with an unchanged saved profile did not quit")
+	}
+}
+
+func TestQuitWithChangesAsksFirst(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(4)
+	h.press("ctrl+c")
+	if h.quit {
+		t.Fatal("quit without asking")
+	}
+	h.wantText("Quit with unsaved changes?", "Drafts never hold the client secret")
+	h.press("esc")
+	h.wantStep(4)
+	h.press("space", "enter") // keeps working after the dialog closes
+	h.wantStep(5)
+	h.press("ctrl+c", "q")
+	if !h.quit {
+		t.Fatal("q in the dialog did not quit")
+	}
+	if h.store.draft != nil {
+		t.Fatal("a draft was saved although the admin threw the changes away")
+	}
+}
+
+func TestQuitSavesADraftWithoutTheSecret(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(10)
+	h.press("ctrl+c", "s")
+	if !h.quit {
+		t.Fatal("saving the draft did not quit")
+	}
+	d := h.store.draft
+	if d == nil {
+		t.Fatal("no draft saved")
+	}
+	if d.Step != 10 || d.Profile.ClientID != testClientID || d.EditOf != "" {
+		t.Fatalf("draft = step %d, client ID %q, edit of %q", d.Step, d.Profile.ClientID, d.EditOf)
+	}
+	if h.w.outcome == "" {
+		t.Fatal("nothing tells the admin the draft was saved")
+	}
+}
+
+func TestDraftSaveFailureIsShownAndQuitStillPossible(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(4)
+	h.store.failDraft = errors.New("disk full")
+	h.press("ctrl+c", "s")
+	if h.quit {
+		t.Fatal("quit although the draft was not saved")
+	}
+	h.wantScreen("Could not save the draft", "disk full")
+	h.press("q")
+	if !h.quit {
+		t.Fatal("could not quit after the failure")
+	}
+}
+
+func TestResumeADraft(t *testing.T) {
+	saved := profile.Draft{Step: 9, Profile: profile.Profile{
+		Name: "Half done", AppName: "My app", RedirectURL: "http://localhost:47000/callback",
+		ClientID: testClientID, AuthURL: "https://auth.atlassian.com/authorize",
+		TokenURL: "https://auth.atlassian.com/oauth/token", APIBaseURL: profile.DefaultAPIBaseURL,
+		Scopes: []string{"read:confluence-content.all", "offline_access"},
+	}}
+	h := newHarness(t, withResumable(saved))
+	h.wantScreen(`Resume the unfinished "Half done" (step 9)`)
+	h.press("enter")
+	h.wantStep(9)
+	h.wantScreen(testClientID)
+	h.press("enter", "enter") // the secret was never in the draft: it is asked for
+	h.wantStep(9)
+	h.paste(testSecret)
+	h.press("enter", "enter", "enter", "enter", "enter", "enter")
+	h.wantStep(12)
+	h.wantStep(12)
+	p, sec, ok := h.store.saved("Half done")
+	if !ok || p.RedirectURL != "http://localhost:47000/callback" || sec.ClientSecret != testSecret {
+		t.Fatalf("saved %+v (found %v)", p, ok)
+	}
+	if h.store.draft != nil {
+		t.Fatal("the resumed draft is still there after saving the profile")
+	}
+}
+
+func TestDiscardADraft(t *testing.T) {
+	h := newHarness(t, withResumable(profile.Draft{Step: 3, Profile: profile.Profile{Name: "Half done"}}))
+	h.press("x")
+	if h.store.draft != nil || h.w.start.resumable != nil {
+		t.Fatal("the draft is still there")
+	}
+	h.wantScreen("› + New authentication")
+}
