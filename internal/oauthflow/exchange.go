@@ -1,0 +1,54 @@
+package oauthflow
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"golang.org/x/oauth2"
+)
+
+// Grant is what the exchange produced.
+type Grant struct {
+	Token *oauth2.Token
+	// Granted are the scopes the server says it granted; when it says
+	// nothing, what was requested (RFC 6749, section 5.1).
+	Granted []string
+	// Missing are requested scopes that were not granted. offline_access
+	// counts as granted whenever a refresh token came back.
+	Missing []string
+}
+
+// Exchange trades the callback's code for tokens. When offline_access was
+// requested it fails with ErrNoRefreshToken unless a refresh token came.
+func (s *Session) Exchange(ctx context.Context, cb Callback) (Grant, error) {
+	tok, err := s.conf.Exchange(s.clientContext(ctx), cb.Code)
+	if err != nil {
+		return Grant{}, tokenError(err, ErrCodeRejected, fmt.Sprintf(
+			"The code was already used or has expired, or the Redirect URL differs from the app's Callback URL: make the Callback URL in the Atlassian Developer Console exactly %s and start the consent again", s.redirect))
+	}
+	requested := s.conf.Scopes
+	if slices.Contains(requested, OfflineAccessScope) && tok.RefreshToken == "" {
+		return Grant{}, &Error{Kind: ErrNoRefreshToken,
+			Fix: "authwiz asked for offline_access, without which the access token cannot be renewed after it expires; start the consent again, and if this repeats check the app's Authorization settings in the Atlassian Developer Console"}
+	}
+	granted := GrantedScopes(tok, requested)
+	var missing []string
+	for _, scope := range requested {
+		if slices.Contains(granted, scope) || scope == OfflineAccessScope && tok.RefreshToken != "" {
+			continue
+		}
+		missing = append(missing, scope)
+	}
+	return Grant{Token: tok, Granted: granted, Missing: missing}, nil
+}
+
+// GrantedScopes reads the scope field of a token response, falling back
+// to requested when the server left it out.
+func GrantedScopes(tok *oauth2.Token, requested []string) []string {
+	if scope, _ := tok.Extra("scope").(string); strings.TrimSpace(scope) != "" {
+		return strings.Fields(scope)
+	}
+	return slices.Clone(requested)
+}
