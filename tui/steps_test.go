@@ -1,0 +1,139 @@
+package tui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/authwiz/authwiz/internal/atlassian"
+)
+
+func TestBusyPortOffersAnother(t *testing.T) {
+	h := newHarness(t, busyPort(defaultRedirectURL))
+	h.walkTo(7)
+	h.wantText("cannot listen on that port", "p to pick a free port")
+	h.press("p")
+	if got := h.w.draft.Profile.RedirectURL; got != "http://localhost:47614/callback" {
+		t.Fatalf("Redirect URL = %q", got)
+	}
+	h.wantScreen("http://localhost:47614/callback", "The port is free")
+	h.press("c")
+	if got := h.clip.Written(); !slices.Equal(got, []string{"http://localhost:47614/callback"}) {
+		t.Fatalf("copied %q, want the new URL", got)
+	}
+}
+
+func TestRedirectURLIsEditable(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(7)
+	h.press("e", "ctrl+u")
+	h.typeText("http://localhost:40001/cb")
+	h.press("esc") // undo
+	if got := h.w.draft.Profile.RedirectURL; got != defaultRedirectURL {
+		t.Fatalf("esc kept %q", got)
+	}
+	h.press("e", "ctrl+u")
+	h.typeText("http://localhost:40001/cb")
+	h.press("enter") // done editing
+	h.wantStep(7)
+	h.press("enter")
+	h.wantStep(8)
+	if got := h.w.draft.Profile.RedirectURL; got != "http://localhost:40001/cb" {
+		t.Fatalf("Redirect URL = %q", got)
+	}
+}
+
+func TestScopePicker(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(8)
+	if strings.Contains(h.screen(), "] "+atlassian.OfflineAccess) {
+		t.Fatal("offline_access is offered for ticking in the console")
+	}
+	h.typeText("read:space")
+	h.press("space")
+	if got := h.w.draft.Profile.Scopes; !slices.Equal(got, []string{"read:space:confluence", atlassian.OfflineAccess}) {
+		t.Fatalf("scopes = %q", got)
+	}
+	h.wantText("Tick this scope in the console: Confluence API › Granular scopes: read:space:confluence")
+	h.press("space") // untick
+	h.press("enter")
+	h.wantStep(8)
+	h.press("esc") // clears the filter, stays
+	h.wantStep(8)
+	h.wantScreen("Presets")
+	h.press("space") // first preset
+	if len(h.w.draft.consoleScopes()) < 2 {
+		t.Fatalf("preset gave %q", h.w.draft.Profile.Scopes)
+	}
+	h.press("enter")
+	h.wantStep(9)
+}
+
+func TestScopeStringWarnsWithoutOfflineAccess(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(11)
+	for range len(" " + atlassian.OfflineAccess) {
+		h.press("backspace")
+	}
+	if slices.Contains(h.w.draft.Profile.Scopes, atlassian.OfflineAccess) {
+		t.Fatal("offline_access still in the draft")
+	}
+	h.wantScreen("! ")
+	h.press("enter") // a warning does not block
+	h.wantStep(12)
+	h.press("esc", "esc", "esc", "esc") // to step 8: picking again must not put it back
+	h.wantStep(8)
+	h.press("down", "down", "down", "space")
+	if slices.Contains(h.w.draft.Profile.Scopes, atlassian.OfflineAccess) {
+		t.Fatal("picking a scope put offline_access back")
+	}
+	h.press("enter")
+	h.jumpTo(11)
+	h.press("ctrl+r")
+	if !slices.Contains(h.w.draft.Profile.Scopes, atlassian.OfflineAccess) {
+		t.Fatal("ctrl+r did not add offline_access back")
+	}
+}
+
+func TestPastedCredentialsAreCleaned(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(9)
+	h.paste("\x1b[31m" + testClientID + "\x1b[0m\n")
+	h.press("enter")
+	h.paste("  " + testSecret + "\r\n")
+	h.press("enter")
+	h.wantStep(10)
+	if h.w.draft.Profile.ClientID != testClientID || h.w.draft.Secret != testSecret {
+		t.Fatalf("client ID %q, secret cleaned %v", h.w.draft.Profile.ClientID, h.w.draft.Secret == testSecret)
+	}
+}
+
+func TestSecretIsMaskedUntilRevealed(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(9)
+	h.press("down")
+	h.paste(testSecret)
+	if strings.Contains(h.screen(), testSecret) {
+		t.Fatal("secret shown while masked")
+	}
+	h.press("ctrl+r")
+	h.wantText(testSecret[:20])
+	h.press("ctrl+r")
+	if strings.Contains(h.screen(), testSecret[:20]) {
+		t.Fatal("secret still shown after hiding it again")
+	}
+}
+
+func TestEndpointsReset(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(10)
+	h.press("ctrl+u")
+	h.typeText("http://localhost:9999/authorize")
+	h.press("down", "down", "ctrl+u")
+	h.typeText("https://api.example.test")
+	h.press("ctrl+r")
+	p := h.w.draft.Profile
+	if p.AuthURL != atlassian.DefaultAuthURL || p.TokenURL != atlassian.DefaultTokenURL || p.APIBaseURL != atlassian.DefaultAPIBaseURL {
+		t.Fatalf("after reset: %q %q %q", p.AuthURL, p.TokenURL, p.APIBaseURL)
+	}
+}
