@@ -146,7 +146,7 @@ type fakePorts struct {
 
 func (p *fakePorts) Check(u string) error {
 	if p.busy[u] {
-		return errors.New("address already in use")
+		return errors.New("port 47613 is already taken by another program")
 	}
 	return nil
 }

@@ -39,19 +39,6 @@ type harness struct {
 
 type harnessOpt func(*harness, *startData, **draft)
 
-func withProfiles(ps ...profile.Profile) harnessOpt {
-	return func(h *harness, sd *startData, _ **draft) {
-		for _, p := range ps {
-			h.store.profiles = append(h.store.profiles, p)
-		}
-		sd.profiles = append(sd.profiles, ps...)
-	}
-}
-
-func withDraft(d *draft) harnessOpt {
-	return func(_ *harness, _ *startData, dp **draft) { *dp = d }
-}
-
 func withResumable(d profile.Draft) harnessOpt {
 	return func(h *harness, sd *startData, _ **draft) { sd.resumable = &d; h.store.draft = &d }
 }

@@ -45,7 +45,9 @@ func resumeDraft(w *wizard, d profile.Draft) tea.Cmd {
 		nd := newDraft(names(w.start.profiles))
 		nd.Profile = d.Profile
 		nd.Profile.Type = profile.TypeOAuth2
-		at := resumeIndex(d.Step)
+		// The secret never went into the draft: past Credentials, resume
+		// there, so it is asked for before anything else.
+		at := min(resumeIndex(d.Step), credentialsIndex)
 		for _, n := range consoleSteps {
 			nd.Confirmed[n] = n <= at
 		}
@@ -59,6 +61,9 @@ func resumeDraft(w *wizard, d profile.Draft) tea.Cmd {
 		return profileOpenedMsg{name: d.EditOf, intent: openResume, profile: p, secrets: sec, resume: &d, err: err}
 	}
 }
+
+// credentialsIndex is the index of step 9, where the secret is typed.
+const credentialsIndex = 8
 
 // resumeIndex is the step index to resume at: a saved step number, kept
 // between Type & name and Scopes (step 12 needs the secret re-checked).

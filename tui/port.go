@@ -34,6 +34,9 @@ func (loopbackPorts) Check(redirectURL string) error {
 			if addr == "::1" && !errors.Is(err, syscall.EADDRINUSE) {
 				continue // no IPv6 loopback here: nothing to collide with
 			}
+			if errors.Is(err, syscall.EADDRINUSE) {
+				return fmt.Errorf("port %d is already taken by another program", port)
+			}
 			return fmt.Errorf("port %d: %w", port, err)
 		}
 		l.Close()

@@ -77,16 +77,16 @@ func TestDraftSaveFailureIsShownAndQuitStillPossible(t *testing.T) {
 }
 
 func TestResumeADraft(t *testing.T) {
-	saved := profile.Draft{Step: 9, Profile: profile.Profile{
+	saved := profile.Draft{Step: 11, Profile: profile.Profile{
 		Name: "Half done", AppName: "My app", RedirectURL: "http://localhost:47000/callback",
 		ClientID: testClientID, AuthURL: "https://auth.atlassian.com/authorize",
 		TokenURL: "https://auth.atlassian.com/oauth/token", APIBaseURL: profile.DefaultAPIBaseURL,
 		Scopes: []string{"read:confluence-content.all", "offline_access"},
 	}}
 	h := newHarness(t, withResumable(saved))
-	h.wantScreen(`Resume the unfinished "Half done" (step 9)`)
+	h.wantScreen(`Resume the unfinished "Half done" (step 11)`)
 	h.press("enter")
-	h.wantStep(9)
+	h.wantStep(9) // the secret is not in the draft: it is asked for first
 	h.wantScreen(testClientID)
 	h.press("enter", "enter") // the secret was never in the draft: it is asked for
 	h.wantStep(9)

@@ -107,8 +107,8 @@ func (s *redirectStep) validate(w *wizard) verdict {
 	r := validate.RedirectURL(w.draft.Profile.RedirectURL)
 	v := fieldVerdict(r, func(d *draft, v string) { d.Profile.RedirectURL = v })
 	if s.busy() {
-		v.warnings = append(v.warnings, fmt.Sprintf("This computer cannot listen on that port (%v), so the "+
-			"consent would fail. Press p to pick a free port, then register that URL in the console instead.", s.port))
+		v.warnings = append(v.warnings, fmt.Sprintf("The consent would fail here: %v. Press p to pick a free "+
+			"port, then register that URL in the console instead.", s.port))
 	}
 	return v
 }

@@ -11,7 +11,7 @@ import (
 func TestBusyPortOffersAnother(t *testing.T) {
 	h := newHarness(t, busyPort(defaultRedirectURL))
 	h.walkTo(7)
-	h.wantText("cannot listen on that port", "p to pick a free port")
+	h.wantText("The consent would fail here: port 47613 is already taken", "p to pick a free port")
 	h.press("p")
 	if got := h.w.draft.Profile.RedirectURL; got != "http://localhost:47614/callback" {
 		t.Fatalf("Redirect URL = %q", got)
