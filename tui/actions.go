@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -37,7 +38,7 @@ func (w *wizard) openURL(url string) tea.Cmd {
 	return func() tea.Msg {
 		if err := b.Open(url); err != nil {
 			return noticeMsg{at, notice{bad: true,
-				text: fmt.Sprintf("Could not open a browser: %s. Open the link above yourself.", validate.Sanitize(err.Error()))}}
+				text: fmt.Sprintf("Not opened: %s.", strings.TrimSuffix(validate.Sanitize(err.Error()), "."))}}
 		}
 		return noticeMsg{at, notice{text: "Opened in your browser."}}
 	}

@@ -48,5 +48,5 @@ func TestOpenTheDeveloperConsole(t *testing.T) {
 	h.wantScreen("Opened in your browser.")
 	h.browser.err = errors.New("no browser found")
 	h.press("o")
-	h.wantScreen("Could not open a browser: no browser found", atlassian.DeveloperConsoleURL)
+	h.wantScreen("Not opened: no browser found.", atlassian.DeveloperConsoleURL)
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/authwiz/authwiz/internal/browser"
 	"github.com/authwiz/authwiz/internal/clipboard"
 )
 
@@ -15,7 +16,7 @@ func newNewCmd(root *rootOptions, streams Streams, wizard RunWizard) *cobra.Comm
 through the twelve steps of the Atlassian set-up, saves the profile and runs
 the consent.`,
 		Example: "  authwiz new",
-		Args:    cobra.NoArgs,
+		Args:    usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return openWizard(cmd, root, streams, wizard, WizardRequest{Mode: WizardNew})
 		},
@@ -31,15 +32,20 @@ func newEditCmd(root *rootOptions, streams Streams, wizard RunWizard) *cobra.Com
 client ID or secret, the Redirect URL or the scopes marks its tokens stale,
 and the last step offers to authenticate again. Renaming keeps everything else.`,
 		Example: `  authwiz edit "OAuth2 confluence Authentication"`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if err := cobra.ExactArgs(1)(cmd, args); err != nil {
-				return usageError{err}
-			}
-			return nil
-		},
+		Args:    usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return openWizard(cmd, root, streams, wizard, WizardRequest{Mode: WizardEdit, ProfileName: args[0]})
 		},
+	}
+}
+
+// usageArgs marks an argument-count mistake as a usage error (exit 2).
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return usageError{err}
+		}
+		return nil
 	}
 }
 
@@ -53,5 +59,6 @@ func openWizard(cmd *cobra.Command, root *rootOptions, streams Streams, wizard R
 	req.Store = store
 	req.Streams = streams
 	req.Clipboard = clipboard.NewSystem()
+	req.Browser = browser.System{}
 	return wizard(cmd.Context(), req)
 }

@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"testing"
+)
+
+// runWizardArgs runs authwiz with args against a wizard that only records
+// what it was asked to do.
+func runWizardArgs(t *testing.T, args ...string) (WizardRequest, bool, int) {
+	t.Helper()
+	var got WizardRequest
+	called := false
+	wizard := func(_ context.Context, req WizardRequest) error {
+		got, called = req, true
+		return nil
+	}
+	var out, errOut bytes.Buffer
+	args = append([]string{"--config-dir", t.TempDir()}, args...)
+	code := Main(args, Streams{In: &bytes.Buffer{}, Out: &out, Err: &errOut}, wizard)
+	return got, called, code
+}
+
+func TestWizardCommands(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		mode WizardMode
+		name string
+	}{
+		{nil, WizardStart, ""},
+		{[]string{"new"}, WizardNew, ""},
+		{[]string{"edit", "Confluence prod"}, WizardEdit, "Confluence prod"},
+	} {
+		req, called, code := runWizardArgs(t, tc.args...)
+		if code != ExitOK || !called {
+			t.Fatalf("%q: exit %d, wizard called %v", tc.args, code, called)
+		}
+		if req.Mode != tc.mode || req.ProfileName != tc.name {
+			t.Fatalf("%q: mode %v name %q", tc.args, req.Mode, req.ProfileName)
+		}
+		if req.Store == nil || req.Clipboard == nil || req.Browser == nil {
+			t.Fatalf("%q: adapters not wired: %+v", tc.args, req)
+		}
+	}
+}
+
+func TestEditNeedsExactlyOneName(t *testing.T) {
+	for _, args := range [][]string{{"edit"}, {"edit", "a", "b"}, {"new", "extra"}} {
+		_, called, code := runWizardArgs(t, args...)
+		if called || code != ExitUsage {
+			t.Fatalf("%q: exit %d, wizard called %v; want a usage error", args, code, called)
+		}
+	}
+}
