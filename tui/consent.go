@@ -21,10 +21,10 @@ type consentView struct {
 	ctx     context.Context
 	cancel  context.CancelFunc
 	attempt consentAttempt
-	started time.Time
 	now     time.Time
 
 	spinner  spinner.Model
+	hint     string
 	pasting  bool
 	paste    textinput.Model
 	pasteErr string
@@ -33,10 +33,6 @@ type consentView struct {
 	err    error
 	sites  sitePicker
 }
-
-// hintAfter is how long to wait before suggesting the usual cause of a
-// consent that never comes back: a Callback URL that does not match.
-const hintAfter = 45 * time.Second
 
 type (
 	consentStartedMsg struct {
@@ -52,6 +48,10 @@ type (
 	consentTickMsg struct {
 		flow int
 		at   time.Time
+	}
+	consentHintMsg struct {
+		flow int
+		text string
 	}
 	pastedMsg struct {
 		flow int
@@ -73,11 +73,10 @@ var (
 func (c *consentView) start(w *wizard) tea.Cmd {
 	c.stop()
 	c.flow++
-	c.result, c.err, c.pasting, c.pasteErr = nil, nil, false, ""
+	c.result, c.err, c.pasting, c.pasteErr, c.hint = nil, nil, false, "", ""
 	ctx, cancel := context.WithCancel(context.Background())
 	c.ctx, c.cancel = ctx, cancel
-	c.started = w.deps.now()
-	c.now = c.started
+	c.now = w.deps.now()
 	c.spinner = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(w.styles.Value))
 	flow, runner, name := c.flow, w.deps.consent, w.draft.Profile.Name
 	return tea.Batch(c.spinner.Tick, func() tea.Msg {
@@ -113,6 +112,11 @@ func (c *consentView) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
 		}
 		c.result = &msg.result
 		c.sites = newSitePicker(msg.result)
+		return nil, true
+	case consentHintMsg:
+		if msg.flow == c.flow && c.waiting() {
+			c.hint = validate.Sanitize(msg.text)
+		}
 		return nil, true
 	case consentTickMsg:
 		if msg.flow != c.flow || !c.waiting() {
@@ -153,7 +157,30 @@ func (c *consentView) onStarted(w *wizard, msg consentStartedMsg) tea.Cmd {
 		return nil
 	}
 	c.attempt = msg.attempt
-	return tea.Batch(w.openURL(msg.attempt.AuthURL()), c.wait(), c.tick(w))
+	if !msg.attempt.Listening() {
+		// Nothing on this computer will receive the answer: the admin
+		// pastes the address the browser ends on.
+		c.openPaste(w)
+	}
+	return tea.Batch(w.openURL(msg.attempt.AuthURL()), c.wait(), c.waitHint(), c.tick(w))
+}
+
+// waitHint blocks until the attempt says the wait looks stuck.
+func (c *consentView) waitHint() tea.Cmd {
+	a, flow, ctx := c.attempt, c.flow, c.ctx
+	return func() tea.Msg {
+		text, ok := a.Hint(ctx)
+		if !ok {
+			return nil
+		}
+		return consentHintMsg{flow: flow, text: text}
+	}
+}
+
+func (c *consentView) openPaste(w *wizard) tea.Cmd {
+	c.pasting, c.pasteErr = true, ""
+	c.paste = newInput(w.styles, "http://localhost:…/callback?code=…&state=…")
+	return c.paste.Focus()
 }
 
 // wait blocks on the attempt in the background and closes it afterwards;
@@ -188,9 +215,7 @@ func (c *consentView) key(w *wizard, k tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(k, copyURLKey):
 		return w.copyText("the authorization URL", c.attempt.AuthURL()), true
 	case key.Matches(k, pasteModeKey):
-		c.pasting, c.pasteErr = true, ""
-		c.paste = newInput(w.styles, "http://localhost:…/callback?code=…&state=…")
-		return c.paste.Focus(), true
+		return c.openPaste(w), true
 	case key.Matches(k, cancelKey):
 		c.stop()
 		c.err = errCancelled

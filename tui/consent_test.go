@@ -132,13 +132,14 @@ func TestHintWhenNothingArrives(t *testing.T) {
 	flow := h.consentView().flow
 	h.send(consentTickMsg{flow: flow, at: fixedNow.Add(10 * time.Second)})
 	h.wantScreen("4:50 left")
-	if strings.Contains(h.screen(), "Nothing yet?") {
-		t.Fatal("hint shown too early")
+	if strings.Contains(h.screen(), "No answer yet") {
+		t.Fatal("hint shown before the attempt gave one")
 	}
-	h.send(consentTickMsg{flow: flow, at: fixedNow.Add(hintAfter)})
-	h.wantText("Nothing yet?", "http://localhost:47613/callback")
+	h.consent.last().hint <- "No answer yet: compare the Callback URL in the console with http://localhost:47613/callback"
+	h.drain(func() bool { return h.consentView().hint != "" })
+	h.wantText("No answer yet: compare the Callback URL")
 	h.send(consentTickMsg{flow: flow + 7, at: fixedNow.Add(4 * time.Minute)})
-	h.wantScreen("4:15 left") // a tick of another attempt changes nothing
+	h.wantScreen("4:50 left") // a tick of another attempt changes nothing
 }
 
 func TestChooseTheDefaultSite(t *testing.T) {
@@ -171,4 +172,15 @@ func TestAuthenticateAgainFromTheStartScreen(t *testing.T) {
 		t.Fatal("no consent for the chosen profile")
 	}
 	h.wantScreen("Waiting for Atlassian")
+}
+
+func TestRemoteRedirectURLGoesStraightToPasting(t *testing.T) {
+	h := newHarness(t)
+	h.consent.remote = true
+	h.walkTo(12)
+	h.press("enter", "enter")
+	h.wantScreen("Paste the URL your browser ended on")
+	if len(h.browser.opened) != 1 {
+		t.Fatal("the consent page was not opened")
+	}
 }

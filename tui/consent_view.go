@@ -49,11 +49,8 @@ func (c *consentView) view(w *wizard) string {
 	if c.pasteErr != "" {
 		out += "\n" + st.Error.Render(wrap("✗ "+c.pasteErr, width))
 	}
-	if c.now.Sub(c.started) >= hintAfter {
-		out += "\n\n" + st.Warning.Render(wrap("Nothing yet? If Atlassian shows an error page saying the "+
-			"redirect_uri is not registered, the Callback URL in the console differs from "+
-			w.draft.Profile.RedirectURL+" — fix it there (step 7), then try again. If the browser ended on a "+
-			"page that did not load, press p and paste its address.", width))
+	if c.hint != "" {
+		out += "\n\n" + st.Warning.Render(wrap(c.hint, width))
 	}
 	return out
 }
@@ -74,6 +71,9 @@ func (c *consentView) resultView(w *wizard) string {
 			validate.Sanitize(site.Name), validate.Sanitize(site.URL)), width)) + "\n")
 	} else {
 		b.WriteString(st.Success.Render(wrap("✓ Connected as "+who+".", width)) + "\n")
+	}
+	if res.Verified != "" {
+		b.WriteString(st.Subtle.Render(wrap("Checked: "+validate.Sanitize(res.Verified)+".", width)) + "\n")
 	}
 	if len(res.Sites) > 1 {
 		b.WriteString("\n" + c.sites.view(w) + "\n")

@@ -45,12 +45,16 @@ type consentRunner interface {
 
 // consentAttempt is one consent in progress: the browser is sent to
 // AuthURL, and Wait returns once the callback (or a pasted URL) arrived and
-// the tokens were saved and verified.
+// the tokens were saved and verified. Hint blocks until the wait looks
+// stuck and says the likely cause; Listening is false when the Redirect
+// URL is not on this computer, so only a pasted URL can finish.
 type consentAttempt interface {
 	AuthURL() string
 	Deadline() time.Time
+	Listening() bool
 	Paste(input string) error
 	Wait(ctx context.Context) (consentResult, error)
+	Hint(ctx context.Context) (string, bool)
 	Close() error
 }
 
@@ -62,6 +66,8 @@ type consentResult struct {
 	Granted         []string
 	Missing         []string
 	HasRefreshToken bool
+	// Verified says what the check call after the consent saw.
+	Verified string
 }
 
 // deps bundles the side effects a wizard needs.

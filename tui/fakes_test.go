@@ -159,6 +159,7 @@ type fakeConsent struct {
 	attempts []*fakeAttempt
 	chosen   []string
 	startErr error
+	remote   bool // Redirect URLs are not on this computer
 }
 
 func (c *fakeConsent) Start(_ context.Context, name string) (consentAttempt, error) {
@@ -167,7 +168,8 @@ func (c *fakeConsent) Start(_ context.Context, name string) (consentAttempt, err
 	if c.startErr != nil {
 		return nil, c.startErr
 	}
-	a := &fakeAttempt{name: name, done: make(chan outcome, 1), deadline: fixedNow.Add(5 * time.Minute)}
+	a := &fakeAttempt{name: name, done: make(chan outcome, 1), hint: make(chan string, 1),
+		deadline: fixedNow.Add(5 * time.Minute), listening: !c.remote}
 	c.attempts = append(c.attempts, a)
 	return a, nil
 }
@@ -194,19 +196,31 @@ type outcome struct {
 }
 
 type fakeAttempt struct {
-	name     string
-	deadline time.Time
-	done     chan outcome
-	mu       sync.Mutex
-	pasted   []string
-	closed   bool
-	pasteErr error
+	name      string
+	deadline  time.Time
+	done      chan outcome
+	hint      chan string
+	listening bool
+	mu        sync.Mutex
+	pasted    []string
+	closed    bool
+	pasteErr  error
 }
 
 func (a *fakeAttempt) AuthURL() string {
 	return "https://auth.example.test/authorize?client_id=abc&state=fixed"
 }
 func (a *fakeAttempt) Deadline() time.Time { return a.deadline }
+func (a *fakeAttempt) Listening() bool     { return a.listening }
+
+func (a *fakeAttempt) Hint(ctx context.Context) (string, bool) {
+	select {
+	case text := <-a.hint:
+		return text, true
+	case <-ctx.Done():
+		return "", false
+	}
+}
 func (a *fakeAttempt) Paste(in string) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()

@@ -64,7 +64,9 @@ var screens = []struct {
 	{"12-consent-hint", nil, func(h *harness) {
 		h.walkTo(12)
 		h.press("enter", "enter")
-		h.send(consentTickMsg{flow: h.w.steps[11].(*saveStep).consent.flow, at: fixedNow.Add(time.Minute)})
+		h.send(consentTickMsg{flow: h.consentView().flow, at: fixedNow.Add(time.Minute)})
+		h.send(consentHintMsg{flow: h.consentView().flow, text: "Still waiting after a minute. If Atlassian shows " +
+			"\"redirect_uri is not registered\", the Callback URL in the console differs from " + defaultRedirectURL + "."})
 	}},
 	{"12-consent-paste", nil, func(h *harness) { h.walkTo(12); h.press("enter", "enter", "p") }},
 	{"12-consent-failed", nil, func(h *harness) {

@@ -1,0 +1,131 @@
+package tui
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+)
+
+// probe runs the wizard inside a real Bubble Tea program (teatest) and
+// keeps a copy of the latest screen as text, so a flow waits for what the
+// admin would see rather than for bytes of a diffing renderer.
+type probe struct {
+	w      *wizard
+	mu     *sync.Mutex
+	screen *string
+}
+
+func (p probe) Init() tea.Cmd { return p.w.Init() }
+
+func (p probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := p.w.Update(msg)
+	p.mu.Lock()
+	*p.screen = ansi.Strip(p.w.render())
+	p.mu.Unlock()
+	return p, cmd
+}
+
+func (p probe) View() tea.View { return p.w.View() }
+
+// flow drives a running program.
+type flow struct {
+	t  *testing.T
+	tm *teatest.TestModel
+	p  probe
+}
+
+func startFlow(t *testing.T, w *wizard) *flow {
+	t.Helper()
+	p := probe{w: w, mu: &sync.Mutex{}, screen: new(string)}
+	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(100, 30))
+	t.Cleanup(func() { _ = tm.Quit() })
+	return &flow{t: t, tm: tm, p: p}
+}
+
+func (f *flow) screen() string {
+	f.p.mu.Lock()
+	defer f.p.mu.Unlock()
+	return *f.p.screen
+}
+
+// waitFor waits until the screen shows every one of parts.
+func (f *flow) waitFor(parts ...string) {
+	f.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s := f.screen()
+		missing := ""
+		for _, p := range parts {
+			if !strings.Contains(s, p) {
+				missing = p
+				break
+			}
+		}
+		if missing == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			f.t.Fatalf("screen never showed %q:\n%s", missing, s)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// press sends keys, each once the previous one was handled.
+func (f *flow) press(keys ...string) {
+	for _, k := range keys {
+		f.tm.Send(keyPress(k))
+	}
+}
+
+func (f *flow) typeText(s string) { f.tm.Type(s) }
+
+// walkNew goes through steps 1–11 of a new profile with valid values.
+func (f *flow) walkNew() {
+	f.t.Helper()
+	f.waitFor("New authentication")
+	f.press("enter")
+	f.waitFor("Step 2 of 12")
+	f.press("enter")
+	for _, n := range []string{"3", "4", "5", "6"} {
+		f.waitFor("Step " + n + " of 12")
+		f.press("space", "enter")
+	}
+	f.waitFor("Step 7 of 12", "The port is free")
+	f.press("enter")
+	f.waitFor("Step 8 of 12")
+	f.press("space", "enter")
+	f.waitFor("Step 9 of 12")
+	f.typeText(testClientID)
+	f.press("enter")
+	f.tm.Send(tea.PasteMsg{Content: testSecret})
+	f.press("enter")
+	f.waitFor("Step 10 of 12")
+	f.press("enter", "enter", "enter")
+	f.waitFor("Step 11 of 12")
+	f.press("enter")
+	f.waitFor("Step 12 of 12")
+}
+
+func TestFlowNewProfileWithFakes(t *testing.T) {
+	h := newHarness(t) // only for its fakes; the program runs the wizard
+	f := startFlow(t, h.w)
+	f.walkNew()
+	f.press("enter")
+	f.waitFor("✓ Saved as")
+	f.press("enter")
+	f.waitFor("Waiting for Atlassian")
+	h.consent.last().done <- outcome{res: oneSiteResult()}
+	f.waitFor("Connected as Ada Lovelace to Example")
+	f.press("q")
+	f.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	p, sec, ok := h.store.saved(defaultProfileName)
+	if !ok || sec.ClientSecret != testSecret || p.ClientID != testClientID {
+		t.Fatalf("saved %+v (found %v)", p, ok)
+	}
+}
