@@ -13,6 +13,7 @@ import (
 
 // profileStore is the part of the profile store the wizard reads and writes.
 type profileStore interface {
+	List() ([]profile.Profile, error)
 	Get(name string) (profile.Profile, profile.Secrets, error)
 	Create(p profile.Profile, sec profile.Secrets) error
 	Update(name string, fn func(p *profile.Profile, sec *profile.Secrets) error) error
@@ -21,6 +22,7 @@ type profileStore interface {
 
 // draftStore keeps an unfinished wizard run for the next start.
 type draftStore interface {
+	LoadDraft() (profile.Draft, bool, error)
 	SaveDraft(d profile.Draft) error
 	DeleteDraft() error
 }

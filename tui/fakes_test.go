@@ -94,6 +94,25 @@ func (s *fakeStore) Delete(name string) error {
 	return nil
 }
 
+func (s *fakeStore) List() ([]profile.Profile, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := slices.Clone(s.profiles)
+	slices.SortFunc(out, func(a, b profile.Profile) int {
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
+	return out, nil
+}
+
+func (s *fakeStore) LoadDraft() (profile.Draft, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.draft == nil {
+		return profile.Draft{}, false, nil
+	}
+	return *s.draft, true, nil
+}
+
 func (s *fakeStore) SaveDraft(d profile.Draft) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -37,10 +37,10 @@ type harness struct {
 	osc52   []string
 }
 
-type harnessOpt func(*harness, *startData, **draft)
+type harnessOpt func(*harness, **draft)
 
 func withResumable(d profile.Draft) harnessOpt {
-	return func(h *harness, sd *startData, _ **draft) { sd.resumable = &d; h.store.draft = &d }
+	return func(h *harness, _ **draft) { h.store.draft = &d }
 }
 
 func newHarness(t *testing.T, opts ...harnessOpt) *harness {
@@ -54,16 +54,15 @@ func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 		consent: &fakeConsent{},
 		late:    make(chan tea.Msg, 64),
 	}
-	var sd startData
 	var d *draft
 	for _, o := range opts {
-		o(h, &sd, &d)
+		o(h, &d)
 	}
 	dp := deps{
 		profiles: h.store, drafts: h.store, consent: h.consent, clipboard: h.clip,
 		browser: h.browser, ports: h.ports, now: func() time.Time { return fixedNow },
 	}
-	h.w = newWizard(dp, sd, d)
+	h.w = newWizard(dp, d)
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	h.run(h.w.Init())
 	return h

@@ -16,24 +16,14 @@ import (
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
-// Run runs the wizard until the admin finishes or quits. It reads the
-// saved profiles (and a draft to resume) once, before the first frame;
-// everything else happens in the background while the screen is up.
+// Run runs the wizard until the admin finishes or quits. Nothing is read
+// before the first frame but the profile `authwiz edit NAME` names; the
+// saved profiles are read once, in the background, while the screen is up.
 func Run(ctx context.Context, req cli.WizardRequest) error {
-	profiles, err := req.Store.List()
-	if err != nil {
-		return fmt.Errorf("read saved profiles: %w", err)
-	}
-	start := startData{profiles: profiles}
-	if d, ok, err := req.Store.LoadDraft(); err != nil {
-		start.warnings = append(start.warnings, fmt.Sprintf("The saved draft cannot be read (%v); it is ignored.", err))
-	} else if ok {
-		start.resumable = &d
-	}
 	var d *draft
 	switch req.Mode {
 	case cli.WizardNew:
-		d = newDraft(names(profiles))
+		d = newDraft(nil) // the name is made unique once the profiles are read
 	case cli.WizardEdit:
 		p, sec, err := req.Store.Get(req.ProfileName)
 		if errors.Is(err, profile.ErrNotFound) {
@@ -44,7 +34,7 @@ func Run(ctx context.Context, req cli.WizardRequest) error {
 		}
 		d = editDraft(p, sec)
 	}
-	w := newWizard(realDeps(req), start, d)
+	w := newWizard(realDeps(req), d)
 	opts := []tea.ProgramOption{
 		tea.WithContext(ctx),
 		// lipgloss detected the colour profile already (in tmux that asks
@@ -59,7 +49,7 @@ func Run(ctx context.Context, req cli.WizardRequest) error {
 	if req.Streams.Out != nil {
 		opts = append(opts, tea.WithOutput(req.Streams.Out))
 	}
-	_, err = tea.NewProgram(w, opts...).Run()
+	_, err := tea.NewProgram(w, opts...).Run()
 	w.finish() // stops a consent still waiting when the program was killed
 	if w.outcome != "" && req.Streams.Err != nil {
 		fmt.Fprintln(req.Streams.Err, w.outcome)
@@ -68,14 +58,6 @@ func Run(ctx context.Context, req cli.WizardRequest) error {
 		return nil
 	}
 	return err
-}
-
-func names(profiles []profile.Profile) []string {
-	out := make([]string, len(profiles))
-	for i, p := range profiles {
-		out[i] = p.Name
-	}
-	return out
 }
 
 // realDeps wires the adapters the command line made.

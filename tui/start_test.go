@@ -88,3 +88,20 @@ func TestNewProfileNameIsUnique(t *testing.T) {
 	h.press("enter")
 	h.wantStep(3)
 }
+
+func TestFirstFrameComesBeforeTheProfilesAreRead(t *testing.T) {
+	store := newFakeStore(fixedNow)
+	w := newWizard(deps{profiles: store, drafts: store, now: func() time.Time { return fixedNow }}, nil)
+	if len(store.gets) != 0 {
+		t.Fatal("the store was read before the first frame")
+	}
+	if s := w.View().Content; !strings.Contains(s, "Reading saved profiles…") || !strings.Contains(s, "New authentication") {
+		t.Fatalf("first frame:\n%s", s)
+	}
+}
+
+func TestNewFromTheCommandLineGetsAUniqueName(t *testing.T) {
+	h := newHarness(t, withSaved(defaultProfileName), func(_ *harness, d **draft) { *d = newDraft(nil) })
+	h.wantStep(2)
+	h.wantScreen("> " + defaultProfileName + " (2)")
+}

@@ -13,7 +13,7 @@ import (
 
 // startStep is step 1: a new authentication, a draft to resume, or a saved
 // profile to edit, consent again for, or delete. The profile list comes
-// from startData, read once; only the token states of the rows on screen
+// from startData, read once in the background; only the token states of the rows on screen
 // are read, in the background, so 500 profiles open as fast as none.
 type startStep struct {
 	cursor, offset int
@@ -174,6 +174,8 @@ func (s *startStep) choose(w *wizard) tea.Cmd {
 		return resumeDraft(w, *w.start.resumable)
 	case onProfile:
 		return openProfile(w, p.Name, openEdit)
+	case !w.start.loaded:
+		return nil // a moment: the name must be unique among profiles not read yet
 	default:
 		w.open(newDraft(names(w.start.profiles)), 1)
 		return w.step().enter(w)
@@ -212,6 +214,12 @@ func (s *startStep) view(w *wizard) string {
 			b.WriteString("  " + line)
 		}
 		b.WriteByte('\n')
+	}
+	if !w.start.loaded {
+		b.WriteString(st.Subtle.Render("  Reading saved profiles…") + "\n")
+	}
+	for _, p := range w.start.problems {
+		b.WriteString(st.Warning.Render(wrap("! "+p, width)) + "\n")
 	}
 	if n := len(w.start.profiles); n > s.visible(w) {
 		b.WriteString(st.Subtle.Render(fmt.Sprintf("  %d–%d of %d rows", s.offset+1, end, s.rows(w))) + "\n")

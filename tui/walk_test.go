@@ -57,20 +57,19 @@ func savedProfile(name string) (profile.Profile, profile.Secrets) {
 
 // withSaved adds saved profiles with their secrets to the store.
 func withSaved(names ...string) harnessOpt {
-	return func(h *harness, sd *startData, _ **draft) {
+	return func(h *harness, _ **draft) {
 		for _, n := range names {
 			p, sec := savedProfile(n)
 			h.store.profiles = append(h.store.profiles, p)
 			h.store.secrets[n] = sec
-			sd.profiles = append(sd.profiles, p)
 		}
 	}
 }
 
 // editing opens the saved profile called name on step 2, as `authwiz edit`.
 func editing(name string) harnessOpt {
-	return func(h *harness, sd *startData, d **draft) {
-		withSaved(name)(h, sd, d)
+	return func(h *harness, d **draft) {
+		withSaved(name)(h, d)
 		p, sec := savedProfile(name)
 		*d = editDraft(p, sec)
 	}
@@ -78,8 +77,8 @@ func editing(name string) harnessOpt {
 
 // withExpired adds a saved profile whose only token has expired.
 func withExpired(name string) harnessOpt {
-	return func(h *harness, sd *startData, d **draft) {
-		withSaved(name)(h, sd, d)
+	return func(h *harness, d **draft) {
+		withSaved(name)(h, d)
 		sec := h.store.secrets[name]
 		sec.RefreshToken, sec.Expiry = "", fixedNow.Add(-time.Hour)
 		h.store.secrets[name] = sec
@@ -87,7 +86,7 @@ func withExpired(name string) harnessOpt {
 }
 
 func busyPort(url string) harnessOpt {
-	return func(h *harness, _ *startData, _ **draft) { h.ports.busy[url] = true }
+	return func(h *harness, _ **draft) { h.ports.busy[url] = true }
 }
 
 // jumpTo goes to step n with ctrl+g, as in edit mode.

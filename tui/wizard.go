@@ -57,32 +57,32 @@ type notice struct {
 	bad  bool
 }
 
-// startData is what the start screen shows, loaded once before the first
-// frame.
+// startData is what the start screen shows, read once, in the background
+// right after the first frame: with hundreds of profiles the screen still
+// comes up at once.
 type startData struct {
+	loaded    bool
 	profiles  []profile.Profile
 	resumable *profile.Draft
-	// warnings are the store's findings on opening (e.g. loose file
-	// permissions), each with its fix.
-	warnings []string
+	// problems are what went wrong reading them, each with its fix.
+	problems []string
 }
 
 // newWizard builds a wizard on the start screen, or on step 2 with d (a
 // new profile or one opened for editing).
-func newWizard(dp deps, start startData, d *draft) *wizard {
+func newWizard(dp deps, d *draft) *wizard {
 	w := &wizard{
 		deps:   dp,
 		steps:  newSteps(),
 		styles: newStyles(true),
 		help:   help.New(),
 		keys:   newNavKeys(),
-		start:  start,
 		width:  80,
 		height: 24,
 	}
 	w.help.Styles = w.styles.Help
 	if d == nil {
-		w.draft = newDraft(names(w.start.profiles))
+		w.draft = newDraft(nil)
 		w.baseline = *w.draft
 		return w
 	}
@@ -105,7 +105,7 @@ func (w *wizard) open(d *draft, at int) {
 // Init asks for the background colour (for the styles) and enters the
 // first screen; nothing here waits on the terminal or the disk.
 func (w *wizard) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, w.step().enter(w))
+	return tea.Batch(tea.RequestBackgroundColor, w.loadStart(), w.step().enter(w))
 }
 
 func (w *wizard) step() step { return w.steps[w.cur] }
@@ -133,6 +133,8 @@ func (w *wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return w, nil
 	case draftSavedMsg:
 		return w, w.draftSaved(msg)
+	case startData:
+		return w, w.started(msg)
 	case tea.KeyPressMsg:
 		return w, w.handleKey(msg)
 	case tea.PasteMsg:

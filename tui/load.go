@@ -1,0 +1,43 @@
+package tui
+
+import (
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// started takes in what loadStart read. A new profile whose name nobody
+// touched yet gets a default name unique among the saved ones.
+func (w *wizard) started(sd startData) tea.Cmd {
+	w.start = sd
+	d := w.draft
+	if d.EditOf == "" && d.Profile.Name == w.baseline.Profile.Name {
+		d.Profile.Name = uniqueName(d.Profile.Name, names(sd.profiles))
+		w.baseline.Profile.Name = d.Profile.Name
+	}
+	if w.cur <= 1 {
+		return w.step().enter(w) // show the list, or the new name
+	}
+	return nil
+}
+
+// loadStart reads the saved profiles and a draft to resume, once.
+func (w *wizard) loadStart() tea.Cmd {
+	profiles, drafts := w.deps.profiles, w.deps.drafts
+	return func() tea.Msg {
+		var sd startData
+		var err error
+		if sd.profiles, err = profiles.List(); err != nil {
+			sd.problems = append(sd.problems, fmt.Sprintf("The saved profiles cannot be read: %v", err))
+		}
+		d, ok, err := drafts.LoadDraft()
+		switch {
+		case err != nil:
+			sd.problems = append(sd.problems, fmt.Sprintf("The unfinished draft cannot be read (%v); it is left as it is.", err))
+		case ok:
+			sd.resumable = &d
+		}
+		sd.loaded = true
+		return sd
+	}
+}
