@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/url"
 	"strconv"
-	"syscall"
 )
 
 // loopbackPorts checks Redirect URL ports on this computer by listening on
@@ -31,10 +30,10 @@ func (loopbackPorts) Check(redirectURL string) error {
 	for _, addr := range listenAddrs(host) {
 		l, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(port)))
 		if err != nil {
-			if addr == "::1" && !errors.Is(err, syscall.EADDRINUSE) {
+			if addr == "::1" && !isAddrInUse(err) {
 				continue // no IPv6 loopback here: nothing to collide with
 			}
-			if errors.Is(err, syscall.EADDRINUSE) {
+			if isAddrInUse(err) {
 				return fmt.Errorf("port %d is already taken by another program", port)
 			}
 			return fmt.Errorf("port %d: %w", port, err)
@@ -51,12 +50,16 @@ func (p loopbackPorts) FreePort(redirectURL string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	for candidate := port + 1; candidate < min(port+200, dynamicPortsStart); candidate++ {
+	limit := port + 200
+	if port < dynamicPortsStart {
+		limit = min(limit, dynamicPortsStart)
+	}
+	for candidate := port + 1; candidate < min(limit, 65536); candidate++ {
 		if p.Check(withPort(redirectURL, candidate)) == nil {
 			return candidate, nil
 		}
 	}
-	return 0, fmt.Errorf("no free port found between %d and %d", port+1, min(port+200, dynamicPortsStart)-1)
+	return 0, fmt.Errorf("no free port found between %d and %d", port+1, limit-1)
 }
 
 // loopbackHostPort extracts the loopback host and explicit port of an http
