@@ -22,18 +22,27 @@ func newNavKeys() navKeys {
 }
 
 // keyMap is the help for one moment of the wizard: only keys that work now.
+// more (the key for the full help) is kept apart: the short line always
+// ends with it, however narrow the window.
 type keyMap struct {
 	step []key.Binding
 	nav  []key.Binding
+	more *key.Binding
 }
 
-// ShortHelp is the one-line help under every screen.
+// ShortHelp is the one-line help under every screen, without more.
 func (k keyMap) ShortHelp() []key.Binding {
 	return append(append([]key.Binding{}, k.step...), k.nav...)
 }
 
 // FullHelp is the help shown after ?: the step's keys, then navigation.
-func (k keyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.step, k.nav} }
+func (k keyMap) FullHelp() [][]key.Binding {
+	nav := k.nav
+	if k.more != nil {
+		nav = append([]key.Binding{*k.more}, nav...)
+	}
+	return [][]key.Binding{k.step, nav}
+}
 
 // binding is a shorthand for a key with its help text.
 func binding(help, desc string, keys ...string) key.Binding {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
 )
 
@@ -19,8 +20,7 @@ const sidebarWidth = 28
 // and the key help at the bottom, cut to the window.
 func (w *wizard) render() string {
 	mainWidth := w.mainWidth()
-	w.help.SetWidth(w.width)
-	helpView := w.help.View(w.helpKeys())
+	helpView := w.helpLine()
 
 	top := w.header() + "\n\n" + wrap(w.step().guide(w), mainWidth) + "\n"
 	messages := w.messages(mainWidth)
@@ -49,6 +49,20 @@ func (w *wizard) render() string {
 	main = lipgloss.NewStyle().MaxHeight(mainHeight).Render(main)
 	pad := mainHeight - lipgloss.Height(main)
 	return main + strings.Repeat("\n", pad+1) + lipgloss.NewStyle().MaxWidth(w.width).Render(helpView)
+}
+
+// helpLine is the key help: the full list after ?, else one line cut to
+// the width that always ends with the key for the full list.
+func (w *wizard) helpLine() string {
+	keys := w.helpKeys()
+	if w.help.ShowAll || keys.more == nil {
+		w.help.SetWidth(w.width)
+		return w.help.View(keys)
+	}
+	tail := w.help.ShortHelpView([]key.Binding{*keys.more})
+	sep := w.help.Styles.ShortSeparator.Render(w.help.ShortSeparator)
+	w.help.SetWidth(max(w.width-lipgloss.Width(tail)-lipgloss.Width(sep), 10))
+	return w.help.ShortHelpView(keys.ShortHelp()) + sep + tail
 }
 
 func (w *wizard) mainWidth() int {

@@ -113,11 +113,9 @@ func (w *wizard) helpKeys() keyMap {
 	if w.typing() {
 		helpKey.SetHelp("f1", "more keys")
 	}
-	// Help before the rest: when the line is cut to the width, "more keys"
-	// must survive, since the full help lists everything.
-	nav = append(nav, helpKey, w.keys.Quit)
+	nav = append(nav, w.keys.Quit)
 	if w.canJump() {
 		nav = append(nav, w.keys.Jump)
 	}
-	return keyMap{step: w.step().keys(w), nav: nav}
+	return keyMap{step: w.step().keys(w), nav: nav, more: &helpKey}
 }
