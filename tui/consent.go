@@ -147,8 +147,9 @@ func (c *consentView) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
 
 func (c *consentView) onStarted(w *wizard, msg consentStartedMsg) tea.Cmd {
 	if msg.flow != c.flow {
-		if msg.attempt != nil {
-			go msg.attempt.Close() // a cancelled start that bound a port anyway
+		if a := msg.attempt; a != nil {
+			// A start cancelled while it bound the port: let the port go.
+			return func() tea.Msg { _ = a.Close(); return nil }
 		}
 		return nil
 	}

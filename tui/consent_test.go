@@ -184,3 +184,20 @@ func TestRemoteRedirectURLGoesStraightToPasting(t *testing.T) {
 		t.Fatal("the consent page was not opened")
 	}
 }
+
+func TestAttemptStartedAfterCancellingIsClosed(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(12)
+	h.press("enter", "enter")
+	flow := h.consentView().flow
+	h.press("esc", "enter") // cancel and start again
+	// The old start answers late, with a listener bound.
+	late := &fakeAttempt{done: make(chan outcome, 1), hint: make(chan string, 1)}
+	h.send(consentStartedMsg{flow: flow, attempt: late})
+	if !late.isClosed() {
+		t.Fatal("an attempt that started for an old flow was left open")
+	}
+	if h.consentView().attempt == consentAttempt(late) {
+		t.Fatal("an old attempt was taken as the current one")
+	}
+}
