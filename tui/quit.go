@@ -30,9 +30,6 @@ func (w *wizard) requestQuit() tea.Cmd {
 // unsaved reports whether quitting now would lose typed values or progress
 // through the console steps of a new profile.
 func (w *wizard) unsaved() bool {
-	if w.cur == 0 {
-		return false
-	}
 	d, b := w.draft, w.baseline
 	changed := d.Profile.Name != b.Profile.Name || d.Profile.AppName != b.Profile.AppName ||
 		d.Profile.RedirectURL != b.Profile.RedirectURL || d.Profile.ClientID != b.Profile.ClientID ||

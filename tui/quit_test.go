@@ -111,3 +111,16 @@ func TestDiscardADraft(t *testing.T) {
 	}
 	h.wantScreen("› + New authentication")
 }
+
+func TestEditsLeftBehindOnTheStartScreenStillAsk(t *testing.T) {
+	h := newHarness(t, withSaved("Confluence prod"))
+	h.press("down", "enter")
+	h.typeText(" 2")
+	h.press("esc")
+	h.wantStep(1)
+	h.press("ctrl+c")
+	if h.quit {
+		t.Fatal("quit without asking although the rename was not saved")
+	}
+	h.wantScreen("Quit with unsaved changes?")
+}
