@@ -24,8 +24,8 @@ func TestSaveThenAuthenticate(t *testing.T) {
 	if a == nil || a.name != defaultProfileName {
 		t.Fatal("the consent did not start for the saved profile")
 	}
-	if !slices.Equal(h.browser.opened, []string{a.AuthURL()}) {
-		t.Fatalf("browser opened %q", h.browser.opened)
+	if !slices.Equal(h.browser.Opened(), []string{a.AuthURL()}) {
+		t.Fatalf("browser opened %q", h.browser.Opened())
 	}
 	h.wantScreen("Waiting for Atlassian", "5:00 left", "Authorization URL")
 	h.press("c")
@@ -33,7 +33,7 @@ func TestSaveThenAuthenticate(t *testing.T) {
 		t.Fatalf("copied %q", got)
 	}
 	h.press("o")
-	if len(h.browser.opened) != 2 {
+	if len(h.browser.Opened()) != 2 {
 		t.Fatal("o did not open the browser again")
 	}
 	h.finishConsent(oneSiteResult(), nil)
@@ -180,7 +180,7 @@ func TestRemoteRedirectURLGoesStraightToPasting(t *testing.T) {
 	h.walkTo(12)
 	h.press("enter", "enter")
 	h.wantScreen("Paste the URL your browser ended on")
-	if len(h.browser.opened) != 1 {
+	if len(h.browser.Opened()) != 1 {
 		t.Fatal("the consent page was not opened")
 	}
 }

@@ -42,11 +42,11 @@ func TestOpenTheDeveloperConsole(t *testing.T) {
 	h := newHarness(t)
 	h.walkTo(3)
 	h.press("o")
-	if !slices.Equal(h.browser.opened, []string{atlassian.DeveloperConsoleURL}) {
-		t.Fatalf("opened %q", h.browser.opened)
+	if !slices.Equal(h.browser.Opened(), []string{atlassian.DeveloperConsoleURL}) {
+		t.Fatalf("opened %q", h.browser.Opened())
 	}
 	h.wantScreen("Opened in your browser.")
-	h.browser.err = errors.New("no browser found")
+	h.browser.Err = errors.New("no browser found")
 	h.press("o")
 	h.wantScreen("Not opened: no browser found.", atlassian.DeveloperConsoleURL)
 }

@@ -140,23 +140,6 @@ func (s *fakeStore) saved(name string) (profile.Profile, profile.Secrets, bool) 
 	return s.profiles[i], s.secrets[s.profiles[i].Name], true
 }
 
-// fakeOpener records the URLs it was asked to open.
-type fakeOpener struct {
-	mu     sync.Mutex
-	opened []string
-	err    error
-}
-
-func (o *fakeOpener) Open(url string) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.err != nil {
-		return o.err
-	}
-	o.opened = append(o.opened, url)
-	return nil
-}
-
 // fakePorts says a port is busy when its URL is in busy.
 type fakePorts struct {
 	busy map[string]bool

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/authwiz/authwiz/internal/browser"
 	"github.com/authwiz/authwiz/internal/clipboard"
 	"github.com/authwiz/authwiz/internal/profile"
 )
@@ -29,7 +30,7 @@ type harness struct {
 	w       *wizard
 	store   *fakeStore
 	clip    *clipboard.Fake
-	browser *fakeOpener
+	browser *browser.Stub
 	ports   *fakePorts
 	consent *fakeConsent
 	late    chan tea.Msg
@@ -49,7 +50,7 @@ func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 		t:       t,
 		store:   newFakeStore(fixedNow),
 		clip:    &clipboard.Fake{},
-		browser: &fakeOpener{},
+		browser: &browser.Stub{},
 		ports:   &fakePorts{busy: map[string]bool{}, free: 47614},
 		consent: &fakeConsent{},
 		late:    make(chan tea.Msg, 64),
