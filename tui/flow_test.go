@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +11,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 )
+
+var errDeniedForTest = errors.New("you clicked Deny on Atlassian's consent page; press enter and click Allow")
 
 // probe runs the wizard inside a real Bubble Tea program (teatest) and
 // keeps a copy of the latest screen as text, so a flow waits for what the
@@ -128,4 +131,48 @@ func TestFlowNewProfileWithFakes(t *testing.T) {
 	if !ok || sec.ClientSecret != testSecret || p.ClientID != testClientID {
 		t.Fatalf("saved %+v (found %v)", p, ok)
 	}
+}
+
+func TestFlowConsentDeniedThenRetriedWithFakes(t *testing.T) {
+	h := newHarness(t)
+	f := startFlow(t, h.w)
+	f.walkNew()
+	f.press("enter")
+	f.waitFor("✓ Saved as")
+	f.press("enter")
+	f.waitFor("Waiting for Atlassian")
+	h.consent.last().done <- outcome{err: errDeniedForTest}
+	f.waitFor("✗ you clicked Deny")
+	f.press("enter")
+	f.waitFor("Waiting for Atlassian")
+	h.consent.last().done <- outcome{res: oneSiteResult()}
+	f.waitFor("Connected as Ada Lovelace to Example")
+	if n := len(h.consent.attempts); n != 2 {
+		t.Fatalf("%d attempts, want 2", n)
+	}
+	f.press("q")
+	f.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+func TestFlowEditWithFakes(t *testing.T) {
+	h := newHarness(t, editing("Confluence prod"))
+	f := startFlow(t, h.w)
+	f.waitFor("> Confluence prod")
+	f.press("ctrl+g")
+	for range 9 { // to step 11
+		f.press("down")
+	}
+	f.press("enter")
+	f.waitFor("Step 11 of 12")
+	f.typeText(" read:confluence-user")
+	f.press("enter")
+	f.waitFor("Changed since the last consent: scopes")
+	f.press("enter")
+	f.waitFor("✓ Saved as")
+	p, sec, _ := h.store.saved("Confluence prod")
+	if !p.TokensStale || sec.ClientSecret != testSecret || len(p.Scopes) != 3 {
+		t.Fatalf("saved: stale %v, secret kept %v, scopes %q", p.TokensStale, sec.ClientSecret == testSecret, p.Scopes)
+	}
+	f.press("ctrl+c")
+	f.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }
