@@ -36,7 +36,7 @@ func TestBackIsNeverTrapped(t *testing.T) {
 		t.Run(back, func(t *testing.T) {
 			h := newHarness(t)
 			h.walkTo(9)
-			h.typeText("not an id")
+			h.typeText(testClientID)
 			h.press("enter", "enter") // refused: no secret
 			h.wantStep(9)
 			h.press(back)
