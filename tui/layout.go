@@ -24,7 +24,12 @@ func (w *wizard) render() string {
 
 	top := w.header() + "\n\n" + wrap(w.step().guide(w), mainWidth) + "\n"
 	messages := w.messages(mainWidth)
-	room := w.height - lipgloss.Height(helpView) - lipgloss.Height(top) - lipgloss.Height(messages) - 3
+	// The body gets what the header, guide, messages (with the blank line
+	// before them) and the help line leave.
+	room := w.height - lipgloss.Height(helpView) - 1 - lipgloss.Height(top)
+	if messages != "" {
+		room -= lipgloss.Height(messages) + 1
+	}
 	w.room = max(room, 3)
 
 	var body string

@@ -142,7 +142,7 @@ func (s *permissionsStep) view(w *wizard) string {
 	st := w.styles
 	width := w.mainWidth()
 	ticks := s.tickList(w, width)
-	page := max(w.room-lineCount(ticks)-3, 3)
+	page := max(w.room-lineCount(ticks)-2, 3) // the filter and a blank line
 	if s.cursor < s.offset {
 		s.offset = s.cursor
 	}
