@@ -200,8 +200,8 @@ func apiError(status int, doing string, body []byte) *APIError {
 	}
 	_ = json.Unmarshal(body, &e)
 	msg := validate.Clean(cmp.Or(e.Message, e.ErrorDescription, e.Error))
-	if len(msg) > 200 {
-		msg = msg[:200] + "…"
+	if r := []rune(msg); len(r) > 200 {
+		msg = string(r[:200]) + "…"
 	}
 	fix := "Try again; if it keeps failing, check Atlassian's status page."
 	switch {

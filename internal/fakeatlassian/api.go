@@ -1,0 +1,105 @@
+package fakeatlassian
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// bearer finds the grant behind the request's access token, or answers 401.
+func (s *Server) bearer(w http.ResponseWriter, r *http.Request) (grant, bool) {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	s.mu.Lock()
+	g := s.access[tok]
+	s.mu.Unlock()
+	if !ok || g == nil || !s.now().Before(g.expires) {
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"code": 401, "message": "Unauthorized"})
+		return grant{}, false
+	}
+	return *g, true
+}
+
+// siteScopes are the granted scopes that concern a site, as Atlassian lists
+// them on accessible resources.
+func siteScopes(g grant) []string {
+	var out []string
+	for _, sc := range g.scopes {
+		if strings.Contains(sc, "confluence") || strings.Contains(sc, "jira") {
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
+func (s *Server) accessibleResources(w http.ResponseWriter, r *http.Request) {
+	g, ok := s.bearer(w, r)
+	if !ok {
+		return
+	}
+	out := make([]map[string]any, 0, len(s.cfg.Sites))
+	for _, site := range s.cfg.Sites {
+		out = append(out, map[string]any{
+			"id": site.ID, "name": site.Name, "url": site.URL, "scopes": siteScopes(g),
+			"avatarUrl": "https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/site.png",
+		})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// confluenceCall checks what every Confluence call needs: a valid token, a
+// known site and the scope.
+func (s *Server) confluenceCall(w http.ResponseWriter, r *http.Request, scope string) (Site, bool) {
+	g, ok := s.bearer(w, r)
+	if !ok {
+		return Site{}, false
+	}
+	i := slices.IndexFunc(s.cfg.Sites, func(site Site) bool { return site.ID == r.PathValue("cloudid") })
+	if i < 0 {
+		writeJSON(w, http.StatusNotFound, map[string]any{"code": 404, "message": "Site not found"})
+		return Site{}, false
+	}
+	if !slices.Contains(g.scopes, scope) {
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"code": 401, "message": "Unauthorized; scope does not match"})
+		return Site{}, false
+	}
+	return s.cfg.Sites[i], true
+}
+
+func (s *Server) confluenceUser(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.confluenceCall(w, r, "read:confluence-user"); !ok {
+		return
+	}
+	u := s.cfg.User
+	writeJSON(w, http.StatusOK, map[string]any{
+		"type": "known", "accountId": u.AccountID, "accountType": "atlassian",
+		"email": u.Email, "publicName": u.Name, "displayName": u.Name,
+	})
+}
+
+func (s *Server) confluenceSpaces(w http.ResponseWriter, r *http.Request) {
+	site, ok := s.confluenceCall(w, r, "read:space:confluence")
+	if !ok {
+		return
+	}
+	results := []map[string]any{}
+	for i, name := range site.Spaces {
+		if i == 1 && r.URL.Query().Get("limit") == "1" {
+			break
+		}
+		results = append(results, map[string]any{"id": i + 1, "key": strings.ToUpper(name[:min(3, len(name))]), "name": name, "type": "global"})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"results": results})
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request) {
+	g, ok := s.bearer(w, r)
+	if !ok {
+		return
+	}
+	if !slices.Contains(g.scopes, "read:me") {
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"code": 401, "message": "Unauthorized; scope does not match"})
+		return
+	}
+	u := s.cfg.User
+	writeJSON(w, http.StatusOK, map[string]any{"account_id": u.AccountID, "name": u.Name, "email": u.Email, "account_status": "active"})
+}

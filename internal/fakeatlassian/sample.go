@@ -1,0 +1,37 @@
+package fakeatlassian
+
+import "github.com/authwiz/authwiz/internal/atlassian"
+
+// The sample app's credentials. They only work against this server.
+const (
+	SampleClientID     = "RehearsalC1ientIdForAuthwizDemo0"
+	SampleClientSecret = "ATOARehearsalSecretOnlyValidAgainstTheAuthwizRehearsalServer0000000000000000"
+	SampleAppName      = "OAuth Connection Workspace365 Integration Builder"
+)
+
+// Sample is a world with one app that registered every scope authwiz knows
+// and the given Callback URLs, two Confluence sites, and one user.
+func Sample(callbackURLs ...string) Config {
+	var scopes []string
+	for _, s := range atlassian.Catalog() {
+		scopes = append(scopes, s.Name)
+	}
+	return Config{
+		Apps: []App{{
+			ClientID:     SampleClientID,
+			ClientSecret: SampleClientSecret,
+			Name:         SampleAppName,
+			CallbackURLs: callbackURLs,
+			Scopes:       scopes,
+		}},
+		Sites: []Site{
+			{ID: "11111111-2222-4333-8444-555555555555", Name: "acme", URL: "https://acme.atlassian.net", Spaces: []string{"Engineering", "Support"}},
+			{ID: "66666666-7777-4888-9999-000000000000", Name: "acme-sandbox", URL: "https://acme-sandbox.atlassian.net", Spaces: []string{"Sandbox"}},
+		},
+		User: User{AccountID: "5b10ac8d82e05b22cc7d4ef5", Name: "Ada Admin", Email: "ada@acme.example"},
+		DescribeScope: func(name string) string {
+			s, _ := atlassian.LookupScope(name)
+			return s.Description
+		},
+	}
+}

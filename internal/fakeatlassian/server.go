@@ -1,0 +1,197 @@
+// Package fakeatlassian is an authorization and API server that behaves like
+// Atlassian's for OAuth 2.0 (3LO), as strictly as the real one: exact
+// redirect_uri, audience and prompt required, single-use codes, the client
+// secret checked, and refresh tokens that rotate and cannot be reused. It
+// serves a consent page with Allow and Deny. Tests run authwiz against it,
+// and `authwiz demo` lets an admin rehearse the whole guide with it.
+package fakeatlassian
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// App is an OAuth 2.0 (3LO) app as registered in the Developer Console.
+type App struct {
+	ClientID     string
+	ClientSecret string
+	Name         string
+	// CallbackURLs are the registered Callback URLs; redirect_uri must equal
+	// one of them exactly.
+	CallbackURLs []string
+	// Scopes are the scopes added under Permissions; offline_access is
+	// always allowed on top.
+	Scopes []string
+}
+
+// Site is a cloud site every grant reaches.
+type Site struct {
+	ID, Name, URL string
+	Spaces        []string
+}
+
+// User is the account that consents.
+type User struct {
+	AccountID, Name, Email string
+}
+
+// Config describes the server's world.
+type Config struct {
+	Apps  []App
+	Sites []Site
+	User  User
+	// Now is the server's clock; nil means time.Now.
+	Now func() time.Time
+	// AccessTokenLifetime defaults to an hour, CodeLifetime to ten minutes.
+	AccessTokenLifetime time.Duration
+	CodeLifetime        time.Duration
+	// RefreshReuseLeeway lets a rotated refresh token be used again for a
+	// while, as Atlassian does for ten minutes. Zero (the default) refuses
+	// any reuse, so a client that loses a rotated token is caught.
+	RefreshReuseLeeway time.Duration
+	// Random feeds codes and tokens; nil means crypto/rand.
+	Random io.Reader
+	// DescribeScope, when set, adds a description to each scope on the
+	// consent page.
+	DescribeScope func(scope string) string
+}
+
+// Server is the fake Atlassian. It is safe for concurrent use.
+type Server struct {
+	cfg Config
+	mux *http.ServeMux
+
+	mu       sync.Mutex
+	pending  map[string]*pendingConsent
+	codes    map[string]*codeGrant
+	access   map[string]*grant
+	refresh  map[string]*refreshToken
+	refreshN int
+	failNext []int
+	delay    time.Duration
+}
+
+// grant is what one consent allowed.
+type grant struct {
+	clientID string
+	scopes   []string
+	expires  time.Time
+}
+
+type pendingConsent struct {
+	app         *App
+	redirectURI string
+	state       string
+	scopes      []string
+}
+
+type codeGrant struct {
+	grant
+	redirectURI string
+	used        bool
+}
+
+type refreshToken struct {
+	grant
+	rotatedAt time.Time // zero while it is the current one
+}
+
+// New makes a server for cfg.
+func New(cfg Config) *Server {
+	if cfg.AccessTokenLifetime == 0 {
+		cfg.AccessTokenLifetime = time.Hour
+	}
+	if cfg.CodeLifetime == 0 {
+		cfg.CodeLifetime = 10 * time.Minute
+	}
+	s := &Server{
+		cfg:     cfg,
+		pending: map[string]*pendingConsent{},
+		codes:   map[string]*codeGrant{},
+		access:  map[string]*grant{},
+		refresh: map[string]*refreshToken{},
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /authorize", s.authorize)
+	mux.HandleFunc("POST /authorize/decide", s.decide)
+	mux.HandleFunc("POST /oauth/token", s.token)
+	mux.HandleFunc("GET /oauth/token/accessible-resources", s.accessibleResources)
+	mux.HandleFunc("GET /ex/confluence/{cloudid}/wiki/rest/api/user/current", s.confluenceUser)
+	mux.HandleFunc("GET /ex/confluence/{cloudid}/wiki/api/v2/spaces", s.confluenceSpaces)
+	mux.HandleFunc("GET /me", s.me)
+	s.mux = mux
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	s.mux.ServeHTTP(w, r)
+}
+
+func (s *Server) now() time.Time {
+	if s.cfg.Now != nil {
+		return s.cfg.Now()
+	}
+	return time.Now()
+}
+
+// random makes an unguessable value with a readable prefix.
+func (s *Server) random(prefix string) string {
+	var b [24]byte
+	r := s.cfg.Random
+	if r == nil {
+		r = rand.Reader
+	}
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		panic("fakeatlassian: no randomness: " + err.Error())
+	}
+	return prefix + hex.EncodeToString(b[:])
+}
+
+func (s *Server) app(clientID string) *App {
+	for i := range s.cfg.Apps {
+		if s.cfg.Apps[i].ClientID == clientID {
+			return &s.cfg.Apps[i]
+		}
+	}
+	return nil
+}
+
+// FailNextTokenRequests makes the next token requests answer with these
+// HTTP statuses, one each, before working normally again.
+func (s *Server) FailNextTokenRequests(statuses ...int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failNext = append(s.failNext, statuses...)
+}
+
+// SetTokenDelay slows every token request, to widen races in tests.
+func (s *Server) SetTokenDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay = d
+}
+
+// Refreshes counts successful refresh grants.
+func (s *Server) Refreshes() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refreshN
+}
+
+// CurrentRefreshTokens are the refresh tokens that have not been rotated.
+func (s *Server) CurrentRefreshTokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for t, rt := range s.refresh {
+		if rt.rotatedAt.IsZero() {
+			out = append(out, t)
+		}
+	}
+	return out
+}

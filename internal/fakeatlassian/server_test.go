@@ -1,0 +1,303 @@
+package fakeatlassian
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const redirect = "http://localhost:47613/callback"
+
+// world starts the server with the sample app and a catcher standing in for
+// the client's loopback listener, which records where the browser came back.
+type world struct {
+	srv    *Server
+	ts     *httptest.Server
+	client *http.Client
+	now    time.Time
+	mu     sync.Mutex
+	back   []url.Values
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	w := &world{now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
+	cfg := Sample(redirect)
+	cfg.Now = func() time.Time { w.mu.Lock(); defer w.mu.Unlock(); return w.now }
+	w.srv = New(cfg)
+	w.ts = httptest.NewServer(w.srv)
+	t.Cleanup(w.ts.Close)
+	// The "browser" sends anything aimed at the redirect URI to the catcher
+	// instead of the network.
+	w.client = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if strings.HasPrefix(r.URL.String(), redirect) {
+			w.mu.Lock()
+			w.back = append(w.back, r.URL.Query())
+			w.mu.Unlock()
+			return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader("ok")), Request: r}, nil
+		}
+		return http.DefaultTransport.RoundTrip(r)
+	})}
+	return w
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func (w *world) advance(d time.Duration) { w.mu.Lock(); w.now = w.now.Add(d); w.mu.Unlock() }
+
+func (w *world) authURL(scope, state string) string {
+	q := url.Values{"audience": {"api.atlassian.com"}, "client_id": {SampleClientID}, "scope": {scope},
+		"redirect_uri": {redirect}, "state": {state}, "response_type": {"code"}, "prompt": {"consent"}}
+	return w.ts.URL + "/authorize?" + q.Encode()
+}
+
+// consent runs the browser part and returns what came back to the redirect URI.
+func (w *world) consent(t *testing.T, scope string, allow bool) url.Values {
+	t.Helper()
+	resp, err := FollowConsent(context.Background(), w.client, w.authURL(scope, "st-1"), allow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.back[len(w.back)-1]
+}
+
+type tokenAnswer struct {
+	Status       int
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	Scope        string `json:"scope"`
+	ExpiresIn    int    `json:"expires_in"`
+	Error        string `json:"error"`
+	Description  string `json:"error_description"`
+}
+
+func (w *world) token(t *testing.T, form url.Values) tokenAnswer {
+	t.Helper()
+	form.Set("client_id", SampleClientID)
+	if !form.Has("client_secret") {
+		form.Set("client_secret", SampleClientSecret)
+	}
+	resp, err := http.PostForm(w.ts.URL+"/oauth/token", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var a tokenAnswer
+	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
+		t.Fatal(err)
+	}
+	a.Status = resp.StatusCode
+	return a
+}
+
+func (w *world) exchange(t *testing.T, code string) tokenAnswer {
+	return w.token(t, url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect}})
+}
+
+func (w *world) refreshWith(t *testing.T, rt string) tokenAnswer {
+	return w.token(t, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}})
+}
+
+func TestRefusals(t *testing.T) {
+	w := newWorld(t)
+	for _, tc := range RefusalCases(Sample(redirect).Apps[0], redirect) {
+		t.Run(tc.Name, func(t *testing.T) {
+			client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			resp, err := client.Do(tc.Request(w.ts.URL))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.WantStatus || !strings.Contains(string(body), tc.WantText) {
+				t.Errorf("got %d %q, want %d containing %q", resp.StatusCode, body, tc.WantStatus, tc.WantText)
+			}
+			if loc := resp.Header.Get("Location"); loc != "" {
+				t.Errorf("a refused request must not redirect, went to %s", loc)
+			}
+		})
+	}
+}
+
+func TestAllowThenSingleUseCode(t *testing.T) {
+	w := newWorld(t)
+	back := w.consent(t, "read:confluence-user offline_access", true)
+	if back.Get("state") != "st-1" || back.Get("code") == "" {
+		t.Fatalf("came back with %v", back)
+	}
+	first := w.exchange(t, back.Get("code"))
+	if first.Status != 200 || first.AccessToken == "" || first.RefreshToken == "" || first.ExpiresIn != 3600 ||
+		first.Scope != "read:confluence-user offline_access" {
+		t.Fatalf("exchange: %+v", first)
+	}
+	if again := w.exchange(t, back.Get("code")); again.Status != 403 || again.Error != "invalid_grant" {
+		t.Errorf("a code works once: %+v", again)
+	}
+}
+
+func TestCodeChecks(t *testing.T) {
+	w := newWorld(t)
+	code := w.consent(t, "read:confluence-user", true).Get("code")
+	if a := w.token(t, url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect + "/"}}); a.Error != "invalid_grant" {
+		t.Errorf("redirect_uri must match the authorization's: %+v", a)
+	}
+	if a := w.token(t, url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect}, "client_secret": {"nope"}}); a.Status != 401 || a.Error != "access_denied" {
+		t.Errorf("wrong secret: %+v", a)
+	}
+	if a := w.token(t, url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect}, "code_verifier": {"v"}}); a.Status != 400 {
+		t.Errorf("PKCE verifier: %+v", a)
+	}
+	w.advance(11 * time.Minute)
+	if a := w.exchange(t, code); a.Error != "invalid_grant" || !strings.Contains(a.Description, "expired") {
+		t.Errorf("expired code: %+v", a)
+	}
+	// Without offline_access there is no refresh token.
+	w2 := newWorld(t)
+	if a := w2.exchange(t, w2.consent(t, "read:confluence-user", true).Get("code")); a.RefreshToken != "" {
+		t.Errorf("refresh token without offline_access")
+	}
+}
+
+func TestDenyAndEscaping(t *testing.T) {
+	w := newWorld(t)
+	back := w.consent(t, "read:confluence-user", false)
+	if back.Get("error") != "access_denied" || back.Get("code") != "" || back.Get("state") != "st-1" {
+		t.Fatalf("deny came back with %v", back)
+	}
+	// A consent can be answered once.
+	resp, err := w.client.Get(w.authURL("read:confluence-user", "<script>alert(1)</script>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	id := consentIDPattern.FindSubmatch(page)[1]
+	for i, want := range []int{http.StatusOK, http.StatusBadRequest} {
+		r, err := w.client.PostForm(w.ts.URL+"/authorize/decide", url.Values{"consent_id": {string(id)}, "decision": {"allow"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		if r.StatusCode != want {
+			t.Errorf("answer %d: status %d, want %d", i+1, r.StatusCode, want)
+		}
+	}
+}
+
+func TestRefreshRotatesWithoutReuse(t *testing.T) {
+	w := newWorld(t)
+	first := w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code"))
+	second := w.refreshWith(t, first.RefreshToken)
+	if second.Status != 200 || second.RefreshToken == "" || second.RefreshToken == first.RefreshToken {
+		t.Fatalf("refresh must rotate: %+v", second)
+	}
+	if reuse := w.refreshWith(t, first.RefreshToken); reuse.Status != 403 || reuse.Description != "Unknown or invalid refresh token." {
+		t.Errorf("reusing a rotated refresh token: %+v", reuse)
+	}
+	if cur := w.srv.CurrentRefreshTokens(); len(cur) != 1 || cur[0] != second.RefreshToken {
+		t.Errorf("current refresh tokens %v", cur)
+	}
+	if n := w.srv.Refreshes(); n != 1 {
+		t.Errorf("refreshes counted %d", n)
+	}
+	w.srv.FailNextTokenRequests(503)
+	if a := w.refreshWith(t, second.RefreshToken); a.Status != 503 {
+		t.Errorf("forced failure: %+v", a)
+	}
+	if a := w.refreshWith(t, second.RefreshToken); a.Status != 200 {
+		t.Errorf("a forced failure must not use up the token: %+v", a)
+	}
+}
+
+func TestRefreshLeeway(t *testing.T) {
+	w := newWorld(t)
+	w.srv.cfg.RefreshReuseLeeway = 10 * time.Minute
+	first := w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code"))
+	w.refreshWith(t, first.RefreshToken)
+	w.advance(5 * time.Minute)
+	if a := w.refreshWith(t, first.RefreshToken); a.Status != 200 {
+		t.Errorf("within the leeway reuse works: %+v", a)
+	}
+	w.advance(6 * time.Minute)
+	if a := w.refreshWith(t, first.RefreshToken); a.Status != 403 {
+		t.Errorf("after the leeway reuse fails: %+v", a)
+	}
+}
+
+func TestAPIs(t *testing.T) {
+	w := newWorld(t)
+	tok := w.exchange(t, w.consent(t, "read:confluence-user read:me offline_access", true).Get("code")).AccessToken
+	get := func(path, token string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, w.ts.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	site := Sample().Sites[0].ID
+	for _, tc := range []struct {
+		path       string
+		wantStatus int
+		wantText   string
+	}{
+		{"/oauth/token/accessible-resources", 200, `"name":"acme-sandbox"`},
+		{"/ex/confluence/" + site + "/wiki/rest/api/user/current", 200, `"displayName":"Ada Admin"`},
+		{"/ex/confluence/" + site + "/wiki/api/v2/spaces?limit=1", 401, "scope does not match"},
+		{"/ex/confluence/no-such-site/wiki/rest/api/user/current", 404, "Site not found"},
+		{"/me", 200, `"email":"ada@acme.example"`},
+	} {
+		if status, body := get(tc.path, tok); status != tc.wantStatus || !strings.Contains(body, tc.wantText) {
+			t.Errorf("%s: %d %s", tc.path, status, body)
+		}
+	}
+	w.advance(time.Hour)
+	if status, _ := get("/me", tok); status != 401 {
+		t.Errorf("an expired access token must be refused, got %d", status)
+	}
+}
+
+func TestRefusedErrorShowsTheServersWords(t *testing.T) {
+	w := newWorld(t)
+	u := strings.Replace(w.authURL("read:confluence-user", "s"), url.QueryEscape(redirect), url.QueryEscape(redirect+"/"), 1)
+	_, err := FollowConsent(context.Background(), w.client, u, true)
+	if err == nil || !strings.Contains(err.Error(), "redirect_uri is not registered for client") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestConcurrentRefreshesOfOneTokenOnlyOneWins(t *testing.T) {
+	w := newWorld(t)
+	rt := w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code")).RefreshToken
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok := 0
+	for range 8 {
+		wg.Go(func() {
+			if a := w.refreshWith(t, rt); a.Status == 200 {
+				mu.Lock()
+				ok++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if ok != 1 {
+		t.Errorf("%d concurrent uses of one refresh token succeeded, want exactly 1", ok)
+	}
+}
