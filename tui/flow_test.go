@@ -88,8 +88,18 @@ func (f *flow) press(keys ...string) {
 
 func (f *flow) typeText(s string) { f.tm.Type(s) }
 
+// appValues are what the admin types for an app: the defaults leave the
+// Redirect URL and endpoints as the wizard fills them in.
+type appValues struct {
+	clientID, secret              string
+	redirectURL                   string
+	authURL, tokenURL, apiBaseURL string
+}
+
+var fakeApp = appValues{clientID: testClientID, secret: testSecret}
+
 // walkNew goes through steps 1–11 of a new profile with valid values.
-func (f *flow) walkNew() {
+func (f *flow) walkNew(app appValues) {
 	f.t.Helper()
 	f.waitFor("New authentication")
 	f.press("enter")
@@ -99,17 +109,29 @@ func (f *flow) walkNew() {
 		f.waitFor("Step " + n + " of 12")
 		f.press("space", "enter")
 	}
-	f.waitFor("Step 7 of 12", "The port is free")
+	f.waitFor("Step 7 of 12")
+	if app.redirectURL != "" {
+		f.press("e", "ctrl+u")
+		f.typeText(app.redirectURL)
+		f.press("enter")
+	}
+	f.waitFor("The port is free")
 	f.press("enter")
 	f.waitFor("Step 8 of 12")
 	f.press("space", "enter")
 	f.waitFor("Step 9 of 12")
-	f.typeText(testClientID)
+	f.typeText(app.clientID)
 	f.press("enter")
-	f.tm.Send(tea.PasteMsg{Content: testSecret})
+	f.tm.Send(tea.PasteMsg{Content: app.secret})
 	f.press("enter")
 	f.waitFor("Step 10 of 12")
-	f.press("enter", "enter", "enter")
+	for _, url := range []string{app.authURL, app.tokenURL, app.apiBaseURL} {
+		if url != "" {
+			f.press("ctrl+u")
+			f.typeText(url)
+		}
+		f.press("enter")
+	}
 	f.waitFor("Step 11 of 12")
 	f.press("enter")
 	f.waitFor("Step 12 of 12")
@@ -118,7 +140,7 @@ func (f *flow) walkNew() {
 func TestFlowNewProfileWithFakes(t *testing.T) {
 	h := newHarness(t) // only for its fakes; the program runs the wizard
 	f := startFlow(t, h.w)
-	f.walkNew()
+	f.walkNew(fakeApp)
 	f.press("enter")
 	f.waitFor("✓ Saved as")
 	f.press("enter")
@@ -136,7 +158,7 @@ func TestFlowNewProfileWithFakes(t *testing.T) {
 func TestFlowConsentDeniedThenRetriedWithFakes(t *testing.T) {
 	h := newHarness(t)
 	f := startFlow(t, h.w)
-	f.walkNew()
+	f.walkNew(fakeApp)
 	f.press("enter")
 	f.waitFor("✓ Saved as")
 	f.press("enter")
