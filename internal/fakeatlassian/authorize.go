@@ -27,11 +27,15 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) checkAuthorize(q url.Values) (*App, []string, string) {
+	// Callback URLs can be registered while the server runs.
+	s.mu.Lock()
 	app := s.app(q.Get("client_id"))
+	registered := app != nil && slices.Contains(app.CallbackURLs, q.Get("redirect_uri"))
+	s.mu.Unlock()
 	switch {
 	case app == nil:
 		return nil, nil, "Unknown client_id: no app has this Client ID."
-	case !slices.Contains(app.CallbackURLs, q.Get("redirect_uri")):
+	case !registered:
 		return nil, nil, "redirect_uri is not registered for client. Register it as the Callback URL under Authorization, character for character."
 	case q.Get("audience") != "api.atlassian.com":
 		return nil, nil, "The audience parameter must be api.atlassian.com."

@@ -9,8 +9,10 @@ package fakeatlassian
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
@@ -157,6 +159,21 @@ func (s *Server) app(clientID string) *App {
 		if s.cfg.Apps[i].ClientID == clientID {
 			return &s.cfg.Apps[i]
 		}
+	}
+	return nil
+}
+
+// RegisterCallback adds a Callback URL to the app with clientID, as saving
+// it under Authorization in the Developer Console does.
+func (s *Server) RegisterCallback(clientID, callbackURL string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app := s.app(clientID)
+	if app == nil {
+		return fmt.Errorf("no app has the Client ID %q", clientID)
+	}
+	if !slices.Contains(app.CallbackURLs, callbackURL) {
+		app.CallbackURLs = append(app.CallbackURLs, callbackURL)
 	}
 	return nil
 }

@@ -301,3 +301,26 @@ func TestConcurrentRefreshesOfOneTokenOnlyOneWins(t *testing.T) {
 		t.Errorf("%d concurrent uses of one refresh token succeeded, want exactly 1", ok)
 	}
 }
+
+func TestRegisterCallback(t *testing.T) {
+	w := newWorld(t)
+	other := "http://localhost:50001/cb"
+	u := strings.Replace(w.authURL("read:confluence-user", "s"), url.QueryEscape(redirect), url.QueryEscape(other), 1)
+	if _, err := FollowConsent(context.Background(), w.client, u, true); err == nil {
+		t.Fatal("an unregistered callback must be refused")
+	}
+	if err := w.srv.RegisterCallback(SampleClientID, other); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := FollowConsent(context.Background(), &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, u, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, other+"?") {
+		t.Errorf("registered callback: redirected to %q", loc)
+	}
+	if err := w.srv.RegisterCallback("nobody", other); err == nil {
+		t.Error("registering for an unknown app must fail")
+	}
+}

@@ -34,6 +34,7 @@ type Store struct {
 	warnings    []string
 	keyring     Keyring
 	probe       keyringProbe
+	check       func(Profile, Secrets) error
 
 	// mu orders this process's goroutines; the file lock orders processes.
 	mu sync.RWMutex
@@ -47,6 +48,12 @@ func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = no
 
 // WithLockTimeout sets how long to wait for another authwiz process.
 func WithLockTimeout(d time.Duration) Option { return func(s *Store) { s.lockTimeout = d } }
+
+// WithCheck refuses to save a profile that check rejects; the command line
+// uses it to keep rehearsal values out of real profiles.
+func WithCheck(check func(Profile, Secrets) error) Option {
+	return func(s *Store) { s.check = check }
+}
 
 // Open opens (creating if needed) the store in dir.
 func Open(dir string, opts ...Option) (*Store, error) {
@@ -229,6 +236,11 @@ func (s *Store) put(st *state, i int, p Profile, sec Secrets) error {
 	now := s.now().UTC().Truncate(time.Second)
 	p.Type = cmp.Or(p.Type, TypeOAuth2)
 	p.APIBaseURL = cmp.Or(p.APIBaseURL, DefaultAPIBaseURL)
+	if s.check != nil {
+		if err := s.check(p, sec); err != nil {
+			return fmt.Errorf("save profile %q: %w", p.Name, err)
+		}
+	}
 	storage, err := s.resolveStorage(p.SecretStorage)
 	if err != nil {
 		return fmt.Errorf("save profile %q: %w", p.Name, err)

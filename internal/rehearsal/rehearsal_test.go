@@ -1,0 +1,114 @@
+package rehearsal
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/authwiz/authwiz/internal/fakeatlassian"
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+const redirect = "http://localhost:47613/callback"
+
+func start(t *testing.T) *Server {
+	t.Helper()
+	s, err := Start(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.RegisterCallback(redirect); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// The rehearsal server refuses everything Atlassian's does: the same table
+// the test server is held to.
+func TestRefusesWhatAtlassianRefuses(t *testing.T) {
+	s := start(t)
+	app := fakeatlassian.Sample(redirect).Apps[0]
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, tc := range fakeatlassian.RefusalCases(app, redirect) {
+		t.Run(tc.Name, func(t *testing.T) {
+			resp, err := noFollow.Do(tc.Request(s.BaseURL()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.WantStatus || !strings.Contains(string(body), tc.WantText) {
+				t.Errorf("got %d %q, want %d with %q", resp.StatusCode, body, tc.WantStatus, tc.WantText)
+			}
+		})
+	}
+}
+
+func TestPortBusySaysWhatToDo(t *testing.T) {
+	s := start(t)
+	_, err := Start(s.Port())
+	if err == nil || !strings.Contains(err.Error(), "--port") {
+		t.Fatalf("second server on port %d: %v", s.Port(), err)
+	}
+}
+
+func TestEndpoints(t *testing.T) {
+	s := start(t)
+	if s.AuthURL() != s.BaseURL()+"/authorize" || s.TokenURL() != s.BaseURL()+"/oauth/token" || s.APIBaseURL() != s.BaseURL() {
+		t.Errorf("endpoints: %s %s %s", s.AuthURL(), s.TokenURL(), s.APIBaseURL())
+	}
+	if !strings.HasPrefix(s.BaseURL(), "http://127.0.0.1:") {
+		t.Errorf("the rehearsal server listens on loopback only: %s", s.BaseURL())
+	}
+}
+
+// Rehearsal and real profiles share nothing: the same name can live in
+// both, deleting one leaves the other, and rehearsal credentials are
+// refused in the real store.
+func TestRehearsalProfilesAreIsolated(t *testing.T) {
+	config := t.TempDir()
+	real, err := profile.Open(config, profile.WithCheck(RefuseInReal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo, err := profile.Open(Dir(config))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "OAuth2 confluence Authentication"
+	if err := demo.Save(profile.Profile{Name: name, ClientID: ClientID}, profile.Secrets{ClientSecret: ClientSecret}); err != nil {
+		t.Fatal(err)
+	}
+	if err := real.Save(profile.Profile{Name: name, ClientID: "aBcDeFgHiJkLmNoPqRsTuVwXyZ012345"}, profile.Secrets{ClientSecret: "ATOAreal"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Delete(name); err != nil {
+		t.Fatal(err)
+	}
+	if p, sec, err := real.Get(name); err != nil || p.ClientID == ClientID || sec.ClientSecret != "ATOAreal" {
+		t.Fatalf("deleting the rehearsal profile touched the real one: %+v %v", p, err)
+	}
+	if list, _ := real.List(); len(list) != 1 {
+		t.Errorf("the real store lists rehearsal profiles: %v", list)
+	}
+	for _, tc := range []struct {
+		p   profile.Profile
+		sec profile.Secrets
+	}{
+		{profile.Profile{Name: "a", ClientID: ClientID}, profile.Secrets{ClientSecret: "ATOAreal"}},
+		{profile.Profile{Name: "b", ClientID: "aBcDeFgHiJkLmNoPqRsTuVwXyZ012345"}, profile.Secrets{ClientSecret: ClientSecret}},
+	} {
+		if err := real.Save(tc.p, tc.sec); !errors.Is(err, ErrRehearsalValue) {
+			t.Errorf("rehearsal values in a real profile: %v", err)
+		}
+	}
+	if err := real.Update(name, func(p *profile.Profile, _ *profile.Secrets) error {
+		p.ClientID = ClientID
+		return nil
+	}); !errors.Is(err, ErrRehearsalValue) {
+		t.Errorf("editing a real profile to rehearsal values: %v", err)
+	}
+}
