@@ -37,13 +37,14 @@ var scopeRows = sync.OnceValue(func() []scopeRow {
 			group = sc.Group
 			rows = append(rows, scopeRow{heading: string(group)})
 		}
-		rows = append(rows, scopeRow{scope: sc, search: strings.ToLower(sc.Name + " " + sc.Description)})
+		rows = append(rows, scopeRow{scope: sc, search: strings.ToLower(sc.Name + " " + sc.Description + " " + string(sc.Group))})
 	}
 	return rows
 })
 
-// filterRows keeps the rows matching every word of filter, with the
-// headings of groups that still have rows.
+// filterRows keeps the rows matching every word of filter (in a name, a
+// description or a group, so "granular" finds the granular scopes), with
+// the headings of groups that still have rows.
 func filterRows(rows []scopeRow, filter string) []scopeRow {
 	words := strings.Fields(strings.ToLower(filter))
 	if len(words) == 0 {

@@ -29,7 +29,7 @@ func (s *nameStep) guide(*wizard) string {
 }
 
 func (s *nameStep) enter(w *wizard) tea.Cmd {
-	s.name = newInput(w.styles, defaultProfileName)
+	s.name = newInput(w.styles, "a name you will recognise")
 	s.name.SetValue(w.draft.Profile.Name)
 	return s.name.Focus()
 }

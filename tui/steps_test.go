@@ -137,3 +137,15 @@ func TestEndpointsReset(t *testing.T) {
 		t.Fatalf("after reset: %q %q %q", p.AuthURL, p.TokenURL, p.APIBaseURL)
 	}
 }
+
+func TestFilterMatchesGroups(t *testing.T) {
+	rows := filterRows(scopeRows(), "granular")
+	for _, r := range rows {
+		if r.selectable() && r.preset == nil && r.scope.Group != "Confluence (granular)" {
+			t.Fatalf("%q matched \"granular\"", r.scope.Name)
+		}
+	}
+	if len(rows) < 10 {
+		t.Fatalf("only %d rows match \"granular\"", len(rows))
+	}
+}
