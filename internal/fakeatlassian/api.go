@@ -3,6 +3,7 @@ package fakeatlassian
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -22,7 +23,7 @@ func (s *Server) bearer(w http.ResponseWriter, r *http.Request) (grant, bool) {
 // siteScopes are the granted scopes that concern a site, as Atlassian lists
 // them on accessible resources.
 func siteScopes(g grant) []string {
-	var out []string
+	out := []string{}
 	for _, sc := range g.scopes {
 		if strings.Contains(sc, "confluence") || strings.Contains(sc, "jira") {
 			out = append(out, sc)
@@ -37,9 +38,13 @@ func (s *Server) accessibleResources(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := make([]map[string]any, 0, len(s.cfg.Sites))
+	scopes := siteScopes(g)
 	for _, site := range s.cfg.Sites {
+		if len(scopes) == 0 {
+			break // a grant without product scopes reaches no site
+		}
 		out = append(out, map[string]any{
-			"id": site.ID, "name": site.Name, "url": site.URL, "scopes": siteScopes(g),
+			"id": site.ID, "name": site.Name, "url": site.URL, "scopes": scopes,
 			"avatarUrl": "https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/site.png",
 		})
 	}
@@ -82,11 +87,16 @@ func (s *Server) confluenceSpaces(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	results := []map[string]any{}
+	limit, err := strconv.Atoi(r.URL.Query().Get("limit"))
+	if err != nil || limit <= 0 {
+		limit = 25
+	}
 	for i, name := range site.Spaces {
-		if i == 1 && r.URL.Query().Get("limit") == "1" {
+		if i == limit {
 			break
 		}
-		results = append(results, map[string]any{"id": i + 1, "key": strings.ToUpper(name[:min(3, len(name))]), "name": name, "type": "global"})
+		key := []rune(strings.ToUpper(name))
+		results = append(results, map[string]any{"id": strconv.Itoa(i + 1), "key": string(key[:min(3, len(key))]), "name": name, "type": "global"})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"results": results})
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 )
 
 // authorize checks an authorization request as Atlassian does and shows the
@@ -21,7 +22,8 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	id := s.random("consent-")
 	s.mu.Lock()
-	s.pending[id] = &pendingConsent{app: app, redirectURI: q.Get("redirect_uri"), state: q.Get("state"), scopes: scopes}
+	s.forgetExpired()
+	s.pending[id] = &pendingConsent{expires: s.now().Add(consentLifetime), app: app, redirectURI: q.Get("redirect_uri"), state: q.Get("state"), scopes: scopes}
 	s.mu.Unlock()
 	s.consentPage(w, id, app, scopes)
 }
@@ -76,16 +78,21 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, http.StatusBadRequest, "The form could not be read.")
 		return
 	}
+	decision := r.PostForm.Get("decision")
+	if decision != "allow" && decision != "deny" {
+		s.errorPage(w, http.StatusBadRequest, "Choose Allow or Deny.")
+		return
+	}
 	s.mu.Lock()
 	p := s.pending[r.PostForm.Get("consent_id")]
 	delete(s.pending, r.PostForm.Get("consent_id"))
 	s.mu.Unlock()
-	if p == nil {
+	if p == nil || !s.now().Before(p.expires) {
 		s.errorPage(w, http.StatusBadRequest, "This consent has already been answered or has expired: start again from the app.")
 		return
 	}
 	back := url.Values{"state": {p.state}}
-	if r.PostForm.Get("decision") == "allow" {
+	if decision == "allow" {
 		code := s.random("code-")
 		s.mu.Lock()
 		s.codes[code] = &codeGrant{
@@ -98,7 +105,47 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 		back.Set("error", "access_denied")
 		back.Set("error_description", "The user did not allow access.")
 	}
-	http.Redirect(w, r, p.redirectURI+"?"+back.Encode(), http.StatusFound)
+	http.Redirect(w, r, withQuery(p.redirectURI, back), http.StatusFound)
+}
+
+// consentLifetime is how long a consent page can be answered.
+const consentLifetime = 30 * time.Minute
+
+// withQuery adds params to rawURL, keeping any query it already has.
+func withQuery(rawURL string, params url.Values) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL
+	}
+	q := u.Query()
+	for k, v := range params {
+		q[k] = v
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// forgetExpired drops consents, codes and access tokens that can no longer
+// be used, so a long rehearsal does not grow without bound. Rotated refresh
+// tokens are kept: answering their reuse correctly needs them. The caller
+// holds s.mu.
+func (s *Server) forgetExpired() {
+	now := s.now()
+	for id, p := range s.pending {
+		if !now.Before(p.expires) {
+			delete(s.pending, id)
+		}
+	}
+	for c, g := range s.codes {
+		if now.After(g.expires) {
+			delete(s.codes, c)
+		}
+	}
+	for t, g := range s.access {
+		if !now.Before(g.expires) {
+			delete(s.access, t)
+		}
+	}
 }
 
 type scopeLine struct{ Name, Description string }
@@ -114,8 +161,8 @@ li{margin:.3rem 0}code{background:#f4f5f7;padding:0 .2rem}button{font-size:1rem;
 <ul>{{range .Scopes}}<li><code>{{.Name}}</code>{{if .Description}} – {{.Description}}{{end}}</li>{{end}}</ul>
 <form method="post" action="/authorize/decide" id="consent-form">
 <input type="hidden" name="consent_id" value="{{.ID}}">
-<button class="allow" type="submit" name="decision" value="allow" id="allow">Accept</button>
-<button type="submit" name="decision" value="deny" id="deny">Cancel</button>
+<button class="allow" type="submit" name="decision" value="allow" id="allow">Allow</button>
+<button type="submit" name="decision" value="deny" id="deny">Deny</button>
 </form></body></html>
 `))
 

@@ -12,7 +12,10 @@ import (
 	"strings"
 )
 
-var consentIDPattern = regexp.MustCompile(`name="consent_id" value="([^"]+)"`)
+var (
+	consentIDPattern  = regexp.MustCompile(`name="consent_id" value="([^"]+)"`)
+	formActionPattern = regexp.MustCompile(`<form method="post" action="([^"]+)"`)
+)
 
 // FollowConsent does what a person in a browser does with an authorization
 // URL: opens it, answers the consent page with Allow (allow) or Deny, and
@@ -40,8 +43,8 @@ func FollowConsent(ctx context.Context, client *http.Client, authURL string, all
 	if resp.StatusCode != http.StatusOK {
 		return nil, &RefusedError{Status: resp.StatusCode, Page: string(page)}
 	}
-	m := consentIDPattern.FindSubmatch(page)
-	if m == nil {
+	m, a := consentIDPattern.FindSubmatch(page), formActionPattern.FindSubmatch(page)
+	if m == nil || a == nil {
 		return nil, errors.New("the authorization URL did not lead to a consent page")
 	}
 	decision := "deny"
@@ -52,7 +55,11 @@ func FollowConsent(ctx context.Context, client *http.Client, authURL string, all
 	if err != nil {
 		return nil, err
 	}
-	action = action.ResolveReference(&url.URL{Path: "/authorize/decide"})
+	ref, err := url.Parse(html.UnescapeString(string(a[1])))
+	if err != nil {
+		return nil, err
+	}
+	action = action.ResolveReference(ref)
 	form := url.Values{"consent_id": {string(m[1])}, "decision": {decision}}
 	post, err := http.NewRequestWithContext(ctx, http.MethodPost, action.String(), strings.NewReader(form.Encode()))
 	if err != nil {

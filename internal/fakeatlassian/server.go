@@ -67,6 +67,8 @@ type Server struct {
 	cfg Config
 	mux *http.ServeMux
 
+	randMu sync.Mutex
+
 	mu       sync.Mutex
 	pending  map[string]*pendingConsent
 	codes    map[string]*codeGrant
@@ -85,6 +87,7 @@ type grant struct {
 }
 
 type pendingConsent struct {
+	expires     time.Time
 	app         *App
 	redirectURI string
 	state       string
@@ -141,9 +144,12 @@ func (s *Server) now() time.Time {
 	return time.Now()
 }
 
-// random makes an unguessable value with a readable prefix.
+// random makes an unguessable value with a readable prefix. It takes its
+// own lock: a seeded Config.Random is not safe for concurrent use.
 func (s *Server) random(prefix string) string {
 	var b [24]byte
+	s.randMu.Lock()
+	defer s.randMu.Unlock()
 	r := s.cfg.Random
 	if r == nil {
 		r = rand.Reader

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	mathrand "math/rand"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -323,4 +324,83 @@ func TestRegisterCallback(t *testing.T) {
 	if err := w.srv.RegisterCallback("nobody", other); err == nil {
 		t.Error("registering for an unknown app must fail")
 	}
+}
+
+func TestConsentEdges(t *testing.T) {
+	w := newWorld(t)
+	// A Callback URL with a query gets the parameters merged into it.
+	withQuery := "http://localhost:47613/callback?tenant=a"
+	if err := w.srv.RegisterCallback(SampleClientID, withQuery); err != nil {
+		t.Fatal(err)
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	u := strings.Replace(w.authURL("read:confluence-user", "s"), url.QueryEscape(redirect), url.QueryEscape(withQuery), 1)
+	resp, err := FollowConsent(context.Background(), noFollow, u, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	if q := loc.Query(); q.Get("tenant") != "a" || q.Get("code") == "" || q.Get("state") != "s" {
+		t.Errorf("redirect %s", loc)
+	}
+
+	// Only allow and deny are answers, and a consent page expires.
+	page, _ := w.client.Get(w.authURL("read:confluence-user", "s"))
+	body, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	id := string(consentIDPattern.FindSubmatch(body)[1])
+	if !strings.Contains(string(body), ">Allow<") || !strings.Contains(string(body), ">Deny<") {
+		t.Errorf("the consent page offers Allow and Deny")
+	}
+	for _, tc := range []struct {
+		decision string
+		advance  time.Duration
+		want     int
+	}{{"bogus", 0, 400}, {"allow", 31 * time.Minute, 400}} {
+		w.advance(tc.advance)
+		r, err := noFollow.PostForm(w.ts.URL+"/authorize/decide", url.Values{"consent_id": {id}, "decision": {tc.decision}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		if r.StatusCode != tc.want {
+			t.Errorf("decision %q after %s: %d, want %d", tc.decision, tc.advance, r.StatusCode, tc.want)
+		}
+	}
+}
+
+func TestNoProductScopeReachesNoSite(t *testing.T) {
+	w := newWorld(t)
+	w.srv.cfg.Apps[0].Scopes = append(w.srv.cfg.Apps[0].Scopes, "read:me")
+	tok := w.exchange(t, w.consent(t, "read:me", true).Get("code")).AccessToken
+	req, _ := http.NewRequest(http.MethodGet, w.ts.URL+"/oauth/token/accessible-resources", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strings.TrimSpace(string(body)) != "[]" {
+		t.Errorf("got %s", body)
+	}
+}
+
+func TestSeededRandomIsSafeConcurrently(t *testing.T) {
+	cfg := Sample(redirect)
+	cfg.Random = mathrand.New(mathrand.NewSource(1))
+	ts := httptest.NewServer(New(cfg))
+	defer ts.Close()
+	w := &world{ts: ts}
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			resp, err := http.Get(w.authURL("read:confluence-user", "s"))
+			if err == nil {
+				resp.Body.Close()
+			}
+		})
+	}
+	wg.Wait()
 }
