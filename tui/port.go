@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"github.com/authwiz/authwiz/internal/loopback"
+
 	"errors"
 	"fmt"
 	"net"
@@ -30,10 +32,10 @@ func (loopbackPorts) Check(redirectURL string) error {
 	for _, addr := range listenAddrs(host) {
 		l, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(port)))
 		if err != nil {
-			if addr == "::1" && !isAddrInUse(err) {
+			if addr == "::1" && !loopback.IsAddrInUse(err) {
 				continue // no IPv6 loopback here: nothing to collide with
 			}
-			if isAddrInUse(err) {
+			if loopback.IsAddrInUse(err) {
 				return fmt.Errorf("port %d is already taken by another program", port)
 			}
 			return fmt.Errorf("port %d: %w", port, err)
