@@ -1,13 +1,13 @@
 package tui
 
 import (
-	"github.com/authwiz/authwiz/internal/loopback"
-
 	"errors"
 	"fmt"
 	"net"
 	"net/url"
 	"strconv"
+
+	"github.com/authwiz/authwiz/internal/loopback"
 )
 
 // loopbackPorts checks Redirect URL ports on this computer by listening on
