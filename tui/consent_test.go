@@ -201,3 +201,29 @@ func TestAttemptStartedAfterCancellingIsClosed(t *testing.T) {
 		t.Fatal("an old attempt was taken as the current one")
 	}
 }
+
+func TestWithoutAConsentRunnerSavingStillWorks(t *testing.T) {
+	h := newHarness(t, withSaved("Confluence prod"))
+	h.w.deps.consent = nil
+	h.press("down")
+	if strings.Contains(h.screen(), "authenticate again") {
+		t.Fatal("re-authenticating is offered without a consent runner")
+	}
+	h.press("a")
+	h.wantStep(1)
+	h.press("up", "enter")
+	h.walkTo(12)
+	h.press("enter")
+	h.wantScreen("✓ Saved as")
+	if strings.Contains(h.screen(), "authenticate now") {
+		t.Fatal("authenticating is offered without a consent runner")
+	}
+	h.press("enter")
+	if h.consentView().attempt != nil || h.quit {
+		t.Fatal("enter did something with no consent to run")
+	}
+	h.press("q")
+	if !h.quit {
+		t.Fatal("q did not finish")
+	}
+}

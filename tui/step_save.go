@@ -82,11 +82,14 @@ func (s *saveStep) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
 		}
 		s.phase = phaseSaving
 		return saveCmd(w.deps.profiles, *w.draft), true
-	case s.phase == phaseSaved && key.Matches(k, authenticateKey):
+	case s.phase == phaseSaved && w.canConsent() && key.Matches(k, authenticateKey):
 		s.phase = phaseConsent
 		return s.consent.start(w), true
 	case s.phase == phaseSaved && key.Matches(k, finishKey):
-		w.outcome = nextCommands(w.draft.Profile.Name, false)
+		w.outcome = fmt.Sprintf("Saved %q.", w.draft.Profile.Name)
+		if w.canConsent() {
+			w.outcome = nextCommands(w.draft.Profile.Name, false)
+		}
 		return w.finish(), true
 	}
 	return nil, s.phase == phaseSaving
@@ -100,6 +103,9 @@ func (s *saveStep) keys(w *wizard) []key.Binding {
 	case phaseSummary:
 		return []key.Binding{saveKey}
 	case phaseSaved:
+		if !w.canConsent() {
+			return []key.Binding{finishKey}
+		}
 		return []key.Binding{authenticateKey, finishKey}
 	case phaseConsent:
 		return s.consent.keys(w)
@@ -118,6 +124,8 @@ func (s *saveStep) view(w *wizard) string {
 		out = st.Error.Render(wrap("✗ Not saved: "+s.saveErr, w.mainWidth())) + "\n\n"
 	case s.phase == phaseSaving:
 		out = st.Subtle.Render("Saving…") + "\n\n"
+	case s.phase == phaseSaved && !w.canConsent():
+		out = st.Success.Render(wrap(fmt.Sprintf("✓ Saved as %q.", w.draft.Profile.Name), w.mainWidth())) + "\n\n"
 	case s.phase == phaseSaved:
 		out = st.Success.Render(wrap(fmt.Sprintf("✓ Saved as %q. Press enter to authenticate now, "+
 			"or q to finish and do it later with authwiz login.", w.draft.Profile.Name), w.mainWidth())) + "\n\n"

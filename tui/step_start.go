@@ -101,7 +101,7 @@ func (s *startStep) key(w *wizard, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return s.loadVisibleStates(w), true
 	case key.Matches(msg, startChoose), msg.String() == "e" && onProfile:
 		return s.choose(w), true
-	case key.Matches(msg, startReauth) && onProfile:
+	case key.Matches(msg, startReauth) && onProfile && w.canConsent():
 		return openProfile(w, p.Name, openReauth), true
 	case key.Matches(msg, startDelete) && onProfile:
 		s.confirmDelete = p.Name
@@ -138,7 +138,10 @@ func (s *startStep) keys(w *wizard) []key.Binding {
 	}
 	keys := []key.Binding{startMove, startChoose}
 	if _, ok := s.profileAt(w, s.cursor); ok {
-		keys = append(keys, startReauth, startDelete)
+		if w.canConsent() {
+			keys = append(keys, startReauth)
+		}
+		keys = append(keys, startDelete)
 	}
 	if w.start.resumable != nil {
 		keys = append(keys, startDiscard)

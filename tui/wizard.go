@@ -180,6 +180,10 @@ func (w *wizard) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// canConsent: this wizard was given a consent runner, so step 12 can
+// authenticate a saved profile.
+func (w *wizard) canConsent() bool { return w.deps.consent != nil }
+
 // typing reports whether a text field has the keyboard.
 func (w *wizard) typing() bool {
 	t, ok := w.step().(typingStep)

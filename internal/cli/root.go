@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authwiz/authwiz/internal/clipboard"
-	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
@@ -50,7 +49,6 @@ type WizardRequest struct {
 	// The wizard's side effects, wired by openWizard.
 	Clipboard clipboard.Writer
 	Browser   URLOpener
-	Consent   *consent.Runner
 }
 
 // URLOpener opens a web page in the user's browser.
