@@ -36,11 +36,11 @@ func (c *consentView) view(w *wizard) string {
 			st.Subtle.Render(wrap("Press enter to try again, or esc to go back and change a setting. "+
 				"Later, authwiz login "+shellQuote(w.draft.Profile.Name)+" runs the consent alone.", width))
 	case c.attempt == nil:
-		return c.spinner.View() + " Preparing the consent…"
+		return c.spinner.View() + "Preparing the consent…"
 	}
 	url := c.attempt.AuthURL()
 	left := max(c.attempt.Deadline().Sub(c.now), 0).Round(time.Second)
-	out := c.spinner.View() + " Waiting for Atlassian's answer… " +
+	out := c.spinner.View() + "Waiting for Atlassian's answer… " +
 		st.Subtle.Render(fmt.Sprintf("%d:%02d left", int(left.Minutes()), int(left.Seconds())%60)) + "\n\n" +
 		st.Label.Render("Authorization URL") + "\n" + st.link(url, width)
 	if c.pasting {
