@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -83,6 +84,17 @@ var screens = []struct {
 		h.walkTo(12)
 		h.press("enter", "enter")
 		h.finishConsent(twoSitesResult(), nil)
+	}},
+	{"12-not-saved", nil, func(h *harness) {
+		h.walkTo(12)
+		h.store.failSave = errors.New("write profiles.toml: no space left on device")
+		h.press("enter")
+	}},
+	{"12-consent-cannot-start", nil, func(h *harness) {
+		h.walkTo(12)
+		h.consent.startErr = errors.New("port 47613 is taken by another program: free it, or change the " +
+			"Redirect URL's port here (step 7) and the Callback URL in the Developer Console to match")
+		h.press("enter", "enter")
 	}},
 	{"quit-dialog", nil, func(h *harness) { h.walkTo(4); h.press("ctrl+c") }},
 	{"jump", []harnessOpt{editing("Confluence prod")}, func(h *harness) { h.press("ctrl+g", "down", "down") }},

@@ -121,7 +121,7 @@ func (s *saveStep) view(w *wizard) string {
 	var out string
 	switch {
 	case s.saveErr != "":
-		out = st.Error.Render(wrap("✗ Not saved: "+s.saveErr, w.mainWidth())) + "\n\n"
+		out = st.Error.Render(wrap("✗ Not saved: "+s.saveErr+". Nothing you typed is lost: fix that and press enter to try again.", w.mainWidth())) + "\n\n"
 	case s.phase == phaseSaving:
 		out = st.Subtle.Render("Saving…") + "\n\n"
 	case s.phase == phaseSaved && !w.canConsent():
