@@ -105,3 +105,19 @@ func TestNewFromTheCommandLineGetsAUniqueName(t *testing.T) {
 	h.wantStep(2)
 	h.wantScreen("> " + defaultProfileName + " (2)")
 }
+
+func TestNewChosenBeforeTheProfilesAreReadStillStarts(t *testing.T) {
+	store := newFakeStore(fixedNow)
+	p, sec := savedProfile(defaultProfileName)
+	store.profiles, store.secrets[p.Name] = append(store.profiles, p), sec
+	w := newWizard(deps{profiles: store, drafts: store, now: func() time.Time { return fixedNow }}, nil)
+	load := w.loadStart()
+	w.Update(keyPress("enter")) // before the profiles arrive
+	if w.cur != 0 {
+		t.Fatal("started before the names were known")
+	}
+	w.Update(load())
+	if w.cur != 1 || w.draft.Profile.Name != defaultProfileName+" (2)" {
+		t.Fatalf("on step %d with name %q", w.cur+1, w.draft.Profile.Name)
+	}
+}

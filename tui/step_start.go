@@ -20,6 +20,9 @@ type startStep struct {
 	asked          map[string]bool   // token states already requested
 	confirmDelete  string
 	err            string
+	// pendingNew is "New authentication" chosen before the saved profiles
+	// were read (a script can be that quick).
+	pendingNew bool
 }
 
 var (
@@ -50,6 +53,10 @@ func (s *startStep) guide(*wizard) string {
 func (s *startStep) enter(w *wizard) tea.Cmd {
 	if s.states == nil {
 		s.states, s.asked = map[string]string{}, map[string]bool{}
+	}
+	if s.pendingNew && w.start.loaded {
+		s.pendingNew = false
+		return s.choose(w)
 	}
 	s.cursor = min(s.cursor, s.rows(w)-1)
 	return s.loadVisibleStates(w)
@@ -123,7 +130,10 @@ func (s *startStep) choose(w *wizard) tea.Cmd {
 	case onProfile:
 		return openProfile(w, p.Name, openEdit)
 	case !w.start.loaded:
-		return nil // a moment: the name must be unique among profiles not read yet
+		// The new profile's name must be unique among profiles not read
+		// yet: it starts as soon as they are.
+		s.pendingNew = true
+		return nil
 	default:
 		w.open(newDraft(names(w.start.profiles)), 1)
 		return w.step().enter(w)
