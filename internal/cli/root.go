@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authwiz/authwiz/internal/clipboard"
+	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
@@ -49,6 +50,7 @@ type WizardRequest struct {
 	// The wizard's side effects, wired by openWizard.
 	Clipboard clipboard.Writer
 	Browser   URLOpener
+	Consent   *consent.Runner
 }
 
 // URLOpener opens a web page in the user's browser.
@@ -131,6 +133,7 @@ Exit codes:
 		newRestoreCmd(opts, streams),
 		newNewCmd(opts, streams, wizard),
 		newEditCmd(opts, streams, wizard),
+		newLoginCmd(opts, streams, nil),
 	)
 	return cmd
 }

@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/url"
 	"strings"
+
+	"github.com/authwiz/authwiz/internal/loopback"
 )
 
 // PortBusyError says the Redirect URL's port cannot be listened on, and
@@ -70,7 +72,7 @@ func listen(ctx context.Context, redirect *url.URL, addrs []string) ([]net.Liste
 			listeners = append(listeners, ln)
 			continue
 		}
-		inUse := isAddrInUse(err)
+		inUse := loopback.IsAddrInUse(err)
 		if i > 0 && !inUse {
 			continue
 		}

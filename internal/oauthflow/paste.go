@@ -39,6 +39,11 @@ func (s *Session) Paste(input string) error {
 	return nil
 }
 
+// minBareCode keeps a stray short line (a menu number typed too early, a
+// "y") from being taken for a code and ending the wait; real codes are far
+// longer.
+const minBareCode = 16
+
 // parsePasted returns the query of a pasted address, or the bare code.
 func (s *Session) parsePasted(input string) (url.Values, string, error) {
 	text := strings.TrimSpace(input)
@@ -51,6 +56,9 @@ func (s *Session) parsePasted(input string) (url.Values, string, error) {
 	case !strings.ContainsAny(text, "?=&/"):
 		if strings.ContainsFunc(text, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
 			return nil, "", errors.New("the pasted text has spaces in it, so it is neither an address nor a code. Paste the whole address the browser was sent to after you chose Accept")
+		}
+		if len(text) < minBareCode {
+			return nil, "", errors.New("that is too short to be an authorization code. Paste the whole address the browser was sent to after you chose Accept")
 		}
 		return nil, text, nil
 	}

@@ -62,6 +62,8 @@ func TestPasteRefusesWhatIsNotAnAnswer(t *testing.T) {
 		"no state":                 "code=c",
 		"far too long":             strings.Repeat("x", 9<<10),
 		"a code with a line break": "abc\ndef",
+		"a menu number":            "2",
+		"a short word":             "yes",
 	}
 	for name, pasted := range cases {
 		t.Run(name, func(t *testing.T) {

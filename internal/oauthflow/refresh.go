@@ -70,7 +70,7 @@ func (s *StoredTokenSource) TokenContext(ctx context.Context) (*oauth2.Token, er
 		tok, err := conf.TokenSource(ctx, &oauth2.Token{RefreshToken: sec.RefreshToken}).Token()
 		if err != nil {
 			return tokenError(err, ErrRefreshRejected, fmt.Sprintf(
-				"It expired after 90 days unused, was revoked, or was replaced by a newer consent: consent again with `authwiz login %s`", s.Profile))
+				"It expired after 90 days unused, was revoked, or was replaced by a newer consent: consent again with `%s`", profile.Command("login", s.Profile)))
 		}
 		sec.AccessToken = tok.AccessToken
 		sec.TokenType = tok.TokenType
@@ -96,10 +96,10 @@ func (s *StoredTokenSource) TokenContext(ctx context.Context) (*oauth2.Token, er
 func (s *StoredTokenSource) noRefreshToken(sec profile.Secrets) error {
 	if !sec.HasTokens() {
 		return &Error{Kind: ErrNoTokens, Detail: "no consent has been given yet",
-			Fix: fmt.Sprintf("Consent with `authwiz login %s`", s.Profile)}
+			Fix: fmt.Sprintf("Consent with `%s`", profile.Command("login", s.Profile))}
 	}
 	return &Error{Kind: ErrNoTokens, Detail: "the access token has expired and there is no refresh token",
-		Fix: fmt.Sprintf("Add offline_access to the profile's scopes with `authwiz edit %s`, then consent again with `authwiz login %s`", s.Profile, s.Profile)}
+		Fix: fmt.Sprintf("Add offline_access to the profile's scopes with `%s`, then consent again with `%s`", profile.Command("edit", s.Profile), profile.Command("login", s.Profile))}
 }
 
 func (s *StoredTokenSource) now() time.Time {

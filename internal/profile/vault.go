@@ -99,7 +99,7 @@ func (s *Store) secretsOf(st *state, p Profile) (Secrets, error) {
 	}
 	var sec Secrets
 	if _, err := toml.Decode(text, &sec); err != nil {
-		return Secrets{}, fmt.Errorf("the OS keyring entry for %q cannot be read (%v): consent again with `authwiz login %s` after re-entering the client secret with `authwiz edit %s`", p.Name, err, p.Name, p.Name)
+		return Secrets{}, fmt.Errorf("the OS keyring entry for %q cannot be read (%v): consent again with `%s` after re-entering the client secret with `%s`", p.Name, err, Command("login", p.Name), Command("edit", p.Name))
 	}
 	return sec, nil
 }

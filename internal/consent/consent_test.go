@@ -1,0 +1,306 @@
+package consent_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/authwiz/authwiz/internal/atlassian"
+	"github.com/authwiz/authwiz/internal/consent"
+	"github.com/authwiz/authwiz/internal/fakeatlassian"
+	"github.com/authwiz/authwiz/internal/oauthflow"
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+// Child processes of TestEightProcessesRefreshOneExpiredToken run this:
+// "dir|profile" prints the access token the refresher hands out.
+const helperEnv = "AUTHWIZ_CONSENT_TEST_REFRESH"
+
+func TestMain(m *testing.M) {
+	if spec := os.Getenv(helperEnv); spec != "" {
+		dir, name, _ := strings.Cut(spec, "|")
+		store, err := profile.Open(dir)
+		if err == nil {
+			r := &consent.Runner{Store: store}
+			t, terr := r.TokenSource(name).Token()
+			if terr == nil {
+				fmt.Print(t.AccessToken)
+				os.Exit(0)
+			}
+			err = terr
+		}
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+// clock is a settable time shared by the server and authwiz.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+type env struct {
+	fake   *fakeatlassian.Server
+	server *httptest.Server
+	store  *profile.Store
+	runner *consent.Runner
+	clock  *clock
+	name   string
+}
+
+// freeRedirect finds a free loopback port for the Redirect URL.
+func freeRedirect(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return fmt.Sprintf("http://localhost:%d/callback", ln.Addr().(*net.TCPAddr).Port)
+}
+
+func newEnv(t *testing.T, scopes ...string) *env {
+	t.Helper()
+	if len(scopes) == 0 {
+		scopes = []string{"read:confluence-user", "read:me", atlassian.OfflineAccess}
+	}
+	redirect := freeRedirect(t)
+	c := &clock{now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
+	cfg := fakeatlassian.Sample(redirect)
+	cfg.Now = c.Now
+	fake := fakeatlassian.New(cfg)
+	server := httptest.NewServer(fake)
+	t.Cleanup(server.Close)
+	store, err := profile.Open(t.TempDir(), profile.WithClock(c.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{fake: fake, server: server, store: store, clock: c, name: "OAuth2 confluence Authentication"}
+	err = store.Create(profile.Profile{
+		Name: e.name, RedirectURL: redirect, ClientID: fakeatlassian.SampleClientID,
+		AuthURL: server.URL + "/authorize", TokenURL: server.URL + "/oauth/token", APIBaseURL: server.URL,
+		Scopes: scopes,
+	}, profile.Secrets{ClientSecret: fakeatlassian.SampleClientSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.runner = &consent.Runner{Store: store, HTTP: server.Client(), Now: c.Now, Timeout: 20 * time.Second}
+	return e
+}
+
+// consent runs one consent with a fake browser choosing allow or deny.
+func (e *env) consent(t *testing.T, allow bool) (consent.Result, error) {
+	t.Helper()
+	ctx := context.Background()
+	a, err := e.runner.Start(ctx, e.name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	go func() {
+		resp, err := fakeatlassian.FollowConsent(ctx, nil, a.AuthURL(), allow)
+		if err == nil {
+			resp.Body.Close()
+		}
+	}()
+	return a.Wait(ctx)
+}
+
+func TestConsentSavesTokensAndSites(t *testing.T) {
+	e := newEnv(t)
+	res, err := e.consent(t, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Sites) != 2 || res.Site.CloudID != "" {
+		t.Errorf("two sites and no default chosen yet: %+v", res)
+	}
+	if !res.HasRefreshToken || len(res.Missing) != 0 || res.User != "Ada Admin" || !strings.Contains(res.Verified, "Ada Admin") {
+		t.Errorf("result: %+v", res)
+	}
+	p, sec, err := e.store.Get(e.name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sec.AccessToken == "" || sec.RefreshToken == "" || !sec.RefreshIssuedAt.Equal(e.clock.Now()) || len(p.Sites) != 2 {
+		t.Errorf("saved: sites %d, refresh issued %v", len(p.Sites), sec.RefreshIssuedAt)
+	}
+	if err := e.runner.ChooseSite(e.name, p.Sites[1].CloudID); err != nil {
+		t.Fatal(err)
+	}
+	if p, _, _ := e.store.Get(e.name); p.Site.Name != "acme-sandbox" {
+		t.Errorf("chosen site: %+v", p.Site)
+	}
+	// A second consent keeps the earlier choice.
+	res, err = e.consent(t, true)
+	if err != nil || res.Site.Name != "acme-sandbox" {
+		t.Errorf("the default site survives a new consent: %+v %v", res.Site, err)
+	}
+}
+
+func TestDeniedThenRetried(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.consent(t, false); !errors.Is(err, oauthflow.ErrDenied) {
+		t.Fatalf("denied: %v", err)
+	}
+	if _, sec, _ := e.store.Get(e.name); sec.HasTokens() {
+		t.Fatal("a denied consent saves no tokens")
+	}
+	if _, err := e.consent(t, true); err != nil {
+		t.Fatalf("retry: %v", err)
+	}
+}
+
+func TestWrongClientSecret(t *testing.T) {
+	e := newEnv(t)
+	if err := e.store.Update(e.name, func(_ *profile.Profile, sec *profile.Secrets) error {
+		sec.ClientSecret = "ATOAwrong"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.consent(t, true)
+	if !errors.Is(err, oauthflow.ErrClientRejected) || !strings.Contains(err.Error(), "Developer Console") {
+		t.Fatalf("wrong secret: %v", err)
+	}
+}
+
+func TestRefreshRotationIsPersisted(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.consent(t, true); err != nil {
+		t.Fatal(err)
+	}
+	_, before, _ := e.store.Get(e.name)
+	e.clock.Advance(2 * time.Hour)
+	tok, err := e.runner.TokenSource(e.name).Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, _ := e.store.Get(e.name)
+	if tok.AccessToken == before.AccessToken || after.AccessToken != tok.AccessToken {
+		t.Error("the refreshed access token is handed out and saved")
+	}
+	if after.RefreshToken == before.RefreshToken || !after.RefreshIssuedAt.Equal(e.clock.Now()) {
+		t.Error("the rotated refresh token is saved with its time")
+	}
+	if cur := e.fake.CurrentRefreshTokens(); len(cur) != 1 || cur[0] != after.RefreshToken {
+		t.Errorf("the store holds the server's current refresh token")
+	}
+	// The access token works.
+	if _, err := (&atlassian.Client{BaseURL: e.server.URL}).AccessibleResources(context.Background(), tok.AccessToken); err != nil {
+		t.Errorf("refreshed token refused: %v", err)
+	}
+}
+
+func TestInvalidGrantKeepsTheStoredToken(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.consent(t, true); err != nil {
+		t.Fatal(err)
+	}
+	// Another client used the refresh token; this copy is now stale.
+	_, saved, _ := e.store.Get(e.name)
+	other := &consent.Runner{Store: e.store, HTTP: e.server.Client(), Now: e.clock.Now}
+	e.clock.Advance(2 * time.Hour)
+	if _, err := other.TokenSource(e.name).Token(); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.Update(e.name, func(_ *profile.Profile, sec *profile.Secrets) error {
+		*sec = saved // put the old, now rotated, tokens back
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.runner.TokenSource(e.name).Token()
+	if !errors.Is(err, oauthflow.ErrRefreshRejected) || !strings.Contains(err.Error(), "authwiz login") {
+		t.Fatalf("want a rejected refresh that says to log in again, got %v", err)
+	}
+	if _, kept, _ := e.store.Get(e.name); kept.RefreshToken != saved.RefreshToken {
+		t.Error("a rejected refresh token must stay saved")
+	}
+}
+
+func TestEightProcessesRefreshOneExpiredToken(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts eight processes")
+	}
+	e := newEnv(t)
+	e.runner.Now = nil // the children use the real clock; so must the server
+	if _, err := e.consent(t, true); err != nil {
+		t.Fatal(err)
+	}
+	// Expire the saved access token (by the real clock, which the children use).
+	if err := e.store.Update(e.name, func(_ *profile.Profile, sec *profile.Secrets) error {
+		sec.Expiry = time.Now().Add(-time.Minute)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.mu.Lock()
+	e.clock.now = time.Now()
+	e.clock.mu.Unlock()
+	e.fake.SetTokenDelay(50 * time.Millisecond) // widen the race
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cmds []*exec.Cmd
+	var outs []*strings.Builder
+	for range 8 {
+		cmd := exec.Command(exe, "-test.run=^$")
+		cmd.Env = append(os.Environ(), helperEnv+"="+e.store.Dir()+"|"+e.name)
+		out := &strings.Builder{}
+		cmd.Stdout, cmd.Stderr = out, os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds, outs = append(cmds, cmd), append(outs, out)
+	}
+	client := &atlassian.Client{BaseURL: e.server.URL}
+	for i, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("process %d: %v", i, err)
+		}
+		if _, err := client.AccessibleResources(context.Background(), outs[i].String()); err != nil {
+			t.Errorf("process %d got a token that does not work: %v", i, err)
+		}
+	}
+	_, sec, _ := e.store.Get(e.name)
+	if cur := e.fake.CurrentRefreshTokens(); len(cur) != 1 || cur[0] != sec.RefreshToken {
+		t.Errorf("the store must end with the newest refresh token")
+	}
+	if n := e.fake.Refreshes(); n != 1 {
+		t.Errorf("%d refreshes for one expired token; the processes after the first must reuse its result", n)
+	}
+}
+
+func TestPortBusyNamesThePort(t *testing.T) {
+	e := newEnv(t)
+	p, _, _ := e.store.Get(e.name)
+	port := strings.TrimSuffix(strings.TrimPrefix(p.RedirectURL, "http://localhost:"), "/callback")
+	ln, err := net.Listen("tcp", "127.0.0.1:"+port)
+	if err != nil {
+		t.Skip("cannot hold the port for the test")
+	}
+	defer ln.Close()
+	_, err = e.runner.Start(context.Background(), e.name)
+	if !errors.Is(err, oauthflow.ErrPortBusy) || !strings.Contains(err.Error(), port) {
+		t.Fatalf("port busy: %v", err)
+	}
+}

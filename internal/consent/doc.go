@@ -1,0 +1,19 @@
+// Package consent is the Atlassian consent as the wizard and `authwiz
+// login` run it, one code path for both:
+//
+//	r := &consent.Runner{Store: store}
+//	a, err := r.Start(ctx, name)     // loads the profile, binds the listener
+//	defer a.Close()
+//	show(a.AuthURL()); open(a.AuthURL())
+//	a.Paste(line)                     // whenever the admin pastes (optional)
+//	res, err := a.Wait(ctx)           // callback → exchange → sites → check → saved
+//	r.ChooseSite(name, cloudID)       // when res.Site is zero (several sites)
+//
+// Wait saves the tokens as soon as the exchange succeeds, so a failure in
+// the checks after it never loses them, and clears TokensStale. It then
+// saves the sites the grant reaches and the default site: the previous
+// choice when still there, else the only site.
+//
+// Runner.TokenSource hands out the saved profile's access token, refreshed
+// and saved under the store's lock when needed (`authwiz token`).
+package consent
