@@ -67,6 +67,7 @@ func realDeps(req cli.WizardRequest) deps {
 		drafts:    req.Store,
 		clipboard: req.Clipboard,
 		browser:   req.Browser,
+		consent:   consentAdapter{runner: req.Consent},
 		ports:     loopbackPorts{},
 		now:       time.Now,
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/authwiz/authwiz/internal/browser"
 	"github.com/authwiz/authwiz/internal/clipboard"
+	"github.com/authwiz/authwiz/internal/consent"
 )
 
 // newNewCmd is `authwiz new`: the wizard, straight at a new profile.
@@ -60,5 +61,6 @@ func openWizard(cmd *cobra.Command, root *rootOptions, streams Streams, wizard R
 	req.Streams = streams
 	req.Clipboard = clipboard.NewSystem()
 	req.Browser = browser.System{}
+	req.Consent = &consent.Runner{Store: store}
 	return wizard(cmd.Context(), req)
 }

@@ -39,7 +39,7 @@ func TestWizardCommands(t *testing.T) {
 		if req.Mode != tc.mode || req.ProfileName != tc.name {
 			t.Fatalf("%q: mode %v name %q", tc.args, req.Mode, req.ProfileName)
 		}
-		if req.Store == nil || req.Clipboard == nil || req.Browser == nil {
+		if req.Store == nil || req.Clipboard == nil || req.Browser == nil || req.Consent == nil {
 			t.Fatalf("%q: adapters not wired: %+v", tc.args, req)
 		}
 	}

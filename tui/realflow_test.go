@@ -1,0 +1,198 @@
+package tui
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/authwiz/authwiz/internal/atlassian"
+	"github.com/authwiz/authwiz/internal/clipboard"
+	"github.com/authwiz/authwiz/internal/consent"
+	"github.com/authwiz/authwiz/internal/fakeatlassian"
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+// world is the real consent runner and profile store against the
+// in-process Atlassian, with a browser that answers the consent page.
+type world struct {
+	store   *profile.Store
+	browser *consentBrowser
+	app     appValues
+	deps    deps
+}
+
+func newWorld(t *testing.T, answers ...bool) *world {
+	t.Helper()
+	redirect := "http://localhost:" + strconv.Itoa(freePort(t)) + "/callback"
+	srv := httptest.NewServer(fakeatlassian.New(fakeatlassian.Sample(redirect)))
+	t.Cleanup(srv.Close)
+	store, err := profile.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &consentBrowser{t: t, answers: answers}
+	runner := &consent.Runner{Store: store, HTTP: srv.Client(), Timeout: 20 * time.Second}
+	return &world{
+		store:   store,
+		browser: b,
+		app: appValues{
+			clientID: fakeatlassian.SampleClientID, secret: fakeatlassian.SampleClientSecret,
+			redirectURL: redirect, authURL: srv.URL + "/authorize", tokenURL: srv.URL + "/oauth/token",
+			apiBaseURL: srv.URL,
+		},
+		deps: deps{
+			profiles: store, drafts: store, consent: consentAdapter{runner: runner},
+			clipboard: &clipboard.Fake{}, browser: b, ports: loopbackPorts{}, now: time.Now,
+		},
+	}
+}
+
+// freePort is a loopback port nobody listens on, for the Redirect URL.
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// consentBrowser is the admin's browser: for every authorization URL it
+// answers the consent page with the next of its answers (Allow when they
+// run out) and follows the redirect into the wizard's listener.
+type consentBrowser struct {
+	t       *testing.T
+	mu      sync.Mutex
+	answers []bool
+	errs    []error
+}
+
+func (b *consentBrowser) Open(url string) error {
+	if url == atlassian.DeveloperConsoleURL {
+		return nil
+	}
+	b.mu.Lock()
+	allow := true
+	if len(b.answers) > 0 {
+		allow, b.answers = b.answers[0], b.answers[1:]
+	}
+	b.mu.Unlock()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		resp, err := fakeatlassian.FollowConsent(ctx, &http.Client{}, url, allow)
+		if resp != nil {
+			resp.Body.Close()
+		}
+		b.mu.Lock()
+		b.errs = append(b.errs, err)
+		b.mu.Unlock()
+	}()
+	return nil
+}
+
+// wantVerified checks the saved profile holds working tokens and a site.
+func (wd *world) wantVerified(t *testing.T, name string) profile.Profile {
+	t.Helper()
+	p, sec, err := wd.store.Get(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sec.AccessToken == "" || sec.RefreshToken == "" || sec.ClientSecret != wd.app.secret {
+		t.Fatalf("saved secrets: access token %v, refresh token %v, client secret kept %v",
+			sec.AccessToken != "", sec.RefreshToken != "", sec.ClientSecret == wd.app.secret)
+	}
+	if p.TokensStale || p.Site.CloudID == "" || len(p.Sites) != 2 {
+		t.Fatalf("saved profile: stale %v, site %+v, %d sites", p.TokensStale, p.Site, len(p.Sites))
+	}
+	return p
+}
+
+func TestFlowNewProfileAgainstTheAuthorizationServer(t *testing.T) {
+	wd := newWorld(t)
+	f := startFlow(t, newWizard(wd.deps, nil))
+	f.walkNew(wd.app)
+	f.press("enter")
+	f.waitFor("✓ Saved as")
+	f.press("enter")
+	f.waitFor("Connected as Ada Admin", "Choose the one commands use by default")
+	f.press("down", "enter")
+	f.waitFor("Connected as Ada Admin to acme-sandbox")
+	f.press("q")
+	f.tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	p := wd.wantVerified(t, defaultProfileName)
+	if p.Site.Name != "acme-sandbox" || p.RedirectURL != wd.app.redirectURL {
+		t.Fatalf("default site %q, Redirect URL %q", p.Site.Name, p.RedirectURL)
+	}
+}
+
+func TestFlowConsentDeniedThenRetried(t *testing.T) {
+	wd := newWorld(t, false, true)
+	f := startFlow(t, newWizard(wd.deps, nil))
+	f.walkNew(wd.app)
+	f.press("enter")
+	f.waitFor("✓ Saved as")
+	f.press("enter")
+	f.waitFor("✗ ", "enter to try again")
+	if _, sec, err := wd.store.Get(defaultProfileName); err != nil || sec.HasTokens() {
+		t.Fatalf("after the denial: err %v, tokens %v; the profile must stay saved without tokens", err, sec.HasTokens())
+	}
+	f.press("enter")
+	f.waitFor("Connected as Ada Admin")
+	f.press("down", "enter")
+	f.waitFor("Connected as Ada Admin to acme-sandbox")
+	f.press("q")
+	f.tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	wd.wantVerified(t, defaultProfileName)
+}
+
+func TestFlowEditAnExistingProfile(t *testing.T) {
+	wd := newWorld(t)
+	p := profile.Profile{
+		Name: "Confluence prod", Type: profile.TypeOAuth2, AppName: fakeatlassian.SampleAppName,
+		RedirectURL: wd.app.redirectURL, ClientID: wd.app.clientID, AuthURL: wd.app.authURL,
+		TokenURL: wd.app.tokenURL, APIBaseURL: wd.app.apiBaseURL,
+		Scopes: []string{"read:confluence-content.all", atlassian.OfflineAccess},
+	}
+	if err := wd.store.Create(p, profile.Secrets{ClientSecret: wd.app.secret}); err != nil {
+		t.Fatal(err)
+	}
+	saved, sec, err := wd.store.Get(p.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := startFlow(t, newWizard(wd.deps, editDraft(saved, sec)))
+	f.waitFor("> Confluence prod")
+	f.press("ctrl+g")
+	for range 9 { // to step 11
+		f.press("down")
+	}
+	f.press("enter")
+	f.waitFor("Step 11 of 12")
+	f.typeText(" read:confluence-user")
+	f.press("enter")
+	f.waitFor("Changed since the last consent: scopes")
+	f.press("enter")
+	f.waitFor("✓ Saved as")
+	if p, _, _ := wd.store.Get(p.Name); !p.TokensStale {
+		t.Fatal("changing the scopes did not mark the tokens stale")
+	}
+	f.press("enter")
+	f.waitFor("Connected as Ada Admin")
+	f.press("enter")
+	f.waitFor("Connected as Ada Admin to acme")
+	f.press("q")
+	f.tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	got := wd.wantVerified(t, p.Name)
+	if len(got.Scopes) != 3 {
+		t.Fatalf("scopes %q", got.Scopes)
+	}
+}
