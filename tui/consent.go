@@ -85,13 +85,15 @@ func (c *consentView) start(w *wizard) tea.Cmd {
 	})
 }
 
-// stop cancels the attempt in progress; its waiting command then closes it.
+// stop cancels the attempt in progress; its waiting command then closes
+// it. Messages still on their way for it now carry an old flow number.
 func (c *consentView) stop() {
 	if c.cancel != nil {
 		c.cancel()
 		c.cancel = nil
 	}
 	c.attempt = nil
+	c.flow++
 }
 
 func (c *consentView) waiting() bool { return c.attempt != nil && c.result == nil && c.err == nil }

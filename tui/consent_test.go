@@ -6,9 +6,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 )
 
-// consentStep is step 12's consent view, for checking its flow number.
+// consentView is step 12's consent view, for checking its flow number.
 func (h *harness) consentView() *consentView { return &h.w.steps[11].(*saveStep).consent }
 
 func TestSaveThenAuthenticate(t *testing.T) {
@@ -226,4 +228,46 @@ func TestWithoutAConsentRunnerSavingStillWorks(t *testing.T) {
 	if !h.quit {
 		t.Fatal("q did not finish")
 	}
+}
+
+func TestLeavingWhileTheConsentStartsClosesItLater(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(12)
+	h.press("enter")
+	h.w.steps[11].(*saveStep).phase = phaseConsent
+	cmd := h.consentView().start(h.w) // started, its answer not delivered yet
+	h.press("esc")                    // the admin goes back meanwhile
+	h.wantStep(11)
+	for _, msg := range runBatch(cmd) {
+		if started, ok := msg.(consentStartedMsg); ok {
+			h.send(started)
+			a := started.attempt.(*fakeAttempt)
+			if !a.isClosed() {
+				t.Fatal("an attempt that started after the admin left step 12 was left open")
+			}
+			return
+		}
+	}
+	t.Fatal("no start message")
+}
+
+// runBatch runs cmd and the commands of a batch it returns, without
+// waiting on any that blocks (timers).
+func runBatch(cmd tea.Cmd) []tea.Msg {
+	msg := cmd()
+	batch, ok := msg.(tea.BatchMsg)
+	if !ok {
+		return []tea.Msg{msg}
+	}
+	var out []tea.Msg
+	for _, c := range batch {
+		got := make(chan tea.Msg, 1)
+		go func() { got <- c() }()
+		select {
+		case m := <-got:
+			out = append(out, m)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return out
 }

@@ -135,6 +135,11 @@ func (w *wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return w, w.draftSaved(msg)
 	case startData:
 		return w, w.started(msg)
+	case consentStartedMsg, consentDoneMsg, consentHintMsg, consentTickMsg, pastedMsg:
+		// Consent messages go to step 12 even after the admin left it, so a
+		// late start still has its listener closed.
+		cmd, _ := w.steps[len(w.steps)-1].update(w, msg)
+		return w, cmd
 	case tea.KeyPressMsg:
 		return w, w.handleKey(msg)
 	case tea.PasteMsg:
