@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/authwiz/authwiz/internal/atlassian"
 	"github.com/authwiz/authwiz/internal/fakeatlassian"
@@ -98,27 +101,148 @@ func TestVerifyConfluence(t *testing.T) {
 	}
 }
 
-func TestErrorsSayWhatToDo(t *testing.T) {
+func TestMissingScopeNamesIt(t *testing.T) {
 	cfg := fakeatlassian.Sample(redirect)
 	tok, c := grant(t, cfg, "read:space:confluence")
-	_, err := c.VerifyConfluence(context.Background(), tok, cfg.Sites[0].ID, []string{"read:confluence-user"})
-	if err == nil || !strings.Contains(err.Error(), "scope does not match") || !strings.Contains(err.Error(), "Permissions") {
-		t.Errorf("missing scope: %v", err)
+	ctx := context.Background()
+	_, err := c.VerifyConfluence(ctx, tok, cfg.Sites[0].ID, []string{"read:confluence-user"})
+	var apiErr *atlassian.APIError
+	if !errors.As(err, &apiErr) || apiErr.MissingScope != "read:confluence-user" ||
+		!strings.Contains(err.Error(), "lacks read:confluence-user") || !strings.Contains(err.Error(), atlassian.DeveloperConsoleURL) {
+		t.Errorf("missing classic scope: %v", err)
 	}
-	if _, err := c.AccessibleResources(context.Background(), "made-up"); err == nil || !strings.Contains(err.Error(), "consent again") {
-		t.Errorf("bad token: %v", err)
+	_, err = c.Me(ctx, tok)
+	if !errors.As(err, &apiErr) || apiErr.MissingScope != "read:me" {
+		t.Errorf("missing read:me: %v", err)
 	}
-	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.WriteHeader(502)
-		w.Write([]byte(`{"message":"\u001b[2Jupstream <script>"}`))
+}
+
+func TestRefusedTokenSaysConsentAgain(t *testing.T) {
+	cfg := fakeatlassian.Sample(redirect)
+	cfg.AccessTokenLifetime = time.Minute
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	cfg.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	tok, c := grant(t, cfg, "read:confluence-user")
+	ctx := context.Background()
+	if _, err := c.AccessibleResources(ctx, tok); err != nil {
+		t.Fatalf("fresh token: %v", err)
+	}
+	mu.Lock()
+	now = now.Add(time.Minute)
+	mu.Unlock()
+	for name, token := range map[string]string{"expired": tok, "made-up": "made-up"} {
+		_, err := c.AccessibleResources(ctx, token)
+		var apiErr *atlassian.APIError
+		if !errors.As(err, &apiErr) || apiErr.Status != 401 || apiErr.MissingScope != "" || !strings.Contains(err.Error(), "consent again") {
+			t.Errorf("%s token: %v", name, err)
+		}
+	}
+}
+
+// answering is a server that always answers with status and body.
+func answering(t *testing.T, status int, body string) *atlassian.Client {
+	t.Helper()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		io.WriteString(w, body)
 	}))
-	defer broken.Close()
-	_, err = (&atlassian.Client{BaseURL: broken.URL}).Me(context.Background(), "t")
-	if err == nil || !strings.Contains(err.Error(), "try again in a few minutes") || strings.Contains(err.Error(), "\x1b") {
-		t.Errorf("5xx: %v", err)
+	t.Cleanup(ts.Close)
+	return &atlassian.Client{BaseURL: ts.URL, HTTP: ts.Client()}
+}
+
+func TestErrorsSayWhatToDo(t *testing.T) {
+	for _, tc := range []struct {
+		status      int
+		body        string
+		wantMessage string
+		wantFix     string
+	}{
+		{403, `{"code":403,"message":"Forbidden"}`, "Forbidden", "ask a site admin"},
+		{404, `{"code":404,"message":"Site not found"}`, "Site not found", "refresh the list of sites"},
+		{429, `{"message":"Rate limit exceeded"}`, "Rate limit exceeded", "wait a minute"},
+		{502, `{"message":"\u001b[2Jupstream\n<script>alert(1)</script>"}`, "upstream <script>alert(1)</script>", "try again in a few minutes"},
+		{401, `{"error":"invalid_token","error_description":"\u001b]0;pwned\u0007bad\u009b31m token\u202e"}`, "bad token", "consent again"},
+		{400, `not json at all`, "", "Try again"},
+		{500, `{"message":"` + strings.Repeat("x", 5000) + `"}`, strings.Repeat("x", 200) + "…", "try again"},
+	} {
+		_, err := answering(t, tc.status, tc.body).Me(context.Background(), "t")
+		var apiErr *atlassian.APIError
+		if !errors.As(err, &apiErr) {
+			t.Errorf("%d: not an APIError: %v", tc.status, err)
+			continue
+		}
+		if apiErr.Status != tc.status || apiErr.Message != tc.wantMessage || !strings.Contains(apiErr.Fix, tc.wantFix) {
+			t.Errorf("%d: got %+v, want message %q and a fix about %q", tc.status, apiErr, tc.wantMessage, tc.wantFix)
+		}
 	}
-	_, err = (&atlassian.Client{BaseURL: "http://127.0.0.1:1"}).Me(context.Background(), "t")
+}
+
+func TestSiteTextIsOneCleanLine(t *testing.T) {
+	c := answering(t, 200, `[{"id":"c1","name":" Acme\n\tWiki\u001b[1A\u200f ","url":"https://acme.atlassian.net","scopes":["read:me\u0007"]}]`)
+	sites, err := c.AccessibleResources(context.Background(), "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sites[0].Name != "Acme Wiki" || sites[0].Scopes[0] != "read:me" {
+		t.Errorf("got %+v", sites[0])
+	}
+}
+
+func TestOversizedAnswerIsCutOff(t *testing.T) {
+	c := answering(t, 200, `[{"id":"c1","name":"`+strings.Repeat("a", 2<<20)+`"}]`)
+	if _, err := c.AccessibleResources(context.Background(), "t"); err == nil || !strings.Contains(err.Error(), "not what Atlassian sends") {
+		t.Errorf("an answer past the limit must not be read whole: %v", err)
+	}
+}
+
+func TestNoAnswer(t *testing.T) {
+	_, err := (&atlassian.Client{BaseURL: "http://127.0.0.1:1"}).Me(context.Background(), "t")
 	if err == nil || !strings.Contains(err.Error(), "network") {
 		t.Errorf("network: %v", err)
+	}
+
+	untrusted := httptest.NewTLSServer(http.NotFoundHandler())
+	defer untrusted.Close()
+	_, err = (&atlassian.Client{BaseURL: untrusted.URL, HTTP: &http.Client{}}).Me(context.Background(), "t")
+	if err == nil || !strings.Contains(err.Error(), "certificate") || !strings.Contains(err.Error(), "root certificate") {
+		t.Errorf("untrusted certificate: %v", err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = (&atlassian.Client{BaseURL: untrusted.URL, HTTP: untrusted.Client()}).Me(ctx, "t")
+	if !errors.Is(err, context.Canceled) || strings.Contains(err.Error(), "network") {
+		t.Errorf("cancelled: %v", err)
+	}
+}
+
+func TestDefaultBaseURL(t *testing.T) {
+	var asked string
+	client := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		asked = r.URL.String() + " " + r.Header.Get("Authorization")
+		return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader(`{"account_id":"a"}`)), Request: r}, nil
+	})}
+	if _, err := (&atlassian.Client{HTTP: client}).Me(context.Background(), "tok"); err != nil {
+		t.Fatal(err)
+	}
+	if asked != "https://api.atlassian.com/me Bearer tok" {
+		t.Errorf("asked %q", asked)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestAuthParams(t *testing.T) {
+	p := atlassian.AuthParams()
+	if len(p) != 2 || p["audience"] != "api.atlassian.com" || p["prompt"] != "consent" {
+		t.Errorf("got %v", p)
+	}
+	p["audience"] = "changed"
+	if atlassian.AuthParams()["audience"] != "api.atlassian.com" {
+		t.Error("callers must get their own copy")
 	}
 }
