@@ -15,7 +15,9 @@ import (
 
 	"github.com/authwiz/authwiz/internal/clipboard"
 	"github.com/authwiz/authwiz/internal/consent"
+	"github.com/authwiz/authwiz/internal/keyring"
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/rehearsal"
 )
 
 // Version is set at build time with -ldflags "-X .../internal/cli.Version=…".
@@ -51,6 +53,24 @@ type WizardRequest struct {
 	Clipboard clipboard.Writer
 	Browser   URLOpener
 	Consent   *consent.Runner
+	// Rehearsal is set when the wizard runs against the rehearsal server
+	// (`authwiz demo`); Store then holds rehearsal profiles.
+	Rehearsal *Rehearsal
+}
+
+// Rehearsal is what the wizard needs to walk the guide against the
+// rehearsal server instead of Atlassian.
+type Rehearsal struct {
+	AuthURL, TokenURL, APIBaseURL string
+	// ClientID and ClientSecret are the rehearsal app's: the admin types
+	// them at step 9 as they would their own app's.
+	ClientID, ClientSecret string
+	// RegisterCallback does what saving the Callback URL in the Developer
+	// Console does at step 7.
+	RegisterCallback func(redirectURL string) error
+	// TunnelCommand is the ssh command that lets a browser on the admin's
+	// own computer reach the rehearsal; empty when not over SSH.
+	TunnelCommand func(redirectURL string) string
 }
 
 // URLOpener opens a web page in the user's browser.
@@ -134,21 +154,43 @@ Exit codes:
 		newNewCmd(opts, streams, wizard),
 		newEditCmd(opts, streams, wizard),
 		newLoginCmd(opts, streams, nil),
+		newDemoCmd(opts, streams, wizard),
 	)
 	return cmd
 }
 
-// openStore opens the profile store in the configured directory and passes
-// on what it found wrong there, each with its fix.
-func openStore(opts *rootOptions, streams Streams) (*profile.Store, error) {
-	dir := opts.configDir
-	if dir == "" {
-		var err error
-		if dir, err = profile.ConfigDir(); err != nil {
-			return nil, err
-		}
+// configDir is the directory authwiz keeps its files in.
+func configDir(opts *rootOptions) (string, error) {
+	if opts.configDir != "" {
+		return opts.configDir, nil
 	}
-	store, err := profile.Open(dir)
+	return profile.ConfigDir()
+}
+
+// openStore opens the store of real profiles: secrets in the OS keyring
+// when one works, and never the rehearsal app's credentials.
+func openStore(opts *rootOptions, streams Streams) (*profile.Store, error) {
+	dir, err := configDir(opts)
+	if err != nil {
+		return nil, err
+	}
+	return openStoreAt(dir, streams, profile.WithKeyring(keyring.System()), profile.WithCheck(rehearsal.RefuseInReal))
+}
+
+// openRehearsalStore opens the store of rehearsal profiles, which keeps
+// its (worthless) secrets in its own file and never in the OS keyring.
+func openRehearsalStore(opts *rootOptions, streams Streams) (*profile.Store, error) {
+	dir, err := configDir(opts)
+	if err != nil {
+		return nil, err
+	}
+	return openStoreAt(rehearsal.Dir(dir), streams)
+}
+
+// openStoreAt opens a store and passes on what it found wrong there, each
+// with its fix.
+func openStoreAt(dir string, streams Streams, opts ...profile.Option) (*profile.Store, error) {
+	store, err := profile.Open(dir, opts...)
 	if err != nil {
 		return nil, err
 	}

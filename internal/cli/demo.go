@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authwiz/authwiz/internal/browser"
+	"github.com/authwiz/authwiz/internal/clipboard"
+	"github.com/authwiz/authwiz/internal/consent"
+	"github.com/authwiz/authwiz/internal/rehearsal"
+)
+
+func newDemoCmd(root *rootOptions, streams Streams, wizard RunWizard) *cobra.Command {
+	port := rehearsal.DefaultPort
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Rehearse the whole guide against a built-in stand-in for Atlassian",
+		Long: `demo runs the wizard against a rehearsal server on this computer that behaves
+like Atlassian's (the same checks, a consent page with Allow and Deny, two
+sample sites), so you can walk all twelve steps and see a consent complete
+before you have an Atlassian app.
+
+It prints the Client ID and Secret of the rehearsal app; type them at step 9
+as you would your own app's. Rehearsal profiles are kept apart from real ones
+and marked as such; their tokens work only while authwiz demo runs.`,
+		Example: "  authwiz demo\n  authwiz demo --port 47700",
+		Args:    usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			srv, err := rehearsal.Start(port)
+			if err != nil {
+				return err
+			}
+			defer srv.Close()
+			store, err := openRehearsalStore(root, streams)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(streams.Err, "Rehearsal server on %s. The rehearsal app's credentials (type them at step 9):\n"+
+				"  Client ID      %s\n  Client secret  %s\n", srv.BaseURL(), rehearsal.ClientID, rehearsal.ClientSecret)
+			return wizard(cmd.Context(), WizardRequest{
+				Mode:      WizardStart,
+				Store:     store,
+				Streams:   streams,
+				Clipboard: clipboard.NewSystem(),
+				Browser:   browser.System{},
+				Consent:   &consent.Runner{Store: store},
+				Rehearsal: &Rehearsal{
+					AuthURL: srv.AuthURL(), TokenURL: srv.TokenURL(), APIBaseURL: srv.APIBaseURL(),
+					ClientID: rehearsal.ClientID, ClientSecret: rehearsal.ClientSecret,
+					RegisterCallback: srv.RegisterCallback,
+					TunnelCommand: func(redirectURL string) string {
+						return rehearsal.TunnelCommand(os.Getenv, srv.Port(), redirectURL)
+					},
+				},
+			})
+		},
+	}
+	cmd.Flags().IntVar(&port, "port", port, "the port the rehearsal server listens on")
+	return cmd
+}
