@@ -55,6 +55,7 @@ func (s *fakeStore) Create(p profile.Profile, sec profile.Secrets) error {
 		return profile.ErrExists
 	}
 	p.CreatedAt, p.UpdatedAt = s.now, s.now
+	p.Tokens = profile.TokensOf(sec)
 	s.profiles = append(s.profiles, p)
 	s.secrets[p.Name] = sec
 	return nil
@@ -78,6 +79,7 @@ func (s *fakeStore) Update(name string, fn func(p *profile.Profile, sec *profile
 		return profile.ErrExists
 	}
 	delete(s.secrets, s.profiles[i].Name)
+	p.Tokens = profile.TokensOf(sec)
 	s.profiles[i], s.secrets[p.Name] = p, sec
 	return nil
 }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
@@ -115,40 +113,8 @@ func (s *startStep) rowText(w *wizard, i, nameWidth int) string {
 	if site == "" {
 		site = "no site yet"
 	}
-	state, known := s.states[p.Name]
-	if !known {
-		state = "…"
-	}
+	_, state := p.TokenState(w.deps.now())
 	return fmt.Sprintf("%-*s %s · %s", nameWidth, truncate(p.Name, nameWidth), truncate(site, 20), state)
-}
-
-// loadVisibleStates reads, in the background, the token states of the
-// profiles on screen that are not known yet.
-func (s *startStep) loadVisibleStates(w *wizard) tea.Cmd {
-	s.scroll(w)
-	var names []string
-	for i := s.offset; i < min(s.offset+s.visible(w), s.rows(w)); i++ {
-		if p, ok := s.profileAt(w, i); ok && !s.asked[p.Name] {
-			s.asked[p.Name] = true
-			names = append(names, p.Name)
-		}
-	}
-	if len(names) == 0 {
-		return nil
-	}
-	store, now := w.deps.profiles, w.deps.now
-	return func() tea.Msg {
-		states := make(tokenStatesMsg, len(names))
-		for _, name := range names {
-			p, sec, err := store.Get(name)
-			if err != nil {
-				states[name] = "unreadable"
-				continue
-			}
-			states[name] = tokenState(p, sec, now())
-		}
-		return states
-	}
 }
 
 // truncate cuts text to width runes, marking the cut with an ellipsis.

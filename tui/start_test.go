@@ -5,62 +5,28 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/authwiz/authwiz/internal/profile"
 )
 
-func TestTokenStates(t *testing.T) {
-	p, sec := savedProfile("x")
-	for _, tc := range []struct {
-		name string
-		edit func(p *profile.Profile, s *profile.Secrets)
-		want string
-	}{
-		{"refreshable", func(*profile.Profile, *profile.Secrets) {}, "valid"},
-		{"never consented", func(_ *profile.Profile, s *profile.Secrets) { *s = profile.Secrets{ClientSecret: "s"} }, "needs consent"},
-		{"settings changed", func(p *profile.Profile, _ *profile.Secrets) { p.TokensStale = true }, "needs consent (settings changed)"},
-		{"refresh token unused for 90 days", func(_ *profile.Profile, s *profile.Secrets) {
-			s.RefreshIssuedAt = fixedNow.Add(-91 * 24 * time.Hour)
-		}, "needs consent (unused 90 days)"},
-		{"access token only", func(_ *profile.Profile, s *profile.Secrets) { s.RefreshToken = "" }, "expires in 30m"},
-		{"access token expired", func(_ *profile.Profile, s *profile.Secrets) {
-			s.RefreshToken, s.Expiry = "", fixedNow.Add(-time.Minute)
-		}, "needs consent (expired)"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			pp, ss := p, sec
-			tc.edit(&pp, &ss)
-			if got := tokenState(pp, ss, fixedNow); got != tc.want {
-				t.Fatalf("tokenState = %q, want %q", got, tc.want)
-			}
-		})
-	}
-}
-
-func TestStartScreenReadsOnlyTheVisibleProfiles(t *testing.T) {
+func TestStartScreenReadsNoSecrets(t *testing.T) {
 	names := make([]string, 500)
 	for i := range names {
 		names[i] = fmt.Sprintf("Profile %03d", i)
 	}
 	h := newHarness(t, withSaved(names...))
-	read := len(h.store.gets)
-	if read == 0 || read > 24 {
-		t.Fatalf("opening the start screen read %d profiles' secrets, want only those on screen", read)
-	}
 	h.wantScreen("Profile 000", "valid", "of 501 rows")
 	if strings.Contains(h.screen(), "Profile 100") {
 		t.Fatal("rows beyond the window are rendered")
 	}
 	h.press("end")
 	h.wantScreen("Profile 499")
-	afterEnd := len(h.store.gets)
-	if afterEnd > 2*24 {
-		t.Fatalf("jumping to the end read %d profiles in all", afterEnd)
+	if n := len(h.store.gets); n != 0 {
+		t.Fatalf("the start screen read %d profiles' secrets; the token state comes with the list", n)
 	}
-	h.press("up", "down")
-	if got := len(h.store.gets); got != afterEnd {
-		t.Fatal("token states already known were read again")
-	}
+}
+
+func TestStartScreenShowsTokenStates(t *testing.T) {
+	h := newHarness(t, withSaved("Confluence prod"), withExpired("Confluence old"))
+	h.wantScreen("Confluence prod", "valid", "Confluence old", "needs consent (expired)")
 }
 
 func TestDeleteAProfileAfterConfirming(t *testing.T) {

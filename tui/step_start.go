@@ -12,12 +12,10 @@ import (
 
 // startStep is step 1: a new authentication, a draft to resume, or a saved
 // profile to edit, consent again for, or delete. The profile list comes
-// from startData, read once in the background; only the token states of the rows on screen
-// are read, in the background, so 500 profiles open as fast as none.
+// from startData, read once in the background; it carries each profile's
+// token state, so no secret is read to show it.
 type startStep struct {
 	cursor, offset int
-	states         map[string]string // token state by profile name
-	asked          map[string]bool   // token states already requested
 	confirmDelete  string
 	err            string
 	// pendingNew is "New authentication" chosen before the saved profiles
@@ -51,24 +49,16 @@ func (s *startStep) guide(*wizard) string {
 }
 
 func (s *startStep) enter(w *wizard) tea.Cmd {
-	if s.states == nil {
-		s.states, s.asked = map[string]string{}, map[string]bool{}
-	}
 	if s.pendingNew && w.start.loaded {
 		s.pendingNew = false
 		return s.choose(w)
 	}
 	s.cursor = min(s.cursor, s.rows(w)-1)
-	return s.loadVisibleStates(w)
+	return nil
 }
 
 func (s *startStep) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
-	case tokenStatesMsg:
-		for name, st := range msg {
-			s.states[name] = st
-		}
-		return nil, true
 	case profileOpenedMsg:
 		return s.opened(w, msg), true
 	case profileDeletedMsg:
@@ -105,7 +95,7 @@ func (s *startStep) key(w *wizard, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	switch {
 	case key.Matches(msg, startMove):
 		s.move(w, msg.String())
-		return s.loadVisibleStates(w), true
+		return nil, true
 	case key.Matches(msg, startChoose), msg.String() == "e" && onProfile:
 		return s.choose(w), true
 	case key.Matches(msg, startReauth) && onProfile && w.canConsent():
@@ -166,11 +156,10 @@ func (s *startStep) deleted(w *wizard, msg profileDeletedMsg) tea.Cmd {
 	}
 	w.start.profiles = slices.DeleteFunc(w.start.profiles, func(p profile.Profile) bool { return p.Name == msg.name })
 	s.cursor = max(0, min(s.cursor, s.rows(w)-1))
-	return s.loadVisibleStates(w)
+	return nil
 }
 
 type (
-	tokenStatesMsg    map[string]string
 	profileDeletedMsg struct {
 		name string
 		err  error

@@ -52,6 +52,7 @@ func savedProfile(name string) (profile.Profile, profile.Secrets) {
 		Expiry: fixedNow.Add(30 * time.Minute), RefreshIssuedAt: fixedNow.Add(-time.Hour),
 		GrantedScopes: []string{"read:confluence-content.all", "offline_access"},
 	}
+	p.Tokens = profile.TokensOf(sec)
 	return p, sec
 }
 
@@ -82,6 +83,8 @@ func withExpired(name string) harnessOpt {
 		sec := h.store.secrets[name]
 		sec.RefreshToken, sec.Expiry = "", fixedNow.Add(-time.Hour)
 		h.store.secrets[name] = sec
+		i := h.store.find(name)
+		h.store.profiles[i].Tokens = profile.TokensOf(sec)
 	}
 }
 

@@ -47,6 +47,9 @@ type Profile struct {
 	// available, else the file; the store records what it chose.
 	SecretStorage string `toml:"secret_storage,omitempty"`
 
+	// Tokens describes the tokens in Secrets, kept in step by the store.
+	Tokens Tokens `toml:"tokens,omitempty"`
+
 	// TokensStale is set when a field the grant depends on (client ID or
 	// secret, redirect URL, scopes) changed after the last consent.
 	TokensStale bool `toml:"tokens_stale,omitempty"`

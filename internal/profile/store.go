@@ -159,6 +159,7 @@ func (s *Store) Update(name string, fn func(p *Profile, sec *Secrets) error) err
 		if err := fn(&p, &sec); err != nil {
 			return err
 		}
+		p.Tokens = TokensOf(sec)
 		if j := st.find(p.Name); j >= 0 && j != i {
 			return fmt.Errorf("rename profile %q to %q: %w", old.Name, p.Name, ErrExists)
 		}
@@ -246,6 +247,7 @@ func (s *Store) put(st *state, i int, p Profile, sec Secrets) error {
 		return fmt.Errorf("save profile %q: %w", p.Name, err)
 	}
 	p.SecretStorage = storage
+	p.Tokens = TokensOf(sec)
 	p.UpdatedAt = now
 	if i < 0 {
 		if p.CreatedAt.IsZero() {

@@ -73,6 +73,12 @@ func openTest(t *testing.T) *Store {
 }
 
 func fullProfile() (Profile, Secrets) {
+	p, sec := fullProfileParts()
+	p.Tokens = TokensOf(sec)
+	return p, sec
+}
+
+func fullProfileParts() (Profile, Secrets) {
 	site := Site{CloudID: "1324a887-45db-1bf4-1e99-ef0ff456d421", Name: "acme", URL: "https://acme.atlassian.net", Scopes: []string{"read:confluence-user"}}
 	return Profile{
 			Name:          "OAuth2 confluence Authentication",
