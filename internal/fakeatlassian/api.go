@@ -20,33 +20,43 @@ func (s *Server) bearer(w http.ResponseWriter, r *http.Request) (grant, bool) {
 	return *g, true
 }
 
-// siteScopes are the granted scopes that concern a site, as Atlassian lists
-// them on accessible resources.
-func siteScopes(g grant) []string {
-	out := []string{}
+// products are the products every site runs, in the order Atlassian
+// lists them.
+var products = []string{"confluence", "jira"}
+
+// productScopes are the granted scopes that concern product. Identity
+// scopes (read:me) and offline_access concern no site.
+func productScopes(g grant, product string) []string {
+	var out []string
 	for _, sc := range g.scopes {
-		if strings.Contains(sc, "confluence") || strings.Contains(sc, "jira") {
+		if strings.Contains(sc, product) {
 			out = append(out, sc)
 		}
 	}
 	return out
 }
 
+// accessibleResources lists each site once per product the grant has
+// scopes for, as Atlassian does: a grant with Confluence and Jira scopes
+// sees the same cloud id twice, once with each product's scopes. A grant
+// without product scopes reaches no site.
 func (s *Server) accessibleResources(w http.ResponseWriter, r *http.Request) {
 	g, ok := s.bearer(w, r)
 	if !ok {
 		return
 	}
-	out := make([]map[string]any, 0, len(s.cfg.Sites))
-	scopes := siteScopes(g)
+	out := []map[string]any{}
 	for _, site := range s.cfg.Sites {
-		if len(scopes) == 0 {
-			break // a grant without product scopes reaches no site
+		for _, product := range products {
+			scopes := productScopes(g, product)
+			if len(scopes) == 0 {
+				continue
+			}
+			out = append(out, map[string]any{
+				"id": site.ID, "name": site.Name, "url": site.URL, "scopes": scopes,
+				"avatarUrl": "https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/site.png",
+			})
 		}
-		out = append(out, map[string]any{
-			"id": site.ID, "name": site.Name, "url": site.URL, "scopes": scopes,
-			"avatarUrl": "https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/site.png",
-		})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

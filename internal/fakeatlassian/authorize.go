@@ -125,10 +125,10 @@ func withQuery(rawURL string, params url.Values) string {
 	return u.String()
 }
 
-// forgetExpired drops consents, codes and access tokens that can no longer
-// be used, so a long rehearsal does not grow without bound. Rotated refresh
-// tokens are kept: answering their reuse correctly needs them. The caller
-// holds s.mu.
+// forgetExpired drops consents, codes and tokens that can no longer be
+// used, so a long rehearsal does not grow without bound. Rotated refresh
+// tokens are kept until they would have lapsed anyway: answering their
+// reuse correctly needs them. The caller holds s.mu.
 func (s *Server) forgetExpired() {
 	now := s.now()
 	for id, p := range s.pending {
@@ -144,6 +144,11 @@ func (s *Server) forgetExpired() {
 	for t, g := range s.access {
 		if !now.Before(g.expires) {
 			delete(s.access, t)
+		}
+	}
+	for t, rt := range s.refresh {
+		if !now.Before(rt.expires) {
+			delete(s.refresh, t)
 		}
 	}
 }

@@ -51,6 +51,9 @@ type Config struct {
 	// AccessTokenLifetime defaults to an hour, CodeLifetime to ten minutes.
 	AccessTokenLifetime time.Duration
 	CodeLifetime        time.Duration
+	// RefreshTokenLifetime is how long a refresh token lasts unused;
+	// Atlassian's is 90 days, the default.
+	RefreshTokenLifetime time.Duration
 	// RefreshReuseLeeway lets a rotated refresh token be used again for a
 	// while, as Atlassian does for ten minutes. Zero (the default) refuses
 	// any reuse, so a client that loses a rotated token is caught.
@@ -101,7 +104,7 @@ type codeGrant struct {
 }
 
 type refreshToken struct {
-	grant
+	grant               // its expires is when it lapses unused
 	rotatedAt time.Time // zero while it is the current one
 }
 
@@ -112,6 +115,15 @@ func New(cfg Config) *Server {
 	}
 	if cfg.CodeLifetime == 0 {
 		cfg.CodeLifetime = 10 * time.Minute
+	}
+	if cfg.RefreshTokenLifetime == 0 {
+		cfg.RefreshTokenLifetime = 90 * 24 * time.Hour
+	}
+	// The server changes its apps (RegisterCallback): it must not share
+	// them with the caller or with another server made from the same Config.
+	cfg.Apps = slices.Clone(cfg.Apps)
+	for i := range cfg.Apps {
+		cfg.Apps[i].CallbackURLs = slices.Clone(cfg.Apps[i].CallbackURLs)
 	}
 	s := &Server{
 		cfg:     cfg,

@@ -14,6 +14,9 @@ import (
 // client_id and client_secret in the body, form-encoded (what
 // golang.org/x/oauth2 sends) or JSON (what Atlassian documents).
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	// Read the body first: only then does net/http notice a client that
+	// hangs up, so a delayed answer can end with it.
+	form, formErr := tokenForm(w, r)
 	s.mu.Lock()
 	delay := s.delay
 	var fail int
@@ -32,8 +35,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		tokenError(w, fail, "server_error", "The server is having trouble.")
 		return
 	}
-	form, err := tokenForm(r)
-	if err != nil {
+	if formErr != nil {
 		tokenError(w, http.StatusBadRequest, "invalid_request", "The request body could not be read.")
 		return
 	}
@@ -53,7 +55,12 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func tokenForm(r *http.Request) (url.Values, error) {
+// maxTokenRequest bounds a token request's body; real ones are a few
+// hundred bytes.
+const maxTokenRequest = 1 << 16
+
+func tokenForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxTokenRequest)
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "application/json" {
 		if err := r.ParseForm(); err != nil {
@@ -62,7 +69,7 @@ func tokenForm(r *http.Request) (url.Values, error) {
 		return r.PostForm, nil
 	}
 	var body map[string]string
-	if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<16)).Decode(&body); err != nil {
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
 		return nil, err
 	}
 	form := url.Values{}
@@ -100,7 +107,7 @@ func (s *Server) refreshGrant(w http.ResponseWriter, app *App, form url.Values) 
 	defer s.mu.Unlock()
 	rt := s.refresh[form.Get("refresh_token")]
 	now := s.now()
-	if rt == nil || rt.clientID != app.ClientID ||
+	if rt == nil || rt.clientID != app.ClientID || !now.Before(rt.expires) ||
 		(!rt.rotatedAt.IsZero() && now.Sub(rt.rotatedAt) >= s.cfg.RefreshReuseLeeway) {
 		tokenError(w, http.StatusForbidden, "invalid_grant", "Unknown or invalid refresh token.")
 		return
@@ -126,7 +133,7 @@ func (s *Server) issue(w http.ResponseWriter, g grant) {
 	}
 	if slices.Contains(g.scopes, offlineAccess) {
 		refresh := s.random("refresh-")
-		s.refresh[refresh] = &refreshToken{grant: grant{clientID: g.clientID, scopes: g.scopes}}
+		s.refresh[refresh] = &refreshToken{grant: grant{clientID: g.clientID, scopes: g.scopes, expires: s.now().Add(s.cfg.RefreshTokenLifetime)}}
 		body["refresh_token"] = refresh
 	}
 	writeJSON(w, http.StatusOK, body)

@@ -1,0 +1,185 @@
+package fakeatlassian
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// postJSON sends body to the token endpoint as JSON, as Atlassian's
+// documentation shows it.
+func (w *world) postJSON(t *testing.T, body string) tokenAnswer {
+	t.Helper()
+	resp, err := http.Post(w.ts.URL+"/oauth/token", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var a tokenAnswer
+	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
+		t.Fatal(err)
+	}
+	a.Status = resp.StatusCode
+	return a
+}
+
+func TestTokenEndpointTakesJSON(t *testing.T) {
+	w := newWorld(t)
+	code := w.consent(t, "read:confluence-user offline_access", true).Get("code")
+	body := func(secret string) string {
+		b, _ := json.Marshal(map[string]string{"grant_type": "authorization_code", "client_id": SampleClientID,
+			"client_secret": secret, "code": code, "redirect_uri": redirect})
+		return string(b)
+	}
+	if a := w.postJSON(t, body("wrong")); a.Status != 401 || a.Error != "access_denied" {
+		t.Errorf("wrong secret in JSON: %+v", a)
+	}
+	if a := w.postJSON(t, body(SampleClientSecret)); a.Status != 200 || a.AccessToken == "" || a.RefreshToken == "" {
+		t.Errorf("JSON exchange: %+v", a)
+	}
+	if a := w.postJSON(t, `{"grant_type":`); a.Status != 400 || a.Error != "invalid_request" {
+		t.Errorf("broken JSON: %+v", a)
+	}
+}
+
+func TestOversizedTokenRequestIsRefused(t *testing.T) {
+	w := newWorld(t)
+	a := w.token(t, url.Values{"grant_type": {"authorization_code"}, "code": {strings.Repeat("c", maxTokenRequest)}})
+	if a.Status != 400 || a.Error != "invalid_request" {
+		t.Errorf("got %+v", a)
+	}
+}
+
+func TestCodeWorksOnlyForItsApp(t *testing.T) {
+	other := App{ClientID: "OtherAppClientId0000000000000000", ClientSecret: "other-secret", Name: "Other",
+		CallbackURLs: []string{redirect}, Scopes: []string{"read:confluence-user"}}
+	w := newWorldWith(t, func(cfg *Config) { cfg.Apps = append(cfg.Apps, other) })
+	code := w.consent(t, "read:confluence-user", true).Get("code")
+	a := w.token(t, url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirect},
+		"client_id": {other.ClientID}, "client_secret": {other.ClientSecret}})
+	if a.Status != 403 || a.Error != "invalid_grant" {
+		t.Errorf("another app's code: %+v", a)
+	}
+	if a := w.exchange(t, code); a.Status != 200 {
+		t.Errorf("the refused attempt must not use up the code: %+v", a)
+	}
+}
+
+func TestRefreshTokenLapsesUnused(t *testing.T) {
+	w := newWorld(t)
+	first := w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code"))
+	w.advance(89 * 24 * time.Hour)
+	second := w.refreshWith(t, first.RefreshToken)
+	if second.Status != 200 {
+		t.Fatalf("a refresh token used within 90 days works: %+v", second)
+	}
+	w.advance(89 * 24 * time.Hour)
+	if a := w.refreshWith(t, second.RefreshToken); a.Status != 200 {
+		t.Errorf("each refresh starts the 90 days again: %+v", a)
+	}
+	third := w.srv.CurrentRefreshTokens()[0]
+	w.advance(90 * 24 * time.Hour)
+	if a := w.refreshWith(t, third); a.Status != 403 || a.Description != "Unknown or invalid refresh token." {
+		t.Errorf("a refresh token unused for 90 days lapses: %+v", a)
+	}
+}
+
+func TestTokenDelay(t *testing.T) {
+	w := newWorld(t)
+	const delay = 150 * time.Millisecond
+	w.srv.SetTokenDelay(delay)
+	start := time.Now()
+	if a := w.refreshWith(t, "made-up"); a.Status != 403 {
+		t.Errorf("a slow answer is still the right one: %+v", a)
+	}
+	if took := time.Since(start); took < delay {
+		t.Errorf("answered after %s, want at least %s", took, delay)
+	}
+
+	// A client that gives up is not kept waiting for the delay.
+	w.srv.SetTokenDelay(time.Hour)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, w.ts.URL+"/oauth/token", strings.NewReader("grant_type=refresh_token"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if _, err := http.DefaultClient.Do(req); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestForcedFailuresComeInOrder(t *testing.T) {
+	w := newWorld(t)
+	w.srv.FailNextTokenRequests(500, 502)
+	for _, want := range []int{500, 502, 403} {
+		if a := w.refreshWith(t, "made-up"); a.Status != want {
+			t.Errorf("got %d, want %d", a.Status, want)
+		}
+	}
+}
+
+// TestManyConsentsAtOnce runs whole lives of a token side by side through
+// a real listener: consent, exchange, refreshes. None may see another's
+// token, and the server must end knowing exactly one current refresh token
+// for each.
+func TestManyConsentsAtOnce(t *testing.T) {
+	w := newWorld(t)
+	w.srv.SetTokenDelay(2 * time.Millisecond)
+	const flows, refreshes = 12, 3
+	var (
+		mu    sync.Mutex
+		final []string
+		seen  = map[string]bool{}
+	)
+	var wg sync.WaitGroup
+	for range flows {
+		wg.Go(func() {
+			resp, err := FollowConsent(context.Background(), w.noFollow(), w.authURL("read:confluence-user offline_access", "s"), true)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			loc, _ := url.Parse(resp.Header.Get("Location"))
+			a := w.exchange(t, loc.Query().Get("code"))
+			tokens := []string{a.AccessToken, a.RefreshToken}
+			for range refreshes {
+				a = w.refreshWith(t, a.RefreshToken)
+				if a.Status != 200 {
+					t.Errorf("refresh: %+v", a)
+					return
+				}
+				tokens = append(tokens, a.AccessToken, a.RefreshToken)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for _, tok := range tokens {
+				if seen[tok] {
+					t.Errorf("token %s handed out twice", tok)
+				}
+				seen[tok] = true
+			}
+			final = append(final, a.RefreshToken)
+		})
+	}
+	wg.Wait()
+	current := w.srv.CurrentRefreshTokens()
+	slices.Sort(current)
+	slices.Sort(final)
+	if !slices.Equal(current, final) {
+		t.Errorf("current refresh tokens %v, want the last of each flow %v", current, final)
+	}
+	if n := w.srv.Refreshes(); n != flows*refreshes {
+		t.Errorf("refreshes counted %d, want %d", n, flows*refreshes)
+	}
+}
+
+func (w *world) noFollow() *http.Client {
+	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
