@@ -2,7 +2,6 @@ package consent
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -11,58 +10,70 @@ import (
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
-// reach finds the sites the new tokens reach, checks one of them and saves
-// the sites with the default site. The tokens are saved already, so every
-// error here says so.
+// readMeScope lets /me name the account that consented.
+const readMeScope = "read:me"
+
+// reach lists the sites the new tokens reach, saves them with the default
+// site, and checks one site with a Confluence call.
 func (a *Attempt) reach(ctx context.Context, grant oauthflow.Grant, res Result) (Result, error) {
-	client := &atlassian.Client{BaseURL: a.profile.APIBaseURL, HTTP: a.runner.httpClient()}
+	api := &atlassian.Client{BaseURL: a.profile.APIBaseURL, HTTP: a.runner.httpClient()}
 	token := grant.Token.AccessToken
-	found, err := client.AccessibleResources(ctx, token)
+	found, err := api.AccessibleResources(ctx, token)
 	if err != nil {
-		return res, fmt.Errorf("the consent worked and the tokens are saved, but: %w", err)
+		return res, fmt.Errorf("the tokens are saved, but listing the sites they reach failed: %w", err)
 	}
 	if len(found) == 0 {
-		return res, errors.New("the consent worked and the tokens are saved, but they reach no Atlassian site: " +
-			"consent with an account that has access to your Confluence site, and make sure a Confluence scope was granted")
+		return res, fmt.Errorf("the consent worked but reaches no Atlassian site: the account that consented needs access to a Confluence site, "+
+			"and the app needs the Confluence API under Permissions in the Atlassian Developer Console; then run `authwiz login %s`", a.name)
 	}
-	for _, s := range found {
-		res.Sites = append(res.Sites, profile.Site{CloudID: s.CloudID, Name: s.Name, URL: s.URL, Scopes: s.Scopes})
-	}
+	res.Sites = profileSites(found)
 	res.Site = defaultSite(a.profile.Site, res.Sites)
-	if err := a.saveSites(res); err != nil {
-		return res, err
+	err = a.runner.Store.Update(a.name, func(p *profile.Profile, _ *profile.Secrets) error {
+		p.Sites, p.Site = res.Sites, res.Site
+		return nil
+	})
+	if err != nil {
+		return res, fmt.Errorf("save the sites of profile %q: %w", a.name, err)
 	}
 
 	check := res.Site
 	if check.CloudID == "" {
 		check = res.Sites[0]
 	}
-	v, err := client.VerifyConfluence(ctx, token, check.CloudID, grant.Granted)
-	switch {
-	case errors.Is(err, atlassian.ErrNoCheckScope):
-		res.Verified = "not checked: no granted scope allows a cheap read"
-	case err != nil:
-		return res, fmt.Errorf("the consent worked and the tokens are saved, but the check on %s failed: %w", check.Name, err)
-	default:
-		res.Verified = fmt.Sprintf("%s on %s", v.Summary, check.Name)
-		res.User = v.DisplayName
+	v, err := api.VerifyConfluence(ctx, token, check.CloudID, res.Granted)
+	if err != nil {
+		return res, fmt.Errorf("the tokens and sites are saved, but the Confluence check on %s failed: %w", check.Name, err)
 	}
-	if slices.Contains(grant.Granted, "read:me") {
-		if me, err := client.Me(ctx, token); err == nil && me.Name != "" {
-			res.User = me.Name
+	res.Verified = fmt.Sprintf("%s on %s", v.Summary, check.Name)
+	res.User = v.DisplayName
+	if slices.Contains(res.Granted, readMeScope) {
+		me, err := api.Me(ctx, token)
+		if err != nil {
+			return res, fmt.Errorf("the tokens and sites are saved and Confluence answers, but reading your account failed: %w", err)
+		}
+		res.User = me.Name
+		if me.Email != "" {
+			res.User += " (" + me.Email + ")"
 		}
 	}
 	return res, nil
 }
 
-func (a *Attempt) saveSites(res Result) error {
-	err := a.runner.Store.Update(a.name, func(p *profile.Profile, _ *profile.Secrets) error {
-		p.Sites = res.Sites
-		p.Site = res.Site
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("the consent worked and the tokens are saved, but saving the sites failed: %w", err)
+// profileSites keeps one entry per cloud ID: Atlassian lists a site once
+// per product, and the profile needs it once, with all its scopes.
+func profileSites(found []atlassian.Site) []profile.Site {
+	var sites []profile.Site
+	for _, f := range found {
+		i := slices.IndexFunc(sites, func(s profile.Site) bool { return s.CloudID == f.CloudID })
+		if i < 0 {
+			sites = append(sites, profile.Site{CloudID: f.CloudID, Name: f.Name, URL: f.URL, Scopes: slices.Clone(f.Scopes)})
+			continue
+		}
+		for _, scope := range f.Scopes {
+			if !slices.Contains(sites[i].Scopes, scope) {
+				sites[i].Scopes = append(sites[i].Scopes, scope)
+			}
+		}
 	}
-	return nil
+	return sites
 }

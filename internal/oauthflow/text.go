@@ -2,15 +2,11 @@ package oauthflow
 
 import (
 	"strings"
-	"unicode"
+
+	"github.com/authwiz/authwiz/internal/validate"
 )
 
-// serverText makes text from a server safe to print in a terminal.
+// serverText makes text from a server safe to print, on one line.
 func serverText(s string) string {
-	return strings.TrimSpace(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return -1
-		}
-		return r
-	}, s))
+	return strings.Join(strings.Fields(validate.Sanitize(s)), " ")
 }
