@@ -40,8 +40,8 @@ func TestSaveThenAuthenticate(t *testing.T) {
 	}
 	h.finishConsent(oneSiteResult(), nil)
 	h.wantText("✓ Connected as Ada Lovelace to Example (https://example.atlassian.net)",
-		"5 of 5 requested were granted", "authwiz token 'OAuth2 confluence Authentication'",
-		"authwiz status 'OAuth2 confluence Authentication'")
+		"5 of 5 requested were granted", "authwiz token \"OAuth2 confluence Authentication\"",
+		"authwiz status \"OAuth2 confluence Authentication\"")
 	if !a.isClosed() {
 		t.Fatal("the finished attempt was not closed")
 	}

@@ -34,7 +34,7 @@ func (c *consentView) view(w *wizard) string {
 		}
 		return st.Error.Render(wrap("✗ "+msg, width)) + "\n\n" +
 			st.Subtle.Render(wrap("Press enter to try again, or esc to go back and change a setting. "+
-				"Later, authwiz login "+shellQuote(w.draft.Profile.Name)+" runs the consent alone.", width))
+				"Later, "+w.command("login")+" runs the consent alone.", width))
 	case c.attempt == nil:
 		return c.spinner.View() + "Preparing the consent…"
 	}
@@ -43,6 +43,12 @@ func (c *consentView) view(w *wizard) string {
 	out := c.spinner.View() + "Waiting for Atlassian's answer… " +
 		st.Subtle.Render(fmt.Sprintf("%d:%02d left", int(left.Minutes()), int(left.Seconds())%60)) + "\n\n" +
 		st.Label.Render("Authorization URL") + "\n" + st.link(url, width)
+	if r := w.deps.rehearsal; r != nil {
+		if tunnel := r.tunnelCommand(w.draft.Profile.RedirectURL); tunnel != "" {
+			out += "\n\n" + st.Subtle.Render(wrap("Over SSH, the rehearsal lives on this machine: to consent in the "+
+				"browser on your own computer, first run there", width)) + "\n  " + tunnel
+		}
+	}
 	if c.pasting {
 		out += "\n\n" + labelled(st, "Paste the URL your browser ended on (or just the code)", c.paste, width)
 	}
@@ -59,7 +65,6 @@ func (c *consentView) resultView(w *wizard) string {
 	st := w.styles
 	width := w.mainWidth()
 	res := c.result
-	name := w.draft.Profile.Name
 	var b strings.Builder
 	site := c.sites.chosen()
 	who := validate.Sanitize(res.User)
@@ -87,6 +92,6 @@ func (c *consentView) resultView(w *wizard) string {
 		b.WriteString("\n" + st.Warning.Render(wrap("No refresh token came back (offline_access was not "+
 			"requested): the access token expires within the hour and cannot be renewed without consenting again.", width)))
 	}
-	b.WriteString("\n\n" + nextCommands(name, true))
+	b.WriteString("\n\n" + w.nextCommands(true))
 	return b.String()
 }

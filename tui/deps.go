@@ -81,4 +81,8 @@ type deps struct {
 	browser   urlOpener
 	ports     portChecker
 	now       func() time.Time
+	// rehearsal is set in `authwiz demo`; offerRehearsal puts the way into
+	// it on the real start screen.
+	rehearsal      *rehearsal
+	offerRehearsal bool
 }

@@ -42,21 +42,20 @@ type draft struct {
 	OfflineRemoved bool
 }
 
-// newDraft is a fresh profile with the guide's defaults, its name made
-// unique among taken.
-func newDraft(taken []string) *draft {
-	return &draft{
+// newDraft is a fresh profile with the guide's defaults and the server's
+// endpoints, its name made unique among taken.
+func newDraft(taken []string, ep endpoints) *draft {
+	d := &draft{
 		Profile: profile.Profile{
 			Name:        uniqueName(defaultProfileName, taken),
 			Type:        profile.TypeOAuth2,
 			AppName:     defaultAppName,
 			RedirectURL: defaultRedirectURL,
-			AuthURL:     atlassian.DefaultAuthURL,
-			TokenURL:    atlassian.DefaultTokenURL,
-			APIBaseURL:  atlassian.DefaultAPIBaseURL,
 		},
 		Confirmed: map[int]bool{},
 	}
+	ep.apply(&d.Profile)
+	return d
 }
 
 // editDraft opens a saved profile; every console checkpoint counts as done,

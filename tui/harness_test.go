@@ -36,6 +36,8 @@ type harness struct {
 	late    chan tea.Msg
 	quit    bool
 	osc52   []string
+	// adjust changes the wizard's dependencies before it starts.
+	adjust []func(*deps)
 }
 
 type harnessOpt func(*harness, **draft)
@@ -62,6 +64,9 @@ func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 	dp := deps{
 		profiles: h.store, drafts: h.store, consent: h.consent, clipboard: h.clip,
 		browser: h.browser, ports: h.ports, now: func() time.Time { return fixedNow },
+	}
+	for _, a := range h.adjust {
+		a(&dp)
 	}
 	h.w = newWizard(dp, d)
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})

@@ -78,8 +78,12 @@ func (w *wizard) mainWidth() int {
 }
 
 func (w *wizard) header() string {
-	return w.styles.Subtle.Render(fmt.Sprintf("Step %d of %d", w.cur+1, len(w.steps))) + "  " +
+	h := w.styles.Subtle.Render(fmt.Sprintf("Step %d of %d", w.cur+1, len(w.steps))) + "  " +
 		w.styles.Title.Render(w.step().title())
+	if w.deps.rehearsal != nil {
+		h += "  " + w.styles.Warning.Render("[rehearsal]")
+	}
+	return h
 }
 
 // sidebar lists all twelve steps: done ✓, current ›, still to do.

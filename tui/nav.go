@@ -10,7 +10,11 @@ func (w *wizard) next() tea.Cmd {
 	if !w.pass() || w.cur == len(w.steps)-1 {
 		return nil
 	}
-	return w.goTo(w.cur + 1)
+	var done tea.Cmd
+	if a, ok := w.step().(advancingStep); ok {
+		done = a.advance(w, w.cur+1)
+	}
+	return tea.Batch(done, w.goTo(w.cur+1))
 }
 
 // pass validates the current step and, when it passes, stores its cleaned

@@ -20,10 +20,14 @@ import (
 // before the first frame but the profile `authwiz edit NAME` names; the
 // saved profiles are read once, in the background, while the screen is up.
 func Run(ctx context.Context, req cli.WizardRequest) error {
+	dp := realDeps(req)
 	var d *draft
 	switch req.Mode {
 	case cli.WizardNew:
-		d = newDraft(nil) // the name is made unique once the profiles are read
+		d = newDraft(nil, atlassianEndpoints) // the name is made unique once the profiles are read
+		if dp.rehearsal != nil {
+			d = newDraft(nil, dp.rehearsal.endpoints)
+		}
 	case cli.WizardEdit:
 		p, sec, err := req.Store.Get(req.ProfileName)
 		if errors.Is(err, profile.ErrNotFound) {
@@ -34,7 +38,7 @@ func Run(ctx context.Context, req cli.WizardRequest) error {
 		}
 		d = editDraft(p, sec)
 	}
-	w := newWizard(realDeps(req), d)
+	w := newWizard(dp, d)
 	opts := []tea.ProgramOption{
 		tea.WithContext(ctx),
 		// lipgloss detected the colour profile already (in tmux that asks
@@ -51,6 +55,9 @@ func Run(ctx context.Context, req cli.WizardRequest) error {
 	}
 	_, err := tea.NewProgram(w, opts...).Run()
 	w.finish() // stops a consent still waiting when the program was killed
+	if w.rehearse {
+		return cli.ErrRehearse
+	}
 	if w.outcome != "" && req.Streams.Err != nil {
 		fmt.Fprintln(req.Streams.Err, w.outcome)
 	}
@@ -70,5 +77,22 @@ func realDeps(req cli.WizardRequest) deps {
 		consent:   consentAdapter{runner: req.Consent},
 		ports:     loopbackPorts{},
 		now:       time.Now,
+		rehearsal: rehearsalFrom(req.Rehearsal),
+		// The way into a rehearsal is offered where it can be followed:
+		// from the real start screen.
+		offerRehearsal: req.Rehearsal == nil && req.Mode == cli.WizardStart,
+	}
+}
+
+func rehearsalFrom(r *cli.Rehearsal) *rehearsal {
+	if r == nil {
+		return nil
+	}
+	return &rehearsal{
+		endpoints:        endpoints{r.AuthURL, r.TokenURL, r.APIBaseURL},
+		clientID:         r.ClientID,
+		clientSecret:     r.ClientSecret,
+		registerCallback: r.RegisterCallback,
+		tunnelCommand:    r.TunnelCommand,
 	}
 }

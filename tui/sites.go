@@ -69,7 +69,7 @@ func (p *sitePicker) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
 			site, runner, name := p.sites[p.cursor], w.deps.consent, w.draft.Profile.Name
 			return func() tea.Msg { return siteChosenMsg{site: site, err: runner.ChooseSite(name, site.CloudID)} }, true
 		case !p.choosing() && key.Matches(msg, doneKey):
-			w.outcome = "Connected. " + nextCommands(w.draft.Profile.Name, true)
+			w.outcome = "Connected. " + w.nextCommands(true)
 			return w.finish(), true
 		}
 	}

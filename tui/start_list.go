@@ -13,11 +13,23 @@ import (
 // rows counts the list: the draft to resume, "New", then the profiles.
 func (s *startStep) rows(w *wizard) int { return s.fixedRows(w) + len(w.start.profiles) }
 
+// fixedRows counts the rows above the profiles: the draft to resume, "New",
+// and the way into a rehearsal.
 func (s *startStep) fixedRows(w *wizard) int {
+	n := 1
 	if w.start.resumable != nil {
-		return 2
+		n++
 	}
-	return 1
+	if w.deps.offerRehearsal {
+		n++
+	}
+	return n
+}
+
+// isRehearsalRow: row i leads into `authwiz demo`; it sits just above the
+// profiles.
+func (s *startStep) isRehearsalRow(w *wizard, i int) bool {
+	return w.deps.offerRehearsal && i == s.fixedRows(w)-1
 }
 
 // profileAt is the profile on row i, if that row is one.
@@ -104,6 +116,9 @@ func (s *startStep) rowText(w *wizard, i, nameWidth int) string {
 	if s.isResumeRow(w, i) {
 		d := w.start.resumable
 		return fmt.Sprintf("Resume the unfinished %q (step %d)", d.Profile.Name, d.Step)
+	}
+	if s.isRehearsalRow(w, i) {
+		return "◇ Rehearse first: walk the guide against a built-in stand-in for Atlassian"
 	}
 	p, ok := s.profileAt(w, i)
 	if !ok {

@@ -67,7 +67,7 @@ func TestFirstFrameComesBeforeTheProfilesAreRead(t *testing.T) {
 }
 
 func TestNewFromTheCommandLineGetsAUniqueName(t *testing.T) {
-	h := newHarness(t, withSaved(defaultProfileName), func(_ *harness, d **draft) { *d = newDraft(nil) })
+	h := newHarness(t, withSaved(defaultProfileName), func(_ *harness, d **draft) { *d = newDraft(nil, atlassianEndpoints) })
 	h.wantStep(2)
 	h.wantScreen("> " + defaultProfileName + " (2)")
 }

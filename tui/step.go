@@ -52,6 +52,12 @@ type leavingStep interface {
 	leave(w *wizard)
 }
 
+// advancingStep is a step with something to do once the admin goes on
+// from it to the step at index next.
+type advancingStep interface {
+	advance(w *wizard, next int) tea.Cmd
+}
+
 // verdict is a step's validation result.
 type verdict struct {
 	err      string

@@ -23,9 +23,10 @@ var copyKey = binding("c", "copy")
 
 func (s *appNameStep) title() string { return "App name" }
 
-func (s *appNameStep) guide(*wizard) string {
+func (s *appNameStep) guide(w *wizard) string {
 	return "In the new app's form, put the name below into Name (c copies it). Tick the box that " +
-		"you agree to Atlassian's developer terms, then click Create. The app's own page opens."
+		"you agree to Atlassian's developer terms, then click Create. The app's own page opens." +
+		rehearsalConsoleNote(w)
 }
 
 func (s *appNameStep) enter(w *wizard) tea.Cmd {

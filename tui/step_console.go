@@ -48,7 +48,7 @@ func consoleEnable3LO() *consoleStep {
 }
 
 func (s *consoleStep) title() string              { return s.name }
-func (s *consoleStep) guide(*wizard) string       { return s.text }
+func (s *consoleStep) guide(w *wizard) string     { return s.text + rehearsalConsoleNote(w) }
 func (s *consoleStep) enter(*wizard) tea.Cmd      { return nil }
 func (s *consoleStep) validate(w *wizard) verdict { return s.check.validate(w) }
 

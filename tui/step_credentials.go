@@ -22,9 +22,14 @@ var (
 
 func (s *credentialsStep) title() string { return "Credentials" }
 
-func (s *credentialsStep) guide(*wizard) string {
-	return "In the console open Settings. Under Authentication details, copy the Client ID and " +
+func (s *credentialsStep) guide(w *wizard) string {
+	text := "In the console open Settings. Under Authentication details, copy the Client ID and " +
 		"the Secret and paste them here. The secret is never shown in full and never goes into drafts."
+	if r := w.deps.rehearsal; r != nil {
+		text += "\n\nThe rehearsal app's values (they work only in authwiz demo):\nClient ID: " + r.clientID +
+			"\nSecret:\n" + r.clientSecret
+	}
+	return text
 }
 
 func (s *credentialsStep) enter(w *wizard) tea.Cmd {

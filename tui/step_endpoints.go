@@ -4,7 +4,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/authwiz/authwiz/internal/atlassian"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/validate"
 )
@@ -16,11 +15,15 @@ type endpointsStep struct {
 	form fieldGroup
 }
 
-var resetKey = binding("ctrl+r", "reset to Atlassian's")
+var resetKey = binding("ctrl+r", "reset to the defaults")
 
 func (s *endpointsStep) title() string { return "Endpoints" }
 
-func (s *endpointsStep) guide(*wizard) string {
+func (s *endpointsStep) guide(w *wizard) string {
+	if w.deps.rehearsal != nil {
+		return "In this rehearsal these are the rehearsal server's addresses for the consent and for " +
+			"tokens, already filled in; for real they are Atlassian's. ctrl+r puts all three back."
+	}
 	return "These are Atlassian's addresses for the consent and for tokens, already filled in. " +
 		"Leave them as they are unless you test against another server; ctrl+r puts all three back."
 }
@@ -66,7 +69,7 @@ func (s *endpointsStep) typing() bool      { return true }
 func (s *endpointsStep) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
 	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, resetKey) {
 		p := &w.draft.Profile
-		p.AuthURL, p.TokenURL, p.APIBaseURL = atlassian.DefaultAuthURL, atlassian.DefaultTokenURL, atlassian.DefaultAPIBaseURL
+		w.defaultEndpoints().apply(p)
 		for i, v := range []string{p.AuthURL, p.TokenURL, p.APIBaseURL} {
 			s.form.fields[i].input.SetValue(v)
 		}
@@ -79,6 +82,11 @@ func (s *endpointsStep) validate(w *wizard) verdict {
 	var v verdict
 	for _, ef := range endpointFields {
 		v = v.then(ef.verdict(w.draft))
+	}
+	// The warnings say "not Atlassian's", which the rehearsal's own
+	// addresses are by design.
+	if w.deps.rehearsal != nil && w.deps.rehearsal.endpoints.match(w.draft.Profile) {
+		v.warnings = nil
 	}
 	return v
 }

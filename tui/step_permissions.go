@@ -34,10 +34,14 @@ const pickerChrome = 5
 
 func (s *permissionsStep) title() string { return "Permissions" }
 
-func (s *permissionsStep) guide(*wizard) string {
-	return "In the console open Permissions, click Add next to Confluence API, then Configure. " +
+func (s *permissionsStep) guide(w *wizard) string {
+	text := "In the console open Permissions, click Add next to Confluence API, then Configure. " +
 		"Pick scopes here, then tick the same ones there (Edit scopes) and save. " +
 		"offline_access is never ticked in the console: step 11 adds it to the request."
+	if w.deps.rehearsal != nil {
+		text += " Rehearsal: the rehearsal app has every scope already; just pick them here."
+	}
+	return text
 }
 
 func (s *permissionsStep) enter(w *wizard) tea.Cmd {

@@ -37,10 +37,14 @@ type (
 
 func (s *redirectStep) title() string { return "Redirect URL" }
 
-func (s *redirectStep) guide(*wizard) string {
-	return "authwiz receives Atlassian's answer at this address on your computer. In the console, " +
+func (s *redirectStep) guide(w *wizard) string {
+	text := "authwiz receives Atlassian's answer at this address on your computer. In the console, " +
 		"paste it into Callback URL (c copies it) and click Save changes. It has to match to the " +
 		"last character: scheme, host, port and path."
+	if w.deps.rehearsal != nil {
+		text += " In this rehearsal, going on saves it in the rehearsal console for you."
+	}
+	return text
 }
 
 func (s *redirectStep) enter(w *wizard) tea.Cmd {
@@ -145,3 +149,7 @@ func (s *redirectStep) view(w *wizard) string {
 }
 
 func (s *redirectStep) modal() bool { return s.url.editing }
+
+// advance registers the Redirect URL in rehearsal, as saving it in the
+// console does for real.
+func (s *redirectStep) advance(w *wizard, next int) tea.Cmd { return w.registerCallback(next) }

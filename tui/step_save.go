@@ -7,7 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/authwiz/authwiz/internal/atlassian"
+	"github.com/authwiz/authwiz/internal/profile"
 )
 
 // saveStep is step 12: the summary, then save, then the consent. The
@@ -88,7 +88,7 @@ func (s *saveStep) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
 	case s.phase == phaseSaved && key.Matches(k, finishKey):
 		w.outcome = fmt.Sprintf("Saved %q.", w.draft.Profile.Name)
 		if w.canConsent() {
-			w.outcome = nextCommands(w.draft.Profile.Name, false)
+			w.outcome = w.nextCommands(false)
 		}
 		return w.finish(), true
 	}
@@ -156,7 +156,7 @@ func (s *saveStep) summary(w *wizard) string {
 		{"Client secret", masked(w.draft.secret())},
 	}
 	// Atlassian's own endpoints take one line; anything else is spelled out.
-	if p.AuthURL == atlassian.DefaultAuthURL && p.TokenURL == atlassian.DefaultTokenURL && p.APIBaseURL == atlassian.DefaultAPIBaseURL {
+	if atlassianEndpoints.match(p) {
 		rows = append(rows, [2]string{"Endpoints", "Atlassian's"})
 	} else {
 		rows = append(rows, [2]string{"Authorization", p.AuthURL}, [2]string{"Token URL", p.TokenURL}, [2]string{"API base URL", p.APIBaseURL})
@@ -170,20 +170,22 @@ func (s *saveStep) summary(w *wizard) string {
 }
 
 // nextCommands tells how to use the profile from now on.
-func nextCommands(name string, authenticated bool) string {
-	q := shellQuote(name)
+func (w *wizard) nextCommands(authenticated bool) string {
+	name := w.draft.Profile.Name
 	if !authenticated {
-		return fmt.Sprintf("Saved %q. Authenticate it with:  authwiz login %s", name, q)
+		return fmt.Sprintf("Saved %q. Authenticate it with:  %s", name, w.command("login"))
 	}
-	return fmt.Sprintf("A fresh access token, whenever you need one:\n  authwiz token %s\nIs it still working?\n  authwiz status %s", q, q)
+	return fmt.Sprintf("A fresh access token, whenever you need one:\n  %s\nIs it still working?\n  %s",
+		w.command("token"), w.command("status"))
 }
 
-// shellQuote quotes a profile name for copying into a shell.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == "" {
-		return s
+// command is the command line that does verb to the profile being set up;
+// a rehearsal profile is named with --rehearsal.
+func (w *wizard) command(verb string) string {
+	if w.deps.rehearsal != nil {
+		verb += " --rehearsal"
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return profile.Command(verb, w.draft.Profile.Name)
 }
 
 func (s *saveStep) modal() bool { return s.phase == phaseConsent && s.consent.pasting }

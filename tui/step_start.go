@@ -42,7 +42,12 @@ const (
 
 func (s *startStep) title() string { return "Start" }
 
-func (s *startStep) guide(*wizard) string {
+func (s *startStep) guide(w *wizard) string {
+	if w.deps.rehearsal != nil {
+		return "This is a rehearsal: the same twelve steps against a stand-in for Atlassian running on " +
+			"this computer, with a consent page of its own. Nothing here touches Atlassian or your real " +
+			"profiles; the profiles below are rehearsal profiles."
+	}
 	return "authwiz sets up an Atlassian OAuth 2.0 (3LO) authentication for Confluence in the " +
 		"same twelve steps as the Integration Builder guide. Start a new one, or choose a saved " +
 		"profile to change it, authenticate it again, or delete it."
@@ -119,13 +124,16 @@ func (s *startStep) choose(w *wizard) tea.Cmd {
 		return resumeDraft(w, *w.start.resumable)
 	case onProfile:
 		return openProfile(w, p.Name, openEdit)
+	case s.isRehearsalRow(w, s.cursor):
+		w.rehearse = true
+		return tea.Quit
 	case !w.start.loaded:
 		// The new profile's name must be unique among profiles not read
 		// yet: it starts as soon as they are.
 		s.pendingNew = true
 		return nil
 	default:
-		w.open(newDraft(names(w.start.profiles)), 1)
+		w.open(newDraft(names(w.start.profiles), w.defaultEndpoints()), 1)
 		return w.step().enter(w)
 	}
 }

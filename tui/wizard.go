@@ -48,6 +48,9 @@ type wizard struct {
 	// outcome is printed after the program ends, so the way forward stays
 	// on screen when the alternate screen goes away.
 	outcome string
+	// rehearse: the admin chose to rehearse first; the command line then
+	// starts `authwiz demo`.
+	rehearse bool
 }
 
 // notice is a one-off message about something that just happened, such as
@@ -82,7 +85,7 @@ func newWizard(dp deps, d *draft) *wizard {
 	}
 	w.help.Styles = w.styles.Help
 	if d == nil {
-		w.draft = newDraft(nil)
+		w.draft = newDraft(nil, w.defaultEndpoints())
 		w.baseline = *w.draft
 		return w
 	}

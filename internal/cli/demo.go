@@ -28,35 +28,40 @@ and marked as such; their tokens work only while authwiz demo runs.`,
 		Example: "  authwiz demo\n  authwiz demo --port 47700",
 		Args:    usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			srv, err := rehearsal.Start(port)
-			if err != nil {
-				return err
-			}
-			defer srv.Close()
-			store, err := openRehearsalStore(root, streams)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(streams.Err, "Rehearsal server on %s. The rehearsal app's credentials (type them at step 9):\n"+
-				"  Client ID      %s\n  Client secret  %s\n", srv.BaseURL(), rehearsal.ClientID, rehearsal.ClientSecret)
-			return wizard(cmd.Context(), WizardRequest{
-				Mode:      WizardStart,
-				Store:     store,
-				Streams:   streams,
-				Clipboard: clipboard.NewSystem(),
-				Browser:   browser.System{},
-				Consent:   &consent.Runner{Store: store},
-				Rehearsal: &Rehearsal{
-					AuthURL: srv.AuthURL(), TokenURL: srv.TokenURL(), APIBaseURL: srv.APIBaseURL(),
-					ClientID: rehearsal.ClientID, ClientSecret: rehearsal.ClientSecret,
-					RegisterCallback: srv.RegisterCallback,
-					TunnelCommand: func(redirectURL string) string {
-						return rehearsal.TunnelCommand(os.Getenv, srv.Port(), redirectURL)
-					},
-				},
-			})
+			return runDemo(cmd, root, streams, wizard, port)
 		},
 	}
 	cmd.Flags().IntVar(&port, "port", port, "the port the rehearsal server listens on")
 	return cmd
+}
+
+// runDemo runs the wizard against a rehearsal server on port.
+func runDemo(cmd *cobra.Command, root *rootOptions, streams Streams, wizard RunWizard, port int) error {
+	srv, err := rehearsal.Start(port)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	store, err := openRehearsalStore(root, streams)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(streams.Err, "Rehearsal server on %s. The rehearsal app's credentials (type them at step 9):\n"+
+		"  Client ID      %s\n  Client secret  %s\n", srv.BaseURL(), rehearsal.ClientID, rehearsal.ClientSecret)
+	return wizard(cmd.Context(), WizardRequest{
+		Mode:      WizardStart,
+		Store:     store,
+		Streams:   streams,
+		Clipboard: clipboard.NewSystem(),
+		Browser:   browser.System{},
+		Consent:   &consent.Runner{Store: store},
+		Rehearsal: &Rehearsal{
+			AuthURL: srv.AuthURL(), TokenURL: srv.TokenURL(), APIBaseURL: srv.APIBaseURL(),
+			ClientID: rehearsal.ClientID, ClientSecret: rehearsal.ClientSecret,
+			RegisterCallback: srv.RegisterCallback,
+			TunnelCommand: func(redirectURL string) string {
+				return rehearsal.TunnelCommand(os.Getenv, srv.Port(), redirectURL)
+			},
+		},
+	})
 }

@@ -78,6 +78,10 @@ type URLOpener interface {
 	Open(url string) error
 }
 
+// ErrRehearse is what the wizard returns when the admin chose, on the
+// start screen, to rehearse first: the command line then runs `authwiz demo`.
+var ErrRehearse = errors.New("rehearse first")
+
 // RunWizard runs the interactive wizard.
 type RunWizard func(ctx context.Context, req WizardRequest) error
 
@@ -140,7 +144,11 @@ Exit codes:
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return openWizard(cmd, opts, streams, wizard, WizardRequest{Mode: WizardStart})
+			err := openWizard(cmd, opts, streams, wizard, WizardRequest{Mode: WizardStart})
+			if errors.Is(err, ErrRehearse) {
+				return runDemo(cmd, opts, streams, wizard, rehearsal.DefaultPort)
+			}
+			return err
 		},
 	}
 	cmd.SetIn(streams.In)

@@ -1,0 +1,98 @@
+package tui
+
+import (
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// fakeRehearsal records the Callback URLs registered with it.
+type fakeRehearsal struct {
+	mu         sync.Mutex
+	registered []string
+	fail       error
+}
+
+func (f *fakeRehearsal) register(url string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.registered = append(f.registered, url)
+	return f.fail
+}
+
+func rehearsing(f *fakeRehearsal, tunnel string) harnessOpt {
+	return func(h *harness, _ **draft) {
+		h.adjust = append(h.adjust, func(d *deps) {
+			d.rehearsal = &rehearsal{
+				endpoints:        endpoints{"http://127.0.0.1:47620/authorize", "http://127.0.0.1:47620/oauth/token", "http://127.0.0.1:47620"},
+				clientID:         "RehearsalC1ientIdForAuthwizDemo0",
+				clientSecret:     "ATOArehearsal",
+				registerCallback: f.register,
+				tunnelCommand:    func(string) string { return tunnel },
+			}
+		})
+	}
+}
+
+func TestRehearsalWalk(t *testing.T) {
+	f := &fakeRehearsal{}
+	h := newHarness(t, rehearsing(f, ""))
+	h.wantScreen("[rehearsal]", "stand-in for Atlassian")
+	h.press("enter", "enter")
+	h.wantStep(3)
+	h.wantText("there is no console to open here")
+	h.press("space", "enter", "space", "enter", "space", "enter", "space", "enter")
+	h.wantStep(7)
+	if len(f.registered) != 0 {
+		t.Fatal("registered before the admin went on from step 7")
+	}
+	h.press("enter")
+	h.wantStep(8)
+	if len(f.registered) != 1 || f.registered[0] != defaultRedirectURL {
+		t.Fatalf("registered %v", f.registered)
+	}
+	h.wantText("is now the rehearsal app's Callback URL")
+	if got := h.w.draft.Profile.AuthURL; got != "http://127.0.0.1:47620/authorize" {
+		t.Errorf("a rehearsal profile starts with the rehearsal endpoints, got %s", got)
+	}
+	h.press("space", "enter")
+	h.wantStep(9)
+	h.wantText("RehearsalC1ientIdForAuthwizDemo0", "ATOArehearsal")
+}
+
+func TestRehearsalEndpointsNeedNoWarning(t *testing.T) {
+	h := newHarness(t, rehearsing(&fakeRehearsal{}, ""))
+	h.press("enter")
+	v := (&endpointsStep{}).validate(h.w)
+	if len(v.warnings) != 0 {
+		t.Errorf("the rehearsal's own endpoints are not a mistake: %v", v.warnings)
+	}
+	h.w.draft.Profile.AuthURL = "https://auth.example.com/authorize"
+	if v := (&endpointsStep{}).validate(h.w); len(v.warnings) == 0 {
+		t.Error("other endpoints still warn in a rehearsal")
+	}
+}
+
+func TestRehearsalCallbackRefused(t *testing.T) {
+	f := &fakeRehearsal{fail: errors.New("no such app")}
+	h := newHarness(t, rehearsing(f, ""))
+	h.press("enter", "enter", "space", "enter", "space", "enter", "space", "enter", "space", "enter", "enter")
+	h.wantStep(8)
+	h.wantText("did not take the Callback URL: no such app")
+}
+
+func TestRealStartScreenOffersARehearsal(t *testing.T) {
+	h := newHarness(t, withSaved("Confluence prod"), func(h *harness, _ **draft) {
+		h.adjust = append(h.adjust, func(d *deps) { d.offerRehearsal = true })
+	})
+	h.wantScreen("+ New authentication", "Rehearse first", "Confluence prod")
+	h.press("down")
+	if !strings.Contains(h.screen(), "› ◇ Rehearse first") {
+		t.Fatalf("the rehearsal row sits right below New:\n%s", h.screen())
+	}
+	h.press("enter")
+	if !h.w.rehearse || !h.quit {
+		t.Fatal("choosing the rehearsal ends the wizard so the command line can start it")
+	}
+}
