@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -19,29 +17,6 @@ import (
 	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/profile"
 )
-
-// Child processes of TestEightProcessesRefreshOneExpiredToken run this:
-// "dir|profile" prints the access token the refresher hands out.
-const helperEnv = "AUTHWIZ_CONSENT_TEST_REFRESH"
-
-func TestMain(m *testing.M) {
-	if spec := os.Getenv(helperEnv); spec != "" {
-		dir, name, _ := strings.Cut(spec, "|")
-		store, err := profile.Open(dir)
-		if err == nil {
-			r := &consent.Runner{Store: store}
-			t, terr := r.TokenSource(name).Token()
-			if terr == nil {
-				fmt.Print(t.AccessToken)
-				os.Exit(0)
-			}
-			err = terr
-		}
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	os.Exit(m.Run())
-}
 
 // clock is a settable time shared by the server and authwiz.
 type clock struct {
@@ -206,87 +181,6 @@ func TestRefreshRotationIsPersisted(t *testing.T) {
 	// The access token works.
 	if _, err := (&atlassian.Client{BaseURL: e.server.URL}).AccessibleResources(context.Background(), tok.AccessToken); err != nil {
 		t.Errorf("refreshed token refused: %v", err)
-	}
-}
-
-func TestInvalidGrantKeepsTheStoredToken(t *testing.T) {
-	e := newEnv(t)
-	if _, err := e.consent(t, true); err != nil {
-		t.Fatal(err)
-	}
-	// Another client used the refresh token; this copy is now stale.
-	_, saved, _ := e.store.Get(e.name)
-	other := &consent.Runner{Store: e.store, HTTP: e.server.Client(), Now: e.clock.Now}
-	e.clock.Advance(2 * time.Hour)
-	if _, err := other.TokenSource(e.name).Token(); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.store.Update(e.name, func(_ *profile.Profile, sec *profile.Secrets) error {
-		*sec = saved // put the old, now rotated, tokens back
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	_, err := e.runner.TokenSource(e.name).Token()
-	if !errors.Is(err, oauthflow.ErrRefreshRejected) || !strings.Contains(err.Error(), "authwiz login") {
-		t.Fatalf("want a rejected refresh that says to log in again, got %v", err)
-	}
-	if _, kept, _ := e.store.Get(e.name); kept.RefreshToken != saved.RefreshToken {
-		t.Error("a rejected refresh token must stay saved")
-	}
-}
-
-func TestEightProcessesRefreshOneExpiredToken(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts eight processes")
-	}
-	e := newEnv(t)
-	e.runner.Now = nil // the children use the real clock; so must the server
-	if _, err := e.consent(t, true); err != nil {
-		t.Fatal(err)
-	}
-	// Expire the saved access token (by the real clock, which the children use).
-	if err := e.store.Update(e.name, func(_ *profile.Profile, sec *profile.Secrets) error {
-		sec.Expiry = time.Now().Add(-time.Minute)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	e.clock.mu.Lock()
-	e.clock.now = time.Now()
-	e.clock.mu.Unlock()
-	e.fake.SetTokenDelay(50 * time.Millisecond) // widen the race
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cmds []*exec.Cmd
-	var outs []*strings.Builder
-	for range 8 {
-		cmd := exec.Command(exe, "-test.run=^$")
-		cmd.Env = append(os.Environ(), helperEnv+"="+e.store.Dir()+"|"+e.name)
-		out := &strings.Builder{}
-		cmd.Stdout, cmd.Stderr = out, os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		cmds, outs = append(cmds, cmd), append(outs, out)
-	}
-	client := &atlassian.Client{BaseURL: e.server.URL}
-	for i, cmd := range cmds {
-		if err := cmd.Wait(); err != nil {
-			t.Fatalf("process %d: %v", i, err)
-		}
-		if _, err := client.AccessibleResources(context.Background(), outs[i].String()); err != nil {
-			t.Errorf("process %d got a token that does not work: %v", i, err)
-		}
-	}
-	_, sec, _ := e.store.Get(e.name)
-	if cur := e.fake.CurrentRefreshTokens(); len(cur) != 1 || cur[0] != sec.RefreshToken {
-		t.Errorf("the store must end with the newest refresh token")
-	}
-	if n := e.fake.Refreshes(); n != 1 {
-		t.Errorf("%d refreshes for one expired token; the processes after the first must reuse its result", n)
 	}
 }
 

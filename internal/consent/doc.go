@@ -11,8 +11,11 @@
 //
 // Wait saves the tokens as soon as the exchange succeeds, so a failure in
 // the checks after it never loses them, and clears TokensStale. It then
-// saves the sites the grant reaches and the default site: the previous
-// choice when still there, else the only site.
+// saves the Confluence sites the grant reaches (once each) and the default
+// site: the previous choice when still there, else the only site. One site
+// is checked with a cheap Confluence read, and /me names the account when
+// read:me was granted. a.Hint(ctx) blocks until the wait looks stuck and
+// returns the usual cause, for the caller to show.
 //
 // Runner.TokenSource hands out the saved profile's access token, refreshed
 // and saved under the store's lock when needed (`authwiz token`).
