@@ -38,6 +38,9 @@ func Run(ctx context.Context, req cli.WizardRequest) error {
 		}
 		d = editDraft(p, sec)
 	}
+	if req.Accessible {
+		return runAccessible(ctx, req, dp, d)
+	}
 	w := newWizard(dp, d)
 	opts := []tea.ProgramOption{
 		tea.WithContext(ctx),

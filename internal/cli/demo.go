@@ -49,12 +49,13 @@ func runDemo(cmd *cobra.Command, root *rootOptions, streams Streams, wizard RunW
 	fmt.Fprintf(streams.Err, "Rehearsal server on %s. The rehearsal app's credentials (type them at step 9):\n"+
 		"  Client ID      %s\n  Client secret  %s\n", srv.BaseURL(), rehearsal.ClientID, rehearsal.ClientSecret)
 	return wizard(cmd.Context(), WizardRequest{
-		Mode:      WizardStart,
-		Store:     store,
-		Streams:   streams,
-		Clipboard: clipboard.NewSystem(),
-		Browser:   browser.System{},
-		Consent:   &consent.Runner{Store: store},
+		Mode:       WizardStart,
+		Store:      store,
+		Streams:    streams,
+		Accessible: root.accessibleWanted(os.Getenv),
+		Clipboard:  clipboard.NewSystem(),
+		Browser:    browser.System{},
+		Consent:    &consent.Runner{Store: store},
 		Rehearsal: &Rehearsal{
 			AuthURL: srv.AuthURL(), TokenURL: srv.TokenURL(), APIBaseURL: srv.APIBaseURL(),
 			ClientID: rehearsal.ClientID, ClientSecret: rehearsal.ClientSecret,

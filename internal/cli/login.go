@@ -79,27 +79,55 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	if err != nil {
 		return err
 	}
+	runner := &consent.Runner{Store: store, HTTP: opts.HTTP, Timeout: opts.Timeout, HintAfter: opts.HintAfter}
+	return RunConsent(ctx, ConsentSession{
+		Runner: runner, Name: opts.Name, Browser: opts.Browser, NoBrowser: opts.NoBrowser,
+		In: opts.Streams.In, Out: opts.Streams.Err,
+	})
+}
+
+// ConsentSession is a consent run as a conversation on plain lines: the
+// link printed, the browser opened, a pasted address accepted, the result
+// told, the default site asked for. `authwiz login` and the accessible
+// wizard both use it.
+type ConsentSession struct {
+	Runner    *consent.Runner
+	Name      string
+	Browser   browser.Opener
+	NoBrowser bool
+	In        io.Reader // pasted addresses and the site choice
+	Out       io.Writer // everything for people
+	// Command names the profile in suggested commands; nil uses
+	// profile.Command.
+	Command func(verb, name string) string
+}
+
+// RunConsent runs the consent for s.Name and saves its result.
+func RunConsent(ctx context.Context, s ConsentSession) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	runner := &consent.Runner{Store: store, HTTP: opts.HTTP, Timeout: opts.Timeout, HintAfter: opts.HintAfter}
-	attempt, err := runner.Start(ctx, opts.Name)
+	if s.Command == nil {
+		s.Command = profile.Command
+	}
+	runner := s.Runner
+	attempt, err := runner.Start(ctx, s.Name)
 	if err != nil {
 		return err
 	}
 	defer attempt.Close()
 
-	out := opts.Streams.Err
-	fmt.Fprintf(out, "Consent for %q: open this link, review the permissions and choose Allow (Atlassian may label it Accept).\n\n  %s\n\n", opts.Name, attempt.AuthURL())
+	out := s.Out
+	fmt.Fprintf(out, "Consent for %q: open this link, review the permissions and choose Allow (Atlassian may label it Accept).\n\n  %s\n\n", s.Name, attempt.AuthURL())
 	opened := false
-	if !opts.NoBrowser && attempt.Listening() {
-		if err := opts.Browser.Open(attempt.AuthURL()); err != nil {
+	if !s.NoBrowser && attempt.Listening() {
+		if err := s.Browser.Open(attempt.AuthURL()); err != nil {
 			fmt.Fprintf(out, "The browser did not open: %v\n", err)
 		} else {
 			opened = true
 			fmt.Fprintln(out, "Opened in your browser.")
 		}
 	}
-	lines := readLines(ctx, opts.Streams.In)
+	lines := readLines(ctx, s.In)
 	if opened {
 		fmt.Fprintln(out, "If the browser ends on a page that does not load, paste its address here and press Enter.")
 	} else {
@@ -128,9 +156,9 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	if err != nil {
 		return err
 	}
-	printResult(out, opts.Name, res)
+	printResult(out, s.Name, res, s.Command)
 	if res.Site.CloudID == "" && len(res.Sites) > 1 {
-		return chooseSite(ctx, out, lines, runner, opts.Name, res.Sites)
+		return chooseSite(ctx, out, lines, runner, s.Name, res.Sites, s.Command)
 	}
 	return nil
 }
@@ -179,7 +207,7 @@ func forwardPastes(ctx context.Context, lines <-chan string, attempt *consent.At
 	}
 }
 
-func printResult(out io.Writer, name string, res consent.Result) {
+func printResult(out io.Writer, name string, res consent.Result, command func(verb, name string) string) {
 	who := res.User
 	if who == "" {
 		who = "your Atlassian account"
@@ -200,16 +228,16 @@ func printResult(out io.Writer, name string, res consent.Result) {
 	fmt.Fprintf(out, "Scopes granted (%d of %d requested): %s\n", len(res.Granted), requested, strings.Join(res.Granted, " "))
 	if len(res.Missing) > 0 {
 		fmt.Fprintf(out, "Not granted: %s. Add them to the app under Permissions in the Atlassian Developer Console, then run `%s` again.\n",
-			strings.Join(res.Missing, " "), profile.Command("login", name))
+			strings.Join(res.Missing, " "), command("login", name))
 	}
 	if !res.HasRefreshToken {
-		fmt.Fprintf(out, "No refresh token came back (offline_access is not among the scopes): the access token stops working within the hour. Add offline_access with `%s` and log in again.\n", profile.Command("edit", name))
+		fmt.Fprintf(out, "No refresh token came back (offline_access is not among the scopes): the access token stops working within the hour. Add offline_access with `%s` and log in again.\n", command("edit", name))
 	}
 }
 
 // chooseSite asks which site becomes the default when the grant reaches
 // several and none was chosen before.
-func chooseSite(ctx context.Context, out io.Writer, lines <-chan string, runner *consent.Runner, name string, sites []profile.Site) error {
+func chooseSite(ctx context.Context, out io.Writer, lines <-chan string, runner *consent.Runner, name string, sites []profile.Site, command func(verb, name string) string) error {
 	for {
 		fmt.Fprintf(out, "Which site should be the default? Enter 1 to %d: ", len(sites))
 		var line string
@@ -218,7 +246,7 @@ func chooseSite(ctx context.Context, out io.Writer, lines <-chan string, runner 
 			return ctx.Err()
 		case l, ok := <-lines:
 			if !ok {
-				fmt.Fprintf(out, "\nNo default site chosen; run `%s` in a terminal to choose one.\n", profile.Command("login", name))
+				fmt.Fprintf(out, "\nNo default site chosen; run `%s` in a terminal to choose one.\n", command("login", name))
 				return nil
 			}
 			line = l

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -53,6 +54,8 @@ type WizardRequest struct {
 	Clipboard clipboard.Writer
 	Browser   URLOpener
 	Consent   *consent.Runner
+	// Accessible runs the wizard as plain line prompts.
+	Accessible bool
 	// Rehearsal is set when the wizard runs against the rehearsal server
 	// (`authwiz demo`); Store then holds rehearsal profiles.
 	Rehearsal *Rehearsal
@@ -121,7 +124,15 @@ func exitCode(err error) int {
 }
 
 type rootOptions struct {
-	configDir string
+	configDir  string
+	accessible bool
+}
+
+// accessibleWanted: the wizard should be line prompts, asked for with
+// --accessible, ACCESSIBLE=1, or a terminal that cannot draw (TERM=dumb).
+func (o *rootOptions) accessibleWanted(getenv func(string) string) bool {
+	on, _ := strconv.ParseBool(getenv("ACCESSIBLE"))
+	return o.accessible || on || getenv("TERM") == "dumb"
 }
 
 func newRootCmd(streams Streams, wizard RunWizard) *cobra.Command {
@@ -157,6 +168,8 @@ Exit codes:
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	cmd.PersistentFlags().StringVar(&opts.configDir, "config-dir", "",
 		"where profiles are kept (overrides $AUTHWIZ_CONFIG_DIR)")
+	cmd.PersistentFlags().BoolVar(&opts.accessible, "accessible", false,
+		"plain line prompts instead of the full-screen wizard (also ACCESSIBLE=1 or TERM=dumb)")
 	cmd.AddCommand(
 		newRestoreCmd(opts, streams),
 		newNewCmd(opts, streams, wizard),

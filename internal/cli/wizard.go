@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"os"
+
 	"github.com/spf13/cobra"
 
 	"github.com/authwiz/authwiz/internal/browser"
@@ -59,6 +61,7 @@ func openWizard(cmd *cobra.Command, root *rootOptions, streams Streams, wizard R
 	}
 	req.Store = store
 	req.Streams = streams
+	req.Accessible = root.accessibleWanted(os.Getenv)
 	req.Clipboard = clipboard.NewSystem()
 	req.Browser = browser.System{}
 	req.Consent = &consent.Runner{Store: store}

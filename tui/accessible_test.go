@@ -1,0 +1,86 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/authwiz/authwiz/internal/cli"
+)
+
+// runLines runs the accessible wizard with stdin from a pipe-like reader.
+func runLines(t *testing.T, store *fakeStore, d *draft, input string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	dp := deps{profiles: store, drafts: store, now: func() time.Time { return fixedNow }}
+	req := cli.WizardRequest{Streams: cli.Streams{In: strings.NewReader(input), Err: &out}}
+	err := runAccessible(context.Background(), req, dp, d)
+	return out.String(), err
+}
+
+func TestAccessibleNewProfileOverAPipe(t *testing.T) {
+	store := newFakeStore(fixedNow)
+	out, err := runLines(t, store, nil, strings.Join([]string{
+		"",             // 2 name: the guide's default
+		"", "", "", "", // 3-6: checkpoints and the app name
+		"http://localhost/cb",              // 7: no port, refused
+		"",                                 // 7: the default
+		"9",                                // 8: no such preset: read as a scope, refused
+		"1",                                // 8: read-only preset
+		"aBcDeFgHiJkLmNoPqRsTuVwXyZ012345", // 9: client ID, then the secret needs a terminal
+	}, "\n")+"\n")
+	if err == nil || !strings.Contains(err.Error(), "only be typed at a terminal") {
+		t.Fatalf("a secret from a pipe must be refused, got %v", err)
+	}
+	for _, want := range []string{
+		"Step 2 of 12: Type & name", "Step 7 of 12: Redirect URL", "Error: Add a port",
+		"Step 8 of 12: Permissions", "Tick these in the console:", "Step 9 of 12: Credentials",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\x1b") {
+		t.Error("accessible output must be plain text, without escape sequences")
+	}
+	if len(store.profiles) != 0 {
+		t.Error("nothing may be saved when the wizard stops early")
+	}
+}
+
+func TestAccessibleEditKeepsTheSecretAndSaves(t *testing.T) {
+	p, sec := savedProfile("Confluence prod")
+	store := newFakeStore(fixedNow, p)
+	store.secrets[p.Name] = sec
+	input := strings.Join([]string{
+		"Confluence production", // 2: rename
+		"",                      // 5: app name (3, 4, 6 are done in edit mode but still asked)
+	}, "\n")
+	// Every other answer keeps what is there: n keeps the secret.
+	lines := []string{"Confluence production", "", "", "", "", "", "", "", "n", "", "", "", "", "", ""}
+	input = strings.Join(lines, "\n") + "\n"
+	out, err := runLines(t, store, editDraft(p, sec), input)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	saved, savedSec, ok := store.saved("Confluence production")
+	if !ok || savedSec.ClientSecret != sec.ClientSecret || saved.ClientID != p.ClientID {
+		t.Fatalf("edit not saved as expected: %+v\n%s", saved, out)
+	}
+	if !strings.Contains(out, `authwiz login "Confluence production"`) {
+		t.Errorf("the way on is told:\n%s", out)
+	}
+}
+
+func TestAccessibleBack(t *testing.T) {
+	store := newFakeStore(fixedNow)
+	out, err := runLines(t, store, nil, "\n\nback\nback\n")
+	if strings.Count(out, "Step 3 of 12") != 2 || strings.Count(out, "Step 2 of 12") != 2 {
+		t.Errorf("back returns to the previous step:\n%s", out)
+	}
+	if err == nil || !strings.Contains(err.Error(), "the input ended") {
+		t.Errorf("running out of input is said plainly: %v", err)
+	}
+}
