@@ -15,6 +15,7 @@ import (
 	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/fakeatlassian"
 	"github.com/authwiz/authwiz/internal/oauthflow"
+	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
@@ -40,23 +41,12 @@ type env struct {
 	name   string
 }
 
-// freeRedirect finds a free loopback port for the Redirect URL.
-func freeRedirect(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return fmt.Sprintf("http://localhost:%d/callback", ln.Addr().(*net.TCPAddr).Port)
-}
-
 func newEnv(t *testing.T, scopes ...string) *env {
 	t.Helper()
 	if len(scopes) == 0 {
 		scopes = []string{"read:confluence-user", "read:me", atlassian.OfflineAccess}
 	}
-	redirect := freeRedirect(t)
+	redirect := fmt.Sprintf("http://localhost:%d/callback", testport.Free(t))
 	c := &clock{now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
 	cfg := fakeatlassian.Sample(redirect)
 	cfg.Now = c.Now

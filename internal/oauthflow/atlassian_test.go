@@ -14,6 +14,7 @@ import (
 	"github.com/authwiz/authwiz/internal/atlassian"
 	"github.com/authwiz/authwiz/internal/fakeatlassian"
 	"github.com/authwiz/authwiz/internal/oauthflow"
+	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
@@ -29,7 +30,7 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	redirect := redirectURL(freePort(t))
+	redirect := redirectURL(testport.Free(t))
 	fake := fakeatlassian.New(fakeatlassian.Sample(redirect))
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
@@ -155,7 +156,7 @@ func TestTokenEndpointTrouble(t *testing.T) {
 // page: nothing comes back, and the hint is what helps.
 func TestUnregisteredCallbackURLNeverComesBack(t *testing.T) {
 	w := newWorld(t)
-	w.cfg.RedirectURL = redirectURL(freePort(t))
+	w.cfg.RedirectURL = redirectURL(testport.Free(t))
 	s := w.begin(t, oauthflow.WithHintAfter(50*time.Millisecond), oauthflow.WithTimeout(300*time.Millisecond))
 	_, err := fakeatlassian.FollowConsent(context.Background(), nil, s.AuthURL(), true)
 	var refused *fakeatlassian.RefusedError

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/authwiz/authwiz/internal/oauthflow"
+	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 )
 
 // tokenEndpoint answers every token request with one canned response and
@@ -54,7 +55,7 @@ func (te *tokenEndpoint) requests() []url.Values {
 // callback, and exchanges the code.
 func exchangeWith(t *testing.T, te *tokenEndpoint, scopes ...string) (*oauthflow.Session, oauthflow.Grant, error) {
 	t.Helper()
-	cfg := testConfig(redirectURL(freePort(t)))
+	cfg := testConfig(redirectURL(testport.Free(t)))
 	cfg.TokenURL = te.URL + "/oauth/token"
 	if scopes != nil {
 		cfg.Scopes = scopes

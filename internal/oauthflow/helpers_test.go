@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,19 +11,8 @@ import (
 	"time"
 
 	"github.com/authwiz/authwiz/internal/oauthflow"
+	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 )
-
-// freePort finds a port nobody listens on, the way the wizard's port
-// check would, so the test can put it in a fixed Redirect URL.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
 
 func redirectURL(port int) string {
 	return "http://localhost:" + strconv.Itoa(port) + "/callback"
@@ -45,7 +33,7 @@ func testConfig(redirect string) oauthflow.Config {
 // begin starts a session on a free port and closes it when the test ends.
 func begin(t *testing.T, opts ...oauthflow.Option) *oauthflow.Session {
 	t.Helper()
-	s, err := oauthflow.Begin(context.Background(), testConfig(redirectURL(freePort(t))), opts...)
+	s, err := oauthflow.Begin(context.Background(), testConfig(redirectURL(testport.Free(t))), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/oauth2-proxy/mockoidc"
 
 	"github.com/authwiz/authwiz/internal/oauthflow"
+	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
@@ -28,7 +29,7 @@ func TestInteroperatesWithMockOIDC(t *testing.T) {
 		ClientSecret: m.ClientSecret,
 		AuthURL:      m.AuthorizationEndpoint(),
 		TokenURL:     m.TokenEndpoint(),
-		RedirectURL:  redirectURL(freePort(t)),
+		RedirectURL:  redirectURL(testport.Free(t)),
 		Scopes:       []string{"email", "profile"},
 	}
 	ctx := context.Background()
