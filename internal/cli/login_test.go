@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/authwiz/authwiz/internal/fakeatlassian"
+	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
@@ -60,12 +60,7 @@ func TestLoginArgs(t *testing.T) {
 // loginWorld is a fake Atlassian and a config dir with one profile for it.
 func loginWorld(t *testing.T) (dir, name string, server *httptest.Server) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	redirect := fmt.Sprintf("http://localhost:%d/callback", ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
+	redirect := fmt.Sprintf("http://localhost:%d/callback", testport.Free(t))
 	server = httptest.NewServer(fakeatlassian.New(fakeatlassian.Sample(redirect)))
 	t.Cleanup(server.Close)
 	dir, name = t.TempDir(), "OAuth2 confluence Authentication"
