@@ -33,7 +33,7 @@ func (s *Session) Exchange(ctx context.Context, cb Callback) (Grant, error) {
 		return Grant{}, &Error{Kind: ErrNoRefreshToken,
 			Fix: "authwiz asked for offline_access, without which the access token cannot be renewed after it expires; start the consent again, and if this repeats check the app's Authorization settings in the Atlassian Developer Console"}
 	}
-	granted := GrantedScopes(tok, requested)
+	granted := grantedScopes(tok, requested)
 	var missing []string
 	for _, scope := range requested {
 		if slices.Contains(granted, scope) || scope == OfflineAccessScope && tok.RefreshToken != "" {
@@ -44,11 +44,12 @@ func (s *Session) Exchange(ctx context.Context, cb Callback) (Grant, error) {
 	return Grant{Token: tok, Granted: granted, Missing: missing}, nil
 }
 
-// GrantedScopes reads the scope field of a token response, falling back
-// to requested when the server left it out.
-func GrantedScopes(tok *oauth2.Token, requested []string) []string {
+// grantedScopes reads the scope field of a token response. When the
+// server left it out the grant is unchanged: the requested scopes after an
+// exchange (RFC 6749, section 5.1), the saved ones after a refresh.
+func grantedScopes(tok *oauth2.Token, unchanged []string) []string {
 	if scope, _ := tok.Extra("scope").(string); strings.TrimSpace(scope) != "" {
 		return strings.Fields(scope)
 	}
-	return slices.Clone(requested)
+	return slices.Clone(unchanged)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -81,9 +80,7 @@ func (s *StoredTokenSource) TokenContext(ctx context.Context) (*oauth2.Token, er
 			sec.RefreshToken = tok.RefreshToken
 			sec.RefreshIssuedAt = now
 		}
-		if scope, _ := tok.Extra("scope").(string); strings.TrimSpace(scope) != "" {
-			sec.GrantedScopes = strings.Fields(scope)
-		}
+		sec.GrantedScopes = grantedScopes(tok, sec.GrantedScopes)
 		out = savedToken(*sec)
 		return nil
 	})
