@@ -17,9 +17,9 @@
 // Redirect URL's path, and compares state in constant time. Any other
 // request gets a small error page and the wait goes on; the first valid
 // callback, a refusal (error=access_denied and friends), the timeout or
-// Close ends it (a cancelled Wait only stops waiting). An admin without a local browser pastes the
-// address the browser was sent to instead (Session.Paste); the same checks
-// apply.
+// Close ends it (a cancelled Wait only stops waiting). An admin without a
+// local browser pastes the address the browser was sent to instead
+// (Session.Paste); the same checks apply.
 //
 // Errors meant for people are *Error values: errors.Is(err, ErrDenied) and
 // the other Err* kinds let a caller react, and the message says what
