@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"time"
 
-	"golang.org/x/oauth2"
-
 	"github.com/authwiz/authwiz/internal/atlassian"
 	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/profile"
@@ -107,8 +105,9 @@ func (r *Runner) ChooseSite(profileName, cloudID string) error {
 }
 
 // TokenSource hands out the profile's access token, refreshing and saving
-// it under the store's lock when it is about to expire.
-func (r *Runner) TokenSource(profileName string) oauth2.TokenSource {
+// it under the store's lock when it is about to expire. It is an
+// oauth2.TokenSource; TokenContext takes a context for the refresh.
+func (r *Runner) TokenSource(profileName string) *oauthflow.StoredTokenSource {
 	return &oauthflow.StoredTokenSource{Store: r.Store, Profile: profileName, HTTP: r.HTTP, Now: r.Now}
 }
 
