@@ -51,7 +51,7 @@ func runAccessible(ctx context.Context, req cli.WizardRequest, dp deps, d *draft
 	}
 	lw.w.start.profiles, lw.w.start.loaded = profiles, true
 	if d == nil {
-		lw.w.draft = newDraft(names(profiles), lw.w.defaultEndpoints())
+		lw.w.draft = newDraft(profile.Names(profiles), lw.w.defaultEndpoints())
 	}
 	prompts := lw.prompts()
 	for i := 1; i < len(lw.w.steps); {

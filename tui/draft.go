@@ -9,17 +9,12 @@ import (
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
-// Defaults the guide uses, so a profile made here matches one made by hand
-// in the Integration Builder.
+// The guide's defaults, kept in the profile package so the wizard and
+// `authwiz new --no-input` start from the same values.
 const (
-	defaultProfileName = "OAuth2 confluence Authentication"
-	defaultAppName     = "OAuth Connection Workspace365 Integration Builder"
-	// defaultRedirectURL uses port 47613: outside the ports dev tools
-	// usually take (3000, 5000, 8000, 8080, 8765, …) and below Windows'
-	// dynamic range 49152–65535, so the operating system never hands it to
-	// another program by chance. It must stay fixed: Atlassian compares the
-	// Callback URL exactly, port included.
-	defaultRedirectURL = "http://localhost:47613/callback"
+	defaultProfileName = profile.DefaultName
+	defaultAppName     = profile.DefaultAppName
+	defaultRedirectURL = profile.DefaultRedirectURL
 )
 
 // draft is the wizard's single source of truth: every input is bound to a
@@ -154,13 +149,4 @@ func sameSet(a, b []string) bool {
 	slices.Sort(a)
 	slices.Sort(b)
 	return slices.Equal(slices.Compact(a), slices.Compact(b))
-}
-
-// names lists the profiles' names.
-func names(profiles []profile.Profile) []string {
-	out := make([]string, len(profiles))
-	for i, p := range profiles {
-		out[i] = p.Name
-	}
-	return out
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/authwiz/authwiz/internal/profile"
 )
 
 // started takes in what loadStart read. A new profile whose name nobody
@@ -12,7 +14,7 @@ func (w *wizard) started(sd startData) tea.Cmd {
 	w.start = sd
 	d := w.draft
 	if d.EditOf == "" && d.Profile.Name == w.baseline.Profile.Name {
-		d.Profile.Name = uniqueName(d.Profile.Name, names(sd.profiles))
+		d.Profile.Name = uniqueName(d.Profile.Name, profile.Names(sd.profiles))
 		w.baseline.Profile.Name = d.Profile.Name
 	}
 	if w.cur <= 1 {

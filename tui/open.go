@@ -42,7 +42,7 @@ func openProfile(w *wizard, name string, intent openIntent) tea.Cmd {
 func resumeDraft(w *wizard, d profile.Draft) tea.Cmd {
 	w.resumedDraft = true
 	if d.EditOf == "" {
-		nd := newDraft(names(w.start.profiles), w.defaultEndpoints())
+		nd := newDraft(profile.Names(w.start.profiles), w.defaultEndpoints())
 		nd.Profile = d.Profile
 		nd.Profile.Type = profile.TypeOAuth2
 		// The secret never went into the draft: past Credentials, resume

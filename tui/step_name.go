@@ -45,7 +45,7 @@ func (s *nameStep) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
 }
 
 func (s *nameStep) validate(w *wizard) verdict {
-	r := validate.ProfileName(w.draft.Profile.Name, names(w.start.profiles), w.draft.EditOf)
+	r := validate.ProfileName(w.draft.Profile.Name, profile.Names(w.start.profiles), w.draft.EditOf)
 	return fieldVerdict(r, func(d *draft, v string) { d.Profile.Name = v })
 }
 

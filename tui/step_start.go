@@ -133,7 +133,7 @@ func (s *startStep) choose(w *wizard) tea.Cmd {
 		s.pendingNew = true
 		return nil
 	default:
-		w.open(newDraft(names(w.start.profiles), w.defaultEndpoints()), 1)
+		w.open(newDraft(profile.Names(w.start.profiles), w.defaultEndpoints()), 1)
 		return w.step().enter(w)
 	}
 }

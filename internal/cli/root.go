@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -107,7 +109,18 @@ const (
 	ExitOK    = 0
 	ExitError = 1
 	ExitUsage = 2
+	// ExitAttention: a profile needs the admin (a new consent, a fix).
+	ExitAttention = 3
+	// ExitNotFound: no profile has the name given.
+	ExitNotFound = 4
 )
+
+// attentionError marks a failure the admin has to act on: a consent to
+// run again, a profile that does not verify.
+type attentionError struct{ err error }
+
+func (e attentionError) Error() string { return e.err.Error() }
+func (e attentionError) Unwrap() error { return e.err }
 
 // usageError marks a mistake in the command line itself.
 type usageError struct{ err error }
@@ -117,8 +130,14 @@ func (e usageError) Unwrap() error { return e.err }
 
 func exitCode(err error) int {
 	var ue usageError
-	if errors.As(err, &ue) {
+	var ae attentionError
+	switch {
+	case errors.As(err, &ue):
 		return ExitUsage
+	case errors.Is(err, profile.ErrNotFound):
+		return ExitNotFound
+	case errors.As(err, &ae):
+		return ExitAttention
 	}
 	return ExitError
 }
@@ -126,6 +145,19 @@ func exitCode(err error) int {
 type rootOptions struct {
 	configDir  string
 	accessible bool
+	secrets    string // auto, file or keyring
+
+	// Seams for tests; nil means the real thing.
+	now     func() time.Time
+	http    *http.Client
+	keyring profile.Keyring
+}
+
+func (o *rootOptions) clock() time.Time {
+	if o.now != nil {
+		return o.now()
+	}
+	return time.Now()
 }
 
 // accessibleWanted: the wizard should be line prompts, asked for with
@@ -149,7 +181,9 @@ Run without a command to open the wizard.
 Exit codes:
   0  success
   1  the command failed (the message says why and what to do)
-  2  the command line was wrong`,
+  2  the command line was wrong
+  3  a profile needs attention: a new consent (authwiz login NAME) or a fix
+  4  no profile has that name`,
 		Version:       Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -170,12 +204,20 @@ Exit codes:
 		"where profiles are kept (overrides $AUTHWIZ_CONFIG_DIR)")
 	cmd.PersistentFlags().BoolVar(&opts.accessible, "accessible", false,
 		"plain line prompts instead of the full-screen wizard (also ACCESSIBLE=1 or TERM=dumb)")
+	cmd.PersistentFlags().StringVar(&opts.secrets, "secrets", "auto",
+		"where new profiles keep secrets: keyring (the OS keyring), file (secrets.toml, 0600), or auto (the keyring when one works)")
 	cmd.AddCommand(
 		newRestoreCmd(opts, streams),
 		newNewCmd(opts, streams, wizard),
 		newEditCmd(opts, streams, wizard),
 		newLoginCmd(opts, streams, nil),
 		newDemoCmd(opts, streams, wizard),
+		newListCmd(opts, streams, nil),
+		newShowCmd(opts, streams, nil),
+		newStatusCmd(opts, streams, nil),
+		newTokenCmd(opts, streams, nil),
+		newRenameCmd(opts, streams, nil),
+		newDeleteCmd(opts, streams, nil),
 	)
 	return cmd
 }
@@ -189,13 +231,30 @@ func configDir(opts *rootOptions) (string, error) {
 }
 
 // openStore opens the store of real profiles: secrets in the OS keyring
-// when one works, and never the rehearsal app's credentials.
+// when one works (or as --secrets says), and never the rehearsal app's
+// credentials.
 func openStore(opts *rootOptions, streams Streams) (*profile.Store, error) {
 	dir, err := configDir(opts)
 	if err != nil {
 		return nil, err
 	}
-	return openStoreAt(dir, streams, profile.WithKeyring(keyring.System()), profile.WithCheck(rehearsal.RefuseInReal))
+	storeOpts := []profile.Option{profile.WithCheck(rehearsal.RefuseInReal)}
+	kr := opts.keyring
+	if kr == nil {
+		kr = keyring.System()
+	}
+	switch opts.secrets {
+	case "", "auto":
+		storeOpts = append(storeOpts, profile.WithKeyring(kr))
+	case profile.StorageKeyring:
+		storeOpts = append(storeOpts, profile.WithKeyring(kr), profile.WithSecretStorage(profile.StorageKeyring))
+	case profile.StorageFile:
+		// Profiles already in the keyring stay readable.
+		storeOpts = append(storeOpts, profile.WithKeyring(kr), profile.WithSecretStorage(profile.StorageFile))
+	default:
+		return nil, usageError{fmt.Errorf("--secrets must be auto, file or keyring, not %q", opts.secrets)}
+	}
+	return openStoreAt(dir, streams, storeOpts...)
 }
 
 // openRehearsalStore opens the store of rehearsal profiles, which keeps

@@ -35,6 +35,9 @@ type Store struct {
 	keyring     Keyring
 	probe       keyringProbe
 	check       func(Profile, Secrets) error
+	// defaultStorage is where new profiles keep their secrets; see
+	// WithSecretStorage.
+	defaultStorage string
 
 	// mu orders this process's goroutines; the file lock orders processes.
 	mu sync.RWMutex

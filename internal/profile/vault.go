@@ -31,6 +31,11 @@ var ErrNotInKeyring = errors.New("not in the keyring")
 // every profile keeps its secrets in secrets.toml.
 func WithKeyring(k Keyring) Option { return func(s *Store) { s.keyring = k } }
 
+// WithSecretStorage sets where new profiles keep their secrets when they
+// do not say: StorageFile, StorageKeyring, or "" for the keyring when it
+// works and the file otherwise.
+func WithSecretStorage(storage string) Option { return func(s *Store) { s.defaultStorage = storage } }
+
 // keyringProbeAccount is written and removed once to learn whether the
 // keyring works before any real secret is trusted to it.
 const keyringProbeAccount = "authwiz availability check"
@@ -61,6 +66,9 @@ func (s *Store) KeyringStatus() error {
 // resolveStorage settles where a profile's secrets go: as asked, or, when
 // nothing was asked, the keyring if it works and the file otherwise.
 func (s *Store) resolveStorage(asked string) (string, error) {
+	if asked == "" {
+		asked = s.defaultStorage
+	}
 	switch asked {
 	case StorageFile:
 		return StorageFile, nil

@@ -158,3 +158,19 @@ func TestNoKeyringFallsBackToTheFileAndSaysWhy(t *testing.T) {
 		t.Errorf("asking for a keyring that does not work must fail plainly: %v", err)
 	}
 }
+
+func TestDefaultSecretStorage(t *testing.T) {
+	kr := newMemKeyring()
+	s, err := Open(filepath.Join(t.TempDir(), "aw"), WithKeyring(kr), WithSecretStorage(StorageFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, sec := fullProfile()
+	p.SecretStorage = ""
+	if err := s.Save(p, sec); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ := s.Get(p.Name); got.SecretStorage != StorageFile || len(kr.accounts()) != 0 {
+		t.Errorf("asked for the file by default, got %q with keyring entries %v", got.SecretStorage, kr.accounts())
+	}
+}

@@ -1,0 +1,86 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+)
+
+type listOptions struct {
+	JSON bool
+}
+
+func newListCmd(root *rootOptions, streams Streams, runF func(context.Context, *listOptions) error) *cobra.Command {
+	opts := &listOptions{}
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List saved profiles, real and rehearsal, with their token state",
+		Example: `  authwiz list
+  authwiz list --json | jq -r '.[] | select(.token.health != "ok") | .name'`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runList(root, streams, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON on stdout (never any secret)")
+	return cmd
+}
+
+// allEntries lists real profiles, then rehearsal ones.
+func allEntries(root *rootOptions, streams Streams) ([]profileEntry, error) {
+	var entries []profileEntry
+	now := root.clock()
+	for _, rehearsal := range []bool{false, true} {
+		store, err := storeFor(root, streams, rehearsal)
+		if err != nil {
+			return nil, err
+		}
+		list, err := store.List()
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range list {
+			entries = append(entries, entryOf(p, rehearsal, now))
+		}
+	}
+	return entries, nil
+}
+
+func runList(root *rootOptions, streams Streams, opts *listOptions) error {
+	entries, err := allEntries(root, streams)
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		if entries == nil {
+			entries = []profileEntry{}
+		}
+		enc := json.NewEncoder(streams.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(entries)
+	}
+	if len(entries) == 0 {
+		fmt.Fprintln(streams.Err, errNoProfiles.Error())
+		return nil
+	}
+	tw := tabwriter.NewWriter(streams.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tSITE\tTOKEN\tSECRETS\t")
+	for _, e := range entries {
+		name := e.Name
+		if e.Rehearsal {
+			name += " (rehearsal)"
+		}
+		site := "-"
+		if e.Site != nil {
+			site = e.Site.Name
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", name, site, e.Token.State, e.SecretStorage)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,141 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authwiz/authwiz/internal/consent"
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+// target is a profile named on the command line: real, or with
+// --rehearsal one made in `authwiz demo`.
+type target struct {
+	Name      string
+	Rehearsal bool
+}
+
+func addRehearsalFlag(cmd *cobra.Command, on *bool) {
+	cmd.Flags().BoolVar(on, "rehearsal", false, "the rehearsal profile of that name (made in authwiz demo)")
+}
+
+// storeFor opens the store that holds real or rehearsal profiles.
+func storeFor(opts *rootOptions, streams Streams, rehearsal bool) (*profile.Store, error) {
+	if rehearsal {
+		return openRehearsalStore(opts, streams)
+	}
+	return openStore(opts, streams)
+}
+
+// openTarget opens the store that holds t and finds the profile. A name
+// found only on the other side (real or rehearsal) says so, with the flag
+// that reaches it.
+func openTarget(opts *rootOptions, streams Streams, t target) (*profile.Store, profile.Profile, error) {
+	store, err := storeFor(opts, streams, t.Rehearsal)
+	if err != nil {
+		return nil, profile.Profile{}, err
+	}
+	list, err := store.List()
+	if err != nil {
+		return nil, profile.Profile{}, err
+	}
+	for _, p := range list {
+		if nameMatches(p.Name, t.Name) {
+			return store, p, nil
+		}
+	}
+	if other, err := storeFor(opts, streams, !t.Rehearsal); err == nil {
+		if others, err := other.List(); err == nil {
+			for _, p := range others {
+				if nameMatches(p.Name, t.Name) {
+					return nil, profile.Profile{}, fmt.Errorf("%w: %q is a %s profile; add %s", profile.ErrNotFound, p.Name, kindOf(!t.Rehearsal), flagFor(!t.Rehearsal))
+				}
+			}
+		}
+	}
+	return nil, profile.Profile{}, fmt.Errorf("%w: no %s profile is called %q; `authwiz list` shows them", profile.ErrNotFound, kindOf(t.Rehearsal), t.Name)
+}
+
+func kindOf(rehearsal bool) string {
+	if rehearsal {
+		return "rehearsal"
+	}
+	return "real"
+}
+
+func flagFor(rehearsal bool) string {
+	if rehearsal {
+		return "--rehearsal"
+	}
+	return "nothing: leave out --rehearsal"
+}
+
+// nameMatches compares names as the store does, without regard to case.
+func nameMatches(a, b string) bool {
+	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+}
+
+// runnerFor is the consent runner for a store, with the command line's seams.
+func runnerFor(opts *rootOptions, store *profile.Store) *consent.Runner {
+	return &consent.Runner{Store: store, HTTP: opts.http, Now: opts.now}
+}
+
+// commandFor names t in a suggested command line.
+func commandFor(verb string, t target) string {
+	if t.Rehearsal {
+		verb += " --rehearsal"
+	}
+	return profile.Command(verb, t.Name)
+}
+
+// profileEntry is one profile as `list --json` and `show --json` give it.
+// It never holds a secret: only whether each one is set.
+type profileEntry struct {
+	Name          string     `json:"name"`
+	Rehearsal     bool       `json:"rehearsal"`
+	Site          *siteEntry `json:"site,omitempty"`
+	Token         tokenEntry `json:"token"`
+	SecretStorage string     `json:"secret_storage"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+}
+
+type siteEntry struct {
+	CloudID string `json:"cloud_id"`
+	Name    string `json:"name"`
+	URL     string `json:"url"`
+}
+
+type tokenEntry struct {
+	// Health is ok, expiring or needs_consent; State says it in words.
+	Health string `json:"health"`
+	State  string `json:"state"`
+}
+
+var healthNames = map[profile.Health]string{
+	profile.Healthy:      "ok",
+	profile.Expiring:     "expiring",
+	profile.NeedsConsent: "needs_consent",
+}
+
+func entryOf(p profile.Profile, rehearsal bool, now time.Time) profileEntry {
+	h, state := p.TokenState(now)
+	return profileEntry{
+		Name: p.Name, Rehearsal: rehearsal, Site: siteOf(p.Site),
+		Token:         tokenEntry{Health: healthNames[h], State: state},
+		SecretStorage: p.SecretStorage, UpdatedAt: p.UpdatedAt,
+	}
+}
+
+func siteOf(s profile.Site) *siteEntry {
+	if s.CloudID == "" {
+		return nil
+	}
+	return &siteEntry{CloudID: s.CloudID, Name: s.Name, URL: s.URL}
+}
+
+// errNoProfiles: a command that lists found none anywhere.
+var errNoProfiles = errors.New("no profiles yet: `authwiz` (or `authwiz demo` to rehearse) sets one up")

@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+type showOptions struct {
+	target
+	JSON bool
+}
+
+func newShowCmd(root *rootOptions, streams Streams, runF func(context.Context, *showOptions) error) *cobra.Command {
+	opts := &showOptions{}
+	cmd := &cobra.Command{
+		Use:   "show NAME",
+		Short: "Show a profile's settings; secrets only as set or not set",
+		Example: `  authwiz show "OAuth2 confluence Authentication"
+  authwiz show --rehearsal "OAuth2 confluence Authentication" --json`,
+		Args: usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Name = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runShow(root, streams, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON on stdout (never any secret)")
+	addRehearsalFlag(cmd, &opts.Rehearsal)
+	return cmd
+}
+
+// shownProfile is `show --json`: every setting, and of the secrets only
+// whether each is set.
+type shownProfile struct {
+	profileEntry
+	Type          string      `json:"type"`
+	AppName       string      `json:"app_name"`
+	RedirectURL   string      `json:"redirect_url"`
+	ClientID      string      `json:"client_id"`
+	AuthURL       string      `json:"auth_url"`
+	TokenURL      string      `json:"token_url"`
+	APIBaseURL    string      `json:"api_base_url"`
+	Scopes        []string    `json:"scopes"`
+	Sites         []siteEntry `json:"sites"`
+	TokensStale   bool        `json:"tokens_stale"`
+	ClientSecret  string      `json:"client_secret"`
+	AccessToken   string      `json:"access_token"`
+	RefreshToken  string      `json:"refresh_token"`
+	AccessExpiry  *time.Time  `json:"access_token_expires_at,omitempty"`
+	RefreshIssued *time.Time  `json:"refresh_token_issued_at,omitempty"`
+	CreatedAt     time.Time   `json:"created_at"`
+}
+
+func setOrNot(v bool) string {
+	if v {
+		return "set"
+	}
+	return "not set"
+}
+
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func showOf(p profile.Profile, rehearsal bool, now time.Time) shownProfile {
+	sites := make([]siteEntry, 0, len(p.Sites))
+	for _, s := range p.Sites {
+		sites = append(sites, *siteOf(s))
+	}
+	return shownProfile{
+		profileEntry: entryOf(p, rehearsal, now),
+		Type:         p.Type, AppName: p.AppName, RedirectURL: p.RedirectURL, ClientID: p.ClientID,
+		AuthURL: p.AuthURL, TokenURL: p.TokenURL, APIBaseURL: p.APIBaseURL, Scopes: p.Scopes,
+		Sites: sites, TokensStale: p.TokensStale,
+		// The client secret's presence is not in the settings; a profile
+		// is only saved with one.
+		ClientSecret:  setOrNot(true),
+		AccessToken:   setOrNot(p.Tokens.HasAccess),
+		RefreshToken:  setOrNot(p.Tokens.HasRefresh),
+		AccessExpiry:  timeOrNil(p.Tokens.AccessExpiry),
+		RefreshIssued: timeOrNil(p.Tokens.RefreshIssuedAt),
+		CreatedAt:     p.CreatedAt,
+	}
+}
+
+func runShow(root *rootOptions, streams Streams, opts *showOptions) error {
+	_, p, err := openTarget(root, streams, opts.target)
+	if err != nil {
+		return err
+	}
+	v := showOf(p, opts.Rehearsal, root.clock())
+	if opts.JSON {
+		enc := json.NewEncoder(streams.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	tw := tabwriter.NewWriter(streams.Out, 0, 4, 2, ' ', 0)
+	row := func(k, v string) { fmt.Fprintf(tw, "%s\t%s\n", k, v) }
+	name := v.Name
+	if v.Rehearsal {
+		name += " (rehearsal)"
+	}
+	row("Name", name)
+	row("App name", v.AppName)
+	row("Redirect URL", v.RedirectURL)
+	row("Client ID", v.ClientID)
+	row("Client secret", v.ClientSecret)
+	row("Authorization URL", v.AuthURL)
+	row("Token URL", v.TokenURL)
+	row("API base URL", v.APIBaseURL)
+	row("Scopes", strings.Join(v.Scopes, " "))
+	if v.Site != nil {
+		row("Default site", fmt.Sprintf("%s (%s)", v.Site.Name, v.Site.URL))
+	}
+	row("Token", v.Token.State)
+	row("Access token", v.AccessToken)
+	row("Refresh token", v.RefreshToken)
+	row("Secrets kept in", storageWords(v.SecretStorage))
+	return tw.Flush()
+}
+
+func storageWords(storage string) string {
+	if storage == profile.StorageKeyring {
+		return "the OS keyring"
+	}
+	return "secrets.toml (readable by you only)"
+}

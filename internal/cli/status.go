@@ -1,0 +1,261 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authwiz/authwiz/internal/atlassian"
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+type statusOptions struct {
+	target  // Name empty: every profile
+	JSON    bool
+	Offline bool
+}
+
+func newStatusCmd(root *rootOptions, streams Streams, runF func(context.Context, *statusOptions) error) *cobra.Command {
+	opts := &statusOptions{}
+	cmd := &cobra.Command{
+		Use:   "status [NAME]",
+		Short: "Check that profiles still work: tokens, refresh token age, sites, scopes, a live call",
+		Long: `status tells, for one profile or all of them, whether the access token is
+valid, how old the refresh token is and the day it expires if unused (Atlassian
+drops it after 90 days unused), the sites and scopes the consent reached, where
+the secrets are kept, and the result of a live call to Confluence (skipped with
+--offline). It exits with 3 when any profile needs attention.`,
+		Example: `  authwiz status
+  authwiz status "OAuth2 confluence Authentication" --json
+  authwiz status --offline`,
+		Args: usageArgs(cobra.MaximumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Name = args[0]
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runStatus(cmd.Context(), root, streams, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON on stdout (never any secret)")
+	cmd.Flags().BoolVar(&opts.Offline, "offline", false, "skip the live call to Confluence")
+	addRehearsalFlag(cmd, &opts.Rehearsal)
+	return cmd
+}
+
+// profileStatus is one profile's health, as `status --json` gives it.
+type profileStatus struct {
+	profileEntry
+	AccessExpiresAt        *time.Time  `json:"access_token_expires_at,omitempty"`
+	RefreshIssuedAt        *time.Time  `json:"refresh_token_issued_at,omitempty"`
+	RefreshExpiresUnusedAt *time.Time  `json:"refresh_token_expires_unused_at,omitempty"`
+	Sites                  []siteEntry `json:"sites"`
+	RequestedScopes        []string    `json:"requested_scopes"`
+	GrantedScopes          []string    `json:"granted_scopes"`
+	MissingScopes          []string    `json:"missing_scopes"`
+	// KeyringProblem says why secrets are in the file when no keyring works.
+	KeyringProblem string      `json:"keyring_problem,omitempty"`
+	Check          checkResult `json:"check"`
+	Problems       []string    `json:"problems"`
+	NeedsAttention bool        `json:"needs_attention"`
+}
+
+type checkResult struct {
+	// Result is ok, failed or skipped.
+	Result string `json:"result"`
+	Detail string `json:"detail,omitempty"`
+}
+
+func runStatus(ctx context.Context, root *rootOptions, streams Streams, opts *statusOptions) error {
+	var statuses []profileStatus
+	for _, rehearsal := range []bool{false, true} {
+		if opts.Name != "" && rehearsal != opts.Rehearsal {
+			continue
+		}
+		store, err := storeFor(root, streams, rehearsal)
+		if err != nil {
+			return err
+		}
+		list, err := store.List()
+		if err != nil {
+			return err
+		}
+		if opts.Name != "" {
+			_, p, err := openTarget(root, streams, opts.target)
+			if err != nil {
+				return err
+			}
+			list = []profile.Profile{p}
+		}
+		for _, p := range list {
+			statuses = append(statuses, checkProfile(ctx, root, store, p, target{p.Name, rehearsal}, opts.Offline))
+		}
+	}
+	if opts.JSON {
+		if statuses == nil {
+			statuses = []profileStatus{}
+		}
+		enc := json.NewEncoder(streams.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(statuses); err != nil {
+			return err
+		}
+	} else {
+		if len(statuses) == 0 {
+			fmt.Fprintln(streams.Err, errNoProfiles.Error())
+		}
+		for _, s := range statuses {
+			printStatus(streams.Out, s)
+		}
+	}
+	var attention []string
+	for _, s := range statuses {
+		if s.NeedsAttention {
+			attention = append(attention, s.Name)
+		}
+	}
+	if len(attention) > 0 {
+		return attentionError{fmt.Errorf("needs attention: %s", strings.Join(attention, ", "))}
+	}
+	return nil
+}
+
+// checkProfile works out one profile's status, with a live call unless
+// offline. It never fails: what goes wrong is part of the status.
+func checkProfile(ctx context.Context, root *rootOptions, store *profile.Store, p profile.Profile, t target, offline bool) profileStatus {
+	now := root.clock()
+	s := profileStatus{
+		profileEntry:    entryOf(p, t.Rehearsal, now),
+		AccessExpiresAt: timeOrNil(p.Tokens.AccessExpiry),
+		RefreshIssuedAt: timeOrNil(p.Tokens.RefreshIssuedAt),
+		RequestedScopes: p.Scopes,
+		Sites:           []siteEntry{},
+		GrantedScopes:   []string{},
+		MissingScopes:   []string{},
+		Problems:        []string{},
+	}
+	if !p.Tokens.RefreshIssuedAt.IsZero() {
+		s.RefreshExpiresUnusedAt = timeOrNil(p.Tokens.RefreshIssuedAt.Add(profile.RefreshTokenLifetime))
+	}
+	for _, site := range p.Sites {
+		s.Sites = append(s.Sites, *siteOf(site))
+	}
+	if p.SecretStorage == profile.StorageFile && !t.Rehearsal {
+		if err := store.KeyringStatus(); err != nil {
+			s.KeyringProblem = err.Error()
+		}
+	}
+	health, state := p.TokenState(now)
+	if health != profile.Healthy {
+		s.Problems = append(s.Problems, fmt.Sprintf("token %s: run `%s`", state, commandFor("login", t)))
+	}
+	_, sec, err := store.Get(p.Name)
+	if err != nil {
+		s.Problems = append(s.Problems, "secrets unreadable: "+err.Error())
+	} else {
+		s.GrantedScopes = append(s.GrantedScopes, sec.GrantedScopes...)
+		for _, want := range p.Scopes {
+			if len(sec.GrantedScopes) > 0 && !slices.Contains(sec.GrantedScopes, want) {
+				s.MissingScopes = append(s.MissingScopes, want)
+			}
+		}
+	}
+	switch {
+	case offline:
+		s.Check = checkResult{Result: "skipped", Detail: "--offline"}
+	case health == profile.NeedsConsent || err != nil:
+		s.Check = checkResult{Result: "skipped", Detail: "no usable token"}
+	default:
+		s.Check = liveCheck(ctx, root, store, p, sec.GrantedScopes, t)
+		if s.Check.Result == "failed" {
+			s.Problems = append(s.Problems, "live check failed: "+s.Check.Detail)
+		}
+	}
+	s.NeedsAttention = len(s.Problems) > 0
+	return s
+}
+
+// liveCheck gets a token (refreshing and saving it if due) and makes the
+// cheap Confluence call the consent made.
+func liveCheck(ctx context.Context, root *rootOptions, store *profile.Store, p profile.Profile, granted []string, t target) checkResult {
+	tok, err := runnerFor(root, store).TokenSource(p.Name).TokenContext(ctx)
+	if err != nil {
+		return checkResult{Result: "failed", Detail: tokenFailure(t, err).Error()}
+	}
+	site := p.Site
+	if site.CloudID == "" && len(p.Sites) > 0 {
+		site = p.Sites[0]
+	}
+	if site.CloudID == "" {
+		return checkResult{Result: "failed", Detail: "no site saved: run `" + commandFor("login", t) + "`"}
+	}
+	client := &atlassian.Client{BaseURL: p.APIBaseURL, HTTP: root.http}
+	v, err := client.VerifyConfluence(ctx, tok.AccessToken, site.CloudID, granted)
+	switch {
+	case errors.Is(err, atlassian.ErrNoCheckScope):
+		return checkResult{Result: "skipped", Detail: "no granted scope allows a cheap read"}
+	case err != nil:
+		return checkResult{Result: "failed", Detail: err.Error()}
+	}
+	return checkResult{Result: "ok", Detail: v.Summary + " on " + site.Name}
+}
+
+func printStatus(out io.Writer, s profileStatus) {
+	name := s.Name
+	if s.Rehearsal {
+		name += " (rehearsal)"
+	}
+	mark := "✓"
+	if s.NeedsAttention {
+		mark = "!"
+	}
+	fmt.Fprintf(out, "%s %s\n", mark, name)
+	line := func(k, v string) { fmt.Fprintf(out, "    %-9s %s\n", k, v) }
+	token := s.Token.State
+	if s.AccessExpiresAt != nil {
+		token += "; access token until " + s.AccessExpiresAt.Local().Format("2006-01-02 15:04")
+	}
+	line("token", token)
+	if s.RefreshIssuedAt != nil {
+		line("refresh", fmt.Sprintf("issued %s, expires if unused on %s",
+			s.RefreshIssuedAt.Local().Format("2006-01-02"), s.RefreshExpiresUnusedAt.Local().Format("2006-01-02")))
+	}
+	if s.Site != nil {
+		line("site", fmt.Sprintf("%s (%s), %d reachable", s.Site.Name, s.Site.URL, len(s.Sites)))
+	} else {
+		line("site", fmt.Sprintf("none chosen, %d reachable", len(s.Sites)))
+	}
+	scopes := fmt.Sprintf("%d requested", len(s.RequestedScopes))
+	if len(s.GrantedScopes) > 0 {
+		scopes = fmt.Sprintf("%d of %d requested granted", len(s.RequestedScopes)-len(s.MissingScopes), len(s.RequestedScopes))
+	}
+	if len(s.MissingScopes) > 0 {
+		scopes += "; not granted: " + strings.Join(s.MissingScopes, " ")
+	}
+	line("scopes", scopes)
+	secrets := storageWords(s.SecretStorage)
+	if s.KeyringProblem != "" {
+		secrets += " — no OS keyring here: " + s.KeyringProblem
+	}
+	line("secrets", secrets)
+	line("check", s.Check.Result+detail(s.Check.Detail))
+	for _, p := range s.Problems {
+		line("attention", p)
+	}
+}
+
+func detail(d string) string {
+	if d == "" {
+		return ""
+	}
+	return ": " + d
+}

@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authwiz/authwiz/internal/oauthflow"
+)
+
+type tokenOptions struct {
+	target
+}
+
+func newTokenCmd(root *rootOptions, streams Streams, runF func(context.Context, *tokenOptions) error) *cobra.Command {
+	opts := &tokenOptions{}
+	cmd := &cobra.Command{
+		Use:   "token NAME",
+		Short: "Print a valid access token, refreshing it when needed",
+		Long: `token prints a valid access token for the profile on stdout and nothing else.
+When the saved one is about to expire it refreshes it first and saves the new
+refresh token Atlassian rotates in, under a lock shared by every authwiz
+process, so many scripts may ask at once.
+
+Exit code 3 means the profile needs a new consent: run authwiz login NAME.`,
+		Example: `  curl -H "Authorization: Bearer $(authwiz token "OAuth2 confluence Authentication")" \
+    https://api.atlassian.com/oauth/token/accessible-resources`,
+		Args: usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Name = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runToken(cmd.Context(), root, streams, opts)
+		},
+	}
+	addRehearsalFlag(cmd, &opts.Rehearsal)
+	return cmd
+}
+
+func runToken(ctx context.Context, root *rootOptions, streams Streams, opts *tokenOptions) error {
+	store, p, err := openTarget(root, streams, opts.target)
+	if err != nil {
+		return err
+	}
+	src := runnerFor(root, store).TokenSource(p.Name)
+	tok, err := src.TokenContext(ctx)
+	if err != nil {
+		return tokenFailure(opts.target, err)
+	}
+	_, err = fmt.Fprintln(streams.Out, tok.AccessToken)
+	return err
+}
+
+// tokenFailure says what a failed token means for t and marks the cases
+// the admin must act on.
+func tokenFailure(t target, err error) error {
+	switch {
+	case t.Rehearsal && errors.Is(err, oauthflow.ErrNetwork):
+		return attentionError{fmt.Errorf("%q is a rehearsal profile: its tokens work only while `authwiz demo` is running", t.Name)}
+	case errors.Is(err, oauthflow.ErrRefreshRejected), errors.Is(err, oauthflow.ErrNoTokens), errors.Is(err, oauthflow.ErrNoRefreshToken),
+		errors.Is(err, oauthflow.ErrClientRejected):
+		return attentionError{err}
+	}
+	return err
+}
