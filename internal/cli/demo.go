@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/authwiz/authwiz/internal/browser"
 	"github.com/authwiz/authwiz/internal/clipboard"
 	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/rehearsal"
@@ -54,7 +53,7 @@ func runDemo(cmd *cobra.Command, root *rootOptions, streams Streams, wizard RunW
 		Streams:    streams,
 		Accessible: root.accessibleWanted(os.Getenv),
 		Clipboard:  clipboard.NewSystem(),
-		Browser:    browser.System{},
+		Browser:    root.opener(),
 		Consent:    &consent.Runner{Store: store},
 		Rehearsal: &Rehearsal{
 			AuthURL: srv.AuthURL(), TokenURL: srv.TokenURL(), APIBaseURL: srv.APIBaseURL(),

@@ -22,6 +22,7 @@ import (
 // adapters the run uses, replaceable in tests.
 type loginOptions struct {
 	Name      string
+	Rehearsal bool
 	NoBrowser bool
 	Timeout   time.Duration
 
@@ -35,11 +36,8 @@ type loginOptions struct {
 // newLoginCmd builds the command; runF replaces the run in tests of the
 // argument parsing (nil runs for real).
 func newLoginCmd(root *rootOptions, streams Streams, runF func(context.Context, *loginOptions) error) *cobra.Command {
-	opts := &loginOptions{
-		Streams:   streams,
-		OpenStore: func() (*profile.Store, error) { return openStore(root, streams) },
-		Browser:   browser.System{},
-	}
+	opts := &loginOptions{Streams: streams, Browser: root.opener(), HTTP: root.http}
+	opts.OpenStore = func() (*profile.Store, error) { return storeFor(root, streams, opts.Rehearsal) }
 	cmd := &cobra.Command{
 		Use:   "login NAME",
 		Short: "Run the Atlassian consent again for a saved profile",
@@ -71,6 +69,7 @@ starts with the profile's Redirect URL) back here.`,
 	}
 	cmd.Flags().BoolVar(&opts.NoBrowser, "no-browser", false, "print the link instead of opening a browser, and read the pasted answer")
 	cmd.Flags().DurationVar(&opts.Timeout, "timeout", oauthflow.DefaultTimeout, "how long to wait for the consent")
+	addRehearsalFlag(cmd, &opts.Rehearsal)
 	return cmd
 }
 
@@ -83,6 +82,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	return RunConsent(ctx, ConsentSession{
 		Runner: runner, Name: opts.Name, Browser: opts.Browser, NoBrowser: opts.NoBrowser,
 		In: opts.Streams.In, Out: opts.Streams.Err,
+		Command: func(verb, name string) string { return commandFor(verb, target{name, opts.Rehearsal}) },
 	})
 }
 

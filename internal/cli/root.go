@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/authwiz/authwiz/internal/browser"
 	"github.com/authwiz/authwiz/internal/clipboard"
 	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/keyring"
@@ -151,6 +152,14 @@ type rootOptions struct {
 	now     func() time.Time
 	http    *http.Client
 	keyring profile.Keyring
+	browser browser.Opener
+}
+
+func (o *rootOptions) opener() browser.Opener {
+	if o.browser != nil {
+		return o.browser
+	}
+	return browser.System{}
 }
 
 func (o *rootOptions) clock() time.Time {
@@ -168,7 +177,11 @@ func (o *rootOptions) accessibleWanted(getenv func(string) string) bool {
 }
 
 func newRootCmd(streams Streams, wizard RunWizard) *cobra.Command {
-	opts := &rootOptions{}
+	return newRootCmdWith(streams, wizard, &rootOptions{})
+}
+
+// newRootCmdWith builds the command tree on opts, whose seams tests set.
+func newRootCmdWith(streams Streams, wizard RunWizard, opts *rootOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "authwiz",
 		Short: "Set up Atlassian Confluence OAuth 2.0 (3LO) step by step, and keep it working",

@@ -5,25 +5,39 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/authwiz/authwiz/internal/browser"
 	"github.com/authwiz/authwiz/internal/clipboard"
 	"github.com/authwiz/authwiz/internal/consent"
 )
 
-// newNewCmd is `authwiz new`: the wizard, straight at a new profile.
+// newNewCmd is `authwiz new`: the wizard, straight at a new profile, or
+// with --no-input the same profile made from flags.
 func newNewCmd(root *rootOptions, streams Streams, wizard RunWizard) *cobra.Command {
-	return &cobra.Command{
+	noInput := &noInputOptions{}
+	cmd := &cobra.Command{
 		Use:   "new",
-		Short: "Set up a new authentication with the wizard",
+		Short: "Set up a new authentication with the wizard, or from flags with --no-input",
 		Long: `new opens the wizard on a new profile, skipping the start screen. It walks
 through the twelve steps of the Atlassian set-up, saves the profile and runs
-the consent.`,
-		Example: "  authwiz new",
-		Args:    usageArgs(cobra.NoArgs),
+the consent.
+
+With --no-input it makes the same profile from flags, for scripts: the same
+checks run, every problem is listed at once, and nothing is saved unless all
+pass. The client secret never comes from a flag: use --client-secret-stdin,
+--client-secret-file FILE or AUTHWIZ_CLIENT_SECRET.`,
+		Example: `  authwiz new
+  printf '%s' "$SECRET" | authwiz new --no-input --name "Confluence prod" \
+      --client-id aBcDeFgHiJkLmNoPqRsTuVwXyZ012345 \
+      --scopes "read:confluence-content.all read:confluence-user" --client-secret-stdin --login`,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if noInput.NoInput {
+				return runNoInput(cmd.Context(), root, streams, noInput, os.Getenv, root.opener())
+			}
 			return openWizard(cmd, root, streams, wizard, WizardRequest{Mode: WizardNew})
 		},
 	}
+	addNoInputFlags(cmd, noInput)
+	return cmd
 }
 
 // newEditCmd is `authwiz edit NAME`: the wizard, prefilled with a profile.
@@ -63,7 +77,7 @@ func openWizard(cmd *cobra.Command, root *rootOptions, streams Streams, wizard R
 	req.Streams = streams
 	req.Accessible = root.accessibleWanted(os.Getenv)
 	req.Clipboard = clipboard.NewSystem()
-	req.Browser = browser.System{}
+	req.Browser = root.opener()
 	req.Consent = &consent.Runner{Store: store}
 	return wizard(cmd.Context(), req)
 }
