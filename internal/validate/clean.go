@@ -22,7 +22,7 @@ func Sanitize(s string) string {
 		if r == '\t' || r == '\n' {
 			return r
 		}
-		if isControl(r) || isBidiControl(r) {
+		if isControl(r) || isBidiControl(r) || isInvisible(r) {
 			return -1
 		}
 		return r
@@ -47,9 +47,18 @@ func isBidiControl(r rune) bool {
 	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f || r == 0x061c
 }
 
-// hasControl reports a control or bidi character anywhere in s.
+// isInvisible: characters that take no room on screen (zero-width space,
+// joiners, word joiner, byte order mark), so a value holding one looks
+// right and is not.
+func isInvisible(r rune) bool {
+	return (r >= 0x200b && r <= 0x200d) || r == 0x2060 || r == 0xfeff
+}
+
+// hasControl reports a control, bidi or invisible character anywhere in s.
 func hasControl(s string) bool {
-	return strings.IndexFunc(s, func(r rune) bool { return isControl(r) || isBidiControl(r) || r == utf8.RuneError }) >= 0
+	return strings.IndexFunc(s, func(r rune) bool {
+		return isControl(r) || isBidiControl(r) || isInvisible(r) || r == utf8.RuneError
+	}) >= 0
 }
 
 func hasSpace(s string) bool { return strings.IndexFunc(s, unicode.IsSpace) >= 0 }

@@ -30,7 +30,8 @@ func Scopes(input string, known func(scope string) bool) ScopesResult {
 	r := Result{}
 	v := prepare(input)
 	var out ScopesResult
-	var unknown, dups, bad []string
+	var unknown, dups, bad, upper []string
+	seen := map[string]bool{}
 	hasConfluence := false
 	switch {
 	case v == "":
@@ -43,11 +44,14 @@ func Scopes(input string, known func(scope string) bool) ScopesResult {
 			switch {
 			case !validScopeToken(s):
 				bad = append(bad, s)
-			case slices.Contains(out.Scopes, s):
+			case strings.ToLower(s) != s:
+				upper = append(upper, s)
+			case seen[s]:
 				if !slices.Contains(dups, s) {
 					dups = append(dups, s)
 				}
 			default:
+				seen[s] = true
 				out.Scopes = append(out.Scopes, s)
 				hasConfluence = hasConfluence || strings.Contains(s, "confluence")
 				if known != nil && !known(s) {
@@ -57,7 +61,9 @@ func Scopes(input string, known func(scope string) bool) ScopesResult {
 		}
 		switch {
 		case len(bad) > 0:
-			r.fail(field, "These are not scopes (a scope is letters, digits and :.-_ without quotes): %s. Copy the scope names from the Developer Console.", quoteAll(bad))
+			r.fail(field, "These are not scopes (a scope has no spaces, quotes or other odd characters): %s. Copy the scope names from the Developer Console.", quoteAll(bad))
+		case len(upper) > 0:
+			r.fail(field, "Scopes are written in lower case: %s.", quoteAll(upper))
 		case !hasConfluence:
 			r.fail(field, "Add at least one Confluence scope, for example read:confluence-content.all — the same ones you added under Permissions ▸ Confluence API.")
 		}
@@ -83,12 +89,13 @@ func Scopes(input string, known func(scope string) bool) ScopesResult {
 	return out
 }
 
-// validScopeToken follows RFC 6749's scope-token: printable ASCII without
-// space, double quote or backslash.
+// validScopeToken follows RFC 6749's scope-token (printable ASCII without
+// space, double quote or backslash) and refuses the other quote marks a
+// copied list brings along.
 func validScopeToken(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c < 0x21 || c > 0x7e || c == '"' || c == '\\' {
+		if c < 0x21 || c > 0x7e || strings.IndexByte("\"\\'`", c) >= 0 {
 			return false
 		}
 	}

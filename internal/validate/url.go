@@ -31,7 +31,11 @@ func RedirectURL(input string) Result {
 
 // EndpointURL checks the authorization or token endpoint; field names which.
 func EndpointURL(field, input string) Result {
-	r, u := checkURL(field, input, "https://auth.atlassian.com/authorize")
+	example := "https://auth.atlassian.com/authorize"
+	if strings.Contains(strings.ToLower(field), "token") {
+		example = "https://auth.atlassian.com/oauth/token"
+	}
+	r, u := checkURL(field, input, example)
 	if r.Err != nil {
 		return r
 	}
@@ -76,10 +80,11 @@ func checkURL(field, input, example string) (Result, *url.URL) {
 	}
 	scheme := strings.ToLower(u.Scheme)
 	switch {
-	case scheme == "":
-		r.fail(field, "Start the URL with https://, for example %s", example)
+	case scheme == "" || (scheme != "http" && scheme != "https" && !strings.Contains(v, "://") && u.Opaque != "" && !knownScheme[scheme]):
+		// "localhost:8765/callback" parses with "localhost" as its scheme.
+		r.fail(field, "Start the URL with https:// (or http:// for localhost), for example %s", example)
 	case scheme != "http" && scheme != "https":
-		r.fail(field, "A %s: URL cannot be used here: use an https:// URL, for example %s", scheme, example)
+		r.fail(field, "A %s URL cannot be used here: use an https:// URL, for example %s", quote(scheme+":"), example)
 	case u.Opaque != "" || u.Host == "":
 		r.fail(field, "The URL needs a host after %s://, for example %s", scheme, example)
 	case u.User != nil:
@@ -99,9 +104,9 @@ func checkURL(field, input, example string) (Result, *url.URL) {
 	if scheme == "http" {
 		switch {
 		case !IsLoopback(u.Hostname()):
-			r.fail(field, "Use https:// — only localhost, 127.0.0.1 and [::1] may use http://, and they need a port, e.g. http://localhost:47613/callback")
+			r.fail(field, "Use https:// — only localhost, 127.0.0.1 and [::1] may use http://, and they need a port, for example %s", example)
 		case u.Port() == "":
-			r.fail(field, "Add a port after the host, e.g. http://%s:47613%s — authwiz listens on that port for the browser to come back.", hostForURL(u.Hostname()), u.EscapedPath())
+			r.fail(field, "Add a port after the host, as in %s: http:// is only for this computer, and only with a port.", example)
 		}
 		if r.Err != nil {
 			return r, nil
@@ -113,12 +118,9 @@ func checkURL(field, input, example string) (Result, *url.URL) {
 	return r, u
 }
 
-func hostForURL(host string) string {
-	if strings.Contains(host, ":") {
-		return "[" + host + "]"
-	}
-	return host
-}
+// knownScheme lists schemes that are refused by name rather than taken for
+// a missing one.
+var knownScheme = map[string]bool{"javascript": true, "file": true, "data": true, "mailto": true, "ftp": true, "vbscript": true, "about": true}
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {

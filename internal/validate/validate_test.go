@@ -61,6 +61,7 @@ func TestProfileName(t *testing.T) {
 		{"NUL", "pro\x00d", "", want{err: "control character"}},
 		{"inner newline", "two\nlines", "", want{err: "line break"}},
 		{"bidi override", "admin\u202egnp.exe", "", want{err: "control character"}},
+		{"zero-width space", "\u200b", "", want{err: "control character"}},
 		{"64 runes ok", strings.Repeat("é", 64), "", want{}},
 		{"65 runes", strings.Repeat("é", 65), "", want{err: "64 characters or fewer (it has 65)"}},
 		{"10k paste", tenThousand, "", want{err: "it has 10000"}},
@@ -116,6 +117,8 @@ func TestClientSecretNeverEchoed(t *testing.T) {
 		{"space", secret + " " + secret, want{err: "in one piece"}},
 		{"trailing NUL", secret + "\x00", want{err: "control character"}}, // NUL is not whitespace: refused, not trimmed
 		{"inner control", "ATOA\x00" + secret, want{err: "control character"}},
+		{"byte order mark", "\ufeff" + secret, want{err: "control character"}},
+		{"zero-width space", "ATOA\u200b" + secret, want{err: "control character"}},
 		{"empty", " ", want{err: "Paste the Secret"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -145,10 +148,12 @@ func TestRedirectURL(t *testing.T) {
 		{"http look-alike localhost", "http://lоcalhost:8080/cb", want{err: "Use https://"}}, // Cyrillic о
 		{"http fullwidth localhost", "http://ｌｏｃａｌｈｏｓｔ:8080/cb", want{err: "Use https://"}},
 		{"http localhost.evil", "http://localhost.evil.com:80/cb", want{err: "Use https://"}},
-		{"javascript", "javascript:alert(1)", want{err: "javascript: URL cannot be used"}},
-		{"file", "file:///etc/passwd", want{err: "file: URL cannot be used"}},
-		{"data", "data:text/html,hi", want{err: "data: URL cannot be used"}},
-		{"no scheme", "localhost:8080/cb", want{err: "cannot be used"}},
+		{"javascript", "javascript:alert(1)", want{err: `"javascript:" URL cannot be used`}},
+		{"file", "file:///etc/passwd", want{err: `"file:" URL cannot be used`}},
+		{"data", "data:text/html,hi", want{err: `"data:" URL cannot be used`}},
+		{"no scheme", "localhost:8080/cb", want{err: "Start the URL with https:// (or http:// for localhost)"}},
+		{"long scheme is not echoed in full", strings.Repeat("a", 2000) + "://x", want{err: "…"}},
+		{"long path is not echoed", "http://localhost/" + strings.Repeat("p", 2000), want{err: "Add a port"}},
 		{"relative", "/callback", want{err: "Start the URL with https://"}},
 		{"fragment", "https://a.example/cb#frag", want{err: "Remove the #"}},
 		{"empty fragment", "https://a.example/cb#", want{err: "Remove the #"}},
@@ -184,10 +189,27 @@ func TestEndpointURL(t *testing.T) {
 	}
 }
 
+func TestEndpointExamplesFitTheField(t *testing.T) {
+	check(t, EndpointURL("Token URL", ""), want{err: "https://auth.atlassian.com/oauth/token"})
+	check(t, EndpointURL("Authorization URL", ""), want{err: "https://auth.atlassian.com/authorize"})
+	r := EndpointURL("Token URL", "http://localhost/oauth/token")
+	if r.Err == nil || strings.Contains(r.Err.Message, "callback") || strings.Contains(r.Err.Message, "browser") {
+		t.Errorf("a Token URL gets a Token URL's message: %v", r.Err)
+	}
+}
+
+func TestHugeScopePasteIsQuick(t *testing.T) {
+	// Duplicates are found with a map, so a pasted megabyte stays cheap.
+	r := Scopes(strings.Repeat("read:page:confluence ", 80000), known)
+	if r.Err != nil || len(r.Scopes) != 1 {
+		t.Fatalf("%v %v", r.Err, r.Scopes)
+	}
+}
+
 func TestAPIBaseURL(t *testing.T) {
 	check(t, APIBaseURL("https://api.atlassian.com"), want{})
 	check(t, APIBaseURL("http://127.0.0.1:4000"), want{warn: "not https://api.atlassian.com"})
-	check(t, APIBaseURL("ftp://api.atlassian.com"), want{err: "ftp: URL cannot be used"})
+	check(t, APIBaseURL("ftp://api.atlassian.com"), want{err: `"ftp:" URL cannot be used`})
 }
 
 func known(s string) bool {
@@ -213,6 +235,9 @@ func TestScopes(t *testing.T) {
 		{"no confluence scope", "read:me offline_access", nil, "at least one Confluence scope", ""},
 		{"commas", "read:page:confluence,offline_access", nil, "not commas", ""},
 		{"quotes", `"read:page:confluence" offline_access`, nil, "not scopes", ""},
+		{"single quotes", `'read:page:confluence' offline_access`, nil, "not scopes", ""},
+		{"backtick", "read:page:confluence` offline_access", nil, "not scopes", ""},
+		{"upper case", "READ:CONFLUENCE-CONTENT.ALL offline_access", nil, "lower case", ""},
 		{"escape in the middle", "read:page:confluence \x1b[31moffline_access\x1b[0m", []string{"read:page:confluence", "offline_access"}, "", ""},
 		{"control character", "read:page:confluence off\x00line_access", nil, "not scopes", ""},
 		{"look-alike", "read:pаge:confluence offline_access", nil, "not scopes", ""}, // Cyrillic а
