@@ -196,5 +196,5 @@ func KnownScope(name string) bool {
 func IsConfluenceScope(name string) bool { return strings.Contains(name, "confluence") }
 
 // Presets are the named scope sets offered in the wizard. Each includes
-// offline_access.
+// offline_access. The slice is shared: do not change it.
 func Presets() []Preset { return presets }

@@ -30,8 +30,10 @@ func ProfileName(input string, taken []string, self string) Result {
 	if r.Err != nil {
 		return r
 	}
+	key := func(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
 	for _, t := range taken {
-		if strings.EqualFold(strings.TrimSpace(t), r.Value) && !strings.EqualFold(strings.TrimSpace(t), strings.TrimSpace(self)) {
+		// The same key the profile store uses, so what passes here saves.
+		if key(t) == key(r.Value) && key(t) != key(self) {
 			r.fail(field, "Another saved profile is already called %s (names ignore case): choose another name, or edit that profile instead.", quote(t))
 			break
 		}

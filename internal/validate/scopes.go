@@ -43,7 +43,9 @@ func Scopes(input string, known func(scope string) bool) ScopesResult {
 		for _, s := range strings.Fields(v) {
 			switch {
 			case !validScopeToken(s):
-				bad = append(bad, s)
+				if !slices.Contains(bad, s) {
+					bad = append(bad, s)
+				}
 			case strings.ToLower(s) != s:
 				upper = append(upper, s)
 			case seen[s]:

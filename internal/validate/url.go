@@ -85,7 +85,7 @@ func checkURL(field, input, example string) (Result, *url.URL) {
 		r.fail(field, "Start the URL with https:// (or http:// for localhost), for example %s", example)
 	case scheme != "http" && scheme != "https":
 		r.fail(field, "A %s URL cannot be used here: use an https:// URL, for example %s", quote(scheme+":"), example)
-	case u.Opaque != "" || u.Host == "":
+	case u.Opaque != "" || u.Hostname() == "":
 		r.fail(field, "The URL needs a host after %s://, for example %s", scheme, example)
 	case u.User != nil:
 		r.fail(field, "Remove the user name or password (the part before @) from the URL.")
@@ -96,7 +96,9 @@ func checkURL(field, input, example string) (Result, *url.URL) {
 		return r, nil
 	}
 	if port := u.Port(); port != "" {
-		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		// A leading zero would make the browser's URL differ from the one
+		// registered, and Atlassian compares them exactly.
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || port[0] == '0' {
 			r.fail(field, "The port must be a number from 1 to 65535.")
 			return r, nil
 		}

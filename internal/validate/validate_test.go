@@ -74,6 +74,16 @@ func TestProfileName(t *testing.T) {
 	}
 }
 
+// Names clash exactly when the profile store would see the same name.
+func TestProfileNameClashesAsTheStoreDoes(t *testing.T) {
+	for _, pair := range [][2]string{{"İnfo", "info"}, {"ς", "σ"}, {"Prod", "prod "}, {"K", "K"}} {
+		storeSame := strings.ToLower(strings.TrimSpace(pair[0])) == strings.ToLower(strings.TrimSpace(pair[1]))
+		if refused := ProfileName(pair[0], []string{pair[1]}, "").Err != nil; refused != storeSame {
+			t.Errorf("%q against %q: refused=%v, the store sees them as the same=%v", pair[0], pair[1], refused, storeSame)
+		}
+	}
+}
+
 func TestAppName(t *testing.T) {
 	for _, tc := range []struct {
 		name, in string
@@ -161,6 +171,8 @@ func TestRedirectURL(t *testing.T) {
 		{"bad port", "http://localhost:99999/cb", want{err: "1 to 65535"}},
 		{"port not a number", "http://localhost:abc/cb", want{err: "not a URL"}},
 		{"port zero", "http://localhost:0/cb", want{err: "1 to 65535"}},
+		{"port with a leading zero", "http://localhost:08765/cb", want{err: "1 to 65535"}},
+		{"empty host name", "https://:443/callback", want{err: "needs a host"}},
 		{"inner space", "https://a.example/call back", want{err: "space"}},
 		{"NUL", "https://a.example/\x00cb", want{err: "control character"}},
 		{"10k paste", "https://a.example/" + tenThousand, want{err: "too long for a URL"}},
