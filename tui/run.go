@@ -7,7 +7,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
+
+	"github.com/charmbracelet/x/term"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -20,6 +23,10 @@ import (
 // before the first frame but the profile `authwiz edit NAME` names; the
 // saved profiles are read once, in the background, while the screen is up.
 func Run(ctx context.Context, req cli.WizardRequest) error {
+	if f, ok := req.Streams.In.(*os.File); ok && !req.Accessible && !term.IsTerminal(f.Fd()) {
+		return errors.New("the wizard needs a terminal: run it in one, use --accessible for plain prompts, " +
+			"or make the profile from a script with `authwiz new --no-input`")
+	}
 	dp := realDeps(req)
 	var d *draft
 	switch req.Mode {

@@ -169,7 +169,7 @@ func TestNewNoInputRefusals(t *testing.T) {
 func TestKeyringFallbackIsSaid(t *testing.T) {
 	w := newWorld(t)
 	r := w.run(testClientSecret, nil, w.newArgs("p", "--client-secret-stdin")...)
-	if r.code != 0 || !strings.Contains(r.stderr, "No OS keyring could be used (no usable OS keyring: no secret service") {
+	if r.code != 0 || !strings.Contains(r.stderr, "not in the OS keyring because none could be used here (no usable OS keyring: no secret service") {
 		t.Fatalf("the fallback to the file must be said: %s", r.stderr)
 	}
 	r = w.run("", nil, "status", "--offline", "p")
@@ -181,7 +181,7 @@ func TestKeyringFallbackIsSaid(t *testing.T) {
 		t.Errorf("--secrets keyring without a keyring must fail plainly: %s", r.stderr)
 	}
 	r = w.run(testClientSecret, nil, append([]string{"--secrets", "file"}, w.newArgs("r", "--client-secret-stdin")...)...)
-	if r.code != 0 || strings.Contains(r.stderr, "No OS keyring") {
+	if r.code != 0 || strings.Contains(r.stderr, "not in the OS keyring") {
 		t.Errorf("an explicit file choice needs no excuse: %s", r.stderr)
 	}
 }
@@ -456,5 +456,116 @@ func TestConcurrentTokenProcesses(t *testing.T) {
 	}
 	if w.fake.Refreshes() != 1 {
 		t.Errorf("%d refreshes; one expired token needs one", w.fake.Refreshes())
+	}
+}
+
+// memKeyring is a working OS keyring, in memory.
+type memKeyring struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (k *memKeyring) Get(s, a string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	v, ok := k.m[s+"|"+a]
+	if !ok {
+		return "", profile.ErrNotInKeyring
+	}
+	return v, nil
+}
+
+func (k *memKeyring) Set(s, a, v string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.m[s+"|"+a] = v
+	return nil
+}
+
+func (k *memKeyring) Delete(s, a string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.m, s+"|"+a)
+	return nil
+}
+
+func TestSecretsInAWorkingKeyring(t *testing.T) {
+	w := newWorld(t)
+	kr := &memKeyring{m: map[string]string{}}
+	run := func(stdin string, args ...string) result {
+		var out, errOut bytes.Buffer
+		root := newRootCmdWith(Streams{In: strings.NewReader(stdin), Out: &out, Err: &errOut}, nil,
+			&rootOptions{keyring: kr, browser: consentingBrowser{}})
+		root.SetArgs(append([]string{"--config-dir", w.dir}, args...))
+		code := ExitOK
+		if err := root.Execute(); err != nil {
+			fmt.Fprintln(&errOut, err)
+			code = exitCode(err)
+		}
+		return result{code, out.String(), errOut.String()}
+	}
+	r := run(testClientSecret, w.newArgs("kept", "--client-secret-stdin", "--login", "--site", "acme-sandbox")...)
+	if r.code != 0 || !strings.Contains(r.stderr, "the OS keyring") || !strings.Contains(r.stderr, "Default site: acme-sandbox") {
+		t.Fatalf("%d\n%s", r.code, r.stderr)
+	}
+	data, _ := os.ReadFile(filepath.Join(w.dir, "secrets.toml"))
+	if bytes.Contains(data, []byte(testClientSecret)) {
+		t.Error("a keyring profile's secret is in secrets.toml")
+	}
+	if r := run("", "token", "kept"); r.code != 0 || !strings.HasPrefix(r.stdout, "access-") {
+		t.Errorf("token from the keyring: %d %s", r.code, r.stderr)
+	}
+	if r := run("", "show", "kept"); !strings.Contains(r.stdout, "the OS keyring") || !strings.Contains(r.stdout, "Client secret      set") {
+		t.Errorf("show: %s", r.stdout)
+	}
+	run("", "delete", "--yes", "kept")
+	if len(kr.m) != 0 {
+		t.Errorf("delete leaves keyring entries: %d", len(kr.m))
+	}
+}
+
+func TestRehearsalProfilesFromTheCommandLine(t *testing.T) {
+	w := newWorld(t)
+	// A rehearsal profile whose server (authwiz demo) is gone.
+	gone := httptest.NewServer(nil)
+	gone.Close()
+	demo, err := profile.Open(filepath.Join(w.dir, "rehearsal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Create(profile.Profile{Name: "Demo", ClientID: fakeatlassian.SampleClientID, RedirectURL: w.redirect,
+		AuthURL: gone.URL + "/authorize", TokenURL: gone.URL + "/oauth/token", APIBaseURL: gone.URL, Scopes: []string{"read:confluence-user"}},
+		profile.Secrets{ClientSecret: fakeatlassian.SampleClientSecret, AccessToken: "still-valid", Expiry: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if r := w.run("", nil, "list"); !strings.Contains(r.stdout, "Demo (rehearsal)") {
+		t.Errorf("list marks rehearsal profiles:\n%s", r.stdout)
+	}
+	if r := w.run("", nil, "token", "Demo"); r.code != ExitNotFound || !strings.Contains(r.stderr, "add --rehearsal") {
+		t.Errorf("a rehearsal name without --rehearsal: %d %s", r.code, r.stderr)
+	}
+	r := w.run("", nil, "token", "--rehearsal", "Demo")
+	if r.code != ExitAttention || !strings.Contains(r.stderr, "only while `authwiz demo` is running") || strings.Contains(r.stdout, "still-valid") {
+		t.Errorf("token of a rehearsal profile with the demo stopped: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	r = w.run("", nil, "status")
+	if r.code != 0 || !strings.Contains(r.stdout, "authwiz demo is not running") {
+		t.Errorf("a stopped rehearsal must not fail status of the real profiles: %d\n%s", r.code, r.stdout)
+	}
+}
+
+func TestNewFlagsNeedNoInput(t *testing.T) {
+	w := newWorld(t)
+	r := w.run("", nil, "new", "--name", "x")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "--name only work with --no-input") {
+		t.Errorf("%d %s", r.code, r.stderr)
+	}
+	r = w.run(testClientSecret, nil, w.newArgs("odd id", "--client-secret-stdin", "--client-id", "short-id")...)
+	if r.code != 0 || !strings.Contains(r.stderr, "Warning: Client ID: Client IDs are usually 32") {
+		t.Errorf("warnings are said: %s", r.stderr)
+	}
+	r = w.run("", nil, "new", "--no-input", "--client-secret=")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "shell history") {
+		t.Errorf("an empty --client-secret is refused too: %d %s", r.code, r.stderr)
 	}
 }

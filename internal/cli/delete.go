@@ -65,7 +65,7 @@ func runDelete(root *rootOptions, streams Streams, opts *deleteOptions) error {
 		return err
 	}
 	fmt.Fprintf(streams.Err, "Deleted %q from this computer.\n", p.Name)
-	if !opts.Rehearsal {
+	if !opts.Rehearsal && (p.Tokens.HasAccess || p.Tokens.HasRefresh) {
 		fmt.Fprintf(streams.Err, "The consent still stands at Atlassian until it is revoked: the user who consented revokes it at %s,\n"+
 			"and the app can be deleted in the Developer Console at %s.\n", atlassian.RevokeAppsURL, atlassian.DeveloperConsoleURL)
 	}

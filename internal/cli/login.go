@@ -24,6 +24,7 @@ type loginOptions struct {
 	Name      string
 	Rehearsal bool
 	NoBrowser bool
+	Site      string
 	Timeout   time.Duration
 
 	Streams   Streams
@@ -70,6 +71,7 @@ starts with the profile's Redirect URL) back here.`,
 	cmd.Flags().BoolVar(&opts.NoBrowser, "no-browser", false, "print the link instead of opening a browser, and read the pasted answer")
 	cmd.Flags().DurationVar(&opts.Timeout, "timeout", oauthflow.DefaultTimeout, "how long to wait for the consent")
 	addRehearsalFlag(cmd, &opts.Rehearsal)
+	cmd.Flags().StringVar(&opts.Site, "site", "", "the default site (name, URL or cloud ID) when the consent reaches several, instead of asking")
 	return cmd
 }
 
@@ -83,6 +85,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		Runner: runner, Name: opts.Name, Browser: opts.Browser, NoBrowser: opts.NoBrowser,
 		In: opts.Streams.In, Out: opts.Streams.Err,
 		Command: func(verb, name string) string { return commandFor(verb, target{name, opts.Rehearsal}) },
+		Site:    opts.Site,
 	})
 }
 
@@ -100,6 +103,9 @@ type ConsentSession struct {
 	// Command names the profile in suggested commands; nil uses
 	// profile.Command.
 	Command func(verb, name string) string
+	// Site picks the default site (name, URL or cloud ID) when the grant
+	// reaches several, instead of asking.
+	Site string
 }
 
 // RunConsent runs the consent for s.Name and saves its result.
@@ -157,6 +163,9 @@ func RunConsent(ctx context.Context, s ConsentSession) error {
 		return err
 	}
 	printResult(out, s.Name, res, s.Command)
+	if s.Site != "" {
+		return chooseNamedSite(out, runner, s.Name, s.Site, res.Sites)
+	}
 	if res.Site.CloudID == "" && len(res.Sites) > 1 {
 		return chooseSite(ctx, out, lines, runner, s.Name, res.Sites, s.Command)
 	}
@@ -233,6 +242,25 @@ func printResult(out io.Writer, name string, res consent.Result, command func(ve
 	if !res.HasRefreshToken {
 		fmt.Fprintf(out, "No refresh token came back (offline_access is not among the scopes): the access token stops working within the hour. Add offline_access with `%s` and log in again.\n", command("edit", name))
 	}
+}
+
+// chooseNamedSite makes the site the command line named the default.
+func chooseNamedSite(out io.Writer, runner *consent.Runner, name, want string, sites []profile.Site) error {
+	var known []string
+	for _, site := range sites {
+		for _, id := range []string{site.Name, site.URL, strings.TrimPrefix(site.URL, "https://"), site.CloudID} {
+			if strings.EqualFold(id, strings.TrimSpace(want)) {
+				if err := runner.ChooseSite(name, site.CloudID); err != nil {
+					return fmt.Errorf("save the default site: %w", err)
+				}
+				fmt.Fprintf(out, "Default site: %s.\n", site.Name)
+				return nil
+			}
+		}
+		known = append(known, site.Name)
+	}
+	return attentionError{fmt.Errorf("the consent reaches no site called %q (it reaches %s); the tokens are saved: choose with `authwiz login` again and --site",
+		want, strings.Join(known, ", "))}
 }
 
 // chooseSite asks which site becomes the default when the grant reaches

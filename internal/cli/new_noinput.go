@@ -34,9 +34,11 @@ type noInputOptions struct {
 	Scopes       string
 	SecretStdin  bool
 	SecretFile   string
-	SecretInFlag string // set only to refuse it
+	SecretInFlag string // given only to be refused
+	secretFlag   func() bool
 	Login        bool
 	NoBrowser    bool
+	Site         string
 }
 
 func addNoInputFlags(cmd *cobra.Command, o *noInputOptions) {
@@ -56,19 +58,23 @@ func addNoInputFlags(cmd *cobra.Command, o *noInputOptions) {
 	f.BoolVar(&o.Login, "login", false, "run the consent straight after saving")
 	f.BoolVar(&o.NoBrowser, "no-browser", false, "with --login: print the link instead of opening a browser")
 	_ = f.MarkHidden("client-secret")
+	o.secretFlag = func() bool { return f.Changed("client-secret") }
+	f.StringVar(&o.Site, "site", "", "with --login: the default site (name, URL or cloud ID) when the consent reaches several")
 }
 
 // validate checks every field and returns every problem at once, with the
 // cleaned profile when there are none.
-func (o *noInputOptions) validate(taken []string, secret string, secretErr error) (profile.Profile, []string) {
-	var problems []string
+func (o *noInputOptions) validate(taken []string, secret string, secretErr error) (p profile.Profile, problems, warnings []string) {
 	field := func(r validate.Result) string {
 		if r.Err != nil {
 			problems = append(problems, r.Err.Error())
 		}
+		for _, w := range r.Warnings {
+			warnings = append(warnings, w.Field+": "+w.Message)
+		}
 		return r.Value
 	}
-	p := profile.Profile{
+	p = profile.Profile{
 		Name:        field(validate.ProfileName(o.Name, taken, "")),
 		Type:        profile.TypeOAuth2,
 		AppName:     field(validate.AppName(o.AppName)),
@@ -91,8 +97,11 @@ func (o *noInputOptions) validate(taken []string, secret string, secretErr error
 	if sr.Err != nil {
 		problems = append(problems, sr.Err.Error())
 	}
+	for _, w := range sr.Warnings {
+		warnings = append(warnings, w.Field+": "+w.Message)
+	}
 	p.Scopes = sr.Scopes
-	return p, problems
+	return p, problems, warnings
 }
 
 // readSecret takes the client secret from exactly one of its sources.
@@ -128,7 +137,7 @@ func (o *noInputOptions) readSecret(stdin io.Reader, getenv func(string) string)
 var errSecretFlag = errors.New("--client-secret is refused: a secret given as a flag stays in shell history and is visible to other users in the process list. Use --client-secret-stdin, --client-secret-file FILE or " + secretEnv)
 
 func runNoInput(ctx context.Context, root *rootOptions, streams Streams, o *noInputOptions, getenv func(string) string, opener browser.Opener) error {
-	if o.SecretInFlag != "" {
+	if o.secretFlag != nil && o.secretFlag() {
 		return usageError{errSecretFlag}
 	}
 	store, err := openStore(root, streams)
@@ -140,7 +149,10 @@ func runNoInput(ctx context.Context, root *rootOptions, streams Streams, o *noIn
 		return err
 	}
 	secret, secretErr := o.readSecret(streams.In, getenv)
-	p, problems := o.validate(profile.Names(list), secret, secretErr)
+	p, problems, warnings := o.validate(profile.Names(list), secret, secretErr)
+	for _, w := range warnings {
+		fmt.Fprintln(streams.Err, "Warning:", w)
+	}
 	if len(problems) > 0 {
 		return usageError{fmt.Errorf("nothing was saved:\n  %s", strings.Join(problems, "\n  "))}
 	}
@@ -154,7 +166,7 @@ func runNoInput(ctx context.Context, root *rootOptions, streams Streams, o *noIn
 	fmt.Fprintf(streams.Err, "Saved %q; its secrets are in %s.\n", saved.Name, storageWords(saved.SecretStorage))
 	if saved.SecretStorage == profile.StorageFile {
 		if why := store.KeyringStatus(); why != nil && root.secrets != profile.StorageFile {
-			fmt.Fprintf(streams.Err, "No OS keyring could be used (%v), so the secrets file holds them, readable by you only.\n", why)
+			fmt.Fprintf(streams.Err, "They are not in the OS keyring because none could be used here (%v).\n", why)
 		}
 	}
 	if !o.Login {
@@ -163,6 +175,6 @@ func runNoInput(ctx context.Context, root *rootOptions, streams Streams, o *noIn
 	}
 	return RunConsent(ctx, ConsentSession{
 		Runner: runnerFor(root, store), Name: saved.Name, Browser: opener, NoBrowser: o.NoBrowser,
-		In: streams.In, Out: streams.Err,
+		In: streams.In, Out: streams.Err, Site: o.Site,
 	})
 }

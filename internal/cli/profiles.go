@@ -52,7 +52,7 @@ func openTarget(opts *rootOptions, streams Streams, t target) (*profile.Store, p
 		if others, err := other.List(); err == nil {
 			for _, p := range others {
 				if nameMatches(p.Name, t.Name) {
-					return nil, profile.Profile{}, fmt.Errorf("%w: %q is a %s profile; add %s", profile.ErrNotFound, p.Name, kindOf(!t.Rehearsal), flagFor(!t.Rehearsal))
+					return nil, profile.Profile{}, fmt.Errorf("%w: %q is a %s profile; %s", profile.ErrNotFound, p.Name, kindOf(!t.Rehearsal), flagFor(!t.Rehearsal))
 				}
 			}
 		}
@@ -69,9 +69,9 @@ func kindOf(rehearsal bool) string {
 
 func flagFor(rehearsal bool) string {
 	if rehearsal {
-		return "--rehearsal"
+		return "add --rehearsal"
 	}
-	return "nothing: leave out --rehearsal"
+	return "leave out --rehearsal"
 }
 
 // nameMatches compares names as the store does, without regard to case.

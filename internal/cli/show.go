@@ -75,7 +75,7 @@ func timeOrNil(t time.Time) *time.Time {
 	return &t
 }
 
-func showOf(p profile.Profile, rehearsal bool, now time.Time) shownProfile {
+func showOf(p profile.Profile, clientSecretSet, rehearsal bool, now time.Time) shownProfile {
 	sites := make([]siteEntry, 0, len(p.Sites))
 	for _, s := range p.Sites {
 		sites = append(sites, *siteOf(s))
@@ -85,9 +85,7 @@ func showOf(p profile.Profile, rehearsal bool, now time.Time) shownProfile {
 		Type:         p.Type, AppName: p.AppName, RedirectURL: p.RedirectURL, ClientID: p.ClientID,
 		AuthURL: p.AuthURL, TokenURL: p.TokenURL, APIBaseURL: p.APIBaseURL, Scopes: p.Scopes,
 		Sites: sites, TokensStale: p.TokensStale,
-		// The client secret's presence is not in the settings; a profile
-		// is only saved with one.
-		ClientSecret:  setOrNot(true),
+		ClientSecret:  setOrNot(clientSecretSet),
 		AccessToken:   setOrNot(p.Tokens.HasAccess),
 		RefreshToken:  setOrNot(p.Tokens.HasRefresh),
 		AccessExpiry:  timeOrNil(p.Tokens.AccessExpiry),
@@ -97,11 +95,15 @@ func showOf(p profile.Profile, rehearsal bool, now time.Time) shownProfile {
 }
 
 func runShow(root *rootOptions, streams Streams, opts *showOptions) error {
-	_, p, err := openTarget(root, streams, opts.target)
+	store, p, err := openTarget(root, streams, opts.target)
 	if err != nil {
 		return err
 	}
-	v := showOf(p, opts.Rehearsal, root.clock())
+	_, sec, err := store.Get(p.Name)
+	if err != nil {
+		return err
+	}
+	v := showOf(p, sec.ClientSecret != "", opts.Rehearsal, root.clock())
 	if opts.JSON {
 		enc := json.NewEncoder(streams.Out)
 		enc.SetIndent("", "  ")

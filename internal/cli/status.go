@@ -77,27 +77,28 @@ type checkResult struct {
 
 func runStatus(ctx context.Context, root *rootOptions, streams Streams, opts *statusOptions) error {
 	var statuses []profileStatus
-	for _, rehearsal := range []bool{false, true} {
-		if opts.Name != "" && rehearsal != opts.Rehearsal {
-			continue
-		}
-		store, err := storeFor(root, streams, rehearsal)
+	check := func(store *profile.Store, p profile.Profile, rehearsal bool) {
+		statuses = append(statuses, checkProfile(ctx, root, store, p, target{p.Name, rehearsal}, opts.Offline))
+	}
+	if opts.Name != "" {
+		store, p, err := openTarget(root, streams, opts.target)
 		if err != nil {
 			return err
 		}
-		list, err := store.List()
-		if err != nil {
-			return err
-		}
-		if opts.Name != "" {
-			_, p, err := openTarget(root, streams, opts.target)
+		check(store, p, opts.Rehearsal)
+	} else {
+		for _, rehearsal := range []bool{false, true} {
+			store, err := storeFor(root, streams, rehearsal)
 			if err != nil {
 				return err
 			}
-			list = []profile.Profile{p}
-		}
-		for _, p := range list {
-			statuses = append(statuses, checkProfile(ctx, root, store, p, target{p.Name, rehearsal}, opts.Offline))
+			list, err := store.List()
+			if err != nil {
+				return err
+			}
+			for _, p := range list {
+				check(store, p, rehearsal)
+			}
 		}
 	}
 	if opts.JSON {
@@ -117,9 +118,11 @@ func runStatus(ctx context.Context, root *rootOptions, streams Streams, opts *st
 			printStatus(streams.Out, s)
 		}
 	}
+	// Rehearsal profiles count only when asked about: a rehearsal left
+	// behind must not fail a script's health check of the real ones.
 	var attention []string
 	for _, s := range statuses {
-		if s.NeedsAttention {
+		if s.NeedsAttention && (!s.Rehearsal || opts.Rehearsal) {
 			attention = append(attention, s.Name)
 		}
 	}
@@ -174,10 +177,21 @@ func checkProfile(ctx context.Context, root *rootOptions, store *profile.Store, 
 		s.Check = checkResult{Result: "skipped", Detail: "--offline"}
 	case health == profile.NeedsConsent || err != nil:
 		s.Check = checkResult{Result: "skipped", Detail: "no usable token"}
+	case t.Rehearsal && rehearsalDown(ctx, p) != nil:
+		s.Check = checkResult{Result: "skipped", Detail: "authwiz demo is not running; rehearsal tokens work only while it runs"}
 	default:
 		s.Check = liveCheck(ctx, root, store, p, sec.GrantedScopes, t)
 		if s.Check.Result == "failed" {
 			s.Problems = append(s.Problems, "live check failed: "+s.Check.Detail)
+		}
+		// The check may have refreshed the token: report the one saved now.
+		if fresh, _, err := store.Get(p.Name); err == nil {
+			s.profileEntry.Token = entryOf(fresh, t.Rehearsal, now).Token
+			s.AccessExpiresAt = timeOrNil(fresh.Tokens.AccessExpiry)
+			s.RefreshIssuedAt = timeOrNil(fresh.Tokens.RefreshIssuedAt)
+			if !fresh.Tokens.RefreshIssuedAt.IsZero() {
+				s.RefreshExpiresUnusedAt = timeOrNil(fresh.Tokens.RefreshIssuedAt.Add(profile.RefreshTokenLifetime))
+			}
 		}
 	}
 	s.NeedsAttention = len(s.Problems) > 0

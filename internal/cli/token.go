@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/authwiz/authwiz/internal/oauthflow"
+	"github.com/authwiz/authwiz/internal/profile"
 )
 
 type tokenOptions struct {
@@ -45,6 +49,11 @@ func runToken(ctx context.Context, root *rootOptions, streams Streams, opts *tok
 	if err != nil {
 		return err
 	}
+	if opts.Rehearsal {
+		if err := rehearsalDown(ctx, p); err != nil {
+			return tokenFailure(opts.target, err)
+		}
+	}
 	src := runnerFor(root, store).TokenSource(p.Name)
 	tok, err := src.TokenContext(ctx)
 	if err != nil {
@@ -65,4 +74,21 @@ func tokenFailure(t target, err error) error {
 		return attentionError{err}
 	}
 	return err
+}
+
+// rehearsalDown says why a rehearsal profile's server cannot be reached
+// (authwiz demo is not running), or nil. A saved token that has not
+// expired would still print, but nothing could use it.
+func rehearsalDown(ctx context.Context, p profile.Profile) error {
+	u, err := url.Parse(p.TokenURL)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", u.Host)
+	if err != nil {
+		return &oauthflow.Error{Kind: oauthflow.ErrNetwork, Err: err}
+	}
+	return conn.Close()
 }

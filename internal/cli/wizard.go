@@ -1,7 +1,12 @@
 package cli
 
 import (
+	"errors"
+	"fmt"
 	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
 
 	"github.com/spf13/cobra"
 
@@ -33,6 +38,15 @@ pass. The client secret never comes from a flag: use --client-secret-stdin,
 			if noInput.NoInput {
 				return runNoInput(cmd.Context(), root, streams, noInput, os.Getenv, root.opener())
 			}
+			var given []string
+			cmd.LocalNonPersistentFlags().VisitAll(func(f *pflag.Flag) {
+				if f.Changed {
+					given = append(given, "--"+f.Name)
+				}
+			})
+			if len(given) > 0 {
+				return usageError{fmt.Errorf("%s only work with --no-input; without it the wizard asks for every value", strings.Join(given, ", "))}
+			}
 			return openWizard(cmd, root, streams, wizard, WizardRequest{Mode: WizardNew})
 		},
 	}
@@ -42,7 +56,8 @@ pass. The client secret never comes from a flag: use --client-secret-stdin,
 
 // newEditCmd is `authwiz edit NAME`: the wizard, prefilled with a profile.
 func newEditCmd(root *rootOptions, streams Streams, wizard RunWizard) *cobra.Command {
-	return &cobra.Command{
+	var rehearsal bool
+	cmd := &cobra.Command{
 		Use:   "edit NAME",
 		Short: "Change a saved profile with the wizard",
 		Long: `edit opens the wizard prefilled with the profile called NAME. Changing the
@@ -51,9 +66,15 @@ and the last step offers to authenticate again. Renaming keeps everything else.`
 		Example: `  authwiz edit "OAuth2 confluence Authentication"`,
 		Args:    usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if rehearsal {
+				return usageError{errors.New("rehearsal profiles are edited inside the rehearsal, where their server runs: " +
+					"run `authwiz demo` and choose the profile on the start screen")}
+			}
 			return openWizard(cmd, root, streams, wizard, WizardRequest{Mode: WizardEdit, ProfileName: args[0]})
 		},
 	}
+	addRehearsalFlag(cmd, &rehearsal)
+	return cmd
 }
 
 // usageArgs marks an argument-count mistake as a usage error (exit 2).

@@ -157,7 +157,7 @@ func (k *Keyring) call(fn func() (string, error)) (string, error) {
 		case errors.Is(r.err, gokeyring.ErrNotFound):
 			return "", profile.ErrNotInKeyring
 		case r.err != nil:
-			return "", fmt.Errorf("OS keyring: %w", r.err)
+			return "", r.err
 		}
 		return r.v, nil
 	case <-time.After(k.timeout):
