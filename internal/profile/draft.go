@@ -33,14 +33,7 @@ func (s *Store) SaveDraft(d Draft) error {
 	if err != nil {
 		return fmt.Errorf("encode draft: %w", err)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	unlock, err := s.lockFiles(true)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	return replaceWith(s.path(draftFileName), data)
+	return s.exclusive(func() error { return replaceWith(s.path(draftFileName), data) })
 }
 
 // LoadDraft returns the saved draft, if there is one.
@@ -66,15 +59,10 @@ func (s *Store) LoadDraft() (Draft, bool, error) {
 
 // DeleteDraft discards the saved draft; having none is fine.
 func (s *Store) DeleteDraft() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	unlock, err := s.lockFiles(true)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	if err := os.Remove(s.path(draftFileName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("discard the draft: %w", err)
-	}
-	return nil
+	return s.exclusive(func() error {
+		if err := os.Remove(s.path(draftFileName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("discard the draft: %w", err)
+		}
+		return nil
+	})
 }

@@ -36,3 +36,16 @@ func (s *Store) lockFiles(exclusive bool) (unlock func(), err error) {
 	}
 	return func() { fl.Unlock() }, nil
 }
+
+// exclusive runs fn holding this process's mutex and the exclusive file
+// lock: the way every change to the files is made.
+func (s *Store) exclusive(fn func() error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	unlock, err := s.lockFiles(true)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return fn()
+}

@@ -20,15 +20,12 @@ type Restored struct {
 // file that reads fine is left alone, and so is one whose backup cannot be
 // read either.
 func (s *Store) Restore() (Restored, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	unlock, err := s.lockFiles(true)
-	if err != nil {
-		return Restored{}, err
-	}
-	defer unlock()
-
 	res := Restored{KeptAs: map[string]string{}}
+	err := s.exclusive(func() error { return s.restore(&res) })
+	return res, err
+}
+
+func (s *Store) restore(res *Restored) error {
 	for _, f := range []struct {
 		name  string
 		parse func(path string, data []byte) error
@@ -42,27 +39,27 @@ func (s *Store) Restore() (Restored, error) {
 			continue
 		}
 		if err != nil {
-			return res, fmt.Errorf("read %s: %w", path, err)
+			return fmt.Errorf("read %s: %w", path, err)
 		}
 		if f.parse(path, data) == nil {
 			continue
 		}
 		good, err := os.ReadFile(path + backupSuffix)
 		if err != nil {
-			return res, fmt.Errorf("%s cannot be read and there is no usable backup (%s): fix the file by hand", path, path+backupSuffix)
+			return fmt.Errorf("%s cannot be read and there is no usable backup (%s): fix the file by hand", path, path+backupSuffix)
 		}
 		if err := f.parse(path+backupSuffix, good); err != nil {
-			return res, fmt.Errorf("%s cannot be read and neither can its backup: %w", path, err)
+			return fmt.Errorf("%s cannot be read and neither can its backup: %w", path, err)
 		}
 		kept := fmt.Sprintf("%s.damaged-%s", path, s.now().UTC().Format("20060102T150405Z"))
 		if err := replaceWith(kept, data); err != nil {
-			return res, err
+			return err
 		}
 		if err := replaceWith(path, good); err != nil {
-			return res, err
+			return err
 		}
 		res.Files = append(res.Files, path)
 		res.KeptAs[path] = kept
 	}
-	return res, nil
+	return nil
 }

@@ -284,13 +284,10 @@ func (s *Store) read(fn func() error) error {
 // entries and pruned after, so a crash between the two writes can leave an
 // unused secret behind but never a profile without its secret.
 func (s *Store) write(change func(*state) error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	unlock, err := s.lockFiles(true)
-	if err != nil {
-		return err
-	}
-	defer unlock()
+	return s.exclusive(func() error { return s.writeLocked(change) })
+}
+
+func (s *Store) writeLocked(change func(*state) error) error {
 	removeStaleTemps(s.dir)
 
 	st, err := s.load()
