@@ -49,9 +49,6 @@ type Option func(*Store)
 // WithClock replaces the clock that stamps CreatedAt and UpdatedAt.
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
-// WithLockTimeout sets how long to wait for another authwiz process.
-func WithLockTimeout(d time.Duration) Option { return func(s *Store) { s.lockTimeout = d } }
-
 // WithCheck refuses to save a profile that check rejects; the command line
 // uses it to keep rehearsal values out of real profiles.
 func WithCheck(check func(Profile, Secrets) error) Option {

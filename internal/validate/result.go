@@ -28,9 +28,6 @@ type Result struct {
 	Warnings []Warning
 }
 
-// OK reports whether the value may be used (warnings allowed).
-func (r Result) OK() bool { return r.Err == nil }
-
 func (r *Result) fail(field, format string, args ...any) {
 	if r.Err == nil {
 		r.Err = &Error{Field: field, Message: fmt.Sprintf(format, args...)}

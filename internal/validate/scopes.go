@@ -19,9 +19,6 @@ type ScopesResult struct {
 	Warnings []Warning
 }
 
-// OK reports whether the scopes may be used (warnings allowed).
-func (r ScopesResult) OK() bool { return r.Err == nil }
-
 // Scopes checks a space-separated scope string. known tells which scopes
 // authwiz knows; unknown ones are a warning, not an error, since Atlassian
 // adds scopes from time to time.
