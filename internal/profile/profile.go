@@ -5,6 +5,7 @@ package profile
 import (
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 )
 
@@ -80,3 +81,11 @@ func (s Secrets) Format(f fmt.State, _ rune) { fmt.Fprint(f, "profile.Secrets{RE
 
 // LogValue keeps secrets out of structured logs for the same reason.
 func (s Secrets) LogValue() slog.Value { return slog.StringValue("REDACTED") }
+
+// Equal reports whether two secrets hold the same values.
+func (s Secrets) Equal(o Secrets) bool {
+	return s.ClientSecret == o.ClientSecret && s.AccessToken == o.AccessToken &&
+		s.RefreshToken == o.RefreshToken && s.TokenType == o.TokenType &&
+		s.Expiry.Equal(o.Expiry) && slices.Equal(s.GrantedScopes, o.GrantedScopes) &&
+		s.RefreshIssuedAt.Equal(o.RefreshIssuedAt)
+}
