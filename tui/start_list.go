@@ -118,7 +118,7 @@ func (s *startStep) rowText(w *wizard, i, nameWidth int) string {
 		return fmt.Sprintf("Resume the unfinished %q (step %d)", d.Profile.Name, d.Step)
 	}
 	if s.isRehearsalRow(w, i) {
-		return "◇ Rehearse first: walk the guide against a built-in stand-in for Atlassian"
+		return "◇ Rehearse first, with a stand-in for Atlassian"
 	}
 	p, ok := s.profileAt(w, i)
 	if !ok {
