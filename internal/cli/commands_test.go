@@ -12,11 +12,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/authwiz/authwiz/internal/atlassian"
 	"github.com/authwiz/authwiz/internal/fakeatlassian"
 	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 	"github.com/authwiz/authwiz/internal/profile"
@@ -567,5 +571,35 @@ func TestNewFlagsNeedNoInput(t *testing.T) {
 	r = w.run("", nil, "new", "--no-input", "--client-secret=")
 	if r.code != ExitUsage || !strings.Contains(r.stderr, "shell history") {
 		t.Errorf("an empty --client-secret is refused too: %d %s", r.code, r.stderr)
+	}
+}
+
+func TestNewNoInputArgs(t *testing.T) {
+	parse := func(args ...string) *noInputOptions {
+		t.Helper()
+		o := &noInputOptions{}
+		cmd := &cobra.Command{Use: "new", RunE: func(*cobra.Command, []string) error { return nil }}
+		addNoInputFlags(cmd, o)
+		cmd.SetArgs(args)
+		if err := cmd.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	d := parse("--no-input")
+	if d.Name != profile.DefaultName || d.AppName != profile.DefaultAppName || d.RedirectURL != profile.DefaultRedirectURL ||
+		d.AuthURL != atlassian.DefaultAuthURL || d.TokenURL != atlassian.DefaultTokenURL || d.APIURL != atlassian.DefaultAPIBaseURL {
+		t.Errorf("defaults are the guide's and Atlassian's: %+v", d)
+	}
+	o := parse("--no-input", "--name", "n", "--client-id", "id", "--redirect-url", "r", "--auth-url", "a", "--token-url", "tk",
+		"--api-url", "api", "--scopes", "s1 s2", "--app-name", "app", "--client-secret-file", "f", "--login", "--no-browser", "--site", "acme")
+	want := noInputOptions{NoInput: true, Name: "n", ClientID: "id", RedirectURL: "r", AuthURL: "a", TokenURL: "tk", APIURL: "api",
+		Scopes: "s1 s2", AppName: "app", SecretFile: "f", Login: true, NoBrowser: true, Site: "acme"}
+	o.secretFlag = nil
+	if !reflect.DeepEqual(*o, want) {
+		t.Errorf("got %+v\nwant %+v", *o, want)
+	}
+	if o := parse("--client-secret-stdin"); !o.SecretStdin || o.secretFlag() {
+		t.Errorf("stdin flag: %+v", o)
 	}
 }
