@@ -99,6 +99,12 @@ func (w *world) token(t *testing.T, form url.Values) tokenAnswer {
 		form.Set("client_secret", SampleClientSecret)
 	}
 	resp, err := http.PostForm(w.ts.URL+"/oauth/token", form)
+	return readTokenAnswer(t, resp, err)
+}
+
+// readTokenAnswer decodes the token endpoint's answer to a request.
+func readTokenAnswer(t *testing.T, resp *http.Response, err error) tokenAnswer {
+	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}

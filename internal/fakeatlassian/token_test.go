@@ -18,16 +18,7 @@ import (
 func (w *world) postJSON(t *testing.T, body string) tokenAnswer {
 	t.Helper()
 	resp, err := http.Post(w.ts.URL+"/oauth/token", "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var a tokenAnswer
-	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
-		t.Fatal(err)
-	}
-	a.Status = resp.StatusCode
-	return a
+	return readTokenAnswer(t, resp, err)
 }
 
 func TestTokenEndpointTakesJSON(t *testing.T) {
