@@ -33,6 +33,8 @@ type endpointField struct {
 	label string
 	value func(p *profile.Profile) *string
 	check func(input string) validate.Result
+	// of picks this field's address out of a server's endpoints.
+	of func(e endpoints) string
 }
 
 func (ef endpointField) verdict(d *draft) verdict {
@@ -41,11 +43,14 @@ func (ef endpointField) verdict(d *draft) verdict {
 
 var endpointFields = []endpointField{
 	{"Authorization URL", func(p *profile.Profile) *string { return &p.AuthURL },
-		func(v string) validate.Result { return validate.EndpointURL("Authorization URL", v) }},
+		func(v string) validate.Result { return validate.EndpointURL("Authorization URL", v) },
+		func(e endpoints) string { return e.auth }},
 	{"Token URL", func(p *profile.Profile) *string { return &p.TokenURL },
-		func(v string) validate.Result { return validate.EndpointURL("Token URL", v) }},
+		func(v string) validate.Result { return validate.EndpointURL("Token URL", v) },
+		func(e endpoints) string { return e.token }},
 	{"API base URL (advanced)", func(p *profile.Profile) *string { return &p.APIBaseURL },
-		validate.APIBaseURL},
+		validate.APIBaseURL,
+		func(e endpoints) string { return e.api }},
 }
 
 func (s *endpointsStep) enter(w *wizard) tea.Cmd {
@@ -81,12 +86,13 @@ func (s *endpointsStep) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
 func (s *endpointsStep) validate(w *wizard) verdict {
 	var v verdict
 	for _, ef := range endpointFields {
-		v = v.then(ef.verdict(w.draft))
-	}
-	// The warnings say "not Atlassian's", which the rehearsal's own
-	// addresses are by design.
-	if w.deps.rehearsal != nil && w.deps.rehearsal.endpoints.match(w.draft.Profile) {
-		v.warnings = nil
+		fv := ef.verdict(w.draft)
+		// The warnings say "not Atlassian's", which the rehearsal's own
+		// addresses are by design.
+		if r := w.deps.rehearsal; r != nil && *ef.value(&w.draft.Profile) == ef.of(r.endpoints) {
+			fv.warnings = nil
+		}
+		v = v.then(fv)
 	}
 	return v
 }

@@ -175,7 +175,7 @@ func (t *tmux) read(r io.Reader) {
 func unescape(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+3 < len(s)+0 && i+3 <= len(s)-1+1 {
+		if s[i] == '\\' && i+3 < len(s) {
 			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
 				b.WriteByte(byte(n))
 				i += 3
