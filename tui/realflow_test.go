@@ -15,8 +15,8 @@ import (
 	"github.com/authwiz/authwiz/internal/atlassian"
 	"github.com/authwiz/authwiz/internal/clipboard"
 	"github.com/authwiz/authwiz/internal/consent"
-	"github.com/authwiz/authwiz/internal/fakeatlassian"
 	"github.com/authwiz/authwiz/internal/profile"
+	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
 )
 
 // world is the real consent runner and profile store against the
@@ -31,7 +31,7 @@ type world struct {
 func newWorld(t *testing.T, answers ...bool) *world {
 	t.Helper()
 	redirect := "http://localhost:" + strconv.Itoa(freePort(t)) + "/callback"
-	srv := httptest.NewServer(fakeatlassian.New(fakeatlassian.Sample(redirect)))
+	srv := httptest.NewServer(atlserver.New(atlserver.Sample(redirect)))
 	t.Cleanup(srv.Close)
 	store, err := profile.Open(t.TempDir())
 	if err != nil {
@@ -43,7 +43,7 @@ func newWorld(t *testing.T, answers ...bool) *world {
 		store:   store,
 		browser: b,
 		app: appValues{
-			clientID: fakeatlassian.SampleClientID, secret: fakeatlassian.SampleClientSecret,
+			clientID: atlserver.SampleClientID, secret: atlserver.SampleClientSecret,
 			redirectURL: redirect, authURL: srv.URL + "/authorize", tokenURL: srv.URL + "/oauth/token",
 			apiBaseURL: srv.URL,
 		},
@@ -88,7 +88,7 @@ func (b *consentBrowser) Open(url string) error {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		resp, err := fakeatlassian.FollowConsent(ctx, &http.Client{}, url, allow)
+		resp, err := atlserver.FollowConsent(ctx, &http.Client{}, url, allow)
 		if resp != nil {
 			resp.Body.Close()
 		}
@@ -157,7 +157,7 @@ func TestFlowConsentDeniedThenRetried(t *testing.T) {
 func TestFlowEditAnExistingProfile(t *testing.T) {
 	wd := newWorld(t)
 	p := profile.Profile{
-		Name: "Confluence prod", Type: profile.TypeOAuth2, AppName: fakeatlassian.SampleAppName,
+		Name: "Confluence prod", Type: profile.TypeOAuth2, AppName: atlserver.SampleAppName,
 		RedirectURL: wd.app.redirectURL, ClientID: wd.app.clientID, AuthURL: wd.app.authURL,
 		TokenURL: wd.app.tokenURL, APIBaseURL: wd.app.apiBaseURL,
 		Scopes: []string{"read:confluence-content.all", atlassian.OfflineAccess},

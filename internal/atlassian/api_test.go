@@ -14,16 +14,16 @@ import (
 	"time"
 
 	"github.com/authwiz/authwiz/internal/atlassian"
-	"github.com/authwiz/authwiz/internal/fakeatlassian"
+	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
 )
 
 const redirect = "http://localhost:47613/callback"
 
 // grant consents against the fake server and returns an access token with
 // the given scopes, plus a client pointed at it.
-func grant(t *testing.T, cfg fakeatlassian.Config, scope string) (string, *atlassian.Client) {
+func grant(t *testing.T, cfg atlserver.Config, scope string) (string, *atlassian.Client) {
 	t.Helper()
-	ts := httptest.NewServer(fakeatlassian.New(cfg))
+	ts := httptest.NewServer(atlserver.New(cfg))
 	t.Cleanup(ts.Close)
 	var code string
 	browser := &http.Client{CheckRedirect: func(r *http.Request, _ []*http.Request) error {
@@ -33,15 +33,15 @@ func grant(t *testing.T, cfg fakeatlassian.Config, scope string) (string, *atlas
 		}
 		return nil
 	}}
-	q := url.Values{"audience": {"api.atlassian.com"}, "client_id": {fakeatlassian.SampleClientID}, "scope": {scope},
+	q := url.Values{"audience": {"api.atlassian.com"}, "client_id": {atlserver.SampleClientID}, "scope": {scope},
 		"redirect_uri": {redirect}, "state": {"s"}, "response_type": {"code"}, "prompt": {"consent"}}
-	resp, err := fakeatlassian.FollowConsent(context.Background(), browser, ts.URL+"/authorize?"+q.Encode(), true)
+	resp, err := atlserver.FollowConsent(context.Background(), browser, ts.URL+"/authorize?"+q.Encode(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
 	tok, err := http.PostForm(ts.URL+"/oauth/token", url.Values{"grant_type": {"authorization_code"}, "code": {code},
-		"redirect_uri": {redirect}, "client_id": {fakeatlassian.SampleClientID}, "client_secret": {fakeatlassian.SampleClientSecret}})
+		"redirect_uri": {redirect}, "client_id": {atlserver.SampleClientID}, "client_secret": {atlserver.SampleClientSecret}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func grant(t *testing.T, cfg fakeatlassian.Config, scope string) (string, *atlas
 }
 
 func TestAccessibleResourcesAreCleaned(t *testing.T) {
-	cfg := fakeatlassian.Sample(redirect)
+	cfg := atlserver.Sample(redirect)
 	cfg.Sites[0].Name = "acme\x1b]0;pwned\x07\x1b[31m<b>red</b>\x1b[0m"
 	tok, c := grant(t, cfg, "read:confluence-user offline_access")
 	sites, err := c.AccessibleResources(context.Background(), tok)
@@ -75,7 +75,7 @@ func TestAccessibleResourcesAreCleaned(t *testing.T) {
 }
 
 func TestVerifyConfluence(t *testing.T) {
-	cfg := fakeatlassian.Sample(redirect)
+	cfg := atlserver.Sample(redirect)
 	site := cfg.Sites[0].ID
 	tok, c := grant(t, cfg, "read:confluence-user read:space:confluence read:me")
 	ctx := context.Background()
@@ -102,7 +102,7 @@ func TestVerifyConfluence(t *testing.T) {
 }
 
 func TestMissingScopeNamesIt(t *testing.T) {
-	cfg := fakeatlassian.Sample(redirect)
+	cfg := atlserver.Sample(redirect)
 	tok, c := grant(t, cfg, "read:space:confluence")
 	ctx := context.Background()
 	_, err := c.VerifyConfluence(ctx, tok, cfg.Sites[0].ID, []string{"read:confluence-user"})
@@ -118,7 +118,7 @@ func TestMissingScopeNamesIt(t *testing.T) {
 }
 
 func TestRefusedTokenSaysConsentAgain(t *testing.T) {
-	cfg := fakeatlassian.Sample(redirect)
+	cfg := atlserver.Sample(redirect)
 	cfg.AccessTokenLifetime = time.Minute
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 	var mu sync.Mutex

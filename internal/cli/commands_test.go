@@ -21,9 +21,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authwiz/authwiz/internal/atlassian"
-	"github.com/authwiz/authwiz/internal/fakeatlassian"
 	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 	"github.com/authwiz/authwiz/internal/profile"
+	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
 )
 
 var update = flag.Bool("update-json", false, "rewrite the JSON golden files")
@@ -48,7 +48,7 @@ func TestMain(m *testing.M) {
 // store refuses the rehearsal app's credentials), and a config directory.
 type world struct {
 	t        *testing.T
-	fake     *fakeatlassian.Server
+	fake     *atlserver.Server
 	server   *httptest.Server
 	dir      string
 	redirect string
@@ -59,9 +59,9 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	w := &world{t: t, dir: t.TempDir(), now: time.Now()}
 	w.redirect = fmt.Sprintf("http://localhost:%d/callback", testport.Free(t))
-	cfg := fakeatlassian.Sample(w.redirect)
+	cfg := atlserver.Sample(w.redirect)
 	cfg.Apps[0].ClientID, cfg.Apps[0].ClientSecret = testClientID, testClientSecret
-	w.fake = fakeatlassian.New(cfg)
+	w.fake = atlserver.New(cfg)
 	w.server = httptest.NewServer(w.fake)
 	t.Cleanup(w.server.Close)
 	return w
@@ -537,9 +537,9 @@ func TestRehearsalProfilesFromTheCommandLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.Create(profile.Profile{Name: "Demo", ClientID: fakeatlassian.SampleClientID, RedirectURL: w.redirect,
+	if err := demo.Create(profile.Profile{Name: "Demo", ClientID: atlserver.SampleClientID, RedirectURL: w.redirect,
 		AuthURL: gone.URL + "/authorize", TokenURL: gone.URL + "/oauth/token", APIBaseURL: gone.URL, Scopes: []string{"read:confluence-user"}},
-		profile.Secrets{ClientSecret: fakeatlassian.SampleClientSecret, AccessToken: "still-valid", Expiry: time.Now().Add(time.Hour)}); err != nil {
+		profile.Secrets{ClientSecret: atlserver.SampleClientSecret, AccessToken: "still-valid", Expiry: time.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	if r := w.run("", nil, "list"); !strings.Contains(r.stdout, "Demo (rehearsal)") {

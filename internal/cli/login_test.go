@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authwiz/authwiz/internal/fakeatlassian"
 	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 	"github.com/authwiz/authwiz/internal/profile"
+	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
 )
 
 func TestLoginArgs(t *testing.T) {
@@ -61,7 +61,7 @@ func TestLoginArgs(t *testing.T) {
 func loginWorld(t *testing.T) (dir, name string, server *httptest.Server) {
 	t.Helper()
 	redirect := fmt.Sprintf("http://localhost:%d/callback", testport.Free(t))
-	server = httptest.NewServer(fakeatlassian.New(fakeatlassian.Sample(redirect)))
+	server = httptest.NewServer(atlserver.New(atlserver.Sample(redirect)))
 	t.Cleanup(server.Close)
 	dir, name = t.TempDir(), "OAuth2 confluence Authentication"
 	store, err := profile.Open(dir)
@@ -69,10 +69,10 @@ func loginWorld(t *testing.T) (dir, name string, server *httptest.Server) {
 		t.Fatal(err)
 	}
 	err = store.Create(profile.Profile{
-		Name: name, RedirectURL: redirect, ClientID: fakeatlassian.SampleClientID,
+		Name: name, RedirectURL: redirect, ClientID: atlserver.SampleClientID,
 		AuthURL: server.URL + "/authorize", TokenURL: server.URL + "/oauth/token", APIBaseURL: server.URL,
 		Scopes: []string{"read:confluence-user", "offline_access"},
-	}, profile.Secrets{ClientSecret: fakeatlassian.SampleClientSecret})
+	}, profile.Secrets{ClientSecret: atlserver.SampleClientSecret})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ type consentingBrowser struct{}
 
 func (consentingBrowser) Open(url string) error {
 	go func() {
-		if resp, err := fakeatlassian.FollowConsent(context.Background(), nil, url, true); err == nil {
+		if resp, err := atlserver.FollowConsent(context.Background(), nil, url, true); err == nil {
 			resp.Body.Close()
 		}
 	}()
@@ -119,7 +119,7 @@ func TestLoginWithBrowserSavesTokensAndSites(t *testing.T) {
 	if err != nil || sec.RefreshToken == "" || len(p.Sites) != 2 || p.Site.Name != "acme-sandbox" {
 		t.Fatalf("saved %+v %v", p, err)
 	}
-	if strings.Contains(out, sec.AccessToken) || strings.Contains(out, sec.RefreshToken) || strings.Contains(out, fakeatlassian.SampleClientSecret) {
+	if strings.Contains(out, sec.AccessToken) || strings.Contains(out, sec.RefreshToken) || strings.Contains(out, atlserver.SampleClientSecret) {
 		t.Error("login printed a secret")
 	}
 }
@@ -145,7 +145,7 @@ func TestLoginByPastingTheRedirectedAddress(t *testing.T) {
 		}
 	}
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := fakeatlassian.FollowConsent(context.Background(), noFollow, authURL, true)
+	resp, err := atlserver.FollowConsent(context.Background(), noFollow, authURL, true)
 	if err != nil {
 		t.Fatal(err)
 	}

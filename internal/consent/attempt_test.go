@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authwiz/authwiz/internal/fakeatlassian"
 	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/profile"
+	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
 )
 
 func TestPastedAnswerFinishesTheConsent(t *testing.T) {
@@ -25,7 +25,7 @@ func TestPastedAnswerFinishesTheConsent(t *testing.T) {
 	// The browser is elsewhere: it stops at the redirect, and the admin
 	// copies the address it was sent to.
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := fakeatlassian.FollowConsent(ctx, noFollow, a.AuthURL(), true)
+	resp, err := atlserver.FollowConsent(ctx, noFollow, a.AuthURL(), true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,10 +13,10 @@ import (
 
 	"github.com/authwiz/authwiz/internal/atlassian"
 	"github.com/authwiz/authwiz/internal/consent"
-	"github.com/authwiz/authwiz/internal/fakeatlassian"
 	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 	"github.com/authwiz/authwiz/internal/profile"
+	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
 )
 
 // clock is a settable time shared by the server and authwiz.
@@ -33,7 +33,7 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 type env struct {
-	fake   *fakeatlassian.Server
+	fake   *atlserver.Server
 	server *httptest.Server
 	store  *profile.Store
 	runner *consent.Runner
@@ -48,9 +48,9 @@ func newEnv(t *testing.T, scopes ...string) *env {
 	}
 	redirect := fmt.Sprintf("http://localhost:%d/callback", testport.Free(t))
 	c := &clock{now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
-	cfg := fakeatlassian.Sample(redirect)
+	cfg := atlserver.Sample(redirect)
 	cfg.Now = c.Now
-	fake := fakeatlassian.New(cfg)
+	fake := atlserver.New(cfg)
 	server := httptest.NewServer(fake)
 	t.Cleanup(server.Close)
 	store, err := profile.Open(t.TempDir(), profile.WithClock(c.Now))
@@ -59,10 +59,10 @@ func newEnv(t *testing.T, scopes ...string) *env {
 	}
 	e := &env{fake: fake, server: server, store: store, clock: c, name: "OAuth2 confluence Authentication"}
 	err = store.Create(profile.Profile{
-		Name: e.name, RedirectURL: redirect, ClientID: fakeatlassian.SampleClientID,
+		Name: e.name, RedirectURL: redirect, ClientID: atlserver.SampleClientID,
 		AuthURL: server.URL + "/authorize", TokenURL: server.URL + "/oauth/token", APIBaseURL: server.URL,
 		Scopes: scopes,
-	}, profile.Secrets{ClientSecret: fakeatlassian.SampleClientSecret})
+	}, profile.Secrets{ClientSecret: atlserver.SampleClientSecret})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func (e *env) consent(t *testing.T, allow bool) (consent.Result, error) {
 	}
 	defer a.Close()
 	go func() {
-		resp, err := fakeatlassian.FollowConsent(ctx, nil, a.AuthURL(), allow)
+		resp, err := atlserver.FollowConsent(ctx, nil, a.AuthURL(), allow)
 		if err == nil {
 			resp.Body.Close()
 		}

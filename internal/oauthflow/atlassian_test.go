@@ -12,10 +12,10 @@ import (
 	"time"
 
 	"github.com/authwiz/authwiz/internal/atlassian"
-	"github.com/authwiz/authwiz/internal/fakeatlassian"
 	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 	"github.com/authwiz/authwiz/internal/profile"
+	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
 )
 
 var requestedScopes = []string{"read:confluence-user", "read:me", "offline_access"}
@@ -23,7 +23,7 @@ var requestedScopes = []string{"read:confluence-user", "read:me", "offline_acces
 // world is a strict Atlassian-like server with the sample app registered
 // for a Redirect URL on a free loopback port.
 type world struct {
-	fake *fakeatlassian.Server
+	fake *atlserver.Server
 	srv  *httptest.Server
 	cfg  oauthflow.Config
 }
@@ -31,12 +31,12 @@ type world struct {
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	redirect := redirectURL(testport.Free(t))
-	fake := fakeatlassian.New(fakeatlassian.Sample(redirect))
+	fake := atlserver.New(atlserver.Sample(redirect))
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	return &world{fake: fake, srv: srv, cfg: oauthflow.Config{
-		ClientID:     fakeatlassian.SampleClientID,
-		ClientSecret: fakeatlassian.SampleClientSecret,
+		ClientID:     atlserver.SampleClientID,
+		ClientSecret: atlserver.SampleClientSecret,
 		AuthURL:      srv.URL + "/authorize",
 		TokenURL:     srv.URL + "/oauth/token",
 		RedirectURL:  redirect,
@@ -59,7 +59,7 @@ func (w *world) begin(t *testing.T, opts ...oauthflow.Option) *oauthflow.Session
 // into the session's listener, returning the listener's page.
 func browse(t *testing.T, s *oauthflow.Session, allow bool) string {
 	t.Helper()
-	resp, err := fakeatlassian.FollowConsent(context.Background(), nil, s.AuthURL(), allow)
+	resp, err := atlserver.FollowConsent(context.Background(), nil, s.AuthURL(), allow)
 	if err != nil {
 		t.Fatalf("consent in the fake browser: %v", err)
 	}
@@ -158,8 +158,8 @@ func TestUnregisteredCallbackURLNeverComesBack(t *testing.T) {
 	w := newWorld(t)
 	w.cfg.RedirectURL = redirectURL(testport.Free(t))
 	s := w.begin(t, oauthflow.WithHintAfter(50*time.Millisecond), oauthflow.WithTimeout(300*time.Millisecond))
-	_, err := fakeatlassian.FollowConsent(context.Background(), nil, s.AuthURL(), true)
-	var refused *fakeatlassian.RefusedError
+	_, err := atlserver.FollowConsent(context.Background(), nil, s.AuthURL(), true)
+	var refused *atlserver.RefusedError
 	if !errors.As(err, &refused) || !strings.Contains(refused.Page, "redirect_uri") {
 		t.Fatalf("FollowConsent = %v, want the server's own error page", err)
 	}

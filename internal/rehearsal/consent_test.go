@@ -9,11 +9,11 @@ import (
 	"time"
 
 	"github.com/authwiz/authwiz/internal/consent"
-	"github.com/authwiz/authwiz/internal/fakeatlassian"
 	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/rehearsal"
+	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
 )
 
 // A rehearsal consent, start to end: the Redirect URL registered as at
@@ -45,7 +45,7 @@ func TestAllowAndDenyOnTheRehearsalConsentPage(t *testing.T) {
 		}
 		defer a.Close()
 		go func() {
-			if resp, err := fakeatlassian.FollowConsent(context.Background(), nil, a.AuthURL(), allow); err == nil {
+			if resp, err := atlserver.FollowConsent(context.Background(), nil, a.AuthURL(), allow); err == nil {
 				resp.Body.Close()
 			}
 		}()

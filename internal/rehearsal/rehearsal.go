@@ -14,9 +14,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/authwiz/authwiz/internal/fakeatlassian"
 	"github.com/authwiz/authwiz/internal/loopback"
 	"github.com/authwiz/authwiz/internal/profile"
+	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
 )
 
 // DefaultPort is where the rehearsal server listens: next to the default
@@ -27,9 +27,9 @@ const DefaultPort = 47620
 
 // The rehearsal app's credentials; they work against this server only.
 const (
-	ClientID     = fakeatlassian.SampleClientID
-	ClientSecret = fakeatlassian.SampleClientSecret
-	AppName      = fakeatlassian.SampleAppName
+	ClientID     = atlserver.SampleClientID
+	ClientSecret = atlserver.SampleClientSecret
+	AppName      = atlserver.SampleAppName
 )
 
 // Dir is where rehearsal profiles are kept, inside authwiz's config dir.
@@ -37,7 +37,7 @@ func Dir(configDir string) string { return filepath.Join(configDir, "rehearsal")
 
 // Server is a running rehearsal server.
 type Server struct {
-	fake *fakeatlassian.Server
+	fake *atlserver.Server
 	srv  *http.Server
 	base string
 	done chan error
@@ -53,7 +53,7 @@ func Start(port int) (*Server, error) {
 		}
 		return nil, fmt.Errorf("start the rehearsal server on %s: %w", addr, err)
 	}
-	fake := fakeatlassian.New(fakeatlassian.Sample())
+	fake := atlserver.New(atlserver.Sample())
 	s := &Server{
 		fake: fake,
 		srv:  &http.Server{Handler: fake, ReadHeaderTimeout: 10 * time.Second},

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/authwiz/authwiz/internal/fakeatlassian"
 	"github.com/authwiz/authwiz/internal/profile"
+	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
 )
 
 const redirect = "http://localhost:47613/callback"
@@ -30,9 +30,9 @@ func start(t *testing.T) *Server {
 // the test server is held to.
 func TestRefusesWhatAtlassianRefuses(t *testing.T) {
 	s := start(t)
-	app := fakeatlassian.Sample(redirect).Apps[0]
+	app := atlserver.Sample(redirect).Apps[0]
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	for _, tc := range fakeatlassian.RefusalCases(app, redirect) {
+	for _, tc := range atlserver.RefusalCases(app, redirect) {
 		t.Run(tc.Name, func(t *testing.T) {
 			resp, err := noFollow.Do(tc.Request(s.BaseURL()))
 			if err != nil {

@@ -1,4 +1,4 @@
-package fakeatlassian
+package server
 
 import "github.com/authwiz/authwiz/internal/atlassian"
 

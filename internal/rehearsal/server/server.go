@@ -1,10 +1,11 @@
-// Package fakeatlassian is an authorization and API server that behaves like
-// Atlassian's for OAuth 2.0 (3LO), as strictly as the real one: exact
-// redirect_uri, audience and prompt required, single-use codes, the client
-// secret checked, and refresh tokens that rotate and cannot be reused. It
-// serves a consent page with Allow and Deny. Tests run authwiz against it,
-// and `authwiz demo` lets an admin rehearse the whole guide with it.
-package fakeatlassian
+// Package server is the rehearsal's stand-in for Atlassian: an
+// authorization and API server that behaves like Atlassian's for OAuth 2.0
+// (3LO), as strictly as the real one: exact redirect_uri, audience and prompt
+// required, single-use codes, the client secret checked, and refresh tokens
+// that rotate and cannot be reused. It serves a consent page of its own. It
+// ships in the binary: `authwiz demo` lets an admin rehearse the whole guide
+// against it, and the tests run authwiz against it end to end.
+package server
 
 import (
 	"crypto/rand"
@@ -65,7 +66,7 @@ type Config struct {
 	DescribeScope func(scope string) string
 }
 
-// Server is the fake Atlassian. It is safe for concurrent use.
+// Server is the stand-in for Atlassian. It is safe for concurrent use.
 type Server struct {
 	cfg Config
 	mux *http.ServeMux
@@ -167,7 +168,7 @@ func (s *Server) random(prefix string) string {
 		r = rand.Reader
 	}
 	if _, err := io.ReadFull(r, b[:]); err != nil {
-		panic("fakeatlassian: no randomness: " + err.Error())
+		panic("rehearsal server: no randomness: " + err.Error())
 	}
 	return prefix + hex.EncodeToString(b[:])
 }

@@ -1,4 +1,4 @@
-package fakeatlassian
+package server
 
 import (
 	"html/template"
