@@ -2,8 +2,10 @@
 // $BROWSER first, then the platform's opener. It refuses anything but
 // http(s) and never launches a text browser into the terminal authwiz is
 // drawing on: where no graphical browser can be reached (an SSH session, a
-// Linux console without a display) it says so instead. Callers always show
-// the URL as well, so a failure here never ends a flow.
+// Linux console without a display) it says so instead. The programs it
+// starts never see authwiz's own environment variables, the client secret
+// among them. Callers always show the URL as well, so a failure here never
+// ends a flow.
 package browser
 
 import (
@@ -134,10 +136,12 @@ func noBrowserReason(getenv func(string) string) string {
 const quickFailure = 2 * time.Second
 
 // StartProgram starts name with args, detached from the terminal's input
-// and output. It fails if the program cannot start or exits with an error
-// within a moment; a browser that keeps running counts as success.
+// and output and without authwiz's own environment variables. It fails if
+// the program cannot start or exits with an error within a moment; a
+// browser that keeps running counts as success.
 func StartProgram(name string, args ...string) error {
 	cmd := exec.Command(name, args...)
+	cmd.Env = withoutOwnVariables(os.Environ())
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -149,4 +153,23 @@ func StartProgram(name string, args ...string) error {
 	case <-time.After(quickFailure):
 		return nil
 	}
+}
+
+// ownVariablePrefix starts the names of authwiz's environment variables,
+// AUTHWIZ_CLIENT_SECRET among them. A browser has no use for any of them,
+// and the browser (or an extension, or a helper it starts) must never see
+// the secret; dropping the whole prefix also covers a variable added later.
+const ownVariablePrefix = "AUTHWIZ_"
+
+// withoutOwnVariables returns environ minus authwiz's variables. Names are
+// compared ignoring case because Windows treats them so.
+func withoutOwnVariables(environ []string) []string {
+	kept := make([]string, 0, len(environ))
+	for _, kv := range environ {
+		if len(kv) >= len(ownVariablePrefix) && strings.EqualFold(kv[:len(ownVariablePrefix)], ownVariablePrefix) {
+			continue
+		}
+		kept = append(kept, kv)
+	}
+	return kept
 }
