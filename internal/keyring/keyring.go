@@ -1,9 +1,11 @@
 // Package keyring keeps secrets in the OS credential store (macOS Keychain,
 // Windows Credential Manager, Secret Service on Linux) through
-// github.com/zalando/go-keyring, with two things that library leaves to its
-// callers: no call may hang on a locked keyring, and values larger than a
+// github.com/zalando/go-keyring, with three things that library leaves to
+// its callers: no call may hang on a locked keyring; values larger than a
 // platform allows (2560 bytes on Windows, about 3000 on macOS — Atlassian
-// tokens can exceed that) are split over several entries.
+// tokens can exceed that) are split over several entries; and nothing is
+// started that would outlive authwiz — without a D-Bus session bus the
+// Secret Service counts as unavailable instead of one being launched.
 package keyring
 
 import (
@@ -29,14 +31,6 @@ type Backend interface {
 	Delete(service, account string) error
 }
 
-type system struct{}
-
-func (system) Get(service, account string) (string, error) { return gokeyring.Get(service, account) }
-func (system) Set(service, account, secret string) error {
-	return gokeyring.Set(service, account, secret)
-}
-func (system) Delete(service, account string) error { return gokeyring.Delete(service, account) }
-
 // DefaultTimeout bounds every keyring call; a locked keyring that waits for
 // a password prompt nobody sees must not hang authwiz.
 const DefaultTimeout = 5 * time.Second
@@ -50,14 +44,13 @@ type Keyring struct {
 	backend   Backend
 	timeout   time.Duration
 	chunkSize int
+	// name is what messages call the store, e.g. "the macOS Keychain".
+	name string
 }
-
-// System is the OS keyring.
-func System() *Keyring { return New(system{}, DefaultTimeout) }
 
 // New wraps backend with a timeout on every call.
 func New(backend Backend, timeout time.Duration) *Keyring {
-	return &Keyring{backend: backend, timeout: timeout, chunkSize: chunkSize}
+	return &Keyring{backend: backend, timeout: timeout, chunkSize: chunkSize, name: "the OS keyring"}
 }
 
 // An entry is stored as a head entry under the account itself, holding
@@ -142,8 +135,25 @@ func (k *Keyring) do(fn func() error) error {
 
 // call runs fn with the timeout and translates the backend's errors.
 func (k *Keyring) call(fn func() (string, error)) (string, error) {
+	v, err := within(k.timeout, fn)
+	switch {
+	case errors.Is(err, errNoAnswer):
+		return "", fmt.Errorf("%s did not answer within %s; it may be locked: unlock it and try again, or keep the secrets in the file with --secrets file", k.name, k.timeout)
+	case errors.Is(err, gokeyring.ErrNotFound):
+		return "", profile.ErrNotInKeyring
+	}
+	return v, err
+}
+
+// errNoAnswer: a call did not return in time.
+var errNoAnswer = errors.New("no answer in time")
+
+// within runs fn and stops waiting for it after timeout. A D-Bus or
+// Keychain call cannot be cancelled, so fn may go on in the background;
+// its result is dropped.
+func within[T any](timeout time.Duration, fn func() (T, error)) (T, error) {
 	type result struct {
-		v   string
+		v   T
 		err error
 	}
 	done := make(chan result, 1)
@@ -151,17 +161,14 @@ func (k *Keyring) call(fn func() (string, error)) (string, error) {
 		v, err := fn()
 		done <- result{v, err}
 	}()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
 	select {
 	case r := <-done:
-		switch {
-		case errors.Is(r.err, gokeyring.ErrNotFound):
-			return "", profile.ErrNotInKeyring
-		case r.err != nil:
-			return "", r.err
-		}
-		return r.v, nil
-	case <-time.After(k.timeout):
-		return "", fmt.Errorf("the OS keyring did not answer within %s; it may be locked: unlock it and try again, or keep the secrets in the file with --secrets file", k.timeout)
+		return r.v, r.err
+	case <-timer.C:
+		var zero T
+		return zero, errNoAnswer
 	}
 }
 

@@ -123,18 +123,30 @@ func TestALockedKeyringCannotHang(t *testing.T) {
 	}
 }
 
-func TestSystemKeyringThroughGoKeyringMock(t *testing.T) {
-	gokeyring.MockInit()
-	k := System()
-	if err := k.Set("authwiz:/tmp/x", "prod", "v"); err != nil {
-		t.Fatal(err)
+func TestSystemErrorsNameTheKeyring(t *testing.T) {
+	if systemError(nil) != nil {
+		t.Error("success became an error")
 	}
-	if got, err := k.Get("authwiz:/tmp/x", "prod"); err != nil || got != "v" {
-		t.Fatalf("got %q %v", got, err)
+	if err := systemError(gokeyring.ErrNotFound); !errors.Is(err, gokeyring.ErrNotFound) {
+		t.Errorf("a missing entry must stay recognisable: %v", err)
 	}
-	gokeyring.MockInitWithError(errors.New("no dbus"))
-	if err := k.Set("authwiz:/tmp/x", "prod", "v"); err == nil || !strings.Contains(err.Error(), "no dbus") {
-		t.Errorf("backend errors pass through with context: %v", err)
+	err := systemError(errors.New("exit status 36"))
+	if err == nil || !strings.Contains(err.Error(), systemName) || !strings.Contains(err.Error(), "exit status 36") {
+		t.Errorf("want the keyring named and the cause kept, got %v", err)
+	}
+}
+
+func TestUnusableSystemKeyringIsNeverCalled(t *testing.T) {
+	why := errors.New("the Secret Service keyring cannot be used: no bus")
+	k := New(systemBackend{usable: func() error { return why }}, time.Second)
+	if _, err := k.Get("svc", "prod"); !errors.Is(err, why) {
+		t.Errorf("Get: %v", err)
+	}
+	if err := k.Set("svc", "prod", "v"); !errors.Is(err, why) {
+		t.Errorf("Set: %v", err)
+	}
+	if err := k.Delete("svc", "prod"); !errors.Is(err, why) {
+		t.Errorf("Delete: %v", err)
 	}
 }
 
