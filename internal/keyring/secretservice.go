@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"slices"
 	"strings"
@@ -57,7 +58,7 @@ func findSecretService(address string, timeout time.Duration) error {
 	defer cancel()
 	conn, err := dbus.Connect(address, dbus.WithContext(ctx))
 	if err != nil {
-		return fmt.Errorf("the D-Bus session bus named by %s cannot be reached: %w", busAddressVar, err)
+		return fmt.Errorf("the D-Bus session bus named by %s cannot be reached: %w", busAddressVar, withoutAddress(err))
 	}
 	defer conn.Close()
 	bus := conn.BusObject()
@@ -76,6 +77,17 @@ func findSecretService(address string, timeout time.Duration) error {
 		return nil
 	}
 	return errors.New("nothing on the D-Bus session bus provides it; start GNOME Keyring, KWallet, or KeePassXC with its Secret Service integration on")
+}
+
+// withoutAddress keeps why a connection failed ("connect: connection
+// refused") but not the address, which comes from the environment and
+// could hold anything, escape sequences included.
+func withoutAddress(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err
+	}
+	return err
 }
 
 // checkBusAddress refuses a session bus address that names no running bus.

@@ -76,9 +76,12 @@ func TestNoBusAddressMeansNoSecretService(t *testing.T) {
 }
 
 func TestDeadBusAddress(t *testing.T) {
-	err := secretServiceReachable("unix:path="+filepath.Join(t.TempDir(), "gone"), time.Second)
-	if err == nil || !strings.Contains(err.Error(), "cannot be reached") {
-		t.Fatalf("got %v", err)
+	err := secretServiceReachable("unix:path="+filepath.Join(t.TempDir(), "gone\x1b[31m"), time.Second)
+	if err == nil || !strings.Contains(err.Error(), "cannot be reached") || !strings.Contains(err.Error(), "no such file") {
+		t.Fatalf("want the reason, got %v", err)
+	}
+	if strings.Contains(err.Error(), "\x1b") {
+		t.Errorf("the address from the environment reached the message: %q", err)
 	}
 }
 
