@@ -46,6 +46,10 @@ type Keyring struct {
 	chunkSize int
 	// name is what messages call the store, e.g. "the macOS Keychain".
 	name string
+	// usable says why the store cannot be used, before any call is made
+	// (nil: no such check). It bounds its own wait and says what it
+	// waited for, so it runs outside a call's timeout.
+	usable func() error
 }
 
 // New wraps backend with a timeout on every call.
@@ -135,6 +139,11 @@ func (k *Keyring) do(fn func() error) error {
 
 // call runs fn with the timeout and translates the backend's errors.
 func (k *Keyring) call(fn func() (string, error)) (string, error) {
+	if k.usable != nil {
+		if err := k.usable(); err != nil {
+			return "", err
+		}
+	}
 	v, err := within(k.timeout, fn)
 	switch {
 	case errors.Is(err, errNoAnswer):

@@ -13,36 +13,25 @@ import (
 func System() *Keyring { return newSystem(DefaultTimeout) }
 
 func newSystem(timeout time.Duration) *Keyring {
-	k := New(systemBackend{usable: systemUsable}, timeout)
+	k := New(systemBackend{}, timeout)
 	k.name = systemName
+	k.usable = systemUsable
 	return k
 }
 
-// systemBackend is go-keyring, used only once usable says the platform's
-// store can be reached without starting anything.
-type systemBackend struct {
-	usable func() error
-}
+// systemBackend is go-keyring, with errors that name the store.
+type systemBackend struct{}
 
-func (b systemBackend) Get(service, account string) (string, error) {
-	if err := b.usable(); err != nil {
-		return "", err
-	}
+func (systemBackend) Get(service, account string) (string, error) {
 	v, err := gokeyring.Get(service, account)
 	return v, systemError(err)
 }
 
-func (b systemBackend) Set(service, account, secret string) error {
-	if err := b.usable(); err != nil {
-		return err
-	}
+func (systemBackend) Set(service, account, secret string) error {
 	return systemError(gokeyring.Set(service, account, secret))
 }
 
-func (b systemBackend) Delete(service, account string) error {
-	if err := b.usable(); err != nil {
-		return err
-	}
+func (systemBackend) Delete(service, account string) error {
 	return systemError(gokeyring.Delete(service, account))
 }
 
