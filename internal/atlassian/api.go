@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"time"
 )
 
 // Atlassian's endpoints and the Developer Console.
@@ -35,8 +36,12 @@ func AuthParams() map[string]string {
 type Client struct {
 	// BaseURL is the profile's API base URL; empty means DefaultAPIBaseURL.
 	BaseURL string
-	// HTTP is the client to use; nil means http.DefaultClient.
+	// HTTP is the client to use; nil means httpclient.Default(), whose
+	// every step is bounded.
 	HTTP *http.Client
+
+	now  func() time.Time                                 // nil means time.Now
+	wait func(ctx context.Context, d time.Duration) error // nil waits on a timer
 }
 
 // Site is one cloud site an access token reaches.

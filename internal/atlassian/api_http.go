@@ -9,8 +9,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
+	"sync"
+	"time"
 
+	"github.com/authwiz/authwiz/internal/httpclient"
 	"github.com/authwiz/authwiz/internal/validate"
 )
 
@@ -19,6 +23,19 @@ const maxResponse = 1 << 20
 
 // maxMessage bounds how much of Atlassian's own error text is repeated.
 const maxMessage = 200
+
+// Rate limits: every call here is a GET that changes nothing, so a 429 is
+// waited out and the call made again, as long as Atlassian asks for a
+// short wait. A longer one is reported with the time to try again.
+const (
+	maxAttempts  = 3
+	maxRetryWait = 30 * time.Second
+	// firstBackoff is the wait when a 429 says nothing; it doubles.
+	firstBackoff = 2 * time.Second
+)
+
+// defaultHTTP is the bounded client used when Client.HTTP is nil.
+var defaultHTTP = sync.OnceValue(httpclient.Default)
 
 // call is one GET against the API.
 type call struct {
@@ -29,41 +46,104 @@ type call struct {
 
 func (c *Client) get(ctx context.Context, accessToken string, cl call, into any) error {
 	base := strings.TrimSuffix(cmp.Or(c.BaseURL, DefaultAPIBaseURL), "/")
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+cl.path, nil)
+	ctx = httpclient.WithSetting(ctx, "the API base URL")
+	for attempt := 1; ; attempt++ {
+		status, header, body, err := c.fetch(ctx, accessToken, base+cl.path)
+		if err != nil {
+			return transportError(ctx, cl.doing, base, err)
+		}
+		if status == http.StatusTooManyRequests && attempt < maxAttempts {
+			wait, known := httpclient.RetryAfter(header, c.clock())
+			if !known {
+				wait = firstBackoff << (attempt - 1)
+			}
+			if wait <= maxRetryWait {
+				if err := c.pause(ctx, wait); err != nil {
+					return fmt.Errorf("%s: %w", cl.doing, err)
+				}
+				continue
+			}
+		}
+		if status != http.StatusOK {
+			return apiError(status, header, cl, body, c.clock())
+		}
+		if err := json.Unmarshal(body, into); err != nil {
+			return fmt.Errorf("could not %s: the answer from %s is not what Atlassian sends (%v); check the API base URL", cl.doing, base, err)
+		}
+		return nil
+	}
+}
+
+// fetch makes one GET and reads its answer.
+func (c *Client) fetch(ctx context.Context, accessToken, address string) (int, http.Header, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, address, nil)
 	if err != nil {
-		return fmt.Errorf("%s: %w", cl.doing, err)
+		return 0, nil, nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+accessToken)
 	req.Header.Set("Accept", "application/json")
-	resp, err := cmp.Or(c.HTTP, http.DefaultClient).Do(req)
+	client := c.HTTP
+	if client == nil {
+		client = defaultHTTP()
+	}
+	resp, err := client.Do(req)
 	if err != nil {
-		return transportError(ctx, cl.doing, base, err)
+		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
 	if err != nil {
-		return fmt.Errorf("could not %s: reading the answer: %w", cl.doing, err)
+		return 0, nil, nil, fmt.Errorf("reading the answer: %w", err)
 	}
-	if resp.StatusCode != http.StatusOK {
-		return apiError(resp.StatusCode, cl, body)
+	return resp.StatusCode, resp.Header, body, nil
+}
+
+func (c *Client) clock() time.Time {
+	if c.now != nil {
+		return c.now()
 	}
-	if err := json.Unmarshal(body, into); err != nil {
-		return fmt.Errorf("could not %s: the answer from %s is not what Atlassian sends (%v); check the API base URL", cl.doing, base, err)
+	return time.Now()
+}
+
+// pause waits d or until ctx is done.
+func (c *Client) pause(ctx context.Context, d time.Duration) error {
+	if c.wait != nil {
+		return c.wait(ctx, d)
 	}
-	return nil
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // transportError says what to do when no answer came at all.
 func transportError(ctx context.Context, doing, base string, err error) error {
+	var timeout *httpclient.TimeoutError
 	var cert *tls.CertificateVerificationError
 	switch {
 	case ctx.Err() != nil:
 		return fmt.Errorf("%s: %w", doing, ctx.Err())
+	case errors.As(err, &timeout):
+		return fmt.Errorf("could not %s: %w", doing, timeout)
 	case errors.As(err, &cert):
 		return fmt.Errorf("could not %s: the certificate of %s is not trusted (%w). If a proxy inspects HTTPS on this network, "+
-			"add its root certificate to the system's trusted certificates; otherwise check the API base URL", doing, base, err)
+			"add its root certificate to the system's trusted certificates; otherwise check the API base URL", doing, base, withoutAddress(err))
 	}
-	return fmt.Errorf("could not %s: %w. Check the network connection (and any proxy) to %s", doing, err, base)
+	return fmt.Errorf("could not %s: %w. Check the network connection (and any proxy) to %s", doing, withoutAddress(err), base)
+}
+
+// withoutAddress drops the request's full address net/http puts in its
+// errors: the query string is nobody's business, and base says where.
+func withoutAddress(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }
 
 // APIError is an answer from Atlassian that was not a success, put in
@@ -75,7 +155,10 @@ type APIError struct {
 	// MissingScope is the scope the call needs, when Atlassian said the
 	// grant does not include it.
 	MissingScope string
-	Fix          string
+	// RetryAt is when Atlassian said to try again after a 429; zero when
+	// it did not say or the answer was not a 429.
+	RetryAt time.Time
+	Fix     string
 }
 
 func (e *APIError) Error() string {
@@ -86,7 +169,7 @@ func (e *APIError) Error() string {
 	return msg + ". " + e.Fix
 }
 
-func apiError(status int, cl call, body []byte) *APIError {
+func apiError(status int, header http.Header, cl call, body []byte, now time.Time) *APIError {
 	var e struct {
 		Message          string `json:"message"`
 		Error            string `json:"error"`
@@ -112,7 +195,9 @@ func apiError(status int, cl call, body []byte) *APIError {
 	case status == http.StatusNotFound:
 		out.Fix = "The site is not reachable with this grant any more: run `authwiz login NAME` to refresh the list of sites."
 	case status == http.StatusTooManyRequests:
-		out.Fix = "Atlassian is limiting requests: wait a minute and try again."
+		limit, _ := RateLimitOf(&http.Response{StatusCode: status, Header: header}, now)
+		out.RetryAt = limit.RetryAt
+		out.Fix = "Atlassian is limiting requests for now: " + limit.Advice(now) + "."
 	case status >= 500:
 		out.Fix = "Atlassian is having trouble: try again in a few minutes."
 	default:

@@ -29,7 +29,10 @@ type Scope struct {
 	Group       ScopeGroup
 }
 
-// Preset is a named set of scopes for a common kind of integration.
+// Preset is a named set of scopes for a common kind of integration. Each
+// serves one version of the Confluence REST API, and its description says
+// which: v1 takes classic scopes, while v2 refuses them ("Unauthorized;
+// scope does not match") and needs granular ones.
 type Preset struct {
 	Name        string
 	Description string
@@ -54,49 +57,84 @@ var classicConfluence = []Scope{
 	{"manage:confluence-configuration", "Change the site's global Confluence settings", GroupConfluenceClassic},
 }
 
-// granularObject is one kind of thing the granular scopes act on, with the
-// actions Atlassian offers for it and what it is, in a few words.
-type granularObject struct {
-	name    string
-	what    string
-	actions string // any of "r", "w", "d"
-}
-
-var granularObjects = []granularObject{
-	{"analytics.content", "view counts and viewers of content", "r"},
-	{"app-data", "data apps store in Confluence", "rw"},
-	{"attachment", "attachments", "rwd"},
-	{"audit-log", "the audit log", "rw"},
-	{"blogpost", "blog posts", "rwd"},
-	{"comment", "comments", "rwd"},
-	{"configuration", "site-wide Confluence settings", "rw"},
-	{"content", "content of any type", "rwd"},
-	{"content-details", "content details such as history and versions", "r"},
-	{"content.metadata", "content metadata", "r"},
-	{"content.permission", "content permissions", "r"},
-	{"content.property", "content properties", "rw"},
-	{"content.restriction", "content restrictions", "rw"},
-	{"custom-content", "custom content made by apps", "rwd"},
-	{"database", "databases", "rwd"},
-	{"embed", "Smart Link embeds", "rwd"},
-	{"folder", "folders", "rwd"},
-	{"group", "user groups", "rw"},
-	{"hierarchical-content", "the page tree (ancestors, children, descendants)", "r"},
-	{"inlinetask", "inline tasks", "rw"},
-	{"label", "labels", "rw"},
-	{"page", "pages", "rwd"},
-	{"relation", "relations between content and users", "rw"},
-	{"space", "spaces", "rwd"},
-	{"space-details", "space details", "r"},
-	{"space.permission", "space permissions", "rw"},
-	{"space.property", "space properties", "rw"},
-	{"space.setting", "space settings", "rw"},
-	{"task", "tasks", "rw"},
-	{"template", "templates", "rw"},
-	{"user", "user details", "r"},
-	{"user.property", "user properties", "rw"},
-	{"watcher", "watchers", "rw"},
-	{"whiteboard", "whiteboards", "rwd"},
+// granularConfluence says what each granular scope allows, object by
+// object: the actions differ (labels are added and removed, inline tasks
+// only marked done), and some write scopes also delete, so no template fits.
+var granularConfluence = []Scope{
+	{"read:analytics.content:confluence", "View analytics of content, such as views and viewers; not the content itself", GroupConfluenceGranular},
+	{"read:app-data:confluence", "Read the properties data apps store", GroupConfluenceGranular},
+	{"write:app-data:confluence", "Create, update and delete the properties data apps store", GroupConfluenceGranular},
+	{"read:attachment:confluence", "View and download attachments of pages and blog posts", GroupConfluenceGranular},
+	{"write:attachment:confluence", "Create and update attachments", GroupConfluenceGranular},
+	{"delete:attachment:confluence", "Delete attachments", GroupConfluenceGranular},
+	{"read:audit-log:confluence", "View and export the audit records of Confluence events", GroupConfluenceGranular},
+	{"write:audit-log:confluence", "Add records to the audit log", GroupConfluenceGranular},
+	{"read:blogpost:confluence", "View blog posts", GroupConfluenceGranular},
+	{"write:blogpost:confluence", "Create and update blog posts", GroupConfluenceGranular},
+	{"delete:blogpost:confluence", "Delete blog posts", GroupConfluenceGranular},
+	{"read:comment:confluence", "View comments on pages and blog posts", GroupConfluenceGranular},
+	{"write:comment:confluence", "Create and update comments", GroupConfluenceGranular},
+	{"delete:comment:confluence", "Delete comments", GroupConfluenceGranular},
+	{"read:configuration:confluence", "View Confluence settings, themes and system information", GroupConfluenceGranular},
+	{"write:configuration:confluence", "Update Confluence settings, the global look and feel included", GroupConfluenceGranular},
+	{"read:content:confluence", "View content of every kind: pages, blog posts, comments, attachments, whiteboards and more", GroupConfluenceGranular},
+	{"write:content:confluence", "Create and update content of every kind, and its properties", GroupConfluenceGranular},
+	{"delete:content:confluence", "Delete content of every kind", GroupConfluenceGranular},
+	{"read:content-details:confluence", "View details of content and its properties", GroupConfluenceGranular},
+	{"read:content.metadata:confluence", "View summaries of content; not the content itself", GroupConfluenceGranular},
+	{"read:content.permission:confluence", "Check whether a user or group may do something with a piece of content", GroupConfluenceGranular},
+	{"read:content.property:confluence", "View properties stored on content", GroupConfluenceGranular},
+	{"write:content.property:confluence", "Create, update and delete properties stored on content", GroupConfluenceGranular},
+	{"read:content.restriction:confluence", "View the restrictions on content", GroupConfluenceGranular},
+	{"write:content.restriction:confluence", "Update the restrictions on content", GroupConfluenceGranular},
+	{"read:custom-content:confluence", "View custom content made by apps", GroupConfluenceGranular},
+	{"write:custom-content:confluence", "Create and update custom content", GroupConfluenceGranular},
+	{"delete:custom-content:confluence", "Delete custom content", GroupConfluenceGranular},
+	{"read:database:confluence", "View databases", GroupConfluenceGranular},
+	{"write:database:confluence", "Create and update databases", GroupConfluenceGranular},
+	{"delete:database:confluence", "Delete databases", GroupConfluenceGranular},
+	{"read:email-address:confluence", "View every user's email address, whatever their profile visibility settings", GroupConfluenceGranular},
+	{"read:embed:confluence", "View Smart Links in the content tree", GroupConfluenceGranular},
+	{"write:embed:confluence", "Create and update Smart Links in the content tree", GroupConfluenceGranular},
+	{"delete:embed:confluence", "Delete Smart Links in the content tree", GroupConfluenceGranular},
+	{"read:folder:confluence", "View folders", GroupConfluenceGranular},
+	{"write:folder:confluence", "Create and update folders", GroupConfluenceGranular},
+	{"delete:folder:confluence", "Delete folders", GroupConfluenceGranular},
+	{"read:group:confluence", "View groups and their members", GroupConfluenceGranular},
+	{"write:group:confluence", "Create, update and delete groups", GroupConfluenceGranular},
+	{"read:hierarchical-content:confluence", "View children and descendants of pages, whiteboards, databases, folders and Smart Links", GroupConfluenceGranular},
+	{"read:inlinetask:confluence", "Search and view inline tasks", GroupConfluenceGranular},
+	{"write:inlinetask:confluence", "Mark inline tasks complete or not complete", GroupConfluenceGranular},
+	{"read:label:confluence", "View the labels on content and spaces", GroupConfluenceGranular},
+	{"write:label:confluence", "Add and remove labels on content and spaces", GroupConfluenceGranular},
+	{"read:page:confluence", "View pages", GroupConfluenceGranular},
+	{"write:page:confluence", "Create and update pages", GroupConfluenceGranular},
+	{"delete:page:confluence", "Delete pages", GroupConfluenceGranular},
+	{"read:permission:confluence", "View content restrictions and space permissions (REST API v2)", GroupConfluenceGranular},
+	{"read:relation:confluence", "View relationships between two entities", GroupConfluenceGranular},
+	{"write:relation:confluence", "Create and update relationships between two entities", GroupConfluenceGranular},
+	{"read:space:confluence", "View spaces", GroupConfluenceGranular},
+	{"write:space:confluence", "Create and update spaces", GroupConfluenceGranular},
+	{"delete:space:confluence", "Delete spaces", GroupConfluenceGranular},
+	{"read:space-details:confluence", "View details of spaces and their properties", GroupConfluenceGranular},
+	{"read:space.permission:confluence", "View space permissions", GroupConfluenceGranular},
+	{"write:space.permission:confluence", "Update space permissions", GroupConfluenceGranular},
+	{"read:space.property:confluence", "View properties stored on spaces", GroupConfluenceGranular},
+	{"write:space.property:confluence", "Create, update and delete properties stored on spaces", GroupConfluenceGranular},
+	{"read:space.setting:confluence", "View space settings and themes", GroupConfluenceGranular},
+	{"write:space.setting:confluence", "Update space settings and themes", GroupConfluenceGranular},
+	{"read:task:confluence", "View Confluence tasks (REST API v2)", GroupConfluenceGranular},
+	{"write:task:confluence", "Update Confluence tasks (REST API v2)", GroupConfluenceGranular},
+	{"read:template:confluence", "View content templates", GroupConfluenceGranular},
+	{"write:template:confluence", "Create, update and delete content templates", GroupConfluenceGranular},
+	{"read:user:confluence", "View user details", GroupConfluenceGranular},
+	{"read:user.property:confluence", "View properties stored on users", GroupConfluenceGranular},
+	{"write:user.property:confluence", "Create, update and delete properties stored on users", GroupConfluenceGranular},
+	{"read:watcher:confluence", "View who watches content, spaces or labels", GroupConfluenceGranular},
+	{"write:watcher:confluence", "Add and remove watchers of content, spaces or labels", GroupConfluenceGranular},
+	{"read:whiteboard:confluence", "View whiteboards", GroupConfluenceGranular},
+	{"write:whiteboard:confluence", "Create and update whiteboards", GroupConfluenceGranular},
+	{"delete:whiteboard:confluence", "Delete whiteboards", GroupConfluenceGranular},
 }
 
 var jiraClassic = []Scope{
@@ -118,25 +156,25 @@ var identity = []Scope{
 var presets = []Preset{
 	{
 		Name:        "read-only",
-		Description: "Read and search pages, blog posts, comments, spaces and attachments",
+		Description: "REST API v1: read and search pages, blog posts, comments, spaces and attachments",
 		Scopes: []string{"read:confluence-content.all", "read:confluence-content.summary", "read:confluence-space.summary",
 			"read:confluence-user", "readonly:content.attachment:confluence", "search:confluence", OfflineAccess},
 	},
 	{
 		Name:        "read-write",
-		Description: "Everything in read-only, plus creating and changing content and attachments",
+		Description: "REST API v1: everything in read-only, plus creating and changing content and attachments",
 		Scopes: []string{"read:confluence-content.all", "read:confluence-content.summary", "read:confluence-space.summary",
 			"read:confluence-user", "readonly:content.attachment:confluence", "search:confluence",
 			"write:confluence-content", "write:confluence-file", "read:confluence-props", "write:confluence-props", OfflineAccess},
 	},
 	{
 		Name:        "search",
-		Description: "Search content and show results with their spaces and authors",
+		Description: "REST API v1: search content and show results with their spaces and authors",
 		Scopes:      []string{"search:confluence", "read:confluence-content.summary", "read:confluence-space.summary", "read:confluence-user", OfflineAccess},
 	},
 	{
 		Name:        "granular read-only",
-		Description: "Read pages, blog posts, comments, attachments and spaces with granular scopes (API v2)",
+		Description: "REST API v2: read pages, blog posts, comments, attachments and spaces",
 		Scopes: []string{"read:page:confluence", "read:blogpost:confluence", "read:comment:confluence", "read:attachment:confluence",
 			"read:space:confluence", "read:content-details:confluence", "read:hierarchical-content:confluence", "read:user:confluence", OfflineAccess},
 	},
@@ -152,17 +190,7 @@ var (
 // the scope filter and must not be rebuilt there.
 func buildCatalog() {
 	catalog = append(catalog, classicConfluence...)
-	verbs := map[byte][2]string{'r': {"read", "Read"}, 'w': {"write", "Create and change"}, 'd': {"delete", "Delete"}}
-	for _, o := range granularObjects {
-		for i := 0; i < len(o.actions); i++ {
-			v := verbs[o.actions[i]]
-			catalog = append(catalog, Scope{
-				Name:        v[0] + ":" + o.name + ":confluence",
-				Description: v[1] + " " + o.what,
-				Group:       GroupConfluenceGranular,
-			})
-		}
-	}
+	catalog = append(catalog, granularConfluence...)
 	catalog = append(catalog, jiraClassic...)
 	catalog = append(catalog, identity...)
 	byName = make(map[string]Scope, len(catalog))

@@ -1,6 +1,8 @@
 package atlassian
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -71,6 +73,130 @@ func TestPresets(t *testing.T) {
 	for _, want := range []string{"read-only", "read-write", "search"} {
 		if !names[want] {
 			t.Errorf("no %q preset", want)
+		}
+	}
+}
+
+// atlassiansList reads the checked-in list of Atlassian's Confluence
+// scopes, by the group the catalog files them under.
+func atlassiansList(t *testing.T) map[ScopeGroup][]string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "atlassian", "confluence-scopes.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sections := map[string]ScopeGroup{"[classic]": GroupConfluenceClassic, "[granular]": GroupConfluenceGranular}
+	list := map[ScopeGroup][]string{}
+	var group ScopeGroup
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+		case sections[line] != "":
+			group = sections[line]
+		case group == "":
+			t.Fatalf("line %d: scope %q before any section", i+1, line)
+		default:
+			list[group] = append(list[group], line)
+		}
+	}
+	return list
+}
+
+func TestCatalogMatchesAtlassiansList(t *testing.T) {
+	want := atlassiansList(t)
+	if len(want[GroupConfluenceClassic]) != 15 || len(want[GroupConfluenceGranular]) != 74 {
+		t.Fatalf("the checked-in list has %d classic and %d granular scopes; Atlassian lists 15 and 74",
+			len(want[GroupConfluenceClassic]), len(want[GroupConfluenceGranular]))
+	}
+	for group, names := range want {
+		var have []string
+		for _, s := range Catalog() {
+			if s.Group == group {
+				have = append(have, s.Name)
+			}
+		}
+		for _, n := range names {
+			if !slices.Contains(have, n) {
+				t.Errorf("%s: the catalog lacks %s", group, n)
+			}
+		}
+		for _, n := range have {
+			if !slices.Contains(names, n) {
+				t.Errorf("%s: the catalog has %s, which Atlassian does not list", group, n)
+			}
+		}
+	}
+}
+
+func TestDescriptionsSayWhatEachScopeAllows(t *testing.T) {
+	for name, words := range map[string][]string{
+		// Write scopes that also delete, though no delete scope exists.
+		"write:group:confluence":            {"delete"},
+		"write:app-data:confluence":         {"delete"},
+		"write:content.property:confluence": {"delete"},
+		"write:space.property:confluence":   {"delete"},
+		"write:template:confluence":         {"delete"},
+		"write:user.property:confluence":    {"delete"},
+		// Write scopes that allow less than create and change.
+		"write:audit-log:confluence":  {"Add records"},
+		"write:inlinetask:confluence": {"Mark", "complete"},
+		"write:label:confluence":      {"Add and remove"},
+		"write:watcher:confluence":    {"Add and remove"},
+		// Scopes missing from the catalog once.
+		"read:email-address:confluence": {"email address"},
+		"read:permission:confluence":    {"space permissions"},
+	} {
+		s, ok := LookupScope(name)
+		if !ok {
+			t.Errorf("%s: not in the catalog", name)
+			continue
+		}
+		for _, w := range words {
+			if !strings.Contains(s.Description, w) {
+				t.Errorf("%s: %q does not say %q", name, s.Description, w)
+			}
+		}
+	}
+	for _, name := range []string{"write:audit-log:confluence", "write:inlinetask:confluence", "write:space.permission:confluence",
+		"write:content.restriction:confluence", "write:configuration:confluence", "write:space.setting:confluence", "write:task:confluence"} {
+		if s, _ := LookupScope(name); strings.Contains(s.Description, "Create") || strings.Contains(s.Description, "delete") {
+			t.Errorf("%s allows neither creating nor deleting: %q", name, s.Description)
+		}
+	}
+	seen := map[string]string{}
+	for _, s := range Catalog() {
+		if s.Group != GroupConfluenceGranular {
+			continue
+		}
+		if other, dup := seen[s.Description]; dup {
+			t.Errorf("%s and %s share the description %q", s.Name, other, s.Description)
+		}
+		seen[s.Description] = s.Name
+		action := s.Name[:strings.Index(s.Name, ":")]
+		if starts := map[string]string{"read": "View", "delete": "Delete"}[action]; starts != "" &&
+			!strings.HasPrefix(s.Description, starts) && !strings.HasPrefix(s.Description, "Read") &&
+			!strings.HasPrefix(s.Description, "Check") && !strings.HasPrefix(s.Description, "Search") {
+			t.Errorf("%s: %q does not say what it lets the app %s", s.Name, s.Description, action)
+		}
+	}
+}
+
+func TestPresetsNameTheirAPIVersion(t *testing.T) {
+	for _, p := range Presets() {
+		groups := map[ScopeGroup]bool{}
+		for _, name := range p.Scopes {
+			if s, _ := LookupScope(name); IsConfluenceScope(name) {
+				groups[s.Group] = true
+			}
+		}
+		switch {
+		case len(groups) != 1:
+			t.Errorf("preset %q mixes classic and granular scopes, so it serves neither API version whole", p.Name)
+		case groups[GroupConfluenceClassic] && !strings.HasPrefix(p.Description, "REST API v1:"):
+			t.Errorf("preset %q has classic scopes, which REST API v2 refuses; its description must say v1: %q", p.Name, p.Description)
+		case groups[GroupConfluenceGranular] && !strings.HasPrefix(p.Description, "REST API v2:"):
+			t.Errorf("preset %q has granular scopes; its description must say v2: %q", p.Name, p.Description)
 		}
 	}
 }
