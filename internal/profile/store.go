@@ -55,14 +55,17 @@ func WithCheck(check func(Profile, Secrets) error) Option {
 	return func(s *Store) { s.check = check }
 }
 
-// Open opens (creating if needed) the store in dir.
+// WithLockTimeout bounds every wait on a lock (default
+// DefaultLockTimeout).
+func WithLockTimeout(d time.Duration) Option { return func(s *Store) { s.lockTimeout = d } }
+
+// Open opens the store in dir. It writes nothing: the directory is created
+// by the first change, so listing and reading work in a directory authwiz
+// may not write, or one that does not exist yet.
 func Open(dir string, opts ...Option) (*Store, error) {
-	s := &Store{dir: dir, now: time.Now, lockTimeout: time.Minute}
+	s := &Store{dir: dir, now: time.Now, lockTimeout: DefaultLockTimeout}
 	for _, o := range opts {
 		o(s)
-	}
-	if err := os.MkdirAll(dir, privateDir); err != nil {
-		return nil, fmt.Errorf("create the configuration directory %s: %w", dir, err)
 	}
 	for _, path := range []string{dir, s.path(settingsFileName)} {
 		msg, err := looseFile(path)
