@@ -284,10 +284,13 @@ func (s *Store) read(fn func() error) error {
 // entries and pruned after, so a crash between the two writes can leave an
 // unused secret behind but never a profile without its secret.
 func (s *Store) write(change func(*state) error) error {
-	return s.exclusive(func() error { return s.writeLocked(change) })
+	return s.exclusive(func() error { return s.writeLocked(change, nil) })
 }
 
-func (s *Store) writeLocked(change func(*state) error) error {
+// writeLocked is write for a caller holding the lock. reserved maps a
+// file's path to space set aside for its next version (see writeAtomic);
+// the files used are removed from it.
+func (s *Store) writeLocked(change func(*state) error, reserved map[string]*os.File) error {
 	removeStaleTemps(s.dir)
 
 	st, err := s.load()
@@ -312,7 +315,7 @@ func (s *Store) writeLocked(change func(*state) error) error {
 	}
 
 	maps.Copy(kept, st.secrets.Secrets)
-	keptSecrets, err := s.writeSecrets(oldSecrets, kept)
+	keptSecrets, err := s.writeSecrets(oldSecrets, kept, reserved)
 	if err != nil {
 		return err
 	}
@@ -321,11 +324,11 @@ func (s *Store) writeLocked(change func(*state) error) error {
 		return err
 	}
 	if !bytes.Equal(oldSettings, newSettings) {
-		if err := writeAtomic(s.path(settingsFileName), newSettings); err != nil {
+		if err := writeAtomic(s.path(settingsFileName), newSettings, takeReserved(reserved, s.path(settingsFileName))); err != nil {
 			return err
 		}
 	}
-	if _, err = s.writeSecrets(keptSecrets, st.usedSecrets()); err != nil {
+	if _, err = s.writeSecrets(keptSecrets, st.usedSecrets(), reserved); err != nil {
 		return err
 	}
 	return s.keyringDelete(inKeyring, st.keyringNames())
@@ -333,12 +336,20 @@ func (s *Store) writeLocked(change func(*state) error) error {
 
 // writeSecrets writes secrets unless their encoding equals current, and
 // returns the encoding now on disk.
-func (s *Store) writeSecrets(current []byte, secrets map[string]Secrets) ([]byte, error) {
+func (s *Store) writeSecrets(current []byte, secrets map[string]Secrets, reserved map[string]*os.File) ([]byte, error) {
 	data, err := encodeSecrets(secrets)
 	if err != nil || bytes.Equal(current, data) {
 		return current, err
 	}
-	return data, writeAtomic(s.path(secretsFileName), data)
+	path := s.path(secretsFileName)
+	return data, writeAtomic(path, data, takeReserved(reserved, path))
+}
+
+// takeReserved hands out the space reserved for path, once.
+func takeReserved(reserved map[string]*os.File, path string) *os.File {
+	f := reserved[path]
+	delete(reserved, path)
+	return f
 }
 
 // load reads both files; a missing file means nothing saved yet.
