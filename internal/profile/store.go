@@ -144,7 +144,8 @@ func (s *Store) Save(p Profile, sec Secrets) error {
 
 // Update reads the profile called name, lets fn change it and its secrets,
 // and writes the result, all under the exclusive lock, so concurrent
-// processes never undo each other's changes. fn may rename the profile by
+// processes never undo each other's changes. A new refresh token set by fn
+// is a new grant (see stampGrant). fn may rename the profile by
 // changing p.Name. When fn returns an error nothing is written; when it
 // changes nothing nothing is written. fn must not call the Store.
 func (s *Store) Update(name string, fn func(p *Profile, sec *Secrets) error) error {
@@ -159,9 +160,11 @@ func (s *Store) Update(name string, fn func(p *Profile, sec *Secrets) error) err
 			return err
 		}
 		p := cloneProfile(old)
+		before := sec
 		if err := fn(&p, &sec); err != nil {
 			return err
 		}
+		stampGrant(before, &sec, s.now())
 		p.Tokens = TokensOf(sec)
 		if j := st.find(p.Name); j >= 0 && j != i {
 			return fmt.Errorf("rename profile %q to %q: %w", old.Name, p.Name, ErrExists)

@@ -110,6 +110,8 @@ func fullProfileParts() (Profile, Secrets) {
 			Expiry:          fixedNow.Add(time.Hour),
 			GrantedScopes:   []string{"read:confluence-user", "offline_access"},
 			RefreshIssuedAt: fixedNow,
+			AccessIssuedAt:  fixedNow,
+			ConsentedAt:     fixedNow.Add(-24 * time.Hour),
 		}
 }
 
