@@ -173,6 +173,9 @@ func (s *Store) Update(name string, fn func(p *Profile, sec *Secrets) error) err
 			st.setSecrets(old, sec)
 			return err
 		}
+		if nameKey(p.Name) != nameKey(old.Name) {
+			s.moveRefreshRecords(old.Name, p.Name)
+		}
 		return s.put(st, i, p, sec)
 	})
 }
@@ -193,6 +196,7 @@ func (s *Store) Delete(name string) error {
 			return fmt.Errorf("delete profile %q: %w", name, ErrNotFound)
 		}
 		st.settings.Profiles = slices.Delete(st.settings.Profiles, i, i+1)
+		s.dropRefreshRecords(name)
 		return nil
 	})
 }
