@@ -41,7 +41,9 @@ func child(spec string) int {
 	// Give the signal time to arrive: unheld, it would end the process here.
 	time.Sleep(200 * time.Millisecond)
 	fmt.Println("section finished")
-	release()
+	if held := release(); held != sig {
+		fmt.Println("release reported", held)
+	}
 	if spec == "listening" {
 		select {
 		case <-ctx.Done():
