@@ -43,21 +43,32 @@ func ReadOnly(t testing.TB, dir string) {
 	}
 }
 
+// Writable remounts a SmallDisk made ReadOnly writable again.
+func Writable(t testing.TB, dir string) {
+	t.Helper()
+	if out, err := exec.Command("mount", "-o", "remount,rw", dir).CombinedOutput(); err != nil {
+		t.Fatalf("remount %s writable: %v: %s", dir, err, out)
+	}
+}
+
 // Fill writes to a file in dir until the disk is full, and returns a
-// function that frees the space again.
+// function that frees the space again. It may be called from any
+// goroutine: a failure is reported with t.Errorf.
 func Fill(t testing.TB, dir string) (free func()) {
 	t.Helper()
 	path := filepath.Join(dir, "filler")
+	free = func() { os.Remove(path) }
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
-		t.Fatal(err)
+		t.Errorf("fill %s: %v", dir, err)
+		return free
 	}
 	defer f.Close()
 	block := make([]byte, 4096)
 	for {
 		if _, err := f.Write(block); err != nil {
 			if !errors.Is(err, syscall.ENOSPC) {
-				t.Fatalf("fill %s: %v", dir, err)
+				t.Errorf("fill %s: %v", dir, err)
 			}
 			break
 		}
@@ -68,5 +79,5 @@ func Fill(t testing.TB, dir string) (free func()) {
 			break
 		}
 	}
-	return func() { os.Remove(path) }
+	return free
 }

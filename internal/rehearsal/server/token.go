@@ -197,6 +197,14 @@ func (s *Server) issue(g grant) map[string]any {
 	return body
 }
 
+// SetRefreshReuseLeeway changes Config.RefreshReuseLeeway: a test may
+// need Atlassian's reuse interval on a server made for it.
+func (s *Server) SetRefreshReuseLeeway(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cfg.RefreshReuseLeeway = d
+}
+
 // HoldRefreshAnswers makes every successful refresh call hold after the
 // rotation, before its answer is sent, and wait for it to return: a test
 // can act at the moment the server has rotated and the client has nothing

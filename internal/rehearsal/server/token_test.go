@@ -179,7 +179,8 @@ func (w *world) noFollow() *http.Client {
 // grant's first answer.
 func newReuseWorld(t *testing.T) (*world, tokenAnswer) {
 	t.Helper()
-	w := newWorldWith(t, func(cfg *Config) { cfg.RefreshReuseLeeway = AtlassianReuseInterval })
+	w := newWorld(t)
+	w.srv.SetRefreshReuseLeeway(AtlassianReuseInterval)
 	return w, w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code"))
 }
 
