@@ -29,7 +29,7 @@ type claim struct {
 // process refreshes it. Reads never wait for a claim, and claims of other
 // profiles never wait for each other.
 func (s *Store) ClaimGrant(ctx context.Context, name string) (GrantClaim, error) {
-	p, _, err := s.Get(name)
+	p, err := s.settingsOf(name)
 	if err != nil {
 		return nil, err
 	}
@@ -191,4 +191,20 @@ func (c *claim) dropReserved() {
 		os.Remove(f.Name())
 		delete(c.reserved, path)
 	}
+}
+
+// settingsOf is the profile called name without its secrets, which may
+// take a keyring call to read.
+func (s *Store) settingsOf(name string) (Profile, error) {
+	list, err := s.List()
+	if err != nil {
+		return Profile{}, err
+	}
+	key := nameKey(name)
+	for _, p := range list {
+		if nameKey(p.Name) == key {
+			return p, nil
+		}
+	}
+	return Profile{}, fmt.Errorf("profile %q: %w", name, ErrNotFound)
 }

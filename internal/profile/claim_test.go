@@ -79,6 +79,37 @@ func TestClaimedRefreshIsSavedAndTheJournalCleared(t *testing.T) {
 
 // The journal is what a killed process leaves: the next claim sees when
 // the refresh was first sent, and a retry keeps that time.
+// A profile whose secrets are in the keyring: the settings and the answer
+// get reserved space, and the refresh is saved to the keyring.
+func TestClaimOfAKeyringProfile(t *testing.T) {
+	kr := newMemKeyring()
+	s, err := Open(filepath.Join(t.TempDir(), "authwiz"), WithKeyring(kr), WithClock(func() time.Time { return fixedNow }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, sec := fullProfile()
+	p.SecretStorage = StorageKeyring
+	if err := s.Create(p, sec); err != nil {
+		t.Fatal(err)
+	}
+	c := claimOf(t, s, p.Name)
+	if err := c.Begin(fixedNow); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Commit(Outcome{Refreshed: new(answer(2))}); err != nil {
+		t.Fatal(err)
+	}
+	if _, got, _ := s.Get(p.Name); got.RefreshToken != "refresh-2" || got.ClientSecret != sec.ClientSecret {
+		t.Errorf("keyring holds refresh %q after the refresh", got.RefreshToken)
+	}
+	if _, err := os.Stat(filepath.Join(s.Dir(), secretsFileName)); !os.IsNotExist(err) {
+		t.Errorf("a keyring profile's refresh wrote the secrets file: %v", err)
+	}
+	if _, err := s.ClaimGrant(context.Background(), "nobody"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("claiming a profile that does not exist: %v", err)
+	}
+}
+
 func TestJournalOutlivesTheProcessThatWroteIt(t *testing.T) {
 	s, p, _ := storeWithGrant(t, "")
 	c := claimOf(t, s, p.Name)
