@@ -35,7 +35,7 @@ func TestSignalDuringRefreshLosesNothing(t *testing.T) {
 			if err == nil || c.stdout.Len() != 0 {
 				t.Errorf("the process should stop as asked, printing no token: %v %q", err, c.stdout.String())
 			}
-			if current := w.fake.CurrentRefreshTokens(); len(current) != 1 || savedSecrets(t, store).RefreshToken != current[0] {
+			if !savedIsCurrent(t, w, store, nil) {
 				t.Fatalf("the rotated refresh token was not saved: %s", c.stderr.String())
 			}
 			if _, err := (&oauthflow.StoredTokenSource{Store: store, Profile: "conf"}).Token(); err != nil || w.fake.Refreshes() != 1 {

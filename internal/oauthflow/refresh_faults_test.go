@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/profile/profiletest"
@@ -47,6 +49,14 @@ func (c failingCommit) Commit(o profile.Outcome) (profile.Grant, error) {
 		return profile.Grant{}, c.err
 	}
 	return c.GrantClaim.Commit(o)
+}
+
+// savedIsCurrent reports whether the store holds the one refresh token
+// the server accepts, and the access token handed out (when tok is set).
+func savedIsCurrent(t *testing.T, w *world, store *profile.Store, tok *oauth2.Token) bool {
+	t.Helper()
+	saved, current := savedSecrets(t, store), w.fake.CurrentRefreshTokens()
+	return len(current) == 1 && saved.RefreshToken == current[0] && (tok == nil || saved.AccessToken == tok.AccessToken)
 }
 
 // Another process refreshes between this one's read and its claim. The
@@ -120,8 +130,7 @@ func TestAnswerThatCouldNotBeSavedIsRecovered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	saved, current := savedSecrets(t, store), w.fake.CurrentRefreshTokens()
-	if len(current) != 1 || saved.RefreshToken != current[0] || saved.AccessToken != tok.AccessToken {
+	if !savedIsCurrent(t, w, store, tok) {
 		t.Error("the kept answer was not saved")
 	}
 	if n := w.fake.Refreshes(); n != 1 {
@@ -142,7 +151,7 @@ func TestCancelAfterSendingSavesTheAnswerFirst(t *testing.T) {
 		t.Fatalf("error = %v, want a cancellation after saving", err)
 	}
 	w.fake.HoldRefreshAnswers(nil)
-	if current := w.fake.CurrentRefreshTokens(); len(current) != 1 || savedSecrets(t, store).RefreshToken != current[0] {
+	if !savedIsCurrent(t, w, store, nil) {
 		t.Fatal("the rotated refresh token was not saved")
 	}
 	if _, err := src.Token(); err != nil || w.fake.Refreshes() != 1 {
@@ -229,8 +238,7 @@ func TestFullDiskKeepsTheGrant(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a disk filled during the request: %v", err)
 	}
-	if current := w.fake.CurrentRefreshTokens(); len(current) != 1 || savedSecrets(t, store).RefreshToken != current[0] ||
-		savedSecrets(t, store).AccessToken != tok.AccessToken {
+	if !savedIsCurrent(t, w, store, tok) {
 		t.Error("the rotated tokens were not saved")
 	}
 }
