@@ -146,10 +146,15 @@ func (c *claim) save(o Outcome) (Grant, error) {
 			} else {
 				sec.RefreshFailure, sec.RefreshFailedAt = o.Failure, o.FailedAt.UTC()
 			}
-			if err := s.put(st, i, cloneProfile(st.settings.Profiles[i]), sec); err != nil {
-				return err
-			}
-			saved = Grant{Profile: st.settings.Profiles[i], Secrets: sec}
+			// Only the tokens change: the checks a save of settings passes
+			// (WithCheck) have no say, or a rule added since the profile
+			// was saved could refuse an answer the server already gave.
+			p := cloneProfile(st.settings.Profiles[i])
+			p.Tokens = TokensOf(sec)
+			p.UpdatedAt = s.now().UTC().Truncate(time.Second)
+			st.settings.Profiles[i] = p
+			st.setSecrets(p, sec)
+			saved = Grant{Profile: p, Secrets: sec}
 			return nil
 		}, c.reserved)
 	})

@@ -79,6 +79,20 @@ func TestClaimedRefreshIsSavedAndTheJournalCleared(t *testing.T) {
 
 // The journal is what a killed process leaves: the next claim sees when
 // the refresh was first sent, and a retry keeps that time.
+// A save check (the command line keeps rehearsal credentials out of real
+// profiles) judges settings being saved, never a refresh's answer.
+func TestCommitIsNotRefusedBySaveChecks(t *testing.T) {
+	s, p, _ := storeWithGrant(t, "")
+	WithCheck(func(Profile, Secrets) error { return errors.New("a rule added since") })(s)
+	c := claimOf(t, s, p.Name)
+	if err := c.Begin(fixedNow); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Commit(Outcome{Refreshed: new(answer(2))}); err != nil {
+		t.Fatalf("a refresh refused by a save check: %v", err)
+	}
+}
+
 // A profile whose secrets are in the keyring: the settings and the answer
 // get reserved space, and the refresh is saved to the keyring.
 func TestClaimOfAKeyringProfile(t *testing.T) {
