@@ -43,7 +43,7 @@ func (s *StoredTokenSource) refresh(ctx context.Context, claim profile.GrantClai
 	release := s.hold()
 	tok, err := s.spend(ctx, claim, g)
 	if sig := release(); sig != nil && err == nil {
-		return nil, fmt.Errorf("stopped by %s as asked, after saving the refreshed tokens", sig)
+		return nil, fmt.Errorf("stopped as asked (%s), after saving the refreshed tokens", sig)
 	}
 	return tok, err
 }

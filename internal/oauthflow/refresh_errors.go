@@ -68,8 +68,8 @@ func (s *StoredTokenSource) likelyCause(g profile.Grant) string {
 
 func (s *StoredTokenSource) interrupted(since time.Time) error {
 	return &Error{Kind: ErrRefreshInterrupted, Err: ErrRefreshRejected,
-		Detail: "the refresh sent at " + when(since) + " never got its answer saved (authwiz was killed or the computer stopped), " +
-			"and Atlassian stops accepting the previous refresh token " + ReuseInterval.String() + " after it",
+		Detail: fmt.Sprintf("sent at %s; authwiz or the computer stopped before the answer was saved, "+
+			"and Atlassian accepts the previous refresh token for only %d minutes after a refresh", when(since), int(ReuseInterval.Minutes())),
 		Fix: "The grant has to be renewed: consent again with " + s.login()}
 }
 
