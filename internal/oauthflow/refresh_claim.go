@@ -21,11 +21,15 @@ func (s *StoredTokenSource) refresh(ctx context.Context, claim profile.GrantClai
 		}
 		g = saved
 	}
-	if tok := s.usable(g.Secrets); tok != nil {
-		return tok, nil
-	}
-	if err := s.remembered(g); err != nil {
-		return nil, err
+	// A lost refresh is retried at once, even while the old access token
+	// lasts: the reuse interval runs from the lost attempt.
+	if g.Pending == nil {
+		if tok := s.usable(g.Secrets); tok != nil {
+			return tok, nil
+		}
+		if err := s.remembered(g); err != nil {
+			return nil, err
+		}
 	}
 	if g.Secrets.RefreshToken == "" {
 		return nil, s.noRefreshToken(g.Secrets)

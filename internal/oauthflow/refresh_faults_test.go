@@ -311,3 +311,40 @@ func TestSilentTokenEndpointBlocksOnlyItsProfile(t *testing.T) {
 		t.Error("no journal entry kept for an unanswered refresh")
 	}
 }
+
+// A refresh lost while the old access token still had a while to run is
+// retried by the next call at once, not when that token runs out: by then
+// Atlassian's reuse interval may be over.
+func TestLostRefreshIsRetriedAtOnce(t *testing.T) {
+	w := newWorld(t)
+	w.fake.SetRefreshReuseLeeway(oauthflow.ReuseInterval)
+	store, first := w.consentedStore(t)
+	if err := store.Update("conf", func(_ *profile.Profile, sec *profile.Secrets) error {
+		sec.Expiry = time.Now().Add(time.Hour)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// A process claims, writes the journal, spends the token and dies.
+	claim, err := store.ClaimGrant(context.Background(), "conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := claim.Begin(time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	conf := oauth2.Config{ClientID: w.cfg.ClientID, ClientSecret: w.cfg.ClientSecret,
+		Endpoint: oauth2.Endpoint{TokenURL: w.cfg.TokenURL, AuthStyle: oauth2.AuthStyleInParams}}
+	if _, err := conf.TokenSource(context.Background(), &oauth2.Token{RefreshToken: first.RefreshToken}).Token(); err != nil {
+		t.Fatal(err)
+	}
+	claim.Release()
+
+	tok, err := (&oauthflow.StoredTokenSource{Store: store, Profile: "conf"}).Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := w.fake.Refreshes(); n != 2 || !savedIsCurrent(t, w, store, tok) {
+		t.Errorf("%d refreshes; the lost one must be retried and its tokens saved", n)
+	}
+}
