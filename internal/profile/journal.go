@@ -163,7 +163,9 @@ func (s *Store) moveRefreshRecords(oldName, newName string) {
 	os.Rename(from.journalPath(), to.journalPath())
 }
 
-// dropRefreshRecords forgets a deleted profile's journal.
+// dropRefreshRecords forgets a deleted profile's journal. Its lock file
+// stays: removing a lock file another process may be waiting on would let
+// two processes hold "the" lock at once.
 func (s *Store) dropRefreshRecords(name string) {
 	r := s.refreshRecords(name)
 	os.Remove(r.answerPath())
