@@ -88,9 +88,16 @@ func TestHeldSignalEndsTheProgramAfterTheSection(t *testing.T) {
 	}
 }
 
+// A program listening for Ctrl-C itself gets it after the section. The
+// signal handed back may come after the program stopped listening, ending
+// it by Ctrl-C once it has done all it meant to: a normal end too.
 func TestHeldCtrlCReachesTheProgramsOwnListener(t *testing.T) {
 	out, err := runChild(t, "listening")
-	if err != nil || out != "section finished\nstopped as asked\n" {
-		t.Fatalf("output %q, %v", out, err)
+	var exit *exec.ExitError
+	if err != nil && (!errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGINT) {
+		t.Errorf("the program ended with %v", err)
+	}
+	if out != "section finished\nstopped as asked\n" {
+		t.Errorf("output %q", out)
 	}
 }
