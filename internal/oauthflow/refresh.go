@@ -5,40 +5,89 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"time"
 
 	"golang.org/x/oauth2"
 
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/sighold"
 )
 
 // DefaultExpiryMargin is how long a saved access token must still be valid
-// to be handed out, so whoever receives it has time to use it.
+// to be handed out, so whoever receives it has time to use it. Shorter
+// lived tokens get a quarter of their lifetime instead (see
+// StoredTokenSource.Margin).
 const DefaultExpiryMargin = 2 * time.Minute
+
+// DefaultRefreshTimeout bounds one refresh request, answer included.
+const DefaultRefreshTimeout = 30 * time.Second
+
+// ReuseInterval is how long after a rotation Atlassian still accepts the
+// refresh token it replaced. A refresh whose answer was lost may be sent
+// again within it; after it, reuse is refused and may revoke the grant.
+const ReuseInterval = 10 * time.Minute
+
+// retryWindow is the part of ReuseInterval in which authwiz retries a lost
+// refresh: the rest is kept for the retry's own journey and for clocks.
+const retryWindow = ReuseInterval - time.Minute
+
+// UnknownLifetime is how long an access token is taken to live when a
+// refresh answer says nothing (no expires_in). RFC 6749 leaves it to the
+// server; five minutes is the shortest default of the widely used servers
+// (Keycloak's), so a token is never handed out after such a server
+// dropped it, at the price of refreshing every few minutes where tokens
+// live longer. A token that cannot be refreshed is still taken to last,
+// since refreshing is no remedy for it.
+const UnknownLifetime = 5 * time.Minute
 
 // ErrNoTokens: the profile holds no token that can be used or renewed.
 var ErrNoTokens = errors.New("there is no usable token")
 
-// TokenStore is the part of the profile store the refresher needs: a
-// read-modify-write under the lock every authwiz process shares, which
-// writes nothing when fn fails or changes nothing.
+// TokenStore is what StoredTokenSource.Store is declared as; the store
+// must also be a GrantStore (profile.Store is), or no token is refreshed.
 type TokenStore interface {
 	Update(name string, fn func(p *profile.Profile, sec *profile.Secrets) error) error
 }
 
+// GrantStore is where a profile's grant lives, as the refresh protocol
+// uses it: read without waiting, claim to spend the refresh token (see
+// profile.GrantClaim for commit and release).
+type GrantStore interface {
+	ReadGrant(ctx context.Context, name string) (profile.Grant, error)
+	ClaimGrant(ctx context.Context, name string) (profile.GrantClaim, error)
+}
+
 // StoredTokenSource hands out a saved profile's access token, refreshing
-// it when needed, without ever losing a rotated refresh token: the saved
-// token is re-read under the store's lock, a refresh happens under that
-// lock, and the new tokens are saved before the access token is returned.
-// A process that waited on the lock finds the refreshed token and uses it.
-// A rejected refresh token is kept, not deleted. Each call takes the
-// lock; wrap the source in oauth2.ReuseTokenSource when calling it often.
+// it when needed, without ever losing a rotated refresh token:
+//
+//   - a valid saved token is handed out without waiting for anything;
+//   - otherwise the profile is claimed (other profiles, and reads, go on),
+//     the saved grant re-read (another process may just have refreshed it)
+//     and, if a refresh is still due, the save is proven possible and a
+//     journal entry written before the refresh token is sent;
+//   - the request cannot be cancelled by the caller once sent, only by
+//     Timeout, and SIGINT/SIGTERM are held until its answer is saved;
+//   - a token is handed out only once it is saved.
+//
+// A refresh the journal shows lost (the process was killed) is retried
+// while Atlassian's reuse interval may still accept it, and otherwise
+// reported as such. A rejected refresh token is remembered, not deleted.
 type StoredTokenSource struct {
 	Store   TokenStore
 	Profile string
 	HTTP    *http.Client     // nil means http.DefaultClient
 	Now     func() time.Time // nil means time.Now
-	Margin  time.Duration    // 0 means DefaultExpiryMargin
+	// Margin is how long a saved access token must still be valid to be
+	// handed out; 0 means the smaller of DefaultExpiryMargin and a quarter
+	// of the token's lifetime, so tokens that live two minutes are shared
+	// by concurrent callers rather than refreshed by each.
+	Margin time.Duration
+	// Timeout bounds the refresh request; 0 means DefaultRefreshTimeout.
+	Timeout time.Duration
+	// HoldSignals holds SIGINT and SIGTERM until the returned function is
+	// called, which reports the first signal held; nil means sighold.Hold.
+	HoldSignals func() (release func() os.Signal)
 }
 
 // Token is TokenContext without a deadline, for oauth2.TokenSource.
@@ -46,57 +95,64 @@ func (s *StoredTokenSource) Token() (*oauth2.Token, error) {
 	return s.TokenContext(context.Background())
 }
 
-// TokenContext returns a valid access token for the profile.
+// TokenContext returns a valid access token for the profile. ctx bounds
+// the waits before a refresh is sent; once sent, the refresh is seen
+// through and saved, and then a cancelled ctx is reported.
 func (s *StoredTokenSource) TokenContext(ctx context.Context) (*oauth2.Token, error) {
-	if s.HTTP != nil {
-		ctx = context.WithValue(ctx, oauth2.HTTPClient, s.HTTP)
-	}
-	var out *oauth2.Token
-	err := s.Store.Update(s.Profile, func(p *profile.Profile, sec *profile.Secrets) error {
-		now := s.now()
-		if sec.AccessToken != "" && (sec.Expiry.IsZero() || sec.Expiry.After(now.Add(s.margin()))) {
-			out = savedToken(*sec)
-			return nil
-		}
-		if sec.RefreshToken == "" {
-			return s.noRefreshToken(*sec)
-		}
-		conf := oauth2.Config{
-			ClientID:     p.ClientID,
-			ClientSecret: sec.ClientSecret,
-			Endpoint:     oauth2.Endpoint{AuthURL: p.AuthURL, TokenURL: p.TokenURL, AuthStyle: oauth2.AuthStyleInParams},
-		}
-		tok, err := conf.TokenSource(ctx, &oauth2.Token{RefreshToken: sec.RefreshToken}).Token()
-		if err != nil {
-			return tokenError(err, ErrRefreshRejected, fmt.Sprintf(
-				"It expired after 90 days unused, was revoked, or was replaced by a newer consent: consent again with `%s`", profile.Command("login", s.Profile)))
-		}
-		sec.AccessToken = tok.AccessToken
-		sec.TokenType = tok.TokenType
-		sec.Expiry = Expiry(tok, now)
-		// Atlassian rotates refresh tokens; a response without one means
-		// the old one stays valid.
-		if tok.RefreshToken != "" && tok.RefreshToken != sec.RefreshToken {
-			sec.RefreshToken = tok.RefreshToken
-			sec.RefreshIssuedAt = now
-		}
-		sec.GrantedScopes = grantedScopes(tok, sec.GrantedScopes)
-		out = savedToken(*sec)
-		return nil
-	})
+	tok, err := s.token(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("get an access token for profile %q: %w", s.Profile, err)
 	}
-	return out, nil
+	return tok, nil
 }
 
-func (s *StoredTokenSource) noRefreshToken(sec profile.Secrets) error {
-	if !sec.HasTokens() {
-		return &Error{Kind: ErrNoTokens, Detail: "no consent has been given yet",
-			Fix: fmt.Sprintf("Consent with `%s`", profile.Command("login", s.Profile))}
+func (s *StoredTokenSource) token(ctx context.Context) (*oauth2.Token, error) {
+	grants, ok := s.Store.(GrantStore)
+	if !ok {
+		return nil, fmt.Errorf("the profile store (%T) cannot claim a grant, so it cannot refresh tokens safely", s.Store)
 	}
-	return &Error{Kind: ErrNoTokens, Detail: "the access token has expired and there is no refresh token",
-		Fix: fmt.Sprintf("Add offline_access to the profile's scopes with `%s`, then consent again with `%s`", profile.Command("edit", s.Profile), profile.Command("login", s.Profile))}
+	g, err := grants.ReadGrant(ctx, s.Profile)
+	if err != nil {
+		return nil, err
+	}
+	if g.Pending == nil {
+		if tok := s.usable(g.Secrets); tok != nil {
+			return tok, nil
+		}
+		if err := s.remembered(g); err != nil {
+			return nil, err
+		}
+	}
+	claim, err := grants.ClaimGrant(ctx, s.Profile)
+	if err != nil {
+		return nil, s.claimError(err)
+	}
+	defer claim.Release()
+	return s.refresh(ctx, claim)
+}
+
+// usable is the saved access token when it can be handed out now.
+func (s *StoredTokenSource) usable(sec profile.Secrets) *oauth2.Token {
+	if sec.AccessToken == "" {
+		return nil
+	}
+	// A token that cannot be refreshed and says nothing of its expiry is
+	// used until the server refuses it; one that can be refreshed is not
+	// trusted to last for ever.
+	if sec.Expiry.IsZero() && sec.RefreshToken == "" || sec.Expiry.After(s.now().Add(s.margin(sec))) {
+		return savedToken(sec)
+	}
+	return nil
+}
+
+func (s *StoredTokenSource) margin(sec profile.Secrets) time.Duration {
+	if s.Margin != 0 {
+		return s.Margin
+	}
+	if life := sec.Expiry.Sub(sec.AccessIssuedAt); !sec.AccessIssuedAt.IsZero() && life > 0 {
+		return min(DefaultExpiryMargin, life/4)
+	}
+	return DefaultExpiryMargin
 }
 
 func (s *StoredTokenSource) now() time.Time {
@@ -106,11 +162,18 @@ func (s *StoredTokenSource) now() time.Time {
 	return s.Now()
 }
 
-func (s *StoredTokenSource) margin() time.Duration {
-	if s.Margin == 0 {
-		return DefaultExpiryMargin
+func (s *StoredTokenSource) timeout() time.Duration {
+	if s.Timeout <= 0 {
+		return DefaultRefreshTimeout
 	}
-	return s.Margin
+	return s.Timeout
+}
+
+func (s *StoredTokenSource) hold() (release func() os.Signal) {
+	if s.HoldSignals == nil {
+		return sighold.Hold()
+	}
+	return s.HoldSignals()
 }
 
 func savedToken(sec profile.Secrets) *oauth2.Token {

@@ -88,16 +88,72 @@ func TestRefreshWithoutANewRefreshTokenKeepsTheOldOne(t *testing.T) {
 	}
 }
 
-func TestRejectedRefreshTokenIsKept(t *testing.T) {
+func TestRejectedRefreshTokenIsKeptAndRemembered(t *testing.T) {
 	te := newTokenEndpoint(t, 403, `{"error":"invalid_grant","error_description":"Unknown or invalid refresh token."}`)
 	before := profile.Secrets{ClientSecret: "s", AccessToken: "old", RefreshToken: "r1", Expiry: clock.Add(-time.Minute)}
 	store := storeWith(t, te.URL, before)
 	_, err := source(store).Token()
-	if !errors.Is(err, oauthflow.ErrRefreshRejected) || !strings.Contains(err.Error(), "`authwiz login conf`") {
-		t.Fatalf("error = %v, want ErrRefreshRejected telling to run authwiz login conf", err)
+	if !errors.Is(err, oauthflow.ErrRefreshRejected) || !strings.Contains(err.Error(), "`authwiz login conf`") ||
+		!strings.Contains(err.Error(), "password of the account that consented was changed") {
+		t.Fatalf("error = %v, want ErrRefreshRejected naming the causes and telling to run authwiz login conf", err)
 	}
 	if after := savedSecrets(t, store); !after.Equal(before) {
 		t.Fatal("the stored token changed after a rejected refresh")
+	}
+	list, _ := store.List()
+	if h, state := list[0].TokenState(clock); h != profile.NeedsConsent || state != "needs consent (refresh token rejected)" {
+		t.Errorf("listed as %q after the rejection", state)
+	}
+	// The server is not asked again about a token it refused.
+	if _, err := source(store).Token(); !errors.Is(err, oauthflow.ErrRefreshRejected) {
+		t.Errorf("second call: %v", err)
+	}
+	if n := len(te.requests()); n != 1 {
+		t.Errorf("%d requests for a refused refresh token", n)
+	}
+}
+
+// The dates saved point to the likely cause when there is one.
+func TestRejectionNamesTheLikelyCause(t *testing.T) {
+	te := newTokenEndpoint(t, 403, `{"error":"invalid_grant"}`)
+	store := storeWith(t, te.URL, profile.Secrets{ClientSecret: "s", AccessToken: "old", RefreshToken: "r1",
+		Expiry: clock.Add(-time.Minute), RefreshIssuedAt: clock.Add(-100 * 24 * time.Hour)})
+	if _, err := source(store).Token(); err == nil || !strings.Contains(err.Error(), "over 90 days ago") {
+		t.Errorf("error = %v, want the 90 days named first", err)
+	}
+}
+
+// A token that lives two minutes keeps a quarter of its life as margin,
+// so callers in between share it instead of each refreshing (and each
+// refresh revoking what the last one handed out).
+func TestShortLivedTokensAreShared(t *testing.T) {
+	te := newTokenEndpoint(t, 200, `{"access_token":"fresh","refresh_token":"r2","expires_in":120}`)
+	store := storeWith(t, te.URL, profile.Secrets{ClientSecret: "s", RefreshToken: "r1", AccessToken: "old", Expiry: clock.Add(-time.Minute)})
+	now := clock
+	src := &oauthflow.StoredTokenSource{Store: store, Profile: "conf", Now: func() time.Time { return now }}
+	for _, step := range []struct {
+		at       time.Duration
+		requests int
+	}{{0, 1}, {time.Minute, 1}, {89 * time.Second, 1}, {91 * time.Second, 2}} {
+		now = clock.Add(step.at)
+		if _, err := src.Token(); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(te.requests()); n != step.requests {
+			t.Errorf("%s after the refresh: %d requests, want %d", step.at, n, step.requests)
+		}
+	}
+}
+
+// An answer without expires_in is taken to be short-lived, not eternal.
+func TestAnswerWithoutExpiryIsShortLived(t *testing.T) {
+	te := newTokenEndpoint(t, 200, `{"access_token":"fresh","refresh_token":"r2"}`)
+	store := storeWith(t, te.URL, profile.Secrets{ClientSecret: "s", RefreshToken: "r1", Expiry: clock.Add(-time.Minute)})
+	if _, err := source(store).Token(); err != nil {
+		t.Fatal(err)
+	}
+	if sec := savedSecrets(t, store); !sec.Expiry.Equal(clock.Add(oauthflow.UnknownLifetime)) {
+		t.Errorf("saved expiry %v, want %s from now", sec.Expiry, oauthflow.UnknownLifetime)
 	}
 }
 

@@ -3,6 +3,7 @@ package profile
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,17 +14,39 @@ const tempMarker = ".tmp-"
 
 // writeAtomic replaces path with data so that a reader, or a crash at any
 // moment, sees either the old file or the new one, never a mix. The old file,
-// when there is one, is first kept as path+".bak".
-func writeAtomic(path string, data []byte) error {
+// when there is one, is first kept as path+".bak". reserved, when not nil,
+// is a private file on the same file system, already as large as data is
+// likely to be, written into instead of a new temp file: a refresh
+// reserves its space before spending the refresh token, so a disk that
+// fills up meanwhile cannot stop the save.
+func writeAtomic(path string, data []byte, reserved *os.File) error {
 	if err := backup(path); err != nil {
+		if reserved != nil {
+			reserved.Close()
+			os.Remove(reserved.Name())
+		}
 		return err
 	}
-	return replaceWith(path, data)
+	return replaceVia(path, data, reserved)
 }
 
-// backup copies the current file to path+".bak" (itself atomically), so the
-// last good version survives a bad edit or a bad write.
+// backup keeps the current file as path+".bak", so the last good version
+// survives a bad edit or a bad write. A hard link keeps it without copying,
+// so it needs no disk space; where links do not work it is copied.
 func backup(path string) error {
+	dir, base := filepath.Split(path)
+	tmp := filepath.Join(dir, "."+base+backupSuffix+tempMarker+"link")
+	os.Remove(tmp)
+	err := os.Link(path, tmp)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err == nil {
+		if err = renameReplace(tmp, path+backupSuffix); err == nil {
+			return nil
+		}
+		os.Remove(tmp)
+	}
 	old, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -36,10 +59,19 @@ func backup(path string) error {
 
 // replaceWith writes data to a private temp file in path's directory, syncs
 // it and renames it over path.
-func replaceWith(path string, data []byte) (err error) {
+func replaceWith(path string, data []byte) error { return replaceVia(path, data, nil) }
+
+// replaceVia is replaceWith writing into tmp when it is not nil; tmp is
+// closed, and removed unless it took path's place.
+func replaceVia(path string, data []byte, tmp *os.File) (err error) {
 	dir, base := filepath.Split(path)
-	tmp, err := os.CreateTemp(dir, "."+base+tempMarker+"*")
-	if err != nil {
+	if tmp == nil {
+		if tmp, err = os.CreateTemp(dir, "."+base+tempMarker+"*"); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	} else if _, err = tmp.Seek(0, io.SeekStart); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	defer func() {
@@ -54,6 +86,9 @@ func replaceWith(path string, data []byte) (err error) {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if _, err = tmp.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = tmp.Truncate(int64(len(data))); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err = tmp.Sync(); err != nil {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
+	"io/fs"
+	"os"
+	"syscall"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -14,34 +16,114 @@ import (
 // that eight processes refreshing one token finish quickly one after another.
 const pollLock = 10 * time.Millisecond
 
-// lockFiles takes the lock every authwiz process shares for this directory:
-// exclusive for read-modify-write, shared for reads. A crashed holder
-// releases it with its process, so it can never be left stale.
-func (s *Store) lockFiles(exclusive bool) (unlock func(), err error) {
-	path := filepath.Join(s.dir, lockFileName)
-	fl := flock.New(path, flock.SetPermissions(privateFile))
-	ctx, cancel := context.WithTimeout(context.Background(), s.lockTimeout)
+// DefaultLockTimeout bounds every wait on a lock. The longest a lock is
+// held is a refresh: one token request (bounded by its own timeout) and a
+// save.
+const DefaultLockTimeout = time.Minute
+
+// ErrBusy: another authwiz process held a lock for longer than authwiz
+// waits. The error is a *BusyError naming that process.
+var ErrBusy = errors.New("another authwiz process is busy with it")
+
+// BusyError says which lock stayed taken, for how long authwiz waited, and
+// which process held it when that is known.
+type BusyError struct {
+	What   string // what the lock guards, e.g. `the token of profile "prod"`
+	Waited time.Duration
+	Holder Holder // zero when the holder did not say
+}
+
+func (e *BusyError) Error() string {
+	who := "another authwiz process"
+	if e.Holder.PID != 0 {
+		who = "authwiz process " + e.Holder.String()
+	}
+	waited := RoughDuration(e.Waited)
+	if e.Waited < time.Second {
+		waited = e.Waited.Round(time.Millisecond).String()
+	}
+	return fmt.Sprintf("%s has been using %s for over %s; wait for it to finish and try again, or end that process if it is stuck",
+		who, e.What, waited)
+}
+
+// Is makes errors.Is(err, ErrBusy) work.
+func (e *BusyError) Is(target error) bool { return target == ErrBusy }
+
+// fileLock is a lock every authwiz process shares, with a note beside it
+// naming the process that holds it exclusively. The note is a file of its
+// own because Windows keeps others from reading a locked file.
+type fileLock struct {
+	path    string
+	what    string
+	timeout time.Duration
+}
+
+func (l fileLock) holderPath() string { return l.path + ".holder" }
+
+// acquire takes the lock, exclusive or shared, waiting at most l.timeout
+// and no longer than ctx allows. A shared lock in a directory authwiz may
+// not write, or that does not exist, is skipped: no authwiz process can
+// change files there, so there is nothing to wait for, and reading must
+// not need write access.
+func (l fileLock) acquire(ctx context.Context, exclusive bool) (unlock func(), err error) {
+	fl := flock.New(l.path, flock.SetPermissions(privateFile))
+	waitCtx, cancel := context.WithTimeout(ctx, l.timeout)
 	defer cancel()
-	var locked bool
+	try := fl.TryRLockContext
 	if exclusive {
-		locked, err = fl.TryLockContext(ctx, pollLock)
-	} else {
-		locked, err = fl.TryRLockContext(ctx, pollLock)
+		try = fl.TryLockContext
 	}
-	if errors.Is(err, context.DeadlineExceeded) || (err == nil && !locked) {
-		return nil, fmt.Errorf("another authwiz process has been using the profiles in %s for over %s; wait for it to finish and try again", s.dir, s.lockTimeout)
+	start := time.Now()
+	locked, err := try(waitCtx, pollLock)
+	switch {
+	case locked:
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case err == nil || errors.Is(err, context.DeadlineExceeded):
+		return nil, &BusyError{What: l.what, Waited: time.Since(start), Holder: readHolder(l.holderPath())}
+	case !exclusive && (cannotWrite(err) || errors.Is(err, fs.ErrNotExist)):
+		return func() {}, nil
+	default:
+		return nil, fmt.Errorf("lock %s: %w", l.path, err)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", path, err)
+	if !exclusive {
+		return func() { fl.Unlock() }, nil
 	}
-	return func() { fl.Unlock() }, nil
+	writeHolder(l.holderPath())
+	return func() {
+		os.Remove(l.holderPath())
+		fl.Unlock()
+	}, nil
+}
+
+// cannotWrite reports whether err means the file system or its
+// permissions refuse a write.
+func cannotWrite(err error) bool {
+	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)
+}
+
+// dirLock guards profiles.toml, secrets.toml and the draft. It is only ever
+// held for short file reads and writes, never across a network call.
+func (s *Store) dirLock() fileLock {
+	return fileLock{path: s.path(lockFileName), what: "the profiles in " + s.dir, timeout: s.lockTimeout}
+}
+
+// lockFiles takes the directory lock: exclusive for read-modify-write,
+// shared for reads. A crashed holder releases it with its process, so it
+// can never be left stale.
+func (s *Store) lockFiles(exclusive bool) (unlock func(), err error) {
+	return s.dirLock().acquire(context.Background(), exclusive)
 }
 
 // exclusive runs fn holding this process's mutex and the exclusive file
-// lock: the way every change to the files is made.
+// lock: the way every change to the files is made. The directory is
+// created here, on the first write, so that reading never needs to.
 func (s *Store) exclusive(fn func() error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := os.MkdirAll(s.dir, privateDir); err != nil {
+		return fmt.Errorf("create the configuration directory %s: %w", s.dir, err)
+	}
 	unlock, err := s.lockFiles(true)
 	if err != nil {
 		return err

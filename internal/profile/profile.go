@@ -70,6 +70,44 @@ type Secrets struct {
 	// RefreshIssuedAt is when the current refresh token was issued, by the
 	// consent or by the last rotation; Atlassian expires it 90 days unused.
 	RefreshIssuedAt time.Time `toml:"refresh_issued_at,omitempty"`
+	// AccessIssuedAt is when the access token was issued, so its lifetime
+	// (Expiry - AccessIssuedAt) is known; zero when it is not.
+	AccessIssuedAt time.Time `toml:"access_issued_at,omitempty"`
+	// ConsentedAt is when the consent behind these tokens was given:
+	// Atlassian ends every grant 365 days after it, however often it is used.
+	ConsentedAt time.Time `toml:"consented_at,omitempty"`
+	// RefreshFailure remembers why the refresh token cannot be used any
+	// more (RefreshRejected, RefreshInterrupted), from RefreshFailedAt on,
+	// until a new consent replaces it.
+	RefreshFailure  string    `toml:"refresh_failure,omitempty"`
+	RefreshFailedAt time.Time `toml:"refresh_failed_at,omitempty"`
+}
+
+// Why a refresh token no longer works, as Secrets.RefreshFailure says it.
+const (
+	// RefreshRejected: the token endpoint refused the refresh token.
+	RefreshRejected = "rejected"
+	// RefreshInterrupted: a refresh was sent but its answer was lost (the
+	// process was killed, the machine lost power) and Atlassian's reuse
+	// interval ran out before authwiz could retry it.
+	RefreshInterrupted = "interrupted"
+)
+
+// stampGrant applies what follows when Update changes a refresh token
+// (a refresh saves through a claim, not through Update): it is a new
+// grant, from a consent. Its 365 days start with it, and what was
+// remembered about the old one no longer applies.
+func stampGrant(old Secrets, sec *Secrets, now time.Time) {
+	if sec.RefreshToken == "" || sec.RefreshToken == old.RefreshToken {
+		return
+	}
+	sec.RefreshFailure, sec.RefreshFailedAt = "", time.Time{}
+	if sec.ConsentedAt.Equal(old.ConsentedAt) {
+		sec.ConsentedAt = sec.RefreshIssuedAt
+		if sec.ConsentedAt.IsZero() {
+			sec.ConsentedAt = now.UTC().Truncate(time.Second)
+		}
+	}
 }
 
 // HasTokens reports whether a consent has produced tokens for the profile.
@@ -82,10 +120,13 @@ func (s Secrets) Format(f fmt.State, _ rune) { fmt.Fprint(f, "profile.Secrets{RE
 // LogValue keeps secrets out of structured logs for the same reason.
 func (s Secrets) LogValue() slog.Value { return slog.StringValue("REDACTED") }
 
-// Equal reports whether two secrets hold the same values.
+// Equal reports whether two secrets hold the same credentials and tokens,
+// issued at the same times. What is remembered about a failed refresh is
+// not compared: a refresh token the server refused is still the same one.
 func (s Secrets) Equal(o Secrets) bool {
 	return s.ClientSecret == o.ClientSecret && s.AccessToken == o.AccessToken &&
 		s.RefreshToken == o.RefreshToken && s.TokenType == o.TokenType &&
 		s.Expiry.Equal(o.Expiry) && slices.Equal(s.GrantedScopes, o.GrantedScopes) &&
-		s.RefreshIssuedAt.Equal(o.RefreshIssuedAt)
+		s.RefreshIssuedAt.Equal(o.RefreshIssuedAt) && s.AccessIssuedAt.Equal(o.AccessIssuedAt) &&
+		s.ConsentedAt.Equal(o.ConsentedAt)
 }

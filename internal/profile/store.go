@@ -55,14 +55,17 @@ func WithCheck(check func(Profile, Secrets) error) Option {
 	return func(s *Store) { s.check = check }
 }
 
-// Open opens (creating if needed) the store in dir.
+// WithLockTimeout bounds every wait on a lock (default
+// DefaultLockTimeout).
+func WithLockTimeout(d time.Duration) Option { return func(s *Store) { s.lockTimeout = d } }
+
+// Open opens the store in dir. It writes nothing: the directory is created
+// by the first change, so listing and reading work in a directory authwiz
+// may not write, or one that does not exist yet.
 func Open(dir string, opts ...Option) (*Store, error) {
-	s := &Store{dir: dir, now: time.Now, lockTimeout: time.Minute}
+	s := &Store{dir: dir, now: time.Now, lockTimeout: DefaultLockTimeout}
 	for _, o := range opts {
 		o(s)
-	}
-	if err := os.MkdirAll(dir, privateDir); err != nil {
-		return nil, fmt.Errorf("create the configuration directory %s: %w", dir, err)
 	}
 	for _, path := range []string{dir, s.path(settingsFileName)} {
 		msg, err := looseFile(path)
@@ -141,7 +144,8 @@ func (s *Store) Save(p Profile, sec Secrets) error {
 
 // Update reads the profile called name, lets fn change it and its secrets,
 // and writes the result, all under the exclusive lock, so concurrent
-// processes never undo each other's changes. fn may rename the profile by
+// processes never undo each other's changes. A new refresh token set by fn
+// is a new grant (see stampGrant). fn may rename the profile by
 // changing p.Name. When fn returns an error nothing is written; when it
 // changes nothing nothing is written. fn must not call the Store.
 func (s *Store) Update(name string, fn func(p *Profile, sec *Secrets) error) error {
@@ -156,9 +160,11 @@ func (s *Store) Update(name string, fn func(p *Profile, sec *Secrets) error) err
 			return err
 		}
 		p := cloneProfile(old)
+		before := sec
 		if err := fn(&p, &sec); err != nil {
 			return err
 		}
+		stampGrant(before, &sec, s.now())
 		p.Tokens = TokensOf(sec)
 		if j := st.find(p.Name); j >= 0 && j != i {
 			return fmt.Errorf("rename profile %q to %q: %w", old.Name, p.Name, ErrExists)
@@ -166,6 +172,9 @@ func (s *Store) Update(name string, fn func(p *Profile, sec *Secrets) error) err
 		if same, err := sameSettings(p, old); err != nil || same {
 			st.setSecrets(old, sec)
 			return err
+		}
+		if nameKey(p.Name) != nameKey(old.Name) {
+			s.moveRefreshRecords(old.Name, p.Name)
 		}
 		return s.put(st, i, p, sec)
 	})
@@ -187,6 +196,7 @@ func (s *Store) Delete(name string) error {
 			return fmt.Errorf("delete profile %q: %w", name, ErrNotFound)
 		}
 		st.settings.Profiles = slices.Delete(st.settings.Profiles, i, i+1)
+		s.dropRefreshRecords(name)
 		return nil
 	})
 }
@@ -281,10 +291,13 @@ func (s *Store) read(fn func() error) error {
 // entries and pruned after, so a crash between the two writes can leave an
 // unused secret behind but never a profile without its secret.
 func (s *Store) write(change func(*state) error) error {
-	return s.exclusive(func() error { return s.writeLocked(change) })
+	return s.exclusive(func() error { return s.writeLocked(change, nil) })
 }
 
-func (s *Store) writeLocked(change func(*state) error) error {
+// writeLocked is write for a caller holding the lock. reserved maps a
+// file's path to space set aside for its next version (see writeAtomic);
+// the files used are removed from it.
+func (s *Store) writeLocked(change func(*state) error, reserved map[string]*os.File) error {
 	removeStaleTemps(s.dir)
 
 	st, err := s.load()
@@ -309,7 +322,7 @@ func (s *Store) writeLocked(change func(*state) error) error {
 	}
 
 	maps.Copy(kept, st.secrets.Secrets)
-	keptSecrets, err := s.writeSecrets(oldSecrets, kept)
+	keptSecrets, err := s.writeSecrets(oldSecrets, kept, reserved)
 	if err != nil {
 		return err
 	}
@@ -318,11 +331,11 @@ func (s *Store) writeLocked(change func(*state) error) error {
 		return err
 	}
 	if !bytes.Equal(oldSettings, newSettings) {
-		if err := writeAtomic(s.path(settingsFileName), newSettings); err != nil {
+		if err := writeAtomic(s.path(settingsFileName), newSettings, takeReserved(reserved, s.path(settingsFileName))); err != nil {
 			return err
 		}
 	}
-	if _, err = s.writeSecrets(keptSecrets, st.usedSecrets()); err != nil {
+	if _, err = s.writeSecrets(keptSecrets, st.usedSecrets(), reserved); err != nil {
 		return err
 	}
 	return s.keyringDelete(inKeyring, st.keyringNames())
@@ -330,12 +343,20 @@ func (s *Store) writeLocked(change func(*state) error) error {
 
 // writeSecrets writes secrets unless their encoding equals current, and
 // returns the encoding now on disk.
-func (s *Store) writeSecrets(current []byte, secrets map[string]Secrets) ([]byte, error) {
+func (s *Store) writeSecrets(current []byte, secrets map[string]Secrets, reserved map[string]*os.File) ([]byte, error) {
 	data, err := encodeSecrets(secrets)
 	if err != nil || bytes.Equal(current, data) {
 		return current, err
 	}
-	return data, writeAtomic(s.path(secretsFileName), data)
+	path := s.path(secretsFileName)
+	return data, writeAtomic(path, data, takeReserved(reserved, path))
+}
+
+// takeReserved hands out the space reserved for path, once.
+func takeReserved(reserved map[string]*os.File, path string) *os.File {
+	f := reserved[path]
+	delete(reserved, path)
+	return f
 }
 
 // load reads both files; a missing file means nothing saved yet.

@@ -65,7 +65,13 @@ var fixedNow = time.Date(2026, 11, 28, 15, 4, 5, 0, time.UTC)
 
 func openTest(t *testing.T) *Store {
 	t.Helper()
-	s, err := Open(filepath.Join(t.TempDir(), "authwiz"), WithClock(func() time.Time { return fixedNow }))
+	dir := filepath.Join(t.TempDir(), "authwiz")
+	// Tests that write files by hand need the directory the first save
+	// would create.
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(dir, WithClock(func() time.Time { return fixedNow }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,6 +110,8 @@ func fullProfileParts() (Profile, Secrets) {
 			Expiry:          fixedNow.Add(time.Hour),
 			GrantedScopes:   []string{"read:confluence-user", "offline_access"},
 			RefreshIssuedAt: fixedNow,
+			AccessIssuedAt:  fixedNow,
+			ConsentedAt:     fixedNow.Add(-24 * time.Hour),
 		}
 }
 
@@ -409,9 +417,6 @@ func TestRenameUpdateDelete(t *testing.T) {
 }
 
 func TestConcurrentProcessesLoseNothing(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts several processes")
-	}
 	s := openTest(t)
 	const procs, perProc = 4, 20
 	exe, err := os.Executable()

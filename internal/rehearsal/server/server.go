@@ -8,6 +8,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -55,10 +56,17 @@ type Config struct {
 	// RefreshTokenLifetime is how long a refresh token lasts unused;
 	// Atlassian's is 90 days, the default.
 	RefreshTokenLifetime time.Duration
-	// RefreshReuseLeeway lets a rotated refresh token be used again for a
-	// while, as Atlassian does for ten minutes. Zero (the default) refuses
-	// any reuse, so a client that loses a rotated token is caught.
+	// RefreshReuseLeeway lets the refresh token a rotation replaced be
+	// used again for a while, as Atlassian does for ten minutes
+	// (AtlassianReuseInterval); using it, or any older one, after that is
+	// refused and revokes the whole grant. Zero (the default) is strict:
+	// any reuse is refused, and nothing else changes, so a client that
+	// loses a rotated token is caught at once.
 	RefreshReuseLeeway time.Duration
+	// GrantLifetime is how long a consent's tokens can be refreshed at
+	// all, however often they are used; Atlassian's is 365 days, the
+	// default.
+	GrantLifetime time.Duration
 	// Random feeds codes and tokens; nil means crypto/rand.
 	Random io.Reader
 	// DescribeScope, when set, adds a description to each scope on the
@@ -81,6 +89,7 @@ type Server struct {
 	refreshN int
 	failNext []int
 	delay    time.Duration
+	hold     func(context.Context)
 }
 
 // grant is what one consent allowed.
@@ -88,6 +97,7 @@ type grant struct {
 	clientID string
 	scopes   []string
 	expires  time.Time
+	family   *family // the consent's chain of refresh tokens
 }
 
 type pendingConsent struct {
@@ -119,6 +129,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.RefreshTokenLifetime == 0 {
 		cfg.RefreshTokenLifetime = 90 * 24 * time.Hour
+	}
+	if cfg.GrantLifetime == 0 {
+		cfg.GrantLifetime = 365 * 24 * time.Hour
 	}
 	// The server changes its apps (RegisterCallback): it must not share
 	// them with the caller or with another server made from the same Config.

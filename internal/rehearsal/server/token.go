@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"mime"
 	"net/http"
@@ -49,7 +50,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	case "authorization_code":
 		s.exchangeCode(w, app, form)
 	case "refresh_token":
-		s.refreshGrant(w, app, form)
+		s.refreshGrant(w, r, app, form)
 	default:
 		tokenError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token.")
 	}
@@ -99,32 +100,88 @@ func (s *Server) exchangeCode(w http.ResponseWriter, app *App, form url.Values) 
 		return
 	}
 	c.used = true
-	s.issue(w, grant{clientID: app.ClientID, scopes: c.scopes})
+	writeJSON(w, http.StatusOK, s.issue(grant{clientID: app.ClientID, scopes: c.scopes, family: &family{consentAt: s.now()}}))
 }
 
-func (s *Server) refreshGrant(w http.ResponseWriter, app *App, form url.Values) {
+// AtlassianReuseInterval is how long Atlassian accepts the refresh token a
+// rotation replaced; set it as Config.RefreshReuseLeeway to behave alike.
+const AtlassianReuseInterval = 10 * time.Minute
+
+// family is one consent's chain of refresh tokens: the current one, and the
+// one its last rotation replaced, which RefreshReuseLeeway may let a client
+// use again whose answer was lost.
+type family struct {
+	consentAt time.Time
+	current   string
+	previous  string
+	rotatedAt time.Time // when previous was replaced
+	revoked   bool
+}
+
+func (s *Server) refreshGrant(w http.ResponseWriter, r *http.Request, app *App, form url.Values) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	rt := s.refresh[form.Get("refresh_token")]
-	now := s.now()
-	if rt == nil || rt.clientID != app.ClientID || !now.Before(rt.expires) ||
-		(!rt.rotatedAt.IsZero() && now.Sub(rt.rotatedAt) >= s.cfg.RefreshReuseLeeway) {
+	token := form.Get("refresh_token")
+	rt := s.refresh[token]
+	if rt == nil || rt.clientID != app.ClientID || !s.spend(token, rt) {
+		s.mu.Unlock()
 		tokenError(w, http.StatusForbidden, "invalid_grant", "Unknown or invalid refresh token.")
 		return
 	}
-	if rt.rotatedAt.IsZero() {
-		rt.rotatedAt = now
-	}
 	s.refreshN++
-	s.issue(w, rt.grant)
+	body := s.issue(rt.grant)
+	hold := s.hold
+	s.mu.Unlock()
+	if hold != nil {
+		hold(r.Context())
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
-// issue answers with a new access token and, when offline_access was
-// granted, a new refresh token. The caller holds s.mu.
-func (s *Server) issue(w http.ResponseWriter, g grant) {
+// spend decides whether token may be exchanged now, rotating, retiring or
+// revoking as Atlassian does. The caller holds s.mu.
+func (s *Server) spend(token string, rt *refreshToken) bool {
+	now, f := s.now(), rt.family
+	switch {
+	case f.revoked || !now.Before(rt.expires) || !now.Before(f.consentAt.Add(s.cfg.GrantLifetime)):
+		return false
+	case token == f.current:
+		f.previous, f.rotatedAt = token, now
+		rt.rotatedAt = now
+		return true
+	case token == f.previous && s.cfg.RefreshReuseLeeway > 0 && now.Sub(f.rotatedAt) < s.cfg.RefreshReuseLeeway:
+		// The answer to the rotation was lost: what it handed out is
+		// retired, and the chain goes on from this second try.
+		s.refresh[f.current].rotatedAt = now
+		return true
+	case s.cfg.RefreshReuseLeeway > 0:
+		s.revoke(f, now)
+	}
+	return false
+}
+
+// revoke ends every token of the family: a rotated refresh token used too
+// late may have been stolen. The caller holds s.mu.
+func (s *Server) revoke(f *family, now time.Time) {
+	f.revoked = true
+	for _, rt := range s.refresh {
+		if rt.family == f && rt.rotatedAt.IsZero() {
+			rt.rotatedAt = now
+		}
+	}
+	for _, g := range s.access {
+		if g.family == f && g.expires.After(now) {
+			g.expires = now
+		}
+	}
+}
+
+// issue makes a new access token and, when offline_access was granted, a
+// new refresh token that becomes the family's current one. The caller
+// holds s.mu.
+func (s *Server) issue(g grant) map[string]any {
+	now := s.now()
 	access := s.random("access-")
-	g.expires = s.now().Add(s.cfg.AccessTokenLifetime)
-	s.access[access] = &grant{clientID: g.clientID, scopes: g.scopes, expires: g.expires}
+	s.access[access] = &grant{clientID: g.clientID, scopes: g.scopes, expires: now.Add(s.cfg.AccessTokenLifetime), family: g.family}
 	body := map[string]any{
 		"access_token": access,
 		"expires_in":   int(s.cfg.AccessTokenLifetime / time.Second),
@@ -133,10 +190,29 @@ func (s *Server) issue(w http.ResponseWriter, g grant) {
 	}
 	if slices.Contains(g.scopes, offlineAccess) {
 		refresh := s.random("refresh-")
-		s.refresh[refresh] = &refreshToken{grant: grant{clientID: g.clientID, scopes: g.scopes, expires: s.now().Add(s.cfg.RefreshTokenLifetime)}}
+		s.refresh[refresh] = &refreshToken{grant: grant{clientID: g.clientID, scopes: g.scopes, expires: now.Add(s.cfg.RefreshTokenLifetime), family: g.family}}
+		g.family.current = refresh
 		body["refresh_token"] = refresh
 	}
-	writeJSON(w, http.StatusOK, body)
+	return body
+}
+
+// SetRefreshReuseLeeway changes Config.RefreshReuseLeeway: a test may
+// need Atlassian's reuse interval on a server made for it.
+func (s *Server) SetRefreshReuseLeeway(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cfg.RefreshReuseLeeway = d
+}
+
+// HoldRefreshAnswers makes every successful refresh call hold after the
+// rotation, before its answer is sent, and wait for it to return: a test
+// can act at the moment the server has rotated and the client has nothing
+// yet (ctx ends if the client hangs up). nil stops holding.
+func (s *Server) HoldRefreshAnswers(hold func(ctx context.Context)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hold = hold
 }
 
 func tokenError(w http.ResponseWriter, status int, code, description string) {

@@ -174,3 +174,106 @@ func TestManyConsentsAtOnce(t *testing.T) {
 func (w *world) noFollow() *http.Client {
 	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
+
+// newReuseWorld is a server with Atlassian's reuse interval, and a fresh
+// grant's first answer.
+func newReuseWorld(t *testing.T) (*world, tokenAnswer) {
+	t.Helper()
+	w := newWorld(t)
+	w.srv.SetRefreshReuseLeeway(AtlassianReuseInterval)
+	return w, w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code"))
+}
+
+func (w *world) worksWithAPI(t *testing.T, access string) bool {
+	t.Helper()
+	var answer any
+	return w.getJSON(t, "/oauth/token/accessible-resources", "Bearer "+access, &answer) == http.StatusOK
+}
+
+// A client whose answer to a rotation was lost tries the token it still
+// has: within the interval that works, once, and the lost answer's
+// tokens are retired.
+func TestPreviousRefreshTokenWorksWithinTheReuseInterval(t *testing.T) {
+	w, first := newReuseWorld(t)
+	lost := w.refreshWith(t, first.RefreshToken)
+	w.advance(5 * time.Minute)
+	retry := w.refreshWith(t, first.RefreshToken)
+	if retry.Status != 200 || retry.RefreshToken == lost.RefreshToken {
+		t.Fatalf("retry within the interval: %+v", retry)
+	}
+	if cur := w.srv.CurrentRefreshTokens(); len(cur) != 1 || cur[0] != retry.RefreshToken {
+		t.Errorf("current refresh tokens %v, want only the retry's", cur)
+	}
+	if a := w.refreshWith(t, retry.RefreshToken); a.Status != 200 {
+		t.Errorf("the chain goes on from the retry: %+v", a)
+	}
+}
+
+func TestLateReuseIsRefusedAndRevokesTheGrant(t *testing.T) {
+	w, first := newReuseWorld(t)
+	second := w.refreshWith(t, first.RefreshToken)
+	w.advance(AtlassianReuseInterval)
+	if a := w.refreshWith(t, first.RefreshToken); a.Status != 403 || a.Error != "invalid_grant" {
+		t.Fatalf("reuse after the interval: %+v", a)
+	}
+	if a := w.refreshWith(t, second.RefreshToken); a.Status != 403 {
+		t.Errorf("the grant's current refresh token must be revoked too: %+v", a)
+	}
+	if w.worksWithAPI(t, second.AccessToken) {
+		t.Error("the grant's access token must be revoked too")
+	}
+	if cur := w.srv.CurrentRefreshTokens(); len(cur) != 0 {
+		t.Errorf("current refresh tokens after revocation: %v", cur)
+	}
+}
+
+// Strict mode (the default) refuses every reuse and leaves the rest alone,
+// so a test sees exactly the one refusal.
+func TestStrictModeRefusesAnyReuse(t *testing.T) {
+	w := newWorld(t)
+	first := w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code"))
+	second := w.refreshWith(t, first.RefreshToken)
+	if a := w.refreshWith(t, first.RefreshToken); a.Status != 403 {
+		t.Fatalf("immediate reuse in strict mode: %+v", a)
+	}
+	if a := w.refreshWith(t, second.RefreshToken); a.Status != 200 {
+		t.Errorf("strict mode does not revoke: %+v", a)
+	}
+}
+
+func TestGrantEndsAfter365DaysHoweverOftenUsed(t *testing.T) {
+	w := newWorld(t)
+	a := w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code"))
+	for day := 80; day < 365; day += 80 {
+		w.advance(80 * 24 * time.Hour)
+		if a = w.refreshWith(t, a.RefreshToken); a.Status != 200 {
+			t.Fatalf("refresh on day %d: %+v", day, a)
+		}
+	}
+	w.advance(50 * 24 * time.Hour) // day 370, 50 days after the last use
+	if a := w.refreshWith(t, a.RefreshToken); a.Status != 403 || a.Description != "Unknown or invalid refresh token." {
+		t.Errorf("refresh after 365 days: %+v", a)
+	}
+}
+
+// HoldRefreshAnswers lets a test act after the rotation and before the
+// client has its answer: the moment a lost answer loses a grant.
+func TestHoldRefreshAnswers(t *testing.T) {
+	w := newWorld(t)
+	first := w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code"))
+	rotated := make(chan []string, 1)
+	w.srv.HoldRefreshAnswers(func(context.Context) { rotated <- w.srv.CurrentRefreshTokens() })
+	a := w.refreshWith(t, first.RefreshToken)
+	select {
+	case cur := <-rotated:
+		if len(cur) != 1 || cur[0] != a.RefreshToken {
+			t.Errorf("while held, current tokens %v; want the rotated one", cur)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the hold was never called")
+	}
+	w.srv.HoldRefreshAnswers(nil)
+	if a := w.refreshWith(t, a.RefreshToken); a.Status != 200 {
+		t.Errorf("after holding stops: %+v", a)
+	}
+}
