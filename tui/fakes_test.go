@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/authwiz/authwiz/internal/consent"
 	"slices"
 	"strings"
 	"sync"
@@ -166,7 +167,7 @@ type fakeConsent struct {
 	remote   bool // Redirect URLs are not on this computer
 }
 
-func (c *fakeConsent) Start(_ context.Context, name string) (consentAttempt, error) {
+func (c *fakeConsent) Begin(_ context.Context, name string) (consent.Flow, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.startErr != nil {
@@ -195,7 +196,7 @@ func (c *fakeConsent) last() *fakeAttempt {
 }
 
 type outcome struct {
-	res consentResult
+	res consent.Result
 	err error
 }
 
@@ -214,6 +215,7 @@ type fakeAttempt struct {
 func (a *fakeAttempt) AuthURL() string {
 	return "https://auth.example.test/authorize?client_id=abc&state=fixed"
 }
+func (a *fakeAttempt) RedirectURL() string { return "http://localhost:47613/callback" }
 func (a *fakeAttempt) Deadline() time.Time { return a.deadline }
 func (a *fakeAttempt) Listening() bool     { return a.listening }
 
@@ -232,12 +234,12 @@ func (a *fakeAttempt) Paste(in string) error {
 	return a.pasteErr
 }
 
-func (a *fakeAttempt) Wait(ctx context.Context) (consentResult, error) {
+func (a *fakeAttempt) Wait(ctx context.Context) (consent.Result, error) {
 	select {
 	case o := <-a.done:
 		return o.res, o.err
 	case <-ctx.Done():
-		return consentResult{}, ctx.Err()
+		return consent.Result{}, ctx.Err()
 	}
 }
 

@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"github.com/authwiz/authwiz/internal/consent"
 	"testing"
 	"time"
 
@@ -73,7 +74,7 @@ var screens = []struct {
 	{"12-consent-failed", nil, func(h *harness) {
 		h.walkTo(12)
 		h.press("enter", "enter")
-		h.finishConsent(consentResult{}, fmt.Errorf("Atlassian says access was denied: you clicked Deny. Run the consent again and click Allow"))
+		h.finishConsent(consent.Result{}, fmt.Errorf("Atlassian says access was denied: you clicked Deny. Run the consent again and click Allow"))
 	}},
 	{"12-consent-success", nil, func(h *harness) {
 		h.walkTo(12)

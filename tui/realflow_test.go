@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"github.com/authwiz/authwiz/internal/loopback"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -48,8 +49,8 @@ func newWorld(t *testing.T, answers ...bool) *world {
 			apiBaseURL: srv.URL,
 		},
 		deps: deps{
-			profiles: store, drafts: store, consent: consentAdapter{runner: runner},
-			clipboard: &clipboard.Fake{}, browser: b, ports: loopbackPorts{}, now: time.Now,
+			profiles: store, drafts: store, consent: runner, target: atlassianTarget(),
+			clipboard: &clipboard.Fake{}, browser: b, ports: loopback.Ports{}, now: time.Now,
 		},
 	}
 }
