@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/authwiz/authwiz/internal/consent"
+	"github.com/authwiz/authwiz/internal/loopback"
 	"slices"
 	"strings"
 	"sync"
@@ -143,13 +144,17 @@ func (s *fakeStore) saved(name string) (profile.Profile, profile.Secrets, bool) 
 	return s.profiles[i], s.secrets[s.profiles[i].Name], true
 }
 
-// fakePorts says a port is busy when its URL is in busy.
+// fakePorts says a port is busy when its URL is in busy; which URLs are
+// on this computer it leaves to the real loopback package.
 type fakePorts struct {
 	busy map[string]bool
 	free int
 }
 
 func (p *fakePorts) Check(u string) error {
+	if _, err := loopback.Addrs(u); err != nil {
+		return err
+	}
 	if p.busy[u] {
 		return errors.New("port 47613 is already taken by another program")
 	}

@@ -40,6 +40,12 @@ var screens = []struct {
 	{"06-enable-3lo", nil, func(h *harness) { h.walkTo(6) }},
 	{"07-redirect", nil, func(h *harness) { h.walkTo(7) }},
 	{"07-redirect-copied", nil, func(h *harness) { h.walkTo(7); h.press("c") }},
+	{"07-redirect-uppercase-host", nil, func(h *harness) {
+		h.walkTo(7)
+		h.press("e", "ctrl+u")
+		h.typeText("http://LOCALHOST:47613/callback")
+		h.press("enter")
+	}},
 	{"07-redirect-port-busy", []harnessOpt{busyPort(defaultRedirectURL)}, func(h *harness) { h.walkTo(7) }},
 	{"08-permissions", nil, func(h *harness) { h.walkTo(8) }},
 	{"08-permissions-filtered", nil, func(h *harness) { h.walkTo(8); h.typeText("space"); h.press("down", "space") }},
