@@ -4,15 +4,15 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/authwiz/authwiz/internal/testkit"
+	"github.com/authwiz/authwiz/internal/testkit/atltest"
 	"io"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 	"github.com/authwiz/authwiz/internal/profile"
 	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
 )
@@ -60,9 +60,8 @@ func TestLoginArgs(t *testing.T) {
 // loginWorld is a fake Atlassian and a config dir with one profile for it.
 func loginWorld(t *testing.T) (dir, name string, server *httptest.Server) {
 	t.Helper()
-	redirect := fmt.Sprintf("http://localhost:%d/callback", testport.Free(t))
-	server = httptest.NewServer(atlserver.New(atlserver.Sample(redirect)))
-	t.Cleanup(server.Close)
+	atl := atltest.Start(t)
+	redirect, server := atl.RedirectURL, atl.HTTP
 	dir, name = t.TempDir(), "OAuth2 confluence Authentication"
 	store, err := profile.Open(dir)
 	if err != nil {
@@ -79,18 +78,6 @@ func loginWorld(t *testing.T) (dir, name string, server *httptest.Server) {
 	return dir, name, server
 }
 
-// consentingBrowser answers the consent page as soon as it is opened.
-type consentingBrowser struct{}
-
-func (consentingBrowser) Open(url string) error {
-	go func() {
-		if resp, err := atlserver.FollowConsent(context.Background(), nil, url, true); err == nil {
-			resp.Body.Close()
-		}
-	}()
-	return nil
-}
-
 func TestLoginWithBrowserSavesTokensAndSites(t *testing.T) {
 	dir, name, _ := loginWorld(t)
 	var stderr syncBuffer
@@ -99,7 +86,7 @@ func TestLoginWithBrowserSavesTokensAndSites(t *testing.T) {
 	go func() {
 		done <- runLogin(context.Background(), &loginOptions{
 			Name: name, Timeout: 20 * time.Second, Streams: Streams{In: pr, Out: io.Discard, Err: &stderr},
-			OpenStore: func() (*profile.Store, error) { return profile.Open(dir) }, Browser: consentingBrowser{},
+			OpenStore: func() (*profile.Store, error) { return profile.Open(dir) }, Browser: &atltest.Browser{},
 		})
 	}()
 	// The grant reaches two sites: answer the question which is the default.
@@ -132,7 +119,7 @@ func TestLoginByPastingTheRedirectedAddress(t *testing.T) {
 	go func() {
 		done <- runLogin(context.Background(), &loginOptions{
 			Name: name, NoBrowser: true, Timeout: 20 * time.Second, Streams: Streams{In: pr, Out: io.Discard, Err: &stderr},
-			OpenStore: func() (*profile.Store, error) { return profile.Open(dir) }, Browser: consentingBrowser{},
+			OpenStore: func() (*profile.Store, error) { return profile.Open(dir) }, Browser: &atltest.Browser{},
 		})
 	}()
 	// The admin opens the printed link elsewhere; the browser there ends on
@@ -144,8 +131,7 @@ func TestLoginByPastingTheRedirectedAddress(t *testing.T) {
 			authURL = l
 		}
 	}
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := atlserver.FollowConsent(context.Background(), noFollow, authURL, true)
+	resp, err := atlserver.FollowConsent(context.Background(), testkit.NoRedirects(), authURL, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,7 @@ package consent_test
 import (
 	"context"
 	"errors"
-	"net/http"
+	"github.com/authwiz/authwiz/internal/testkit"
 	"slices"
 	"strings"
 	"testing"
@@ -24,8 +24,7 @@ func TestPastedAnswerFinishesTheConsent(t *testing.T) {
 	defer a.Close()
 	// The browser is elsewhere: it stops at the redirect, and the admin
 	// copies the address it was sent to.
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := atlserver.FollowConsent(ctx, noFollow, a.AuthURL(), true)
+	resp, err := atlserver.FollowConsent(ctx, testkit.NoRedirects(), a.AuthURL(), true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package oauthflow_test
 import (
 	"context"
 	"errors"
+	"github.com/authwiz/authwiz/internal/testkit/atltest"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -30,10 +31,8 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	redirect := redirectURL(testport.Free(t))
-	fake := atlserver.New(atlserver.Sample(redirect))
-	srv := httptest.NewServer(fake)
-	t.Cleanup(srv.Close)
+	atl := atltest.Start(t)
+	fake, srv, redirect := atl.Server, atl.HTTP, atl.RedirectURL
 	return &world{fake: fake, srv: srv, cfg: oauthflow.Config{
 		ClientID:     atlserver.SampleClientID,
 		ClientSecret: atlserver.SampleClientSecret,

@@ -3,17 +3,15 @@ package rehearsal_test
 import (
 	"context"
 	"errors"
-	"fmt"
+	"github.com/authwiz/authwiz/internal/testkit/atltest"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/oauthflow"
-	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/rehearsal"
-	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
 )
 
 // A rehearsal consent, start to end: the Redirect URL registered as at
@@ -24,7 +22,7 @@ func TestAllowAndDenyOnTheRehearsalConsentPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	redirect := fmt.Sprintf("http://localhost:%d/callback", testport.Free(t))
+	redirect := atltest.RedirectURL(t)
 	if err := srv.RegisterCallback(redirect); err != nil {
 		t.Fatal(err)
 	}
@@ -44,11 +42,7 @@ func TestAllowAndDenyOnTheRehearsalConsentPage(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer a.Close()
-		go func() {
-			if resp, err := atlserver.FollowConsent(context.Background(), nil, a.AuthURL(), allow); err == nil {
-				resp.Body.Close()
-			}
-		}()
+		(&atltest.Browser{Answers: []bool{allow}}).Open(a.AuthURL())
 		return a.Wait(context.Background())
 	}
 	if _, err := consentWith(false); !errors.Is(err, oauthflow.ErrDenied) {

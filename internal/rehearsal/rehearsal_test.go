@@ -2,8 +2,8 @@ package rehearsal
 
 import (
 	"errors"
+	"github.com/authwiz/authwiz/internal/testkit"
 	"io"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -31,7 +31,7 @@ func start(t *testing.T) *Server {
 func TestRefusesWhatAtlassianRefuses(t *testing.T) {
 	s := start(t)
 	app := atlserver.Sample(redirect).Apps[0]
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	noFollow := testkit.NoRedirects()
 	for _, tc := range atlserver.RefusalCases(app, redirect) {
 		t.Run(tc.Name, func(t *testing.T) {
 			resp, err := noFollow.Do(tc.Request(s.BaseURL()))

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"github.com/authwiz/authwiz/internal/testkit"
 	"io"
 	mathrand "math/rand"
 	"net/http"
@@ -129,7 +130,7 @@ func TestRefusals(t *testing.T) {
 	w := newWorld(t)
 	for _, tc := range RefusalCases(Sample(redirect).Apps[0], redirect) {
 		t.Run(tc.Name, func(t *testing.T) {
-			client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			client := testkit.NoRedirects()
 			resp, err := client.Do(tc.Request(w.ts.URL))
 			if err != nil {
 				t.Fatal(err)
@@ -333,7 +334,7 @@ func TestRegisterCallback(t *testing.T) {
 	if err := w.srv.RegisterCallback(SampleClientID, other); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := FollowConsent(context.Background(), &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, u, true)
+	resp, err := FollowConsent(context.Background(), testkit.NoRedirects(), u, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,7 +354,7 @@ func TestConsentEdges(t *testing.T) {
 	if err := w.srv.RegisterCallback(SampleClientID, withQuery); err != nil {
 		t.Fatal(err)
 	}
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	noFollow := testkit.NoRedirects()
 	u := strings.Replace(w.authURL("read:confluence-user", "s"), url.QueryEscape(redirect), url.QueryEscape(withQuery), 1)
 	resp, err := FollowConsent(context.Background(), noFollow, u, true)
 	if err != nil {

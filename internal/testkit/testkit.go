@@ -1,0 +1,72 @@
+// Package testkit holds the helpers authwiz's tests share across packages.
+// It depends on the standard library only, so any package's own tests can
+// use it without an import cycle; helpers that need the Atlassian stand-in
+// live in testkit/atltest.
+package testkit
+
+import (
+	"net/http"
+	"os"
+	"sync"
+	"testing"
+)
+
+// NoRedirects is a client that stops at a redirect and returns it, the
+// way a browser on another machine leaves the admin with an address to
+// paste.
+func NoRedirects() *http.Client {
+	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// RunMain is a TestMain that lets a test run its own binary as a helper
+// process: when the environment variable env is set, child runs with its
+// value and its result is the exit code; otherwise the tests run.
+func RunMain(m *testing.M, env string, child func(value string) int) {
+	if v := os.Getenv(env); v != "" {
+		os.Exit(child(v))
+	}
+	os.Exit(m.Run())
+}
+
+// MemKeyring is a working OS keyring, in memory. NotFound is what Get
+// returns for a missing entry (profile.ErrNotInKeyring for the store).
+type MemKeyring struct {
+	NotFound error
+
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (k *MemKeyring) Get(service, account string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	v, ok := k.m[service+"|"+account]
+	if !ok {
+		return "", k.NotFound
+	}
+	return v, nil
+}
+
+func (k *MemKeyring) Set(service, account, value string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.m == nil {
+		k.m = map[string]string{}
+	}
+	k.m[service+"|"+account] = value
+	return nil
+}
+
+func (k *MemKeyring) Delete(service, account string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.m, service+"|"+account)
+	return nil
+}
+
+// Len is how many entries the keyring holds.
+func (k *MemKeyring) Len() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return len(k.m)
+}
