@@ -88,6 +88,11 @@ func runScreen(ctx context.Context, w *wizard, streams launch.Streams) error {
 	}
 	if streams.Out != nil {
 		opts = append(opts, tea.WithOutput(streams.Out))
+		if f, ok := streams.Out.(terminalFd); !ok || !term.IsTerminal(f.Fd()) {
+			// No terminal to ask for its size (a recording, a test): draw
+			// the standard 80×24 rather than nothing.
+			opts = append(opts, tea.WithWindowSize(80, 24))
+		}
 	}
 	_, err := tea.NewProgram(w, opts...).Run()
 	w.step().leave(w.ctx()) // stops a consent still waiting when the program was killed

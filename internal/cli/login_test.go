@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"github.com/authwiz/authwiz/internal/testkit"
@@ -9,7 +8,6 @@ import (
 	"io"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -80,7 +78,7 @@ func loginWorld(t *testing.T) (dir, name string, server *httptest.Server) {
 
 func TestLoginWithBrowserSavesTokensAndSites(t *testing.T) {
 	dir, name, _ := loginWorld(t)
-	var stderr syncBuffer
+	var stderr testkit.Buffer
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
@@ -90,7 +88,7 @@ func TestLoginWithBrowserSavesTokensAndSites(t *testing.T) {
 		})
 	}()
 	// The grant reaches two sites: answer the question which is the default.
-	waitFor(t, &stderr, "Which site should be the default?")
+	stderr.WaitFor(t, "Which site should be the default?")
 	fmt.Fprintln(pw, "2")
 	if err := <-done; err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
@@ -114,7 +112,7 @@ func TestLoginWithBrowserSavesTokensAndSites(t *testing.T) {
 func TestLoginByPastingTheRedirectedAddress(t *testing.T) {
 	dir, name, _ := loginWorld(t)
 	pr, pw := io.Pipe()
-	var stderr syncBuffer
+	var stderr testkit.Buffer
 	done := make(chan error, 1)
 	go func() {
 		done <- runLogin(context.Background(), &loginOptions{
@@ -124,7 +122,7 @@ func TestLoginByPastingTheRedirectedAddress(t *testing.T) {
 	}()
 	// The admin opens the printed link elsewhere; the browser there ends on
 	// an address this machine's listener never sees.
-	waitFor(t, &stderr, "Waiting until")
+	stderr.WaitFor(t, "Waiting until")
 	var authURL string
 	for _, line := range strings.Split(stderr.String(), "\n") {
 		if l := strings.TrimSpace(line); strings.HasPrefix(l, "http") && strings.Contains(l, "/authorize?") {
@@ -138,7 +136,7 @@ func TestLoginByPastingTheRedirectedAddress(t *testing.T) {
 	resp.Body.Close()
 	fmt.Fprintln(pw, "not the address")
 	fmt.Fprintln(pw, resp.Header.Get("Location"))
-	waitFor(t, &stderr, "Which site should be the default?")
+	stderr.WaitFor(t, "Which site should be the default?")
 	fmt.Fprintln(pw, "1")
 	if err := <-done; err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
@@ -150,28 +148,4 @@ func TestLoginByPastingTheRedirectedAddress(t *testing.T) {
 	if _, sec, _ := store.Get(name); sec.AccessToken == "" {
 		t.Error("no tokens saved after a pasted answer")
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe to read while another goroutine writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
-
-// waitFor waits until the output shows text.
-func waitFor(t *testing.T, out *syncBuffer, text string) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if strings.Contains(out.String(), text) {
-			return
-		}
-	}
-	t.Fatalf("the output never showed %q:\n%s", text, out.String())
 }

@@ -7,8 +7,10 @@ package testkit
 import (
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // NoRedirects is a client that stops at a redirect and returns it, the
@@ -69,4 +71,34 @@ func (k *MemKeyring) Len() int {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	return len(k.m)
+}
+
+// Buffer collects a program's output while the test reads it.
+type Buffer struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (b *Buffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf = append(b.buf, p...)
+	return len(p), nil
+}
+
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return string(b.buf)
+}
+
+// WaitFor waits, ten seconds at most, until the output shows text.
+func (b *Buffer) WaitFor(t testing.TB, text string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if strings.Contains(b.String(), text) {
+			return
+		}
+	}
+	t.Fatalf("the output never showed %q:\n%s", text, b.String())
 }
