@@ -15,6 +15,7 @@ import (
 	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/setup"
+	"github.com/authwiz/authwiz/internal/validate"
 )
 
 // secretEnv is the environment variable a script may hand the client
@@ -98,23 +99,29 @@ func (o *noInputOptions) readSecret(stdin io.Reader, getenv func(string) string)
 	}
 	switch {
 	case sources == 0:
-		return "", fmt.Errorf("Client secret: give it with --client-secret-stdin, --client-secret-file FILE or %s", secretEnv)
+		return "", secretProblem("give it with --client-secret-stdin, --client-secret-file FILE or %s", secretEnv)
 	case sources > 1:
-		return "", fmt.Errorf("Client secret: give it one way only (--client-secret-stdin, --client-secret-file or %s)", secretEnv)
+		return "", secretProblem("give it one way only (--client-secret-stdin, --client-secret-file or %s)", secretEnv)
 	case o.SecretStdin:
 		b, err := io.ReadAll(io.LimitReader(stdin, 64<<10))
 		if err != nil {
-			return "", fmt.Errorf("Client secret: read standard input: %w", err)
+			return "", secretProblem("read standard input: %v", err)
 		}
 		return string(b), nil
 	case o.SecretFile != "":
 		b, err := os.ReadFile(o.SecretFile)
 		if err != nil {
-			return "", fmt.Errorf("Client secret: %w", err)
+			return "", secretProblem("%v", err)
 		}
 		return string(b), nil
 	}
 	return env, nil
+}
+
+// secretProblem is a problem with the client secret, named by its field
+// like the other problems listed.
+func secretProblem(format string, args ...any) error {
+	return &validate.Error{Field: "Client secret", Message: fmt.Sprintf(format, args...)}
 }
 
 var errSecretFlag = errors.New("--client-secret is refused: a secret given as a flag stays in shell history and is visible to other users in the process list. Use --client-secret-stdin, --client-secret-file FILE or " + secretEnv)

@@ -255,7 +255,7 @@ func (s *Session) serveCallback(w http.ResponseWriter, r *http.Request) {
 			"Use the sign-in link authwiz shows now"}).write(w)
 		return
 	}
-	cb, end, rej := s.evaluate(q)
+	cb, rej, end := s.evaluate(q)
 	switch {
 	case rej != nil:
 		rejectionPage(rej).write(w)
