@@ -13,9 +13,12 @@ import (
 type stepContext struct {
 	draft  *draft
 	styles Styles
-	// width is the width the step may draw in; room is how many lines its
-	// view may use, so lists show only what fits.
-	width, room int
+	// width is the width the step may draw in.
+	width int
+	// roomFor measures how many lines the step's view may use, so lists
+	// show only what fits; room() asks it once.
+	roomFor func(c *stepContext) int
+	rooms   int
 	deps        *deps
 	target      target
 	// saved is what the start screen read: the saved profiles and a draft
@@ -63,6 +66,15 @@ type beginning struct {
 	baseline *draft
 	// consent: start the consent at once (authenticate again).
 	consent bool
+}
+
+// room is how many lines the step's view may use. Measuring it lays out
+// the frame, so it is done only for steps that ask, once per context.
+func (c *stepContext) room() int {
+	if c.roomFor != nil {
+		c.rooms, c.roomFor = c.roomFor(c), nil
+	}
+	return c.rooms
 }
 
 // canConsent: a consent runner is wired, so step 12 can authenticate.

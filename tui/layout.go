@@ -48,7 +48,7 @@ func (w *wizard) bodyRoom(c *stepContext) int { return w.frame(c).room(w.height)
 func (w *wizard) render() string {
 	c := w.frameCtx()
 	f := w.frame(c)
-	c.room = f.room(w.height)
+	c.rooms = f.room(w.height)
 
 	var body string
 	switch {

@@ -65,7 +65,7 @@ func (s *startStep) isResumeRow(c *stepContext, i int) bool {
 	return c.saved.resumable != nil && i == 0
 }
 
-func (s *startStep) visible(c *stepContext) int { return max(c.room-headerLines, rowsFallback) }
+func (s *startStep) visible(c *stepContext) int { return max(c.room()-headerLines, rowsFallback) }
 
 func (s *startStep) move(c *stepContext, k tea.KeyPressMsg) {
 	page := s.visible(c)

@@ -93,12 +93,12 @@ func (s *permissionsStep) follow(c *stepContext) {
 
 // page is how many rows fit beside the filter and the tick list.
 func (s *permissionsStep) page(c *stepContext) int {
-	return max(c.room-lineCount(s.tickList(c))-2, 3) // the filter and a blank line
+	return max(c.room()-lineCount(s.tickList(c))-2, 3) // the filter and a blank line
 }
 
 func (s *permissionsStep) handle(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
-		page := max(c.room-pickerChrome, 3)
+		page := max(c.room()-pickerChrome, 3)
 		switch {
 		case key.Matches(k, upKey):
 			s.moveBy(-1, -1)

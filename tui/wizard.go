@@ -113,7 +113,7 @@ func (w *wizard) step() step { return w.steps[w.cur] }
 // ctx is what the current step may see and do.
 func (w *wizard) ctx() *stepContext {
 	c := w.frameCtx()
-	c.room = w.bodyRoom(c)
+	c.roomFor = w.bodyRoom
 	return c
 }
 
