@@ -2,13 +2,14 @@ package tui
 
 import (
 	"errors"
-	"github.com/authwiz/authwiz/internal/consent"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/authwiz/authwiz/internal/consent"
 )
 
 // consentView is step 12's consent view, for checking its flow number.

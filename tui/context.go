@@ -19,8 +19,8 @@ type stepContext struct {
 	// show only what fits; room() asks it once.
 	roomFor func(c *stepContext) int
 	rooms   int
-	deps        *deps
-	target      target
+	deps    *deps
+	target  target
 	// saved is what the start screen read: the saved profiles and a draft
 	// to resume. Steps only read it; the start step changes it through fx.
 	saved *startData

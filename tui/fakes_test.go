@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/authwiz/authwiz/internal/consent"
-	"github.com/authwiz/authwiz/internal/loopback"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/authwiz/authwiz/internal/consent"
+	"github.com/authwiz/authwiz/internal/loopback"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 

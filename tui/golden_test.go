@@ -3,12 +3,12 @@ package tui
 import (
 	"errors"
 	"fmt"
-	"github.com/authwiz/authwiz/internal/consent"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 

@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"github.com/authwiz/authwiz/internal/loopback"
-	"github.com/authwiz/authwiz/internal/testkit/atltest"
 	"testing"
 	"time"
 
@@ -11,8 +9,10 @@ import (
 	"github.com/authwiz/authwiz/internal/atlassian"
 	"github.com/authwiz/authwiz/internal/clipboard"
 	"github.com/authwiz/authwiz/internal/consent"
+	"github.com/authwiz/authwiz/internal/loopback"
 	"github.com/authwiz/authwiz/internal/profile"
 	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
+	"github.com/authwiz/authwiz/internal/testkit/atltest"
 )
 
 // world is the real consent runner and profile store against the

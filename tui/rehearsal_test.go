@@ -2,10 +2,11 @@ package tui
 
 import (
 	"errors"
-	"github.com/authwiz/authwiz/internal/launch"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/authwiz/authwiz/internal/launch"
 )
 
 // fakeRehearsal records the Callback URLs registered with it.

@@ -11,10 +11,9 @@ import (
 	"os"
 	"time"
 
-	"github.com/charmbracelet/x/term"
-
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/term"
 
 	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/loopback"

@@ -2,13 +2,13 @@ package tui
 
 import (
 	"fmt"
-	"github.com/authwiz/authwiz/internal/loopback"
 	"net"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/authwiz/authwiz/internal/atlassian"
+	"github.com/authwiz/authwiz/internal/loopback"
 )
 
 func TestBusyPortOffersAnother(t *testing.T) {

@@ -1,9 +1,9 @@
 package tui
 
 import (
-	"github.com/authwiz/authwiz/internal/consent"
 	"time"
 
+	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 

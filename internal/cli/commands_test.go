@@ -7,8 +7,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/authwiz/authwiz/internal/testkit"
-	"github.com/authwiz/authwiz/internal/testkit/atltest"
 	"io"
 	"net/http/httptest"
 	"os"
@@ -25,6 +23,8 @@ import (
 	"github.com/authwiz/authwiz/internal/atlassian"
 	"github.com/authwiz/authwiz/internal/profile"
 	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
+	"github.com/authwiz/authwiz/internal/testkit"
+	"github.com/authwiz/authwiz/internal/testkit/atltest"
 )
 
 var update = flag.Bool("update-json", false, "rewrite the JSON golden files")

@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"github.com/authwiz/authwiz/internal/testkit"
-	"github.com/authwiz/authwiz/internal/testkit/atltest"
 	"io"
 	"net/http/httptest"
 	"strings"
@@ -13,6 +11,8 @@ import (
 
 	"github.com/authwiz/authwiz/internal/profile"
 	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
+	"github.com/authwiz/authwiz/internal/testkit"
+	"github.com/authwiz/authwiz/internal/testkit/atltest"
 )
 
 func TestLoginArgs(t *testing.T) {

@@ -6,9 +6,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/spf13/pflag"
-
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/authwiz/authwiz/internal/clipboard"
 	"github.com/authwiz/authwiz/internal/launch"

@@ -3,7 +3,6 @@ package consent_test
 import (
 	"context"
 	"errors"
-	"github.com/authwiz/authwiz/internal/testkit"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/profile"
 	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
+	"github.com/authwiz/authwiz/internal/testkit"
 )
 
 func TestPastedAnswerFinishesTheConsent(t *testing.T) {

@@ -3,7 +3,6 @@ package consent_test
 import (
 	"context"
 	"errors"
-	"github.com/authwiz/authwiz/internal/testkit/atltest"
 	"net"
 	"net/http/httptest"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/profile"
 	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
+	"github.com/authwiz/authwiz/internal/testkit/atltest"
 )
 
 // clock is a settable time shared by the server and authwiz.

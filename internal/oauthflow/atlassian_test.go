@@ -3,7 +3,6 @@ package oauthflow_test
 import (
 	"context"
 	"errors"
-	"github.com/authwiz/authwiz/internal/testkit/atltest"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +16,7 @@ import (
 	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 	"github.com/authwiz/authwiz/internal/profile"
 	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
+	"github.com/authwiz/authwiz/internal/testkit/atltest"
 )
 
 var requestedScopes = []string{"read:confluence-user", "read:me", "offline_access"}

@@ -3,7 +3,6 @@ package rehearsal_test
 import (
 	"context"
 	"errors"
-	"github.com/authwiz/authwiz/internal/testkit/atltest"
 	"path/filepath"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/rehearsal"
+	"github.com/authwiz/authwiz/internal/testkit/atltest"
 )
 
 // A rehearsal consent, start to end: the Redirect URL registered as at

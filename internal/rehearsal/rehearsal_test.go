@@ -2,13 +2,13 @@ package rehearsal
 
 import (
 	"errors"
-	"github.com/authwiz/authwiz/internal/testkit"
 	"io"
 	"strings"
 	"testing"
 
 	"github.com/authwiz/authwiz/internal/profile"
 	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
+	"github.com/authwiz/authwiz/internal/testkit"
 )
 
 const redirect = "http://localhost:47613/callback"

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"github.com/authwiz/authwiz/internal/testkit"
 	"io"
 	mathrand "math/rand"
 	"net/http"
@@ -13,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/authwiz/authwiz/internal/testkit"
 )
 
 const redirect = "http://localhost:47613/callback"
