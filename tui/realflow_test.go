@@ -119,18 +119,7 @@ func TestFlowEditAnExistingProfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := startFlow(t, newWizard(wd.deps, editDraft(saved, sec)))
-	f.waitFor("> Confluence prod")
-	f.press("ctrl+g")
-	for range 9 { // to step 11
-		f.press("down")
-	}
-	f.press("enter")
-	f.waitFor("Step 11 of 12")
-	f.typeText(" read:confluence-user")
-	f.press("enter")
-	f.waitFor("Changed since the last consent: scopes")
-	f.press("enter")
-	f.waitFor("✓ Saved as")
+	f.addScopeAndSave(" read:confluence-user")
 	if p, _, _ := wd.store.Get(p.Name); !p.TokensStale {
 		t.Fatal("changing the scopes did not mark the tokens stale")
 	}

@@ -30,26 +30,8 @@ type rehearsalWorld struct {
 
 func newRehearsalWorld(t *testing.T) *rehearsalWorld {
 	t.Helper()
-	srv, err := rehearsal.Start(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	redirect := atltest.RedirectURL(t)
-	if err := srv.RegisterCallback(redirect); err != nil {
-		t.Fatal(err)
-	}
-	store, err := profile.Open(rehearsal.Dir(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := "Demo"
-	err = store.Create(profile.Profile{Name: name, AppName: rehearsal.AppName, ClientID: rehearsal.ClientID, RedirectURL: redirect,
-		AuthURL: srv.AuthURL(), TokenURL: srv.TokenURL(), APIBaseURL: srv.APIBaseURL(),
-		Scopes: []string{"read:confluence-user", "offline_access"}}, profile.Secrets{ClientSecret: rehearsal.ClientSecret})
-	if err != nil {
-		t.Fatal(err)
-	}
+	demo := atltest.StartDemo(t, "read:confluence-user", "offline_access")
+	store, name, srv := demo.Store, demo.Name, demo.Server
 	b := &atltest.Browser{}
 	return &rehearsalWorld{store: store, browser: b, name: name, req: launch.Request{
 		Store: store, Clipboard: &clipboard.Fake{}, Browser: b,

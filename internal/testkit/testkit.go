@@ -5,6 +5,7 @@
 package testkit
 
 import (
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -101,4 +102,23 @@ func (b *Buffer) WaitFor(t testing.TB, text string) {
 		}
 	}
 	t.Fatalf("the output never showed %q:\n%s", text, b.String())
+}
+
+// WantRefused sends req without following redirects and checks it is
+// refused: answered with status and a page containing text, and not sent
+// on anywhere.
+func WantRefused(t testing.TB, req *http.Request, status int, text string) {
+	t.Helper()
+	resp, err := NoRedirects().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != status || !strings.Contains(string(body), text) {
+		t.Errorf("got %d %q, want %d containing %q", resp.StatusCode, body, status, text)
+	}
+	if loc := resp.Header.Get("Location"); loc != "" {
+		t.Errorf("a refused request must not redirect, went to %s", loc)
+	}
 }
