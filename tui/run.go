@@ -52,7 +52,7 @@ func Run(ctx context.Context, req launch.Request) error {
 
 // depsFor is the wizard's side of the adapters the command line wired.
 func depsFor(req launch.Request) deps {
-	dp := deps{
+	return deps{
 		profiles:  req.Store,
 		drafts:    req.Store,
 		clipboard: req.Clipboard,
@@ -65,11 +65,6 @@ func depsFor(req launch.Request) deps {
 		// from the real start screen.
 		offerRehearsal: req.Rehearsal == nil && req.Mode == launch.Start,
 	}
-	if req.Store == nil {
-		// A nil *profile.Store in an interface would not compare as nil.
-		dp.profiles, dp.drafts = nil, nil
-	}
-	return dp
 }
 
 // runScreen runs the full-screen wizard as a Bubble Tea program.
