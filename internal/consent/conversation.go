@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/validate"
 )
 
 // Opener opens a web page in the admin's browser.
@@ -74,7 +75,7 @@ func (c Conversation) Run(ctx context.Context) error {
 
 	go func() {
 		if hint, ok := attempt.Hint(ctx); ok {
-			fmt.Fprintln(out, hint)
+			fmt.Fprintln(out, validate.Sanitize(hint))
 		}
 	}()
 	// Pasting ends with the wait, so that the answer to the site question
@@ -141,33 +142,37 @@ func forwardPastes(ctx context.Context, lines <-chan string, attempt Flow, out i
 			if err == nil {
 				return
 			}
-			fmt.Fprintf(out, "That is not the answer: %v\nPaste again, or wait for the browser.\n", err)
+			fmt.Fprintf(out, "That is not the answer: %s\nPaste again, or wait for the browser.\n", validate.Sanitize(err.Error()))
 		}
 	}
 }
 
+// printResult tells what the consent reached. Everything the server sent
+// (names, addresses, the check) is stripped of terminal control sequences
+// first: a server that is not Atlassian's may send anything.
 func printResult(out io.Writer, name string, res Result, command func(verb, name string) string) {
-	who := res.User
+	clean := validate.Sanitize
+	who := clean(res.User)
 	if who == "" {
 		who = "your Atlassian account"
 	}
 	if res.Site.CloudID != "" {
-		fmt.Fprintf(out, "\nConnected as %s to %s (%s).\n", who, res.Site.Name, res.Site.URL)
+		fmt.Fprintf(out, "\nConnected as %s to %s (%s).\n", who, clean(res.Site.Name), clean(res.Site.URL))
 	} else {
 		fmt.Fprintf(out, "\nConnected as %s.\n", who)
 	}
 	if res.Verified != "" {
-		fmt.Fprintf(out, "Checked: %s.\n", res.Verified)
+		fmt.Fprintf(out, "Checked: %s.\n", clean(res.Verified))
 	}
 	fmt.Fprintf(out, "Sites this authentication reaches:\n")
 	for i, s := range res.Sites {
-		fmt.Fprintf(out, "  %d. %s  %s  (cloud ID %s)\n", i+1, s.Name, s.URL, s.CloudID)
+		fmt.Fprintf(out, "  %d. %s  %s  (cloud ID %s)\n", i+1, clean(s.Name), clean(s.URL), clean(s.CloudID))
 	}
 	requested := len(res.Granted) + len(res.Missing)
-	fmt.Fprintf(out, "Scopes granted (%d of %d requested): %s\n", len(res.Granted), requested, strings.Join(res.Granted, " "))
+	fmt.Fprintf(out, "Scopes granted (%d of %d requested): %s\n", len(res.Granted), requested, clean(strings.Join(res.Granted, " ")))
 	if len(res.Missing) > 0 {
 		fmt.Fprintf(out, "Not granted: %s. Add them to the app under Permissions in the Atlassian Developer Console, then run `%s` again.\n",
-			strings.Join(res.Missing, " "), command("login", name))
+			clean(strings.Join(res.Missing, " ")), command("login", name))
 	}
 	if !res.HasRefreshToken {
 		fmt.Fprintf(out, "No refresh token came back (offline_access is not among the scopes): the access token stops working within the hour. Add offline_access with `%s` and log in again.\n", command("edit", name))
@@ -183,11 +188,11 @@ func (c Conversation) chooseNamedSite(sites []profile.Site) error {
 				if err := c.Consents.ChooseSite(c.Name, site.CloudID); err != nil {
 					return fmt.Errorf("save the default site: %w", err)
 				}
-				fmt.Fprintf(c.Out, "Default site: %s.\n", site.Name)
+				fmt.Fprintf(c.Out, "Default site: %s.\n", validate.Sanitize(site.Name))
 				return nil
 			}
 		}
-		known = append(known, site.Name)
+		known = append(known, validate.Sanitize(site.Name))
 	}
 	return fmt.Errorf("%w called %q (it reaches %s); the tokens are saved: choose with `authwiz login` again and --site",
 		ErrUnknownSite, c.Site, strings.Join(known, ", "))
@@ -217,7 +222,7 @@ func (c Conversation) chooseSite(ctx context.Context, lines <-chan string, sites
 		if err := c.Consents.ChooseSite(c.Name, sites[n-1].CloudID); err != nil {
 			return fmt.Errorf("save the default site: %w", err)
 		}
-		fmt.Fprintf(c.Out, "Default site: %s.\n", sites[n-1].Name)
+		fmt.Fprintf(c.Out, "Default site: %s.\n", validate.Sanitize(sites[n-1].Name))
 		return nil
 	}
 }
