@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authwiz/authwiz/internal/browser"
 	"github.com/authwiz/authwiz/internal/clipboard"
 	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/launch"
@@ -162,5 +163,27 @@ func TestRunEditUnknownProfile(t *testing.T) {
 	_, out, done := rw.run(req)
 	if err := wait(t, done, out); err == nil || !strings.Contains(err.Error(), `no profile is called "nobody"`) {
 		t.Fatalf("Run = %v", err)
+	}
+}
+
+// Ctrl-C while the accessible wizard waits for the browser says the
+// profile is saved and how to authenticate later.
+func TestRunAccessibleStoppedWhileWaiting(t *testing.T) {
+	rw := newRehearsalWorld(t)
+	ctx, stop := context.WithCancel(context.Background())
+	req := rw.req
+	req.Mode, req.ProfileName, req.Accessible = launch.Edit, rw.name, true
+	req.Browser = &browser.Stub{} // opens nothing: the wait goes on
+	pr, in := io.Pipe()
+	out := &testkit.Buffer{}
+	req.Streams = launch.Streams{In: pr, Out: out, Err: out}
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, req) }()
+	fmt.Fprint(in, strings.Repeat("\n", 8)+"n\n"+strings.Repeat("\n", 5))
+	out.WaitFor(t, "Waiting until")
+	stop()
+	err := wait(t, done, out)
+	if err == nil || !strings.Contains(err.Error(), "you stopped the consent; the profile is saved") {
+		t.Fatalf("err %v", err)
 	}
 }

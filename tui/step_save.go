@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -218,7 +220,10 @@ func (s *saveStep) lines(c *stepContext, p *prompter) error {
 		Consents: c.deps.consent, Name: saved.Name, Browser: c.deps.browser,
 		In: p.in, Out: p.out, Command: c.target.command,
 	}.Run(p.ctx)
-	if err != nil {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return fmt.Errorf("you stopped the consent; the profile is saved: authenticate it later with `%s`", c.command("login"))
+	case err != nil:
 		return fmt.Errorf("the profile is saved, but the consent did not finish: %w; try again with `%s`", err, c.command("login"))
 	}
 	p.say("%s", nextCommands(c, true))
