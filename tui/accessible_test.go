@@ -6,23 +6,20 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/authwiz/authwiz/internal/cli"
 )
 
-// runLines runs the accessible wizard with stdin from a pipe-like reader.
-func runLines(t *testing.T, store *fakeStore, d *draft, input string) (string, error) {
+// answerLines runs the accessible wizard with stdin from a pipe-like reader.
+func answerLines(t *testing.T, store *fakeStore, d *draft, input string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	dp := deps{profiles: store, drafts: store, now: func() time.Time { return fixedNow }}
-	req := cli.WizardRequest{Streams: cli.Streams{In: strings.NewReader(input), Err: &out}}
-	err := runAccessible(context.Background(), req, dp, d)
+	dp := deps{profiles: store, drafts: store, now: func() time.Time { return fixedNow }, target: atlassianTarget()}
+	err := runLines(newWizard(dp, d), newPrompter(context.Background(), strings.NewReader(input), &out))
 	return out.String(), err
 }
 
 func TestAccessibleNewProfileOverAPipe(t *testing.T) {
 	store := newFakeStore(fixedNow)
-	out, err := runLines(t, store, nil, strings.Join([]string{
+	out, err := answerLines(t, store, nil, strings.Join([]string{
 		"",             // 2 name: the guide's default
 		"", "", "", "", // 3-6: checkpoints and the app name
 		"http://localhost/cb",              // 7: no port, refused
@@ -54,14 +51,11 @@ func TestAccessibleEditKeepsTheSecretAndSaves(t *testing.T) {
 	p, sec := savedProfile("Confluence prod")
 	store := newFakeStore(fixedNow, p)
 	store.secrets[p.Name] = sec
-	input := strings.Join([]string{
-		"Confluence production", // 2: rename
-		"",                      // 5: app name (3, 4, 6 are done in edit mode but still asked)
-	}, "\n")
-	// Every other answer keeps what is there: n keeps the secret.
+	// Step 2 renames; every other answer keeps what is there (3, 4 and 6
+	// are done in edit mode but still asked), and n keeps the secret.
 	lines := []string{"Confluence production", "", "", "", "", "", "", "", "n", "", "", "", "", "", ""}
-	input = strings.Join(lines, "\n") + "\n"
-	out, err := runLines(t, store, editDraft(p, sec), input)
+	input := strings.Join(lines, "\n") + "\n"
+	out, err := answerLines(t, store, editDraft(p, sec), input)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
@@ -76,7 +70,7 @@ func TestAccessibleEditKeepsTheSecretAndSaves(t *testing.T) {
 
 func TestAccessibleBack(t *testing.T) {
 	store := newFakeStore(fixedNow)
-	out, err := runLines(t, store, nil, "\n\nback\nback\n")
+	out, err := answerLines(t, store, nil, "\n\nback\nback\n")
 	if strings.Count(out, "Step 3 of 12") != 2 || strings.Count(out, "Step 2 of 12") != 2 {
 		t.Errorf("back returns to the previous step:\n%s", out)
 	}

@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/validate"
 )
 
@@ -20,7 +21,7 @@ type consentView struct {
 	flow    int
 	ctx     context.Context
 	cancel  context.CancelFunc
-	attempt consentAttempt
+	attempt consent.Flow
 	now     time.Time
 
 	spinner  spinner.Model
@@ -29,20 +30,24 @@ type consentView struct {
 	paste    textinput.Model
 	pasteErr string
 
-	result *consentResult
+	result *consent.Result
 	err    error
 	sites  sitePicker
 }
 
+// consentMsg is a message about a consent attempt; the wizard hands it to
+// step 12 even after the admin left it.
+type consentMsg interface{ consentFlow() int }
+
 type (
 	consentStartedMsg struct {
 		flow    int
-		attempt consentAttempt
+		attempt consent.Flow
 		err     error
 	}
 	consentDoneMsg struct {
 		flow   int
-		result consentResult
+		result consent.Result
 		err    error
 	}
 	consentTickMsg struct {
@@ -59,6 +64,12 @@ type (
 	}
 )
 
+func (m consentStartedMsg) consentFlow() int { return m.flow }
+func (m consentDoneMsg) consentFlow() int    { return m.flow }
+func (m consentTickMsg) consentFlow() int    { return m.flow }
+func (m consentHintMsg) consentFlow() int    { return m.flow }
+func (m pastedMsg) consentFlow() int         { return m.flow }
+
 var (
 	reopenKey      = binding("o", "open browser again")
 	copyURLKey     = binding("c", "copy the URL")
@@ -70,85 +81,85 @@ var (
 )
 
 // start begins a new attempt for the saved profile.
-func (c *consentView) start(w *wizard) tea.Cmd {
-	c.stop()
-	c.flow++
-	c.result, c.err, c.pasting, c.pasteErr, c.hint = nil, nil, false, "", ""
+func (cv *consentView) start(c *stepContext) tea.Cmd {
+	cv.stop()
+	cv.flow++
+	cv.result, cv.err, cv.pasting, cv.pasteErr, cv.hint = nil, nil, false, "", ""
 	ctx, cancel := context.WithCancel(context.Background())
-	c.ctx, c.cancel = ctx, cancel
-	c.now = w.deps.now()
-	c.spinner = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(w.styles.Value))
-	flow, runner, name := c.flow, w.deps.consent, w.draft.Profile.Name
-	return tea.Batch(c.spinner.Tick, func() tea.Msg {
-		a, err := runner.Start(ctx, name)
+	cv.ctx, cv.cancel = ctx, cancel
+	cv.now = c.deps.now()
+	cv.spinner = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(c.styles.Value))
+	flow, runner, name := cv.flow, c.deps.consent, c.draft.Profile.Name
+	return tea.Batch(cv.spinner.Tick, func() tea.Msg {
+		a, err := runner.Begin(ctx, name)
 		return consentStartedMsg{flow: flow, attempt: a, err: err}
 	})
 }
 
 // stop cancels the attempt in progress; its waiting command then closes
 // it. Messages still on their way for it now carry an old flow number.
-func (c *consentView) stop() {
-	if c.cancel != nil {
-		c.cancel()
-		c.cancel = nil
+func (cv *consentView) stop() {
+	if cv.cancel != nil {
+		cv.cancel()
+		cv.cancel = nil
 	}
-	c.attempt = nil
-	c.flow++
+	cv.attempt = nil
+	cv.flow++
 }
 
-func (c *consentView) waiting() bool { return c.attempt != nil && c.result == nil && c.err == nil }
+func (cv *consentView) waiting() bool { return cv.attempt != nil && cv.result == nil && cv.err == nil }
 
-func (c *consentView) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
+func (cv *consentView) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case consentStartedMsg:
-		return c.onStarted(w, msg), true
+		return cv.onStarted(c, msg), true
 	case consentDoneMsg:
-		if msg.flow != c.flow {
+		if msg.flow != cv.flow {
 			return nil, true
 		}
-		c.attempt, c.cancel = nil, nil
-		w.notice = notice{} // "opened in your browser" is old news now
+		cv.attempt, cv.cancel = nil, nil
+		c.fx.clearNotice() // "opened in your browser" is old news now
 		if msg.err != nil {
-			c.err = msg.err
+			cv.err = msg.err
 			return nil, true
 		}
-		c.result = &msg.result
-		c.sites = newSitePicker(msg.result)
+		cv.result = &msg.result
+		cv.sites = newSitePicker(msg.result)
 		return nil, true
 	case consentHintMsg:
-		if msg.flow == c.flow && c.waiting() {
-			c.hint = validate.Sanitize(msg.text)
+		if msg.flow == cv.flow && cv.waiting() {
+			cv.hint = validate.Sanitize(msg.text)
 		}
 		return nil, true
 	case consentTickMsg:
-		if msg.flow != c.flow || !c.waiting() {
+		if msg.flow != cv.flow || !cv.waiting() {
 			return nil, true
 		}
-		c.now = msg.at
-		return c.tick(w), true
+		cv.now = msg.at
+		return cv.tick(c), true
 	case pastedMsg:
-		if msg.flow == c.flow && msg.err != nil {
-			c.pasteErr = validate.Sanitize(msg.err.Error())
-			c.pasting = true
+		if msg.flow == cv.flow && msg.err != nil {
+			cv.pasteErr = validate.Sanitize(msg.err.Error())
+			cv.pasting = true
 		}
 		return nil, true
 	case spinner.TickMsg:
 		var cmd tea.Cmd
-		if c.waiting() || c.attempt == nil && c.err == nil && c.result == nil {
-			c.spinner, cmd = c.spinner.Update(msg)
+		if cv.waiting() || cv.attempt == nil && cv.err == nil && cv.result == nil {
+			cv.spinner, cmd = cv.spinner.Update(msg)
 		}
 		return cmd, true
 	case tea.KeyPressMsg:
-		return c.key(w, msg)
+		return cv.key(c, msg)
 	}
-	if c.pasting {
-		return updateInput(&c.paste, msg)
+	if cv.pasting {
+		return updateInput(&cv.paste, msg)
 	}
-	return c.sites.update(w, msg)
+	return cv.sites.update(c, msg)
 }
 
-func (c *consentView) onStarted(w *wizard, msg consentStartedMsg) tea.Cmd {
-	if msg.flow != c.flow {
+func (cv *consentView) onStarted(c *stepContext, msg consentStartedMsg) tea.Cmd {
+	if msg.flow != cv.flow {
 		if a := msg.attempt; a != nil {
 			// A start cancelled while it bound the port: let the port go.
 			return func() tea.Msg { _ = a.Close(); return nil }
@@ -156,21 +167,22 @@ func (c *consentView) onStarted(w *wizard, msg consentStartedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		c.err = msg.err
+		cv.err = msg.err
 		return nil
 	}
-	c.attempt = msg.attempt
+	cv.attempt = msg.attempt
+	var paste tea.Cmd
 	if !msg.attempt.Listening() {
 		// Nothing on this computer will receive the answer: the admin
 		// pastes the address the browser ends on.
-		c.openPaste(w)
+		paste = cv.openPaste(c)
 	}
-	return tea.Batch(w.openURL(msg.attempt.AuthURL()), c.wait(), c.waitHint(), c.tick(w))
+	return tea.Batch(paste, c.fx.open(msg.attempt.AuthURL()), cv.wait(), cv.waitHint(), cv.tick(c))
 }
 
 // waitHint blocks until the attempt says the wait looks stuck.
-func (c *consentView) waitHint() tea.Cmd {
-	a, flow, ctx := c.attempt, c.flow, c.ctx
+func (cv *consentView) waitHint() tea.Cmd {
+	a, flow, ctx := cv.attempt, cv.flow, cv.ctx
 	return func() tea.Msg {
 		text, ok := a.Hint(ctx)
 		if !ok {
@@ -180,16 +192,16 @@ func (c *consentView) waitHint() tea.Cmd {
 	}
 }
 
-func (c *consentView) openPaste(w *wizard) tea.Cmd {
-	c.pasting, c.pasteErr = true, ""
-	c.paste = newInput(w.styles, "http://localhost:…/callback?code=…&state=…")
-	return c.paste.Focus()
+func (cv *consentView) openPaste(c *stepContext) tea.Cmd {
+	cv.pasting, cv.pasteErr = true, ""
+	cv.paste = newInput(c.styles, "http://localhost:…/callback?code=…&state=…")
+	return cv.paste.Focus()
 }
 
 // wait blocks on the attempt in the background and closes it afterwards;
 // cancelling the context (leaving the step, quitting) ends it.
-func (c *consentView) wait() tea.Cmd {
-	a, flow, ctx := c.attempt, c.flow, c.ctx
+func (cv *consentView) wait() tea.Cmd {
+	a, flow, ctx := cv.attempt, cv.flow, cv.ctx
 	return func() tea.Msg {
 		res, err := a.Wait(ctx)
 		_ = a.Close()
@@ -198,63 +210,63 @@ func (c *consentView) wait() tea.Cmd {
 }
 
 // tick re-arms the once-a-second clock for the countdown and the hint.
-func (c *consentView) tick(w *wizard) tea.Cmd {
-	flow, now := c.flow, w.deps.now
+func (cv *consentView) tick(c *stepContext) tea.Cmd {
+	flow, now := cv.flow, c.deps.now
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return consentTickMsg{flow: flow, at: now()} })
 }
 
-func (c *consentView) key(w *wizard, k tea.KeyPressMsg) (tea.Cmd, bool) {
+func (cv *consentView) key(c *stepContext, k tea.KeyPressMsg) (tea.Cmd, bool) {
 	switch {
-	case c.pasting:
-		return c.pasteKey(w, k)
-	case c.result != nil:
-		return c.sites.update(w, k)
-	case c.err != nil && key.Matches(k, retryKey):
-		return c.start(w), true
-	case !c.waiting():
+	case cv.pasting:
+		return cv.pasteKey(k)
+	case cv.result != nil:
+		return cv.sites.update(c, k)
+	case cv.err != nil && key.Matches(k, retryKey):
+		return cv.start(c), true
+	case !cv.waiting():
 		return nil, false
 	case key.Matches(k, reopenKey):
-		return w.openURL(c.attempt.AuthURL()), true
+		return c.fx.open(cv.attempt.AuthURL()), true
 	case key.Matches(k, copyURLKey):
-		return w.copyText("the authorization URL", c.attempt.AuthURL()), true
+		return c.fx.copy("the authorization URL", cv.attempt.AuthURL()), true
 	case key.Matches(k, pasteModeKey):
-		return c.openPaste(w), true
+		return cv.openPaste(c), true
 	case key.Matches(k, cancelKey):
-		c.stop()
-		c.err = errCancelled
+		cv.stop()
+		cv.err = errCancelled
 		return nil, true
 	}
 	return nil, false
 }
 
-func (c *consentView) pasteKey(w *wizard, k tea.KeyPressMsg) (tea.Cmd, bool) {
+func (cv *consentView) pasteKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	switch {
 	case key.Matches(k, pasteCancelKey):
-		c.pasting = false
+		cv.pasting = false
 		return nil, true
 	case key.Matches(k, pasteSubmitKey):
-		if c.attempt == nil {
+		if cv.attempt == nil {
 			return nil, true
 		}
-		a, flow, input := c.attempt, c.flow, validate.Clean(c.paste.Value())
-		c.pasting, c.pasteErr = false, ""
+		a, flow, input := cv.attempt, cv.flow, validate.Clean(cv.paste.Value())
+		cv.pasting, cv.pasteErr = false, ""
 		return func() tea.Msg { return pastedMsg{flow: flow, err: a.Paste(input)} }, true
 	}
-	return updateInput(&c.paste, k)
+	return updateInput(&cv.paste, k)
 }
 
 // errCancelled is the admin pressing esc while waiting.
 var errCancelled = fmt.Errorf("you cancelled the consent; the profile is saved, so nothing is lost")
 
-func (c *consentView) keys(w *wizard) []key.Binding {
+func (cv *consentView) keys() []key.Binding {
 	switch {
-	case c.pasting:
+	case cv.pasting:
 		return []key.Binding{pasteSubmitKey, pasteCancelKey}
-	case c.result != nil:
-		return c.sites.keys()
-	case c.err != nil:
+	case cv.result != nil:
+		return cv.sites.keys()
+	case cv.err != nil:
 		return []key.Binding{retryKey}
-	case c.waiting():
+	case cv.waiting():
 		return []key.Binding{reopenKey, copyURLKey, pasteModeKey, cancelKey}
 	}
 	return nil

@@ -8,10 +8,12 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/authwiz/authwiz/internal/consent"
 )
 
 // consentView is step 12's consent view, for checking its flow number.
-func (h *harness) consentView() *consentView { return &h.w.steps[11].(*saveStep).consent }
+func (h *harness) consentView() *consentView { return &h.w.steps[stepSave].(*saveStep).consent }
 
 func TestSaveThenAuthenticate(t *testing.T) {
 	h := newHarness(t)
@@ -55,7 +57,7 @@ func TestConsentFailureKeepsTheProfileAndRetries(t *testing.T) {
 	h := newHarness(t)
 	h.walkTo(12)
 	h.press("enter", "enter")
-	h.finishConsent(consentResult{}, errors.New("access was denied: you clicked Deny"))
+	h.finishConsent(consent.Result{}, errors.New("access was denied: you clicked Deny"))
 	h.wantText("✗ access was denied: you clicked Deny", "enter to try again")
 	if _, _, ok := h.store.saved(defaultProfileName); !ok {
 		t.Fatal("the profile is gone after a failed consent")
@@ -199,7 +201,7 @@ func TestAttemptStartedAfterCancellingIsClosed(t *testing.T) {
 	if !late.isClosed() {
 		t.Fatal("an attempt that started for an old flow was left open")
 	}
-	if h.consentView().attempt == consentAttempt(late) {
+	if h.consentView().attempt == consent.Flow(late) {
 		t.Fatal("an old attempt was taken as the current one")
 	}
 }
@@ -234,9 +236,9 @@ func TestLeavingWhileTheConsentStartsClosesItLater(t *testing.T) {
 	h := newHarness(t)
 	h.walkTo(12)
 	h.press("enter")
-	h.w.steps[11].(*saveStep).phase = phaseConsent
-	cmd := h.consentView().start(h.w) // started, its answer not delivered yet
-	h.press("esc")                    // the admin goes back meanwhile
+	h.w.steps[stepSave].(*saveStep).phase = phaseConsent
+	cmd := h.consentView().start(h.w.ctx()) // started, its answer not delivered yet
+	h.press("esc")                          // the admin goes back meanwhile
 	h.wantStep(11)
 	for _, msg := range runBatch(cmd) {
 		if started, ok := msg.(consentStartedMsg); ok {

@@ -9,64 +9,62 @@ import (
 	"github.com/authwiz/authwiz/internal/validate"
 )
 
-func (c *consentView) guide(w *wizard) string {
+func (cv *consentView) guide() string {
 	switch {
-	case c.result != nil:
+	case cv.result != nil:
 		return "The consent worked: authwiz saved the tokens and checked them against Atlassian."
-	case c.err != nil:
+	case cv.err != nil:
 		return "The consent did not finish. The profile itself is saved; fix what the message says and try again."
 	}
 	return "Your browser shows Atlassian's consent page. Review the permissions and click Allow " +
 		"(Accept). If it did not open, or you are on another machine, open the link below yourself."
 }
 
-func (c *consentView) view(w *wizard) string {
-	st := w.styles
-	width := w.mainWidth()
+func (cv *consentView) view(c *stepContext) string {
+	st := c.styles
+	width := c.width
 	switch {
-	case c.result != nil:
-		return c.resultView(w)
-	case c.err != nil:
-		msg := validate.Sanitize(c.err.Error())
-		if errors.Is(c.err, errCancelled) {
+	case cv.result != nil:
+		return cv.resultView(c)
+	case cv.err != nil:
+		msg := validate.Sanitize(cv.err.Error())
+		if errors.Is(cv.err, errCancelled) {
 			return st.Warning.Render(wrap("Cancelled: "+msg+".", width)) + "\n\n" +
 				st.Subtle.Render(wrap("Press enter to authenticate again, or esc to go back and change something.", width))
 		}
 		return st.Error.Render(wrap("✗ "+msg, width)) + "\n\n" +
 			st.Subtle.Render(wrap("Press enter to try again, or esc to go back and change a setting. "+
-				"Later, "+w.command("login")+" runs the consent alone.", width))
-	case c.attempt == nil:
-		return c.spinner.View() + "Preparing the consent…"
+				"Later, "+c.command("login")+" runs the consent alone.", width))
+	case cv.attempt == nil:
+		return cv.spinner.View() + "Preparing the consent…"
 	}
-	url := c.attempt.AuthURL()
-	left := max(c.attempt.Deadline().Sub(c.now), 0).Round(time.Second)
-	out := c.spinner.View() + "Waiting for Atlassian's answer… " +
+	url := cv.attempt.AuthURL()
+	left := max(cv.attempt.Deadline().Sub(cv.now), 0).Round(time.Second)
+	out := cv.spinner.View() + "Waiting for Atlassian's answer… " +
 		st.Subtle.Render(fmt.Sprintf("%d:%02d left", int(left.Minutes()), int(left.Seconds())%60)) + "\n\n" +
 		st.Label.Render("Authorization URL") + "\n" + st.link(url, width)
-	if r := w.deps.rehearsal; r != nil {
-		if tunnel := r.tunnelCommand(w.draft.Profile.RedirectURL); tunnel != "" {
-			out += "\n\n" + st.Subtle.Render(wrap("Over SSH, the rehearsal lives on this machine: to consent in the "+
-				"browser on your own computer, first run there", width)) + "\n  " + tunnel
-		}
+	if tunnel := c.target.tunnelCommand(c.draft.Profile.RedirectURL); tunnel != "" {
+		out += "\n\n" + st.Subtle.Render(wrap("Over SSH, the rehearsal lives on this machine: to consent in the "+
+			"browser on your own computer, first run there", width)) + "\n  " + tunnel
 	}
-	if c.pasting {
-		out += "\n\n" + labelled(st, "Paste the URL your browser ended on (or just the code)", c.paste, width)
+	if cv.pasting {
+		out += "\n\n" + labelled(st, "Paste the URL your browser ended on (or just the code)", cv.paste, width)
 	}
-	if c.pasteErr != "" {
-		out += "\n" + st.Error.Render(wrap("✗ "+c.pasteErr, width))
+	if cv.pasteErr != "" {
+		out += "\n" + st.Error.Render(wrap("✗ "+cv.pasteErr, width))
 	}
-	if c.hint != "" {
-		out += "\n\n" + st.Warning.Render(wrap(c.hint, width))
+	if cv.hint != "" {
+		out += "\n\n" + st.Warning.Render(wrap(cv.hint, width))
 	}
 	return out
 }
 
-func (c *consentView) resultView(w *wizard) string {
-	st := w.styles
-	width := w.mainWidth()
-	res := c.result
+func (cv *consentView) resultView(c *stepContext) string {
+	st := c.styles
+	width := c.width
+	res := cv.result
 	var b strings.Builder
-	site := c.sites.chosen()
+	site := cv.sites.chosen()
 	who := validate.Sanitize(res.User)
 	if who == "" {
 		who = "your Atlassian account"
@@ -81,7 +79,7 @@ func (c *consentView) resultView(w *wizard) string {
 		b.WriteString(st.Subtle.Render(wrap("Checked: "+validate.Sanitize(res.Verified)+".", width)) + "\n")
 	}
 	if len(res.Sites) > 1 {
-		b.WriteString("\n" + c.sites.view(w) + "\n")
+		b.WriteString("\n" + cv.sites.view(c) + "\n")
 	}
 	b.WriteString(fmt.Sprintf("\nScopes: %d of %d requested were granted.", len(res.Granted), len(res.Granted)+len(res.Missing)))
 	if len(res.Missing) > 0 {
@@ -92,6 +90,6 @@ func (c *consentView) resultView(w *wizard) string {
 		b.WriteString("\n" + st.Warning.Render(wrap("No refresh token came back (offline_access was not "+
 			"requested): the access token expires within the hour and cannot be renewed without consenting again.", width)))
 	}
-	b.WriteString("\n\n" + w.nextCommands(true))
+	b.WriteString("\n\n" + nextCommands(c, true))
 	return b.String()
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/authwiz/authwiz/internal/atlassian"
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/setup"
 )
 
 // The guide's defaults, kept in the profile package so the wizard and
@@ -30,8 +31,8 @@ type draft struct {
 	// Original is the saved profile as loaded, to tell which changes make
 	// its tokens stale.
 	Original profile.Profile
-	// Confirmed holds the console checkpoints ticked, by step number.
-	Confirmed map[int]bool
+	// Confirmed holds the console checkpoints ticked.
+	Confirmed map[stepID]bool
 	// OfflineRemoved remembers that the admin took offline_access out, so
 	// picking scopes again does not quietly put it back.
 	OfflineRemoved bool
@@ -47,7 +48,7 @@ func newDraft(taken []string, ep endpoints) *draft {
 			AppName:     defaultAppName,
 			RedirectURL: defaultRedirectURL,
 		},
-		Confirmed: map[int]bool{},
+		Confirmed: map[stepID]bool{},
 	}
 	ep.apply(&d.Profile)
 	return d
@@ -56,17 +57,14 @@ func newDraft(taken []string, ep endpoints) *draft {
 // editDraft opens a saved profile; every console checkpoint counts as done,
 // since the app exists already.
 func editDraft(p profile.Profile, sec profile.Secrets) *draft {
-	d := &draft{Profile: p, KeptSecret: sec.ClientSecret, EditOf: p.Name, Original: p, Confirmed: map[int]bool{}}
+	d := &draft{Profile: p, KeptSecret: sec.ClientSecret, EditOf: p.Name, Original: p, Confirmed: map[stepID]bool{}}
 	d.Profile.Scopes = slices.Clone(p.Scopes)
-	for _, n := range consoleSteps {
-		d.Confirmed[n] = true
+	for _, id := range consoleSteps {
+		d.Confirmed[id] = true
 	}
 	d.OfflineRemoved = len(p.Scopes) > 0 && !slices.Contains(p.Scopes, atlassian.OfflineAccess)
 	return d
 }
-
-// consoleSteps are the steps done in the Developer Console with a checkpoint.
-var consoleSteps = []int{3, 4, 5, 6}
 
 // uniqueName returns base, or base with the lowest free " (n)" suffix.
 func uniqueName(base string, taken []string) string {
@@ -79,18 +77,9 @@ func uniqueName(base string, taken []string) string {
 
 // consoleScopes are the chosen scopes the admin ticks in the console:
 // everything but offline_access, which only goes in the request.
-func (d *draft) consoleScopes() []string {
-	var out []string
-	for _, s := range d.Profile.Scopes {
-		if s != atlassian.OfflineAccess {
-			out = append(out, s)
-		}
-	}
-	return out
-}
+func (d *draft) consoleScopes() []string { return setup.ConsoleScopes(d.Profile.Scopes) }
 
-// toggleScope adds or removes one console scope, keeping offline_access
-// last (and present unless the admin removed it).
+// toggleScope adds or removes one console scope.
 func (d *draft) toggleScope(scope string) {
 	if i := slices.Index(d.Profile.Scopes, scope); i >= 0 {
 		d.Profile.Scopes = slices.Delete(d.Profile.Scopes, i, i+1)
@@ -99,19 +88,26 @@ func (d *draft) toggleScope(scope string) {
 	d.setConsoleScopes(append(d.consoleScopes(), scope))
 }
 
-// setConsoleScopes replaces the console scopes, then adds offline_access
-// unless the admin removed it.
+// setConsoleScopes replaces the console scopes, once each, with
+// offline_access as the one rule says.
 func (d *draft) setConsoleScopes(scopes []string) {
-	out := make([]string, 0, len(scopes)+1)
+	var once []string
 	for _, s := range scopes {
-		if s != atlassian.OfflineAccess && !slices.Contains(out, s) {
-			out = append(out, s)
+		if !slices.Contains(once, s) {
+			once = append(once, s)
 		}
 	}
-	if !d.OfflineRemoved {
-		out = append(out, atlassian.OfflineAccess)
+	d.Profile.Scopes = setup.RequestScopes(once, d.OfflineRemoved)
+}
+
+// input is the draft as the rules for a complete profile take it.
+func (d *draft) input(taken []string) setup.Input {
+	p := d.Profile
+	return setup.Input{
+		Name: p.Name, AppName: p.AppName, ClientID: p.ClientID, RedirectURL: p.RedirectURL,
+		AuthURL: p.AuthURL, TokenURL: p.TokenURL, APIBaseURL: p.APIBaseURL, Scopes: p.Scopes,
+		Secret: d.Secret, KeptSecret: d.KeptSecret, Taken: taken, EditOf: d.EditOf,
 	}
-	d.Profile.Scopes = out
 }
 
 // staleReasons lists the changes since the saved profile that the current

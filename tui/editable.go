@@ -64,8 +64,9 @@ func (e *editableValue) stop() {
 
 func (e *editableValue) view(s Styles, value string, width int) string {
 	if e.editing {
-		e.input.SetWidth(max(width-3, 10))
-		return "  " + e.input.View()
+		in := e.input // a copy: rendering sets its width
+		in.SetWidth(max(width-3, 10))
+		return "  " + in.View()
 	}
 	return "  " + s.Value.Render(value)
 }

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/authwiz/authwiz/internal/consent"
+	"github.com/authwiz/authwiz/internal/loopback"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
@@ -142,13 +144,17 @@ func (s *fakeStore) saved(name string) (profile.Profile, profile.Secrets, bool) 
 	return s.profiles[i], s.secrets[s.profiles[i].Name], true
 }
 
-// fakePorts says a port is busy when its URL is in busy.
+// fakePorts says a port is busy when its URL is in busy; which URLs are
+// on this computer it leaves to the real loopback package.
 type fakePorts struct {
 	busy map[string]bool
 	free int
 }
 
 func (p *fakePorts) Check(u string) error {
+	if _, err := loopback.Addrs(u); err != nil {
+		return err
+	}
 	if p.busy[u] {
 		return errors.New("port 47613 is already taken by another program")
 	}
@@ -166,7 +172,7 @@ type fakeConsent struct {
 	remote   bool // Redirect URLs are not on this computer
 }
 
-func (c *fakeConsent) Start(_ context.Context, name string) (consentAttempt, error) {
+func (c *fakeConsent) Begin(_ context.Context, name string) (consent.Flow, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.startErr != nil {
@@ -195,7 +201,7 @@ func (c *fakeConsent) last() *fakeAttempt {
 }
 
 type outcome struct {
-	res consentResult
+	res consent.Result
 	err error
 }
 
@@ -214,6 +220,7 @@ type fakeAttempt struct {
 func (a *fakeAttempt) AuthURL() string {
 	return "https://auth.example.test/authorize?client_id=abc&state=fixed"
 }
+func (a *fakeAttempt) RedirectURL() string { return "http://localhost:47613/callback" }
 func (a *fakeAttempt) Deadline() time.Time { return a.deadline }
 func (a *fakeAttempt) Listening() bool     { return a.listening }
 
@@ -232,12 +239,12 @@ func (a *fakeAttempt) Paste(in string) error {
 	return a.pasteErr
 }
 
-func (a *fakeAttempt) Wait(ctx context.Context) (consentResult, error) {
+func (a *fakeAttempt) Wait(ctx context.Context) (consent.Result, error) {
 	select {
 	case o := <-a.done:
 		return o.res, o.err
 	case <-ctx.Done():
-		return consentResult{}, ctx.Err()
+		return consent.Result{}, ctx.Err()
 	}
 }
 

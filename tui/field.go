@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 )
@@ -29,6 +30,10 @@ func labelled(s Styles, label string, in textinput.Model, width int) string {
 	return mark + s.Label.Render(label) + "\n  " + in.View()
 }
 
+// fieldNavKeys are the keys a text field never consumes, so the wizard
+// can navigate.
+var fieldNavKeys = key.NewBinding(key.WithKeys("enter", "tab", "shift+tab", "esc", "up", "down"))
+
 // updateInput feeds a message to a text field and reports whether it was
 // one the field uses; navigation keys are left to the wizard.
 func updateInput(in *textinput.Model, msg tea.Msg) (tea.Cmd, bool) {
@@ -40,14 +45,7 @@ func updateInput(in *textinput.Model, msg tea.Msg) (tea.Cmd, bool) {
 	return cmd, true
 }
 
-// isNavKey: keys a text field never consumes, so the wizard can navigate.
-func isNavKey(k tea.KeyPressMsg) bool {
-	switch k.String() {
-	case "enter", "tab", "shift+tab", "esc", "up", "down":
-		return true
-	}
-	return false
-}
+func isNavKey(k tea.KeyPressMsg) bool { return key.Matches(k, fieldNavKeys) }
 
 // masked shows that a secret is set without revealing it: bullets and its
 // last four characters, enough to tell two secrets apart.

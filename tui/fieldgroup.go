@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 )
@@ -15,8 +16,10 @@ type formField struct {
 	bind  func(d *draft, value string)
 	check func(d *draft) verdict
 	// note is shown under the field, e.g. that a saved secret is kept.
-	note func(w *wizard) string
+	note func(d *draft) string
 }
+
+var fieldKeys = binding("↑/↓", "switch field", "up", "down")
 
 // fieldGroup moves between a step's fields the way forms do: enter, tab
 // and ↓ go to the next field (once this one is valid), shift+tab and ↑ to
@@ -37,29 +40,32 @@ func (g *fieldGroup) focusOn(i int) tea.Cmd {
 
 func (g *fieldGroup) current() *formField { return g.fields[g.focus] }
 
-func (g *fieldGroup) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
+func (g *fieldGroup) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
-		last := g.focus == len(g.fields)-1
-		switch k.String() {
-		case "up", "shift+tab":
-			if g.focus > 0 {
-				return g.focusOn(g.focus - 1), true
+		first, last := g.focus == 0, g.focus == len(g.fields)-1
+		// ↑ and ↓ stop at the ends; enter and the tab keys go on to the
+		// step before or after.
+		arrow := key.Matches(k, upKey) || key.Matches(k, downKey)
+		switch {
+		case key.Matches(k, fieldPrevKeys):
+			if first {
+				return nil, arrow
 			}
-			return nil, k.String() == "up"
-		case "down", "enter", "tab":
+			return g.focusOn(g.focus - 1), true
+		case key.Matches(k, fieldNextKeys):
 			if last {
-				return nil, k.String() == "down"
+				return nil, arrow
 			}
-			if k.String() != "down" && g.current().check(w.draft).err != "" {
+			if !arrow && g.current().check(c.draft).err != "" {
 				return nil, false // the wizard refuses and shows why
 			}
-			w.showErrors = false // the next field has not been touched yet
+			c.fx.hideErrors() // the next field has not been touched yet
 			return g.focusOn(g.focus + 1), true
 		}
 	}
 	f := g.current()
 	cmd, handled := updateInput(&f.input, msg)
-	f.bind(w.draft, f.input.Value())
+	f.bind(c.draft, f.input.Value())
 	return cmd, handled
 }
 
@@ -69,13 +75,13 @@ func (g *fieldGroup) restyle(s Styles) {
 	}
 }
 
-func (g *fieldGroup) view(w *wizard) string {
+func (g *fieldGroup) view(c *stepContext) string {
 	parts := make([]string, 0, len(g.fields))
 	for _, f := range g.fields {
-		part := labelled(w.styles, f.label, f.input, w.mainWidth())
+		part := labelled(c.styles, f.label, f.input, c.width)
 		if f.note != nil {
-			if note := f.note(w); note != "" {
-				part += "\n  " + w.styles.Subtle.Render(note)
+			if note := f.note(c.draft); note != "" {
+				part += "\n  " + c.styles.Subtle.Render(note)
 			}
 		}
 		parts = append(parts, part)

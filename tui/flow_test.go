@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -179,22 +180,30 @@ func TestFlowConsentDeniedThenRetriedWithFakes(t *testing.T) {
 func TestFlowEditWithFakes(t *testing.T) {
 	h := newHarness(t, editing("Confluence prod"))
 	f := startFlow(t, h.w)
-	f.waitFor("> Confluence prod")
-	f.press("ctrl+g")
-	for range 9 { // to step 11
-		f.press("down")
-	}
-	f.press("enter")
-	f.waitFor("Step 11 of 12")
-	f.typeText(" read:confluence-user")
-	f.press("enter")
-	f.waitFor("Changed since the last consent: scopes")
-	f.press("enter")
-	f.waitFor("✓ Saved as")
+	f.addScopeAndSave(" read:confluence-user")
 	p, sec, _ := h.store.saved("Confluence prod")
 	if !p.TokensStale || sec.ClientSecret != testSecret || len(p.Scopes) != 3 {
 		t.Fatalf("saved: stale %v, secret kept %v, scopes %q", p.TokensStale, sec.ClientSecret == testSecret, p.Scopes)
 	}
 	f.press("ctrl+c")
 	f.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+// addScopeAndSave opens the edited profile's Scopes step with ctrl+g,
+// types extra at the end and saves, which the admin is told makes the
+// tokens stale.
+func (f *flow) addScopeAndSave(extra string) {
+	f.t.Helper()
+	f.waitFor("> Confluence prod")
+	f.press("ctrl+g")
+	for range stepScopes - stepName {
+		f.press("down")
+	}
+	f.press("enter")
+	f.waitFor(fmt.Sprintf("Step %d of %d", stepScopes.number(), stepCount))
+	f.typeText(extra)
+	f.press("enter")
+	f.waitFor("Changed since the last consent: scopes")
+	f.press("enter")
+	f.waitFor("✓ Saved as")
 }

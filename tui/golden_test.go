@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
@@ -39,6 +40,12 @@ var screens = []struct {
 	{"06-enable-3lo", nil, func(h *harness) { h.walkTo(6) }},
 	{"07-redirect", nil, func(h *harness) { h.walkTo(7) }},
 	{"07-redirect-copied", nil, func(h *harness) { h.walkTo(7); h.press("c") }},
+	{"07-redirect-uppercase-host", nil, func(h *harness) {
+		h.walkTo(7)
+		h.press("e", "ctrl+u")
+		h.typeText("http://LOCALHOST:47613/callback")
+		h.press("enter")
+	}},
 	{"07-redirect-port-busy", []harnessOpt{busyPort(defaultRedirectURL)}, func(h *harness) { h.walkTo(7) }},
 	{"08-permissions", nil, func(h *harness) { h.walkTo(8) }},
 	{"08-permissions-filtered", nil, func(h *harness) { h.walkTo(8); h.typeText("space"); h.press("down", "space") }},
@@ -73,7 +80,7 @@ var screens = []struct {
 	{"12-consent-failed", nil, func(h *harness) {
 		h.walkTo(12)
 		h.press("enter", "enter")
-		h.finishConsent(consentResult{}, fmt.Errorf("Atlassian says access was denied: you clicked Deny. Run the consent again and click Allow"))
+		h.finishConsent(consent.Result{}, fmt.Errorf("Atlassian says access was denied: you clicked Deny. Run the consent again and click Allow"))
 	}},
 	{"12-consent-success", nil, func(h *harness) {
 		h.walkTo(12)

@@ -63,7 +63,7 @@ func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 	}
 	dp := deps{
 		profiles: h.store, drafts: h.store, consent: h.consent, clipboard: h.clip,
-		browser: h.browser, ports: h.ports, now: func() time.Time { return fixedNow },
+		browser: h.browser, ports: h.ports, now: func() time.Time { return fixedNow }, target: atlassianTarget(),
 	}
 	for _, a := range h.adjust {
 		a(&dp)
@@ -180,7 +180,7 @@ func (h *harness) screen() string { return ansi.Strip(h.w.View().Content) }
 func (h *harness) resize(width, height int) { h.send(tea.WindowSizeMsg{Width: width, Height: height}) }
 
 // stepNumber is the current step as the admin sees it (1–12).
-func (h *harness) stepNumber() int { return h.w.cur + 1 }
+func (h *harness) stepNumber() int { return h.w.cur.number() }
 
 func (h *harness) wantStep(n int) {
 	h.t.Helper()

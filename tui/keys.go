@@ -8,18 +8,31 @@ type navKeys struct {
 	Back key.Binding
 	Jump key.Binding
 	Help key.Binding
-	Quit key.Binding
+	// HelpWhileTyping is the help key that still works in a text field,
+	// where ? is typed.
+	HelpWhileTyping key.Binding
+	Quit            key.Binding
 }
 
 func newNavKeys() navKeys {
 	return navKeys{
-		Next: key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter", "next")),
-		Back: key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
-		Jump: key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "go to step")),
-		Help: key.NewBinding(key.WithKeys("?", "f1"), key.WithHelp("?", "more keys")),
-		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Next:            key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter", "next")),
+		Back:            key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
+		Jump:            key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "go to step")),
+		Help:            key.NewBinding(key.WithKeys("?", "f1"), key.WithHelp("?", "more keys")),
+		HelpWhileTyping: key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "more keys")),
+		Quit:            key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 	}
 }
+
+// Keys shared by lists and fields across steps.
+var (
+	upKey   = binding("↑", "up", "up")
+	downKey = binding("↓", "down", "down")
+	// fieldNextKeys and fieldPrevKeys move between a step's text fields.
+	fieldNextKeys = binding("enter", "next field", "down", "enter", "tab")
+	fieldPrevKeys = binding("shift+tab", "previous field", "up", "shift+tab")
+)
 
 // keyMap is the help for one moment of the wizard: only keys that work now.
 // more (the key for the full help) is kept apart: the short line always

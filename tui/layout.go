@@ -15,59 +15,78 @@ const sidebarMinWidth = 80
 // sidebarWidth fits "✓ 12 Save & authenticate" plus the separator.
 const sidebarWidth = 28
 
+// frame is the fixed parts around a step's view: the header and guide on
+// top, the messages below it, the key help at the bottom.
+type frame struct {
+	top, messages, help string
+}
+
+func (w *wizard) frame(c *stepContext) frame {
+	return frame{
+		top:      w.header() + "\n\n" + wrap(w.step().guide(c), c.width) + "\n",
+		messages: w.messages(c),
+		help:     w.helpLine(c),
+	}
+}
+
+// room is how many lines the frame leaves the step's view: the height
+// less the header, guide, messages (with the blank line before them) and
+// the help line.
+func (f frame) room(height int) int {
+	room := height - lipgloss.Height(f.help) - 1 - lipgloss.Height(f.top)
+	if f.messages != "" {
+		room -= lipgloss.Height(f.messages) + 1
+	}
+	return max(room, 3)
+}
+
+func (w *wizard) bodyRoom(c *stepContext) int { return w.frame(c).room(w.height) }
+
 // render lays out the frame: the step list beside the screen (wide
 // terminals), the header, the guide text, the step's fields and messages,
-// and the key help at the bottom, cut to the window.
+// and the key help at the bottom, cut to the window. It changes nothing.
 func (w *wizard) render() string {
-	mainWidth := w.mainWidth()
-	helpView := w.helpLine()
-
-	top := w.header() + "\n\n" + wrap(w.step().guide(w), mainWidth) + "\n"
-	messages := w.messages(mainWidth)
-	// The body gets what the header, guide, messages (with the blank line
-	// before them) and the help line leave.
-	room := w.height - lipgloss.Height(helpView) - 1 - lipgloss.Height(top)
-	if messages != "" {
-		room -= lipgloss.Height(messages) + 1
-	}
-	w.room = max(room, 3)
+	c := w.frameCtx()
+	f := w.frame(c)
+	c.rooms = f.room(w.height)
 
 	var body string
 	switch {
 	case w.quit != nil:
-		body = w.quitView()
+		body = w.quitView(c)
 	case w.jump != nil:
 		body = w.jumpView()
 	default:
-		body = w.step().view(w)
+		body = w.step().view(c)
 	}
-	main := top + "\n" + body
-	if messages != "" {
-		main += "\n\n" + messages
+	main := f.top + "\n" + body
+	if f.messages != "" {
+		main += "\n\n" + f.messages
 	}
-	main = lipgloss.NewStyle().MaxWidth(mainWidth).Render(main)
+	main = lipgloss.NewStyle().MaxWidth(c.width).Render(main)
 
 	if w.width >= sidebarMinWidth {
 		main = lipgloss.JoinHorizontal(lipgloss.Top, w.sidebar(), main)
 	}
-	mainHeight := max(w.height-lipgloss.Height(helpView)-1, 1)
+	mainHeight := max(w.height-lipgloss.Height(f.help)-1, 1)
 	main = lipgloss.NewStyle().MaxHeight(mainHeight).Render(main)
 	pad := mainHeight - lipgloss.Height(main)
-	return main + strings.Repeat("\n", pad+1) + lipgloss.NewStyle().MaxWidth(w.width).Render(helpView)
+	return main + strings.Repeat("\n", pad+1) + lipgloss.NewStyle().MaxWidth(w.width).Render(f.help)
 }
 
 // helpLine is the key help: the full list after ?, else one line cut to
 // the width that always ends with the key for the full list.
-func (w *wizard) helpLine() string {
-	keys := w.helpKeys()
-	if w.help.ShowAll || keys.more == nil {
-		w.help.SetWidth(w.width)
-		return w.help.View(keys)
+func (w *wizard) helpLine(c *stepContext) string {
+	keys := w.helpKeys(c)
+	h := w.help // a copy: rendering sets its width
+	if h.ShowAll || keys.more == nil {
+		h.SetWidth(w.width)
+		return h.View(keys)
 	}
-	tail := w.help.ShortHelpView([]key.Binding{*keys.more})
-	sep := w.help.Styles.ShortSeparator.Render(w.help.ShortSeparator)
-	w.help.SetWidth(max(w.width-lipgloss.Width(tail)-lipgloss.Width(sep), 10))
-	return w.help.ShortHelpView(keys.ShortHelp()) + sep + tail
+	tail := h.ShortHelpView([]key.Binding{*keys.more})
+	sep := h.Styles.ShortSeparator.Render(h.ShortSeparator)
+	h.SetWidth(max(w.width-lipgloss.Width(tail)-lipgloss.Width(sep), 10))
+	return h.ShortHelpView(keys.ShortHelp()) + sep + tail
 }
 
 func (w *wizard) mainWidth() int {
@@ -78,9 +97,9 @@ func (w *wizard) mainWidth() int {
 }
 
 func (w *wizard) header() string {
-	h := w.styles.Subtle.Render(fmt.Sprintf("Step %d of %d", w.cur+1, len(w.steps))) + "  " +
-		w.styles.Title.Render(w.step().title())
-	if w.deps.rehearsal != nil {
+	h := w.styles.Subtle.Render(fmt.Sprintf("Step %d of %d", w.cur.number(), stepCount)) + "  " +
+		w.styles.Title.Render(w.cur.title())
+	if w.deps.target.rehearsing() {
 		h += "  " + w.styles.Warning.Render("[rehearsal]")
 	}
 	return h
@@ -90,17 +109,17 @@ func (w *wizard) header() string {
 func (w *wizard) sidebar() string {
 	s := w.styles
 	var b strings.Builder
-	for i, st := range w.steps {
-		label := fmt.Sprintf("%2d %s", i+1, st.title())
+	for id := stepStart; id <= stepSave; id++ {
+		label := fmt.Sprintf("%2d %s", id.number(), id.title())
 		switch {
-		case i == w.cur:
+		case id == w.cur:
 			b.WriteString(s.StepCurrent.Render("› " + label))
-		case i < w.reached:
+		case id < w.reached:
 			b.WriteString(s.StepDone.Render("✓ " + label))
 		default:
 			b.WriteString(s.StepTodo.Render("  " + label))
 		}
-		if i < len(w.steps)-1 {
+		if id < stepSave {
 			b.WriteByte('\n')
 		}
 	}
@@ -109,16 +128,16 @@ func (w *wizard) sidebar() string {
 
 // messages are the step's inline error (once shown), its warnings and the
 // latest notice.
-func (w *wizard) messages(width int) string {
+func (w *wizard) messages(c *stepContext) string {
 	s := w.styles
 	var lines []string
 	if w.quit == nil && w.jump == nil {
-		v := w.step().validate(w)
+		v := w.step().validate(c)
 		if v.err != "" && w.showErrors {
-			lines = append(lines, s.Error.Render(wrap("✗ "+v.err, width)))
+			lines = append(lines, s.Error.Render(wrap("✗ "+v.err, c.width)))
 		}
 		for _, warn := range v.warnings {
-			lines = append(lines, s.Warning.Render(wrap("! "+warn, width)))
+			lines = append(lines, s.Warning.Render(wrap("! "+warn, c.width)))
 		}
 	}
 	if w.notice.text != "" {
@@ -126,7 +145,7 @@ func (w *wizard) messages(width int) string {
 		if w.notice.bad {
 			st = s.Warning
 		}
-		lines = append(lines, st.Render(wrap(w.notice.text, width)))
+		lines = append(lines, st.Render(wrap(w.notice.text, c.width)))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -135,9 +154,9 @@ func (w *wizard) jumpView() string {
 	s := w.styles
 	var b strings.Builder
 	b.WriteString(s.Label.Render("Go to a completed step") + "\n")
-	for i := 1; i <= w.reached; i++ {
-		line := fmt.Sprintf("%2d %s", i+1, w.steps[i].title())
-		if i == w.jump.cursor {
+	for id := firstProfileStep; id <= w.reached; id++ {
+		line := fmt.Sprintf("%2d %s", id.number(), id.title())
+		if id == w.jump.cursor {
 			b.WriteString(s.Selected.Render("› " + line))
 		} else {
 			b.WriteString("  " + line)

@@ -17,8 +17,8 @@ func (w *wizard) started(sd startData) tea.Cmd {
 		d.Profile.Name = uniqueName(d.Profile.Name, profile.Names(sd.profiles))
 		w.baseline.Profile.Name = d.Profile.Name
 	}
-	if w.cur <= 1 {
-		return w.step().enter(w) // show the list, or the new name
+	if w.cur <= firstProfileStep {
+		return w.step().enter(w.ctx()) // show the list, or the new name
 	}
 	return nil
 }

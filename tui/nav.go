@@ -7,20 +7,17 @@ import (
 
 // next moves on when the current step validates; otherwise it shows why not.
 func (w *wizard) next() tea.Cmd {
-	if !w.pass() || w.cur == len(w.steps)-1 {
+	if !w.pass() || w.cur == stepSave {
 		return nil
 	}
-	var done tea.Cmd
-	if a, ok := w.step().(advancingStep); ok {
-		done = a.advance(w, w.cur+1)
-	}
+	done := w.step().advance(w.ctx())
 	return tea.Batch(done, w.goTo(w.cur+1))
 }
 
 // pass validates the current step and, when it passes, stores its cleaned
 // values in the draft.
 func (w *wizard) pass() bool {
-	v := w.step().validate(w)
+	v := w.step().validate(w.ctx())
 	if v.err != "" {
 		w.showErrors = true
 		return false
@@ -34,43 +31,48 @@ func (w *wizard) pass() bool {
 // back always works, whatever the current step holds: a half-typed or
 // invalid field must never trap the admin.
 func (w *wizard) back() tea.Cmd {
-	if w.cur == 0 {
+	if w.cur == stepStart {
 		return nil
 	}
 	return w.goTo(w.cur - 1)
 }
 
-// goTo leaves the current step and enters step index i.
-func (w *wizard) goTo(i int) tea.Cmd {
-	if l, ok := w.step().(leavingStep); ok {
-		l.leave(w)
-	}
-	w.cur = i
-	w.reached = max(w.reached, i)
+// goTo leaves the current step and enters step to.
+func (w *wizard) goTo(to stepID) tea.Cmd {
+	w.step().leave(w.ctx())
+	w.cur = to
+	w.reached = max(w.reached, to)
 	w.showErrors = false
 	w.notice = notice{}
 	w.help.ShowAll = false
-	return w.step().enter(w)
+	return w.step().enter(w.ctx())
 }
 
 // jumpPicker is the list of completed steps shown by ctrl+g.
-type jumpPicker struct{ cursor int }
+type jumpPicker struct{ cursor stepID }
+
+var (
+	jumpUp    = binding("↑", "up", "up", "k")
+	jumpDown  = binding("↓", "down", "down", "j")
+	jumpGo    = binding("enter", "go there")
+	jumpClose = binding("esc", "stay here", "esc", "ctrl+g")
+)
 
 // canJump: there is somewhere else to go among the completed steps. The
 // start screen is not a target: it would leave the profile.
-func (w *wizard) canJump() bool { return w.reached > 1 && w.cur > 0 }
+func (w *wizard) canJump() bool { return w.reached > firstProfileStep && w.cur > stepStart }
 
 func (w *wizard) openJump() { w.jump = &jumpPicker{cursor: w.cur} }
 
 func (w *wizard) updateJump(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "up", "k":
-		w.jump.cursor = max(1, w.jump.cursor-1)
-	case "down", "j":
+	switch {
+	case key.Matches(msg, jumpUp):
+		w.jump.cursor = max(firstProfileStep, w.jump.cursor-1)
+	case key.Matches(msg, jumpDown):
 		w.jump.cursor = min(w.reached, w.jump.cursor+1)
-	case "esc", "ctrl+g":
+	case key.Matches(msg, jumpClose):
 		w.jump = nil
-	case "enter":
+	case key.Matches(msg, jumpGo):
 		target := w.jump.cursor
 		w.jump = nil
 		if target == w.cur {
@@ -88,38 +90,35 @@ func (w *wizard) updateJump(msg tea.KeyPressMsg) tea.Cmd {
 
 // jumpKeys is the help while the picker is open.
 func jumpKeys() []key.Binding {
-	return []key.Binding{
-		binding("↑/↓", "choose", "up", "down"),
-		binding("enter", "go there"),
-		binding("esc", "stay here"),
-	}
+	return []key.Binding{binding("↑/↓", "choose", "up", "down"), jumpGo, jumpClose}
 }
 
 // helpKeys are the keys live at this moment, for the help line.
-func (w *wizard) helpKeys() keyMap {
+func (w *wizard) helpKeys(c *stepContext) keyMap {
 	if w.quit != nil {
 		return keyMap{step: quitKeys()}
 	}
 	if w.jump != nil {
 		return keyMap{step: jumpKeys()}
 	}
-	nav := []key.Binding{}
-	if m, ok := w.step().(modalStep); ok && m.modal() {
-		return keyMap{step: w.step().keys(w), nav: []key.Binding{w.keys.Quit}}
+	s := w.step()
+	if s.modal() {
+		return keyMap{step: s.keys(c), nav: []key.Binding{w.keys.Quit}}
 	}
-	if w.cur < len(w.steps)-1 && w.cur > 0 {
+	var nav []key.Binding
+	if w.cur < stepSave && w.cur > stepStart {
 		nav = append(nav, w.keys.Next)
 	}
-	if w.cur > 0 {
+	if w.cur > stepStart {
 		nav = append(nav, w.keys.Back)
 	}
 	helpKey := w.keys.Help
-	if w.typing() {
-		helpKey.SetHelp("f1", "more keys")
+	if s.typing() {
+		helpKey = w.keys.HelpWhileTyping
 	}
 	nav = append(nav, w.keys.Quit)
 	if w.canJump() {
 		nav = append(nav, w.keys.Jump)
 	}
-	return keyMap{step: w.step().keys(w), nav: nav, more: &helpKey}
+	return keyMap{step: s.keys(c), nav: nav, more: &helpKey}
 }

@@ -118,3 +118,21 @@ func TestJumpForwardChecksTheCurrentStep(t *testing.T) {
 	h.wantStep(2)
 	h.wantScreen("✗ ")
 }
+
+// Drawing the screen changes nothing in the wizard: what the next key
+// does never depends on whether a frame was drawn in between.
+func TestViewChangesNoState(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(8)
+	h.resize(100, 14)
+	h.press("pgdown", "pgdown")
+	s := h.w.steps[stepPermissions].(*permissionsStep)
+	helpWidth, offset, cursor := h.w.help.Width(), s.offset, s.cursor
+	h.resize(120, 40) // a larger window: the help and the list would be laid out anew
+	_ = h.w.View()
+	_ = h.w.View()
+	if h.w.help.Width() != helpWidth || s.offset != offset || s.cursor != cursor {
+		t.Fatalf("drawing changed state: help width %d→%d, offset %d→%d, cursor %d→%d",
+			helpWidth, h.w.help.Width(), offset, s.offset, cursor, s.cursor)
+	}
+}

@@ -29,8 +29,8 @@ type profileOpenedMsg struct {
 }
 
 // openProfile reads a saved profile with its secrets, in the background.
-func openProfile(w *wizard, name string, intent openIntent) tea.Cmd {
-	store := w.deps.profiles
+func openProfile(c *stepContext, name string, intent openIntent) tea.Cmd {
+	store := c.deps.profiles
 	return func() tea.Msg {
 		p, sec, err := store.Get(name)
 		return profileOpenedMsg{name: name, intent: intent, profile: p, secrets: sec, err: err}
@@ -39,38 +39,26 @@ func openProfile(w *wizard, name string, intent openIntent) tea.Cmd {
 
 // resumeDraft reopens a draft put aside on quitting. A draft of an edit
 // needs the saved profile too, for its secret and to spot stale tokens.
-func resumeDraft(w *wizard, d profile.Draft) tea.Cmd {
-	w.resumedDraft = true
-	if d.EditOf == "" {
-		nd := newDraft(profile.Names(w.start.profiles), w.defaultEndpoints())
-		nd.Profile = d.Profile
-		nd.Profile.Type = profile.TypeOAuth2
-		// The secret never went into the draft: past Credentials, resume
-		// there, so it is asked for before anything else.
-		at := min(resumeIndex(d.Step), credentialsIndex)
-		for _, n := range consoleSteps {
-			nd.Confirmed[n] = n <= at
+func resumeDraft(c *stepContext, saved profile.Draft) tea.Cmd {
+	if saved.EditOf == "" {
+		d := newDraft(profile.Names(c.saved.profiles), c.target.endpoints)
+		d.Profile = saved.Profile
+		d.Profile.Type = profile.TypeOAuth2
+		at := resumeAt(stepNumbered(saved.Step), true)
+		for _, id := range consoleSteps {
+			d.Confirmed[id] = id <= at
 		}
-		w.open(nd, at)
-		w.baseline = *newDraft(nil, w.defaultEndpoints())
-		return w.step().enter(w)
+		return c.fx.begin(d, at, beginning{resumed: true, baseline: newDraft(nil, c.target.endpoints)})
 	}
-	store := w.deps.profiles
+	store := c.deps.profiles
 	return func() tea.Msg {
-		p, sec, err := store.Get(d.EditOf)
-		return profileOpenedMsg{name: d.EditOf, intent: openResume, profile: p, secrets: sec, resume: &d, err: err}
+		p, sec, err := store.Get(saved.EditOf)
+		return profileOpenedMsg{name: saved.EditOf, intent: openResume, profile: p, secrets: sec, resume: &saved, err: err}
 	}
 }
 
-// credentialsIndex is the index of step 9, where the secret is typed.
-const credentialsIndex = 8
-
-// resumeIndex is the step index to resume at: a saved step number, kept
-// between Type & name and Scopes (step 12 needs the secret re-checked).
-func resumeIndex(stepNumber int) int { return max(1, min(stepNumber-1, 10)) }
-
 // opened moves into the wizard with a profile read from the store.
-func (s *startStep) opened(w *wizard, msg profileOpenedMsg) tea.Cmd {
+func (s *startStep) opened(c *stepContext, msg profileOpenedMsg) tea.Cmd {
 	if msg.err != nil {
 		s.err = fmt.Sprintf("Could not open %q: %v", msg.name, msg.err)
 		return nil
@@ -78,13 +66,11 @@ func (s *startStep) opened(w *wizard, msg profileOpenedMsg) tea.Cmd {
 	d := editDraft(msg.profile, msg.secrets)
 	switch msg.intent {
 	case openReauth:
-		w.open(d, len(w.steps)-1)
-		w.autoConsent = true
+		return c.fx.begin(d, stepSave, beginning{consent: true})
 	case openResume:
-		w.open(d, resumeIndex(msg.resume.Step))
+		baseline := editDraft(msg.profile, msg.secrets)
 		d.Profile = msg.resume.Profile
-	default:
-		w.open(d, 1)
+		return c.fx.begin(d, resumeAt(stepNumbered(msg.resume.Step), false), beginning{resumed: true, baseline: baseline})
 	}
-	return w.step().enter(w)
+	return c.fx.begin(d, firstProfileStep, beginning{})
 }

@@ -18,10 +18,16 @@ type quitDialog struct {
 // draftSavedMsg reports the draft save asked for on quitting.
 type draftSavedMsg struct{ err error }
 
+var (
+	quitSaveDraft = binding("s", "save draft and quit")
+	quitDiscard   = binding("q", "quit without saving", "q", "ctrl+c")
+	quitStay      = binding("esc", "keep going", "esc", "n")
+)
+
 // requestQuit quits at once when nothing would be lost, and asks otherwise.
 func (w *wizard) requestQuit() tea.Cmd {
 	if !w.unsaved() {
-		return w.finish()
+		return w.finish("")
 	}
 	w.quit = &quitDialog{}
 	return nil
@@ -36,19 +42,19 @@ func (w *wizard) unsaved() bool {
 		d.Profile.AuthURL != b.Profile.AuthURL || d.Profile.TokenURL != b.Profile.TokenURL ||
 		d.Profile.APIBaseURL != b.Profile.APIBaseURL || !slices.Equal(d.Profile.Scopes, b.Profile.Scopes) ||
 		d.Secret != b.Secret
-	progressed := d.EditOf == "" && w.reached >= 2
+	progressed := d.EditOf == "" && w.reached > firstProfileStep
 	return changed || progressed
 }
 
 func (w *wizard) updateQuit(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "s":
-		d := profile.Draft{Profile: w.draft.Profile, Step: w.cur + 1, EditOf: w.draft.EditOf}
+	switch {
+	case key.Matches(msg, quitSaveDraft):
+		d := profile.Draft{Profile: w.draft.Profile, Step: w.cur.number(), EditOf: w.draft.EditOf}
 		store := w.deps.drafts
 		return func() tea.Msg { return draftSavedMsg{err: store.SaveDraft(d)} }
-	case "q", "ctrl+c":
-		return w.finish()
-	case "esc", "n":
+	case key.Matches(msg, quitDiscard):
+		return w.finish("")
+	case key.Matches(msg, quitStay):
 		w.quit = nil
 	}
 	return nil
@@ -61,25 +67,16 @@ func (w *wizard) draftSaved(msg draftSavedMsg) tea.Cmd {
 		}
 		return nil
 	}
-	w.outcome = "Draft saved (without the client secret). Run authwiz again to pick up where you left off."
-	return w.finish()
+	return w.finish("Draft saved (without the client secret). Run authwiz again to pick up where you left off.")
 }
 
-// finish stops whatever the current step runs and ends the program.
-func (w *wizard) finish() tea.Cmd {
-	if l, ok := w.step().(leavingStep); ok {
-		l.leave(w)
-	}
-	return tea.Quit
-}
-
-func (w *wizard) quitView() string {
+func (w *wizard) quitView(c *stepContext) string {
 	s := w.styles
-	width := min(w.mainWidth(), 64) - 4 // border and padding
+	width := min(c.width, 64) - 4 // border and padding
 	body := s.Warning.Render("Quit with unsaved changes?") + "\n\n" +
 		wrap("What you typed on this run is not saved yet.", width) + "\n\n" +
 		s.Key.Render("s") + "   " + hang("save a draft and quit: the next run offers to resume it. "+
-		"Drafts never hold the client secret, so you type it again on step 9.", width, 4) + "\n" +
+		"Drafts never hold the client secret, so you type it again on step "+fmt.Sprint(stepCredentials.number())+".", width, 4) + "\n" +
 		s.Key.Render("q") + "   " + hang("quit and throw the changes away", width, 4) + "\n" +
 		s.Key.Render("esc") + " keep going"
 	if w.quit.err != "" {
@@ -88,10 +85,4 @@ func (w *wizard) quitView() string {
 	return s.Dialog.Render(body)
 }
 
-func quitKeys() []key.Binding {
-	return []key.Binding{
-		binding("s", "save draft and quit"),
-		binding("q", "quit without saving"),
-		binding("esc", "keep going"),
-	}
-}
+func quitKeys() []key.Binding { return []key.Binding{quitSaveDraft, quitDiscard, quitStay} }

@@ -124,3 +124,24 @@ func TestEditsLeftBehindOnTheStartScreenStillAsk(t *testing.T) {
 	}
 	h.wantScreen("Quit with unsaved changes?")
 }
+
+func TestResumeADraftOfAnEdit(t *testing.T) {
+	p, _ := savedProfile("Confluence prod")
+	changed := p
+	changed.Name, changed.Scopes = "Confluence production", []string{"read:confluence-user", "offline_access"}
+	h := newHarness(t, withSaved("Confluence prod"), withResumable(profile.Draft{Step: 11, EditOf: p.Name, Profile: changed}))
+	h.press("enter")
+	h.wantStep(11)
+	h.wantScreen("> read:confluence-user offline_access") // the field shows the draft, not the saved profile
+	if h.w.draft.KeptSecret != testSecret || h.w.draft.Profile.Name != "Confluence production" {
+		t.Fatalf("draft: name %q, secret kept %v", h.w.draft.Profile.Name, h.w.draft.KeptSecret == testSecret)
+	}
+	h.press("ctrl+c")
+	h.wantScreen("Quit with unsaved changes?") // the draft's changes are not saved yet
+	h.press("esc")
+	h.jumpTo(12)
+	h.press("enter")
+	if _, _, ok := h.store.saved("Confluence production"); !ok || h.store.draft != nil {
+		t.Fatalf("saved under the new name %v, draft left %v", ok, h.store.draft != nil)
+	}
+}

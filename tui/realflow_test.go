@@ -1,12 +1,6 @@
 package tui
 
 import (
-	"context"
-	"net"
-	"net/http"
-	"net/http/httptest"
-	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,88 +9,43 @@ import (
 	"github.com/authwiz/authwiz/internal/atlassian"
 	"github.com/authwiz/authwiz/internal/clipboard"
 	"github.com/authwiz/authwiz/internal/consent"
+	"github.com/authwiz/authwiz/internal/loopback"
 	"github.com/authwiz/authwiz/internal/profile"
 	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
+	"github.com/authwiz/authwiz/internal/testkit/atltest"
 )
 
 // world is the real consent runner and profile store against the
 // in-process Atlassian, with a browser that answers the consent page.
 type world struct {
 	store   *profile.Store
-	browser *consentBrowser
+	browser *atltest.Browser
 	app     appValues
 	deps    deps
 }
 
 func newWorld(t *testing.T, answers ...bool) *world {
 	t.Helper()
-	redirect := "http://localhost:" + strconv.Itoa(freePort(t)) + "/callback"
-	srv := httptest.NewServer(atlserver.New(atlserver.Sample(redirect)))
-	t.Cleanup(srv.Close)
+	atl := atltest.Start(t)
 	store, err := profile.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &consentBrowser{t: t, answers: answers}
-	runner := &consent.Runner{Store: store, HTTP: srv.Client(), Timeout: 20 * time.Second}
+	b := &atltest.Browser{Answers: answers, Ignore: []string{atlassian.DeveloperConsoleURL}}
+	runner := &consent.Runner{Store: store, HTTP: atl.HTTP.Client(), Timeout: 20 * time.Second}
 	return &world{
 		store:   store,
 		browser: b,
 		app: appValues{
 			clientID: atlserver.SampleClientID, secret: atlserver.SampleClientSecret,
-			redirectURL: redirect, authURL: srv.URL + "/authorize", tokenURL: srv.URL + "/oauth/token",
-			apiBaseURL: srv.URL,
+			redirectURL: atl.RedirectURL, authURL: atl.AuthURL(), tokenURL: atl.TokenURL(),
+			apiBaseURL: atl.APIBaseURL(),
 		},
 		deps: deps{
-			profiles: store, drafts: store, consent: consentAdapter{runner: runner},
-			clipboard: &clipboard.Fake{}, browser: b, ports: loopbackPorts{}, now: time.Now,
+			profiles: store, drafts: store, consent: runner, target: atlassianTarget(),
+			clipboard: &clipboard.Fake{}, browser: b, ports: loopback.Ports{}, now: time.Now,
 		},
 	}
-}
-
-// freePort is a loopback port nobody listens on, for the Redirect URL.
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// consentBrowser is the admin's browser: for every authorization URL it
-// answers the consent page with the next of its answers (Allow when they
-// run out) and follows the redirect into the wizard's listener.
-type consentBrowser struct {
-	t       *testing.T
-	mu      sync.Mutex
-	answers []bool
-	errs    []error
-}
-
-func (b *consentBrowser) Open(url string) error {
-	if url == atlassian.DeveloperConsoleURL {
-		return nil
-	}
-	b.mu.Lock()
-	allow := true
-	if len(b.answers) > 0 {
-		allow, b.answers = b.answers[0], b.answers[1:]
-	}
-	b.mu.Unlock()
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		resp, err := atlserver.FollowConsent(ctx, &http.Client{}, url, allow)
-		if resp != nil {
-			resp.Body.Close()
-		}
-		b.mu.Lock()
-		b.errs = append(b.errs, err)
-		b.mu.Unlock()
-	}()
-	return nil
 }
 
 // wantVerified checks the saved profile holds working tokens and a site.
@@ -170,18 +119,7 @@ func TestFlowEditAnExistingProfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := startFlow(t, newWizard(wd.deps, editDraft(saved, sec)))
-	f.waitFor("> Confluence prod")
-	f.press("ctrl+g")
-	for range 9 { // to step 11
-		f.press("down")
-	}
-	f.press("enter")
-	f.waitFor("Step 11 of 12")
-	f.typeText(" read:confluence-user")
-	f.press("enter")
-	f.waitFor("Changed since the last consent: scopes")
-	f.press("enter")
-	f.waitFor("✓ Saved as")
+	f.addScopeAndSave(" read:confluence-user")
 	if p, _, _ := wd.store.Get(p.Name); !p.TokensStale {
 		t.Fatal("changing the scopes did not mark the tokens stale")
 	}

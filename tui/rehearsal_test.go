@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/authwiz/authwiz/internal/launch"
 )
 
 // fakeRehearsal records the Callback URLs registered with it.
@@ -24,13 +26,13 @@ func (f *fakeRehearsal) register(url string) error {
 func rehearsing(f *fakeRehearsal, tunnel string) harnessOpt {
 	return func(h *harness, _ **draft) {
 		h.adjust = append(h.adjust, func(d *deps) {
-			d.rehearsal = &rehearsal{
-				endpoints:        endpoints{"http://127.0.0.1:47620/authorize", "http://127.0.0.1:47620/oauth/token", "http://127.0.0.1:47620"},
-				clientID:         "RehearsalC1ientIdForAuthwizDemo0",
-				clientSecret:     "ATOArehearsal",
-				registerCallback: f.register,
-				tunnelCommand:    func(string) string { return tunnel },
-			}
+			d.target = rehearsalTarget(&launch.Rehearsal{
+				AuthURL: "http://127.0.0.1:47620/authorize", TokenURL: "http://127.0.0.1:47620/oauth/token",
+				APIBaseURL: "http://127.0.0.1:47620",
+				ClientID:   "RehearsalC1ientIdForAuthwizDemo0", ClientSecret: "ATOArehearsal",
+				RegisterCallback: f.register,
+				TunnelCommand:    func(string) string { return tunnel },
+			})
 		})
 	}
 }
@@ -64,12 +66,12 @@ func TestRehearsalWalk(t *testing.T) {
 func TestRehearsalEndpointsNeedNoWarning(t *testing.T) {
 	h := newHarness(t, rehearsing(&fakeRehearsal{}, ""))
 	h.press("enter")
-	v := (&endpointsStep{}).validate(h.w)
+	v := (&endpointsStep{}).validate(h.w.ctx())
 	if len(v.warnings) != 0 {
 		t.Errorf("the rehearsal's own endpoints are not a mistake: %v", v.warnings)
 	}
 	h.w.draft.Profile.AuthURL = "https://auth.example.com/authorize"
-	v = (&endpointsStep{}).validate(h.w)
+	v = (&endpointsStep{}).validate(h.w.ctx())
 	if len(v.warnings) != 1 || !strings.Contains(v.warnings[0], "Authorization URL") {
 		t.Errorf("only the changed endpoint warns in a rehearsal: %v", v.warnings)
 	}
@@ -93,7 +95,7 @@ func TestRealStartScreenOffersARehearsal(t *testing.T) {
 		t.Fatalf("the rehearsal row sits right below New:\n%s", h.screen())
 	}
 	h.press("enter")
-	if !h.w.rehearse || !h.quit {
+	if !h.w.wantsRehearsal || !h.quit {
 		t.Fatal("choosing the rehearsal ends the wizard so the command line can start it")
 	}
 }

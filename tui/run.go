@@ -1,6 +1,7 @@
 // Package tui is authwiz's twelve-step wizard: Bubble Tea screens that
 // mirror the Integration Builder guide, from the first screen to a saved,
-// verified profile, and back again to edit it.
+// verified profile, and back again to edit it; and the same steps as line
+// prompts for accessible mode.
 package tui
 
 import (
@@ -10,32 +11,29 @@ import (
 	"os"
 	"time"
 
-	"github.com/charmbracelet/x/term"
-
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/term"
 
-	"github.com/authwiz/authwiz/internal/cli"
+	"github.com/authwiz/authwiz/internal/launch"
+	"github.com/authwiz/authwiz/internal/loopback"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
 // Run runs the wizard until the admin finishes or quits. Nothing is read
 // before the first frame but the profile `authwiz edit NAME` names; the
 // saved profiles are read once, in the background, while the screen is up.
-func Run(ctx context.Context, req cli.WizardRequest) error {
+func Run(ctx context.Context, req launch.Request) error {
 	if f, ok := req.Streams.In.(*os.File); ok && !req.Accessible && !term.IsTerminal(f.Fd()) {
 		return errors.New("the wizard needs a terminal: run it in one, use --accessible for plain prompts, " +
 			"or make the profile from a script with `authwiz new --no-input`")
 	}
-	dp := realDeps(req)
+	dp := depsFor(req)
 	var d *draft
 	switch req.Mode {
-	case cli.WizardNew:
-		d = newDraft(nil, atlassianEndpoints) // the name is made unique once the profiles are read
-		if dp.rehearsal != nil {
-			d = newDraft(nil, dp.rehearsal.endpoints)
-		}
-	case cli.WizardEdit:
+	case launch.New:
+		d = newDraft(nil, dp.target.endpoints) // the name is made unique once the profiles are read
+	case launch.Edit:
 		p, sec, err := req.Store.Get(req.ProfileName)
 		if errors.Is(err, profile.ErrNotFound) {
 			return fmt.Errorf("no profile is called %q: `authwiz list` shows the saved ones", req.ProfileName)
@@ -45,10 +43,32 @@ func Run(ctx context.Context, req cli.WizardRequest) error {
 		}
 		d = editDraft(p, sec)
 	}
-	if req.Accessible {
-		return runAccessible(ctx, req, dp, d)
-	}
 	w := newWizard(dp, d)
+	if req.Accessible {
+		return runLines(w, newPrompter(ctx, req.Streams.In, req.Streams.Err))
+	}
+	return runScreen(ctx, w, req.Streams)
+}
+
+// depsFor is the wizard's side of the adapters the command line wired.
+func depsFor(req launch.Request) deps {
+	return deps{
+		profiles:  req.Store,
+		drafts:    req.Store,
+		clipboard: req.Clipboard,
+		browser:   req.Browser,
+		consent:   req.Consent,
+		ports:     loopback.Ports{},
+		now:       time.Now,
+		target:    rehearsalTarget(req.Rehearsal),
+		// The way into a rehearsal is offered where it can be followed:
+		// from the real start screen.
+		offerRehearsal: req.Rehearsal == nil && req.Mode == launch.Start,
+	}
+}
+
+// runScreen runs the full-screen wizard as a Bubble Tea program.
+func runScreen(ctx context.Context, w *wizard, streams launch.Streams) error {
 	opts := []tea.ProgramOption{
 		tea.WithContext(ctx),
 		// lipgloss detected the colour profile already (in tmux that asks
@@ -57,52 +77,27 @@ func Run(ctx context.Context, req cli.WizardRequest) error {
 		// Keystroke to screen in at most ~8 ms instead of ~16 ms.
 		tea.WithFPS(120),
 	}
-	if req.Streams.In != nil {
-		opts = append(opts, tea.WithInput(req.Streams.In))
+	if streams.In != nil {
+		opts = append(opts, tea.WithInput(streams.In))
 	}
-	if req.Streams.Out != nil {
-		opts = append(opts, tea.WithOutput(req.Streams.Out))
+	if streams.Out != nil {
+		opts = append(opts, tea.WithOutput(streams.Out))
+		if f, ok := streams.Out.(terminalFd); !ok || !term.IsTerminal(f.Fd()) {
+			// No terminal to ask for its size (a recording, a test): draw
+			// the standard 80×24 rather than nothing.
+			opts = append(opts, tea.WithWindowSize(80, 24))
+		}
 	}
 	_, err := tea.NewProgram(w, opts...).Run()
-	w.finish() // stops a consent still waiting when the program was killed
-	if w.rehearse {
-		return cli.ErrRehearse
+	w.step().leave(w.ctx()) // stops a consent still waiting when the program was killed
+	if w.wantsRehearsal {
+		return launch.ErrRehearse
 	}
-	if w.outcome != "" && req.Streams.Err != nil {
-		fmt.Fprintln(req.Streams.Err, w.outcome)
+	if w.outcome != "" && streams.Err != nil {
+		fmt.Fprintln(streams.Err, w.outcome)
 	}
 	if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil
 	}
 	return err
-}
-
-// realDeps wires the adapters the command line made.
-func realDeps(req cli.WizardRequest) deps {
-	return deps{
-		profiles:  req.Store,
-		drafts:    req.Store,
-		clipboard: req.Clipboard,
-		browser:   req.Browser,
-		consent:   consentAdapter{runner: req.Consent},
-		ports:     loopbackPorts{},
-		now:       time.Now,
-		rehearsal: rehearsalFrom(req.Rehearsal),
-		// The way into a rehearsal is offered where it can be followed:
-		// from the real start screen.
-		offerRehearsal: req.Rehearsal == nil && req.Mode == cli.WizardStart,
-	}
-}
-
-func rehearsalFrom(r *cli.Rehearsal) *rehearsal {
-	if r == nil {
-		return nil
-	}
-	return &rehearsal{
-		endpoints:        endpoints{r.AuthURL, r.TokenURL, r.APIBaseURL},
-		clientID:         r.ClientID,
-		clientSecret:     r.ClientSecret,
-		registerCallback: r.RegisterCallback,
-		tunnelCommand:    r.TunnelCommand,
-	}
 }

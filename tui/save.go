@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/setup"
 )
 
 // savedMsg reports saving the profile on step 12.
@@ -14,88 +15,80 @@ type savedMsg struct {
 	err     error
 }
 
-// checkAll validates every step before saving, so a value changed and
-// never re-checked (jumping around in edit mode) cannot slip through. It
-// returns the problems, or applies every step's cleaned values.
-func (w *wizard) checkAll() []string {
+// checkAll applies the rules every saved profile meets (the same ones
+// `authwiz new --no-input` applies) and the console checkpoints of a new
+// profile, so a value changed and never re-checked (jumping around in
+// edit mode) cannot slip through. Each problem names the step to fix it
+// on; with none, the draft takes the cleaned values.
+func checkAll(c *stepContext) []string {
+	d := c.draft
 	var problems []string
-	var apply []func(*draft)
-	for i := 1; i < len(w.steps)-1; i++ {
-		v := w.steps[i].validate(w)
-		if v.err != "" {
-			problems = append(problems, fmt.Sprintf("Step %d (%s): %s", i+1, w.steps[i].title(), v.err))
-		}
-		if v.apply != nil {
-			apply = append(apply, v.apply)
+	for _, id := range consoleSteps {
+		if !d.Confirmed[id] {
+			problems = append(problems, stepProblem(id, checkpointUnticked))
 		}
 	}
-	if len(problems) == 0 {
-		for _, a := range apply {
-			a(w.draft)
-		}
+	res := setup.Check(d.input(profile.Names(c.saved.profiles)))
+	for _, p := range res.Problems {
+		problems = append(problems, stepProblem(fieldSteps[p.Field], p.Message))
 	}
-	return problems
+	if len(problems) > 0 {
+		return problems
+	}
+	d.Profile = mergeChecked(d.Profile, res.Profile)
+	if d.Secret != "" {
+		d.Secret = res.Secret
+	}
+	return nil
 }
 
-// saveCmd writes the draft: a new profile is created; an edited one is
+// mergeChecked takes the cleaned fields of checked into p, keeping what
+// the rules do not cover (sites, tokens, times).
+func mergeChecked(p, checked profile.Profile) profile.Profile {
+	p.Name, p.Type, p.AppName, p.RedirectURL = checked.Name, checked.Type, checked.AppName, checked.RedirectURL
+	p.ClientID, p.AuthURL, p.TokenURL, p.APIBaseURL = checked.ClientID, checked.AuthURL, checked.TokenURL, checked.APIBaseURL
+	p.Scopes = checked.Scopes
+	return p
+}
+
+func stepProblem(id stepID, message string) string {
+	return fmt.Sprintf("Step %d (%s): %s", id.number(), id.title(), message)
+}
+
+// saveCmd saves the draft in the background.
+func saveCmd(store profileStore, d draft) tea.Cmd {
+	return func() tea.Msg {
+		p, err := saveProfile(store, d)
+		return savedMsg{profile: p, err: err}
+	}
+}
+
+// saveProfile writes the draft: a new profile is created; an edited one is
 // updated in place, so its sites and creation time stay and a rename keeps
 // everything else. Changes the tokens were not granted for mark them stale.
-func saveCmd(store profileStore, d draft) tea.Cmd {
+func saveProfile(store profileStore, d draft) (profile.Profile, error) {
 	p := d.Profile
 	p.Type = profile.TypeOAuth2
+	if d.EditOf == "" {
+		if err := store.Create(p, profile.Secrets{ClientSecret: d.secret()}); err != nil {
+			return p, fmt.Errorf("save profile %q: %w", p.Name, err)
+		}
+		return p, nil
+	}
 	stale := len(d.staleReasons()) > 0
-	return func() tea.Msg {
-		if d.EditOf == "" {
-			err := store.Create(p, profile.Secrets{ClientSecret: d.secret()})
-			if err != nil {
-				err = fmt.Errorf("save profile %q: %w", p.Name, err)
-			}
-			return savedMsg{profile: p, err: err}
+	var saved profile.Profile
+	err := store.Update(d.EditOf, func(sp *profile.Profile, sec *profile.Secrets) error {
+		*sp = mergeChecked(*sp, p)
+		sp.Scopes = append([]string(nil), p.Scopes...)
+		sp.TokensStale = sp.TokensStale || stale
+		if d.Secret != "" {
+			sec.ClientSecret = d.Secret
 		}
-		var saved profile.Profile
-		err := store.Update(d.EditOf, func(sp *profile.Profile, sec *profile.Secrets) error {
-			sp.Name, sp.Type, sp.AppName, sp.RedirectURL = p.Name, p.Type, p.AppName, p.RedirectURL
-			sp.ClientID, sp.AuthURL, sp.TokenURL, sp.APIBaseURL = p.ClientID, p.AuthURL, p.TokenURL, p.APIBaseURL
-			sp.Scopes = append([]string(nil), p.Scopes...)
-			sp.TokensStale = sp.TokensStale || stale
-			if d.Secret != "" {
-				sec.ClientSecret = d.Secret
-			}
-			saved = *sp
-			return nil
-		})
-		if err != nil {
-			err = fmt.Errorf("save profile %q: %w", d.EditOf, err)
-		}
-		return savedMsg{profile: saved, err: err}
-	}
-}
-
-// saved makes the wizard continue as an edit of what was just saved, so a
-// second save updates it and quitting loses nothing.
-func (w *wizard) saved(p profile.Profile) tea.Cmd {
-	d := w.draft
-	w.start.profiles = upsertProfile(w.start.profiles, d.EditOf, p)
-	d.KeptSecret, d.Secret = d.secret(), ""
-	d.EditOf, d.Original, d.Profile = p.Name, p, p
-	d.Profile.Scopes = append([]string(nil), p.Scopes...)
-	w.baseline = *d
-	if !w.resumedDraft {
+		saved = *sp
 		return nil
+	})
+	if err != nil {
+		return saved, fmt.Errorf("save profile %q: %w", d.EditOf, err)
 	}
-	w.resumedDraft, w.start.resumable = false, nil
-	drafts := w.deps.drafts
-	return func() tea.Msg { _ = drafts.DeleteDraft(); return nil }
-}
-
-// upsertProfile replaces the profile called old (before a rename) with p,
-// or adds p when it is new.
-func upsertProfile(list []profile.Profile, old string, p profile.Profile) []profile.Profile {
-	for i := range list {
-		if old != "" && list[i].Name == old {
-			list[i] = p
-			return list
-		}
-	}
-	return append(list, p)
+	return saved, nil
 }

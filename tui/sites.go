@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/validate"
 )
@@ -30,7 +31,7 @@ var (
 	doneKey    = binding("q", "finish", "q", "enter")
 )
 
-func newSitePicker(res consentResult) sitePicker {
+func newSitePicker(res consent.Result) sitePicker {
 	p := sitePicker{sites: res.Sites, chose: res.Site}
 	for i, s := range res.Sites {
 		if s.CloudID == res.Site.CloudID {
@@ -48,7 +49,7 @@ func (p *sitePicker) chosen() profile.Site { return p.chose }
 // choosing: several sites and none chosen yet.
 func (p *sitePicker) choosing() bool { return len(p.sites) > 1 && p.chose.CloudID == "" }
 
-func (p *sitePicker) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
+func (p *sitePicker) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case siteChosenMsg:
 		if msg.err != nil {
@@ -58,19 +59,19 @@ func (p *sitePicker) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
 		}
 		return nil, true
 	case tea.KeyPressMsg:
+		several := len(p.sites) > 1
 		switch {
-		case len(p.sites) > 1 && msg.String() == "up":
+		case several && key.Matches(msg, upKey):
 			p.cursor = max(p.cursor-1, 0)
 			return nil, true
-		case len(p.sites) > 1 && msg.String() == "down":
+		case several && key.Matches(msg, downKey):
 			p.cursor = min(p.cursor+1, len(p.sites)-1)
 			return nil, true
-		case len(p.sites) > 1 && key.Matches(msg, siteChoose) && p.sites[p.cursor].CloudID != p.chose.CloudID:
-			site, runner, name := p.sites[p.cursor], w.deps.consent, w.draft.Profile.Name
+		case several && key.Matches(msg, siteChoose) && p.sites[p.cursor].CloudID != p.chose.CloudID:
+			site, runner, name := p.sites[p.cursor], c.deps.consent, c.draft.Profile.Name
 			return func() tea.Msg { return siteChosenMsg{site: site, err: runner.ChooseSite(name, site.CloudID)} }, true
 		case !p.choosing() && key.Matches(msg, doneKey):
-			w.outcome = "Connected. " + w.nextCommands(true)
-			return w.finish(), true
+			return c.fx.finish("Connected. " + nextCommands(c, true)), true
 		}
 	}
 	return nil, false
@@ -86,11 +87,11 @@ func (p *sitePicker) keys() []key.Binding {
 	return []key.Binding{siteMove, siteChoose, binding("q", "finish")}
 }
 
-func (p *sitePicker) view(w *wizard) string {
-	st := w.styles
+func (p *sitePicker) view(c *stepContext) string {
+	st := c.styles
 	out := st.Label.Render("Sites this authentication reaches")
 	if p.choosing() {
-		out += "\n" + st.Warning.Render(wrap("Choose the one commands use by default:", w.mainWidth()))
+		out += "\n" + st.Warning.Render(wrap("Choose the one commands use by default:", c.width))
 	}
 	for i, s := range p.sites {
 		mark := "  "

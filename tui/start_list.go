@@ -4,23 +4,43 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
-// The start screen's list: the draft to resume, "New", then the saved
-// profiles, of which only the rows in the window are rendered.
+// The start screen's list: the draft to resume, "New", the way into a
+// rehearsal, then the saved profiles, of which only the rows in the window
+// are rendered.
 
-// rows counts the list: the draft to resume, "New", then the profiles.
-func (s *startStep) rows(w *wizard) int { return s.fixedRows(w) + len(w.start.profiles) }
+const (
+	headerLines   = 2  // the column titles above the list, and a spare line
+	rowsFallback  = 5  // rows shown before the window size is known
+	stateColWidth = 32 // room for site and token state beside the name
+)
+
+// The moves within the list, each a part of startMove.
+var (
+	listUp     = binding("↑", "up", "up", "k")
+	listDown   = binding("↓", "down", "down", "j")
+	listPgUp   = binding("pgup", "page up")
+	listPgDown = binding("pgdown", "page down")
+	listHome   = binding("home", "first")
+	listEnd    = binding("end", "last")
+)
+
+// rows counts the list: the fixed rows, then the profiles.
+func (s *startStep) rows(c *stepContext) int { return s.fixedRows(c) + len(c.saved.profiles) }
 
 // fixedRows counts the rows above the profiles: the draft to resume, "New",
 // and the way into a rehearsal.
-func (s *startStep) fixedRows(w *wizard) int {
+func (s *startStep) fixedRows(c *stepContext) int {
 	n := 1
-	if w.start.resumable != nil {
+	if c.saved.resumable != nil {
 		n++
 	}
-	if w.deps.offerRehearsal {
+	if c.deps.offerRehearsal {
 		n++
 	}
 	return n
@@ -28,64 +48,70 @@ func (s *startStep) fixedRows(w *wizard) int {
 
 // isRehearsalRow: row i leads into `authwiz demo`; it sits just above the
 // profiles.
-func (s *startStep) isRehearsalRow(w *wizard, i int) bool {
-	return w.deps.offerRehearsal && i == s.fixedRows(w)-1
+func (s *startStep) isRehearsalRow(c *stepContext, i int) bool {
+	return c.deps.offerRehearsal && i == s.fixedRows(c)-1
 }
 
 // profileAt is the profile on row i, if that row is one.
-func (s *startStep) profileAt(w *wizard, i int) (profile.Profile, bool) {
-	i -= s.fixedRows(w)
-	if i < 0 || i >= len(w.start.profiles) {
+func (s *startStep) profileAt(c *stepContext, i int) (profile.Profile, bool) {
+	i -= s.fixedRows(c)
+	if i < 0 || i >= len(c.saved.profiles) {
 		return profile.Profile{}, false
 	}
-	return w.start.profiles[i], true
+	return c.saved.profiles[i], true
 }
 
-func (s *startStep) isResumeRow(w *wizard, i int) bool { return w.start.resumable != nil && i == 0 }
+func (s *startStep) isResumeRow(c *stepContext, i int) bool {
+	return c.saved.resumable != nil && i == 0
+}
 
-func (s *startStep) visible(w *wizard) int { return max(w.room-headerLines, rowsFallback) }
+func (s *startStep) visible(c *stepContext) int { return max(c.room()-headerLines, rowsFallback) }
 
-func (s *startStep) move(w *wizard, k string) {
-	page := s.visible(w)
-	switch k {
-	case "up", "k":
+func (s *startStep) move(c *stepContext, k tea.KeyPressMsg) {
+	page := s.visible(c)
+	switch {
+	case key.Matches(k, listUp):
 		s.cursor--
-	case "down", "j":
+	case key.Matches(k, listDown):
 		s.cursor++
-	case "pgup":
+	case key.Matches(k, listPgUp):
 		s.cursor -= page
-	case "pgdown":
+	case key.Matches(k, listPgDown):
 		s.cursor += page
-	case "home":
+	case key.Matches(k, listHome):
 		s.cursor = 0
-	case "end":
-		s.cursor = s.rows(w) - 1
+	case key.Matches(k, listEnd):
+		s.cursor = s.rows(c) - 1
 	}
-	s.cursor = max(0, min(s.cursor, s.rows(w)-1))
+	s.cursor = max(0, min(s.cursor, s.rows(c)-1))
 }
 
-// scroll keeps the cursor inside the window of visible rows.
-func (s *startStep) scroll(w *wizard) {
-	page := s.visible(w)
-	if s.cursor < s.offset {
-		s.offset = s.cursor
-	}
-	if s.cursor >= s.offset+page {
-		s.offset = s.cursor - page + 1
-	}
-	s.offset = max(0, min(s.offset, s.rows(w)-page))
+// follow keeps the cursor inside the window of visible rows.
+func (s *startStep) follow(c *stepContext) {
+	s.offset = s.window(c)
 }
 
-func (s *startStep) view(w *wizard) string {
-	st := w.styles
-	s.scroll(w)
-	width := w.mainWidth()
-	nameWidth := max(min(width-stateColWidth-4, 40), 12)
+// window is the first visible row for the cursor as it is now.
+func (s *startStep) window(c *stepContext) int {
+	page, offset := s.visible(c), s.offset
+	if s.cursor < offset {
+		offset = s.cursor
+	}
+	if s.cursor >= offset+page {
+		offset = s.cursor - page + 1
+	}
+	return max(0, min(offset, s.rows(c)-page))
+}
+
+func (s *startStep) view(c *stepContext) string {
+	st := c.styles
+	offset := s.window(c) // the list may have grown or the window changed since the last key
+	nameWidth := max(min(c.width-stateColWidth-4, 40), 12)
 	var b strings.Builder
 	b.WriteString(st.Subtle.Render(fmt.Sprintf("  %-*s %s", nameWidth, "Profile", "Site · token")) + "\n")
-	end := min(s.offset+s.visible(w), s.rows(w))
-	for i := s.offset; i < end; i++ {
-		line := s.rowText(w, i, nameWidth)
+	end := min(offset+s.visible(c), s.rows(c))
+	for i := offset; i < end; i++ {
+		line := s.rowText(c, i, nameWidth)
 		if i == s.cursor {
 			b.WriteString(st.Selected.Render("› " + line))
 		} else {
@@ -93,34 +119,34 @@ func (s *startStep) view(w *wizard) string {
 		}
 		b.WriteByte('\n')
 	}
-	if !w.start.loaded {
+	if !c.saved.loaded {
 		b.WriteString(st.Subtle.Render("  Reading saved profiles…") + "\n")
 	}
-	for _, p := range w.start.problems {
-		b.WriteString(st.Warning.Render(wrap("! "+p, width)) + "\n")
+	for _, p := range c.saved.problems {
+		b.WriteString(st.Warning.Render(wrap("! "+p, c.width)) + "\n")
 	}
-	if n := len(w.start.profiles); n > s.visible(w) {
-		b.WriteString(st.Subtle.Render(fmt.Sprintf("  %d–%d of %d rows", s.offset+1, end, s.rows(w))) + "\n")
+	if n := len(c.saved.profiles); n > s.visible(c) {
+		b.WriteString(st.Subtle.Render(fmt.Sprintf("  %d–%d of %d rows", offset+1, end, s.rows(c))) + "\n")
 	}
 	if s.confirmDelete != "" {
 		b.WriteString("\n" + st.Warning.Render(wrap(fmt.Sprintf(
-			"Delete %q with its client secret and tokens? The app in the Developer Console stays. y/n", s.confirmDelete), width)))
+			"Delete %q with its client secret and tokens? The app in the Developer Console stays. y/n", s.confirmDelete), c.width)))
 	}
 	if s.err != "" {
-		b.WriteString("\n" + st.Error.Render(wrap("✗ "+s.err, width)))
+		b.WriteString("\n" + st.Error.Render(wrap("✗ "+s.err, c.width)))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func (s *startStep) rowText(w *wizard, i, nameWidth int) string {
-	if s.isResumeRow(w, i) {
-		d := w.start.resumable
+func (s *startStep) rowText(c *stepContext, i, nameWidth int) string {
+	if s.isResumeRow(c, i) {
+		d := c.saved.resumable
 		return fmt.Sprintf("Resume the unfinished %q (step %d)", d.Profile.Name, d.Step)
 	}
-	if s.isRehearsalRow(w, i) {
+	if s.isRehearsalRow(c, i) {
 		return "◇ Rehearse first, with a stand-in for Atlassian"
 	}
-	p, ok := s.profileAt(w, i)
+	p, ok := s.profileAt(c, i)
 	if !ok {
 		return "+ New authentication"
 	}
@@ -128,7 +154,7 @@ func (s *startStep) rowText(w *wizard, i, nameWidth int) string {
 	if site == "" {
 		site = "no site yet"
 	}
-	_, state := p.TokenState(w.deps.now())
+	_, state := p.TokenState(c.deps.now())
 	return fmt.Sprintf("%-*s %s · %s", nameWidth, truncate(p.Name, nameWidth), truncate(site, 20), state)
 }
 

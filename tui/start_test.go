@@ -57,7 +57,7 @@ func TestNewProfileNameIsUnique(t *testing.T) {
 
 func TestFirstFrameComesBeforeTheProfilesAreRead(t *testing.T) {
 	store := newFakeStore(fixedNow)
-	w := newWizard(deps{profiles: store, drafts: store, now: func() time.Time { return fixedNow }}, nil)
+	w := newWizard(deps{profiles: store, drafts: store, now: func() time.Time { return fixedNow }, target: atlassianTarget()}, nil)
 	if len(store.gets) != 0 {
 		t.Fatal("the store was read before the first frame")
 	}
@@ -76,14 +76,14 @@ func TestNewChosenBeforeTheProfilesAreReadStillStarts(t *testing.T) {
 	store := newFakeStore(fixedNow)
 	p, sec := savedProfile(defaultProfileName)
 	store.profiles, store.secrets[p.Name] = append(store.profiles, p), sec
-	w := newWizard(deps{profiles: store, drafts: store, now: func() time.Time { return fixedNow }}, nil)
+	w := newWizard(deps{profiles: store, drafts: store, now: func() time.Time { return fixedNow }, target: atlassianTarget()}, nil)
 	load := w.loadStart()
 	w.Update(keyPress("enter")) // before the profiles arrive
-	if w.cur != 0 {
+	if w.cur != stepStart {
 		t.Fatal("started before the names were known")
 	}
 	w.Update(load())
-	if w.cur != 1 || w.draft.Profile.Name != defaultProfileName+" (2)" {
-		t.Fatalf("on step %d with name %q", w.cur+1, w.draft.Profile.Name)
+	if w.cur != stepName || w.draft.Profile.Name != defaultProfileName+" (2)" {
+		t.Fatalf("on step %d with name %q", w.cur.number(), w.draft.Profile.Name)
 	}
 }

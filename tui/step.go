@@ -7,56 +7,57 @@ import (
 	"github.com/authwiz/authwiz/internal/validate"
 )
 
-// step is one screen of the wizard, mirroring one step of the guide. The
-// wizard owns navigation; a step only knows its own fields.
+// step is one screen of the wizard, mirroring one step of the guide, and
+// the same step as line prompts for accessible mode. The wizard owns
+// navigation; a step only knows its own fields, and reaches the rest
+// through its stepContext.
 type step interface {
-	// title is the guide step's name, shown in the step list and header.
-	title() string
 	// guide tells the admin what to do, with exactly what to click.
-	guide(w *wizard) string
+	guide(c *stepContext) string
 	// enter runs when the step becomes current: bind inputs to the draft.
-	enter(w *wizard) tea.Cmd
+	enter(c *stepContext) tea.Cmd
 	// update handles a message; handled=false lets the wizard use a key
 	// for navigation.
-	update(w *wizard, msg tea.Msg) (cmd tea.Cmd, handled bool)
+	update(c *stepContext, msg tea.Msg) (cmd tea.Cmd, handled bool)
 	// view renders the step's fields; the wizard adds the frame.
-	view(w *wizard) string
+	view(c *stepContext) string
 	// keys are the step's own keys that work right now, for the help line.
-	keys(w *wizard) []key.Binding
+	keys(c *stepContext) []key.Binding
 	// validate checks the step's part of the draft: an error blocks
 	// going forward, warnings do not. It reads the draft only (never the
 	// step's fields), since saving checks steps never entered.
-	validate(w *wizard) verdict
-}
+	validate(c *stepContext) verdict
+	// lines asks for the step's values as line prompts (accessible mode),
+	// until the step validates.
+	lines(c *stepContext, p *prompter) error
 
-// typingStep is a step that may have a text field focused; printable keys
-// then belong to the field, not to shortcuts like ?.
-type typingStep interface {
+	// The optional behaviours; stepBase does nothing for each.
+
+	// typing: a text field has the keyboard, so printable keys belong to
+	// it, not to shortcuts like ?.
 	typing() bool
-}
-
-// restylingStep is a step holding components (text fields) that keep their
-// own styles; it hears when the background colour changes them.
-type restylingStep interface {
-	restyle(s Styles)
-}
-
-// modalStep is a step that can be in a sub-mode (editing a value, pasting
-// a URL, confirming a deletion) that owns enter and esc for itself.
-type modalStep interface {
+	// modal: the step is in a sub-mode (editing a value, pasting a URL,
+	// confirming a deletion) that owns enter and esc for itself.
 	modal() bool
+	// restyle hands new styles to components that keep their own (text
+	// fields), when the background colour changes them.
+	restyle(s Styles)
+	// leave stops what the step runs when the admin moves away.
+	leave(c *stepContext)
+	// advance runs once the admin goes on from the step to the next.
+	advance(c *stepContext) tea.Cmd
 }
 
-// leavingStep is a step with something to stop when the admin moves away.
-type leavingStep interface {
-	leave(w *wizard)
-}
+// stepBase is a step's no-op optional behaviours; a step embeds it and
+// writes only those it has.
+type stepBase struct{}
 
-// advancingStep is a step with something to do once the admin goes on
-// from it to the step at index next.
-type advancingStep interface {
-	advance(w *wizard, next int) tea.Cmd
-}
+func (stepBase) typing() bool                    { return false }
+func (stepBase) modal() bool                     { return false }
+func (stepBase) restyle(Styles)                  {}
+func (stepBase) leave(*stepContext)              {}
+func (stepBase) advance(*stepContext) tea.Cmd    { return nil }
+func (stepBase) keys(*stepContext) []key.Binding { return nil }
 
 // verdict is a step's validation result.
 type verdict struct {
@@ -102,22 +103,4 @@ func warningTexts(ws []validate.Warning) []string {
 		out = append(out, w.Message)
 	}
 	return out
-}
-
-// newSteps is the wizard's table of screens, in the guide's order.
-func newSteps() []step {
-	return []step{
-		&startStep{},
-		&nameStep{},
-		consoleDeveloper(),
-		consoleCreate(),
-		newAppNameStep(),
-		consoleEnable3LO(),
-		&redirectStep{},
-		&permissionsStep{},
-		&credentialsStep{},
-		&endpointsStep{},
-		&scopesStep{},
-		&saveStep{},
-	}
 }

@@ -11,26 +11,22 @@ import (
 // appNameStep is step 5: the app's name in the console (the guide's
 // suggestion, to copy), the developer terms and Create.
 type appNameStep struct {
-	name  editableValue
-	check checkpoint
+	stepBase
+	name editableValue
 }
 
-func newAppNameStep() *appNameStep {
-	return &appNameStep{check: checkpoint{step: 5, label: "I named the app, agreed to the terms and clicked Create"}}
-}
+var appNameCheck = checkpoint{step: stepAppName, label: "I named the app, agreed to the terms and clicked Create"}
 
 var copyKey = binding("c", "copy")
 
-func (s *appNameStep) title() string { return "App name" }
-
-func (s *appNameStep) guide(w *wizard) string {
-	return "In the new app's form, put the name below into Name (c copies it). Tick the box that " +
+func (s *appNameStep) guide(c *stepContext) string {
+	return "In the new app's form, put the name below into Name" + c.onScreen(" (c copies it)") + ". Tick the box that " +
 		"you agree to Atlassian's developer terms, then click Create. The app's own page opens." +
-		rehearsalConsoleNote(w)
+		rehearsalConsoleNote(c)
 }
 
-func (s *appNameStep) enter(w *wizard) tea.Cmd {
-	s.name.start(w.styles, w.draft.Profile.AppName)
+func (s *appNameStep) enter(c *stepContext) tea.Cmd {
+	s.name.start(c.styles, c.draft.Profile.AppName)
 	return nil
 }
 
@@ -38,38 +34,44 @@ func (s *appNameStep) restyle(st Styles) { s.name.input.SetStyles(st.Input) }
 
 func (s *appNameStep) typing() bool { return s.name.editing }
 
-func (s *appNameStep) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
-	if cmd, handled := s.name.update(msg, func(v string) { w.draft.Profile.AppName = v }); handled {
+func (s *appNameStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
+	if cmd, handled := s.name.update(msg, func(v string) { c.draft.Profile.AppName = v }); handled {
 		return cmd, true
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
 		case key.Matches(k, copyKey):
-			return w.copyText("the app name", validate.Clean(w.draft.Profile.AppName)), true
+			return c.fx.copy("the app name", validate.Clean(c.draft.Profile.AppName)), true
 		case key.Matches(k, openConsoleKey):
-			return w.openURL(atlassian.DeveloperConsoleURL), true
+			return c.fx.open(atlassian.DeveloperConsoleURL), true
 		}
 	}
-	return nil, s.check.update(w, msg)
+	return nil, appNameCheck.update(c, msg)
 }
 
-func (s *appNameStep) validate(w *wizard) verdict {
-	r := validate.AppName(w.draft.Profile.AppName)
+func (s *appNameStep) validate(c *stepContext) verdict {
+	r := validate.AppName(c.draft.Profile.AppName)
 	v := fieldVerdict(r, func(d *draft, v string) { d.Profile.AppName = v })
-	return v.then(s.check.validate(w))
+	return v.then(appNameCheck.validate(c))
 }
 
-func (s *appNameStep) keys(*wizard) []key.Binding {
+func (s *appNameStep) keys(*stepContext) []key.Binding {
 	if s.name.editing {
 		return s.name.keys()
 	}
 	return append([]key.Binding{copyKey}, append(s.name.keys(), openConsoleKey, tickKey)...)
 }
 
-func (s *appNameStep) view(w *wizard) string {
-	st := w.styles
-	return st.Label.Render("App name") + "\n" + s.name.view(st, w.draft.Profile.AppName, w.mainWidth()) +
-		"\n\n" + s.check.view(w)
+func (s *appNameStep) view(c *stepContext) string {
+	st := c.styles
+	return st.Label.Render("App name") + "\n" + s.name.view(st, c.draft.Profile.AppName, c.width) +
+		"\n\n" + appNameCheck.view(c)
 }
 
 func (s *appNameStep) modal() bool { return s.name.editing }
+
+// lines asks for the name; answering is the checkpoint.
+func (s *appNameStep) lines(c *stepContext, p *prompter) error {
+	c.draft.Confirmed[stepAppName] = true
+	return p.field(c, s, "App name", func(d *draft) *string { return &d.Profile.AppName })
+}

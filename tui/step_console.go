@@ -11,59 +11,70 @@ import (
 // Console: what to click, a key to open the console, and a checkpoint.
 // Steps 3, 4 and 6 are this; step 5 adds the app name to it.
 type consoleStep struct {
-	name  string
-	text  string
+	stepBase
+	text  func(c *stepContext) string
 	check checkpoint
 }
 
 var openConsoleKey = binding("o", "open the console")
 
-func consoleDeveloper() *consoleStep {
+func consoleDeveloper() step {
 	return &consoleStep{
-		name: "Developer Console",
-		text: "Open the Atlassian Developer Console (o opens it in your browser) and log in with the " +
-			"Atlassian account that should own the app. It needs to be allowed to manage your " +
-			"Confluence site. After logging in you see the My apps list.",
-		check: checkpoint{step: 3, label: "I am logged in and see My apps"},
+		text: func(c *stepContext) string {
+			return "Open the Atlassian Developer Console" + c.onScreen(" (o opens it in your browser)") +
+				" and log in with the Atlassian account that should own the app. It needs to be allowed " +
+				"to manage your Confluence site. After logging in you see the My apps list."
+		},
+		check: checkpoint{step: stepConsole, label: "I am logged in and see My apps"},
 	}
 }
 
-func consoleCreate() *consoleStep {
+func consoleCreate() step {
 	return &consoleStep{
-		name: "Create app",
-		text: "On My apps, click Create and choose OAuth 2.0 integration from the menu. " +
-			"A form for the new app opens.",
-		check: checkpoint{step: 4, label: "The form for a new OAuth 2.0 integration is open"},
+		text: func(*stepContext) string {
+			return "On My apps, click Create and choose OAuth 2.0 integration from the menu. " +
+				"A form for the new app opens."
+		},
+		check: checkpoint{step: stepCreate, label: "The form for a new OAuth 2.0 integration is open"},
 	}
 }
 
-func consoleEnable3LO() *consoleStep {
+func consoleEnable3LO() step {
 	return &consoleStep{
-		name: "Enable OAuth 2.0",
-		text: "In the new app's menu on the left, open Authorization. On the OAuth 2.0 (3LO) row, " +
-			"click Add (it reads Configure when it was added before). The page now asks for a " +
-			"Callback URL: the next step gives you the one to use.",
-		check: checkpoint{step: 6, label: "OAuth 2.0 (3LO) is added and asks for a Callback URL"},
+		text: func(*stepContext) string {
+			return "In the new app's menu on the left, open Authorization. On the OAuth 2.0 (3LO) row, " +
+				"click Add (it reads Configure when it was added before). The page now asks for a " +
+				"Callback URL: the next step gives you the one to use."
+		},
+		check: checkpoint{step: stepEnable3LO, label: "OAuth 2.0 (3LO) is added and asks for a Callback URL"},
 	}
 }
 
-func (s *consoleStep) title() string              { return s.name }
-func (s *consoleStep) guide(w *wizard) string     { return s.text + rehearsalConsoleNote(w) }
-func (s *consoleStep) enter(*wizard) tea.Cmd      { return nil }
-func (s *consoleStep) validate(w *wizard) verdict { return s.check.validate(w) }
+func (s *consoleStep) guide(c *stepContext) string     { return s.text(c) + rehearsalConsoleNote(c) }
+func (s *consoleStep) enter(*stepContext) tea.Cmd      { return nil }
+func (s *consoleStep) validate(c *stepContext) verdict { return s.check.validate(c) }
 
-func (s *consoleStep) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
+func (s *consoleStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, openConsoleKey) {
-		return w.openURL(atlassian.DeveloperConsoleURL), true
+		return c.fx.open(atlassian.DeveloperConsoleURL), true
 	}
-	return nil, s.check.update(w, msg)
+	return nil, s.check.update(c, msg)
 }
 
-func (s *consoleStep) keys(*wizard) []key.Binding { return []key.Binding{openConsoleKey, tickKey} }
+func (s *consoleStep) keys(*stepContext) []key.Binding { return []key.Binding{openConsoleKey, tickKey} }
 
-func (s *consoleStep) view(w *wizard) string { return consoleLink(w) + "\n\n" + s.check.view(w) }
+func (s *consoleStep) view(c *stepContext) string { return consoleLink(c) + "\n\n" + s.check.view(c) }
+
+func (s *consoleStep) lines(c *stepContext, p *prompter) error { return s.check.lines(c, p) }
 
 // consoleLink shows the console's address in full and as a hyperlink.
-func consoleLink(w *wizard) string {
-	return w.styles.Label.Render("Developer Console") + "\n" + w.styles.link(atlassian.DeveloperConsoleURL, w.mainWidth())
+func consoleLink(c *stepContext) string {
+	return c.styles.Label.Render("Developer Console") + "\n" + c.styles.link(atlassian.DeveloperConsoleURL, c.width)
+}
+
+// rehearsalConsoleNote tells a rehearsing admin what to do with the steps
+// that happen in the Developer Console, which the rehearsal has no copy of.
+func rehearsalConsoleNote(c *stepContext) string {
+	return c.target.note("\n\nRehearsal: there is no console to open here. Read what you would do, then " +
+		c.either("tick the box.", "press Enter."))
 }

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -12,45 +14,41 @@ import (
 // the console's Settings page. The secret is masked unless revealed, and in
 // edit mode an empty field keeps the saved secret.
 type credentialsStep struct {
+	stepBase
 	form fieldGroup
 }
 
-var (
-	revealKey = binding("ctrl+r", "show/hide secret")
-	fieldKeys = binding("↑/↓", "switch field", "up", "down")
-)
+var revealKey = binding("ctrl+r", "show/hide secret")
 
-func (s *credentialsStep) title() string { return "Credentials" }
-
-func (s *credentialsStep) guide(w *wizard) string {
+func (s *credentialsStep) guide(c *stepContext) string {
 	text := "In the console open Settings. Under Authentication details, copy the Client ID and " +
 		"the Secret and paste them here. The secret is never shown in full and never goes into drafts."
-	if r := w.deps.rehearsal; r != nil {
-		text += "\n\nThe rehearsal app's values (they work only in authwiz demo):\nClient ID: " + r.clientID +
-			"\nSecret:\n" + r.clientSecret
+	if r := c.target.rehearsal; r != nil {
+		text += "\n\nThe rehearsal app's values (they work only in authwiz demo):\nClient ID: " + r.ClientID +
+			"\nSecret:\n" + r.ClientSecret
 	}
 	return text
 }
 
-func (s *credentialsStep) enter(w *wizard) tea.Cmd {
+func (s *credentialsStep) enter(c *stepContext) tea.Cmd {
 	id := &formField{
 		label: "Client ID",
-		input: newInput(w.styles, "32 letters and digits"),
+		input: newInput(c.styles, "32 letters and digits"),
 		bind:  func(d *draft, v string) { d.Profile.ClientID = v },
 		check: checkClientID,
 	}
-	id.input.SetValue(w.draft.Profile.ClientID)
+	id.input.SetValue(c.draft.Profile.ClientID)
 	secret := &formField{
 		label: "Secret",
-		input: newInput(w.styles, "paste the secret"),
+		input: newInput(c.styles, "paste the secret"),
 		bind:  func(d *draft, v string) { d.Secret = v },
 		check: checkSecret,
 		note:  keptSecretNote,
 	}
 	secret.input.EchoMode = textinput.EchoPassword
 	secret.input.EchoCharacter = '•'
-	secret.input.SetValue(w.draft.Secret)
-	if w.draft.KeptSecret != "" {
+	secret.input.SetValue(c.draft.Secret)
+	if c.draft.KeptSecret != "" {
 		secret.input.Placeholder = "leave empty to keep the saved one"
 	}
 	s.form = fieldGroup{fields: []*formField{id, secret}}
@@ -70,17 +68,17 @@ func checkSecret(d *draft) verdict {
 	return fieldVerdict(validate.ClientSecret(d.Secret), func(d *draft, v string) { d.Secret = v })
 }
 
-func keptSecretNote(w *wizard) string {
-	if w.draft.KeptSecret == "" || w.draft.Secret != "" {
+func keptSecretNote(d *draft) string {
+	if d.KeptSecret == "" || d.Secret != "" {
 		return ""
 	}
-	return "Saved secret: " + masked(w.draft.KeptSecret) + " — Enter keeps it"
+	return "Saved secret: " + masked(d.KeptSecret) + " — Enter keeps it"
 }
 
 func (s *credentialsStep) restyle(st Styles) { s.form.restyle(st) }
 func (s *credentialsStep) typing() bool      { return true }
 
-func (s *credentialsStep) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
+func (s *credentialsStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, revealKey) {
 		in := &s.form.fields[1].input
 		if in.EchoMode == textinput.EchoPassword {
@@ -90,11 +88,42 @@ func (s *credentialsStep) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
 		}
 		return nil, true
 	}
-	return s.form.update(w, msg)
+	return s.form.update(c, msg)
 }
 
-func (s *credentialsStep) validate(w *wizard) verdict {
-	return checkClientID(w.draft).then(checkSecret(w.draft))
+func (s *credentialsStep) validate(c *stepContext) verdict {
+	return checkClientID(c.draft).then(checkSecret(c.draft))
 }
-func (s *credentialsStep) keys(*wizard) []key.Binding { return []key.Binding{fieldKeys, revealKey} }
-func (s *credentialsStep) view(w *wizard) string      { return s.form.view(w) }
+
+func (s *credentialsStep) keys(*stepContext) []key.Binding {
+	return []key.Binding{fieldKeys, revealKey}
+}
+
+func (s *credentialsStep) view(c *stepContext) string { return s.form.view(c) }
+
+// lines asks for the client ID, then the secret without echo; an edit
+// asks first whether to replace the saved secret.
+func (s *credentialsStep) lines(c *stepContext, p *prompter) error {
+	d := c.draft
+	for {
+		id, err := p.ask("Client ID", d.Profile.ClientID)
+		if err != nil {
+			return err
+		}
+		d.Profile.ClientID = id
+		replace := "y"
+		if d.KeptSecret != "" {
+			if replace, err = p.ask("A client secret is saved ("+masked(d.KeptSecret)+"). Replace it? y/n", "n"); err != nil {
+				return err
+			}
+		}
+		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(replace)), "y") {
+			if d.Secret, err = p.readSecret(); err != nil {
+				return err
+			}
+		}
+		if p.check(c, s) {
+			return nil
+		}
+	}
+}

@@ -12,20 +12,18 @@ import (
 // filled in, and the API base URL as an advanced field. Only a test server
 // or a proxy needs other values.
 type endpointsStep struct {
+	stepBase
 	form fieldGroup
 }
 
 var resetKey = binding("ctrl+r", "reset to the defaults")
 
-func (s *endpointsStep) title() string { return "Endpoints" }
-
-func (s *endpointsStep) guide(w *wizard) string {
-	if w.deps.rehearsal != nil {
-		return "In this rehearsal these are the rehearsal server's addresses for the consent and for " +
-			"tokens, already filled in; for real they are Atlassian's. ctrl+r puts all three back."
-	}
-	return "These are Atlassian's addresses for the consent and for tokens, already filled in. " +
-		"Leave them as they are unless you test against another server; ctrl+r puts all three back."
+func (s *endpointsStep) guide(c *stepContext) string {
+	return c.target.pick(
+		"These are Atlassian's addresses for the consent and for tokens, already filled in. "+
+			"Leave them as they are unless you test against another server"+c.onScreen("; ctrl+r puts all three back")+".",
+		"In this rehearsal these are the rehearsal server's addresses for the consent and for "+
+			"tokens, already filled in; for real they are Atlassian's."+c.onScreen(" ctrl+r puts all three back."))
 }
 
 // endpointField is one URL field, bound to its place in the profile.
@@ -35,10 +33,6 @@ type endpointField struct {
 	check func(input string) validate.Result
 	// of picks this field's address out of a server's endpoints.
 	of func(e endpoints) string
-}
-
-func (ef endpointField) verdict(d *draft) verdict {
-	return fieldVerdict(ef.check(*ef.value(&d.Profile)), func(d *draft, v string) { *ef.value(&d.Profile) = v })
 }
 
 var endpointFields = []endpointField{
@@ -53,16 +47,27 @@ var endpointFields = []endpointField{
 		func(e endpoints) string { return e.api }},
 }
 
-func (s *endpointsStep) enter(w *wizard) tea.Cmd {
+// verdict checks the field; the warnings say "not Atlassian's", which the
+// rehearsal's own addresses are by design.
+func (ef endpointField) verdict(d *draft, t target) verdict {
+	value := *ef.value(&d.Profile)
+	v := fieldVerdict(ef.check(value), func(d *draft, v string) { *ef.value(&d.Profile) = v })
+	if t.ownEndpoint(value, ef.of) {
+		v.warnings = nil
+	}
+	return v
+}
+
+func (s *endpointsStep) enter(c *stepContext) tea.Cmd {
 	s.form = fieldGroup{}
 	for _, ef := range endpointFields {
 		f := &formField{
 			label: ef.label,
-			input: newInput(w.styles, ""),
+			input: newInput(c.styles, ""),
 			bind:  func(d *draft, v string) { *ef.value(&d.Profile) = v },
-			check: ef.verdict,
+			check: func(d *draft) verdict { return ef.verdict(d, c.target) },
 		}
-		f.input.SetValue(*ef.value(&w.draft.Profile))
+		f.input.SetValue(*ef.value(&c.draft.Profile))
 		s.form.fields = append(s.form.fields, f)
 	}
 	return s.form.focusOn(0)
@@ -71,30 +76,41 @@ func (s *endpointsStep) enter(w *wizard) tea.Cmd {
 func (s *endpointsStep) restyle(st Styles) { s.form.restyle(st) }
 func (s *endpointsStep) typing() bool      { return true }
 
-func (s *endpointsStep) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
+func (s *endpointsStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, resetKey) {
-		p := &w.draft.Profile
-		w.defaultEndpoints().apply(p)
-		for i, v := range []string{p.AuthURL, p.TokenURL, p.APIBaseURL} {
-			s.form.fields[i].input.SetValue(v)
+		p := &c.draft.Profile
+		c.target.endpoints.apply(p)
+		for i, ef := range endpointFields {
+			s.form.fields[i].input.SetValue(*ef.value(p))
 		}
 		return nil, true
 	}
-	return s.form.update(w, msg)
+	return s.form.update(c, msg)
 }
 
-func (s *endpointsStep) validate(w *wizard) verdict {
+func (s *endpointsStep) validate(c *stepContext) verdict {
 	var v verdict
 	for _, ef := range endpointFields {
-		fv := ef.verdict(w.draft)
-		// The warnings say "not Atlassian's", which the rehearsal's own
-		// addresses are by design.
-		if r := w.deps.rehearsal; r != nil && *ef.value(&w.draft.Profile) == ef.of(r.endpoints) {
-			fv.warnings = nil
-		}
-		v = v.then(fv)
+		v = v.then(ef.verdict(c.draft, c.target))
 	}
 	return v
 }
-func (s *endpointsStep) keys(*wizard) []key.Binding { return []key.Binding{fieldKeys, resetKey} }
-func (s *endpointsStep) view(w *wizard) string      { return s.form.view(w) }
+
+func (s *endpointsStep) keys(*stepContext) []key.Binding { return []key.Binding{fieldKeys, resetKey} }
+func (s *endpointsStep) view(c *stepContext) string      { return s.form.view(c) }
+
+func (s *endpointsStep) lines(c *stepContext, p *prompter) error {
+	for {
+		for _, ef := range endpointFields {
+			value := ef.value(&c.draft.Profile)
+			answer, err := p.ask(ef.label, *value)
+			if err != nil {
+				return err
+			}
+			*value = answer
+		}
+		if p.check(c, s) {
+			return nil
+		}
+	}
+}

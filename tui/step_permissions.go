@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -11,12 +12,13 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/authwiz/authwiz/internal/atlassian"
-	"github.com/authwiz/authwiz/internal/validate"
+	"github.com/authwiz/authwiz/internal/setup"
 )
 
 // permissionsStep is step 8: choose scopes from the catalog, then tick the
 // same ones in the console. Typing filters the list.
 type permissionsStep struct {
+	stepBase
 	filter textinput.Model
 	rows   []scopeRow // the catalog rows matching the filter
 	cursor int        // index into rows; always on a selectable row
@@ -25,6 +27,8 @@ type permissionsStep struct {
 
 var (
 	scopeMove   = binding("↑/↓", "move", "up", "down", "pgup", "pgdown")
+	scopePgUp   = binding("pgup", "page up")
+	scopePgDown = binding("pgdown", "page down")
 	scopeToggle = binding("space", "tick / apply preset", "space")
 	scopeClear  = binding("esc", "clear filter")
 )
@@ -32,20 +36,15 @@ var (
 // pickerChrome is the lines around the list: filter, blank, tick list.
 const pickerChrome = 5
 
-func (s *permissionsStep) title() string { return "Permissions" }
-
-func (s *permissionsStep) guide(w *wizard) string {
-	text := "In the console open Permissions, click Add next to Confluence API, then Configure. " +
+func (s *permissionsStep) guide(c *stepContext) string {
+	return "In the console open Permissions, click Add next to Confluence API, then Configure. " +
 		"Pick scopes here, then tick the same ones there (Edit scopes) and save. " +
-		"offline_access is never ticked in the console: step 11 adds it to the request."
-	if w.deps.rehearsal != nil {
-		text += " Rehearsal: the rehearsal app has every scope already; just pick them here."
-	}
-	return text
+		"offline_access is never ticked in the console: step " + strconv.Itoa(stepScopes.number()) + " adds it to the request." +
+		c.target.note(" Rehearsal: the rehearsal app has every scope already; just pick them here.")
 }
 
-func (s *permissionsStep) enter(w *wizard) tea.Cmd {
-	s.filter = newInput(w.styles, "type to filter")
+func (s *permissionsStep) enter(c *stepContext) tea.Cmd {
+	s.filter = newInput(c.styles, "type to filter")
 	s.filter.Prompt = "Filter: "
 	s.setRows(scopeRows())
 	return s.filter.Focus()
@@ -75,25 +74,46 @@ func (s *permissionsStep) moveBy(n, dir int) {
 	}
 }
 
-func (s *permissionsStep) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
-	k, isKey := msg.(tea.KeyPressMsg)
-	if isKey {
-		page := max(w.room-pickerChrome, 3)
+func (s *permissionsStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
+	cmd, handled := s.handle(c, msg)
+	s.follow(c)
+	return cmd, handled
+}
+
+// follow moves the window of rows so the cursor stays in it.
+func (s *permissionsStep) follow(c *stepContext) {
+	page := s.page(c)
+	if s.cursor < s.offset {
+		s.offset = s.cursor
+	}
+	if s.cursor >= s.offset+page {
+		s.offset = s.cursor - page + 1
+	}
+}
+
+// page is how many rows fit beside the filter and the tick list.
+func (s *permissionsStep) page(c *stepContext) int {
+	return max(c.room()-lineCount(s.tickList(c))-2, 3) // the filter and a blank line
+}
+
+func (s *permissionsStep) handle(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		page := max(c.room()-pickerChrome, 3)
 		switch {
-		case k.String() == "up":
+		case key.Matches(k, upKey):
 			s.moveBy(-1, -1)
 			return nil, true
-		case k.String() == "down":
+		case key.Matches(k, downKey):
 			s.moveBy(1, 1)
 			return nil, true
-		case k.String() == "pgup":
+		case key.Matches(k, scopePgUp):
 			s.moveBy(-page, -1)
 			return nil, true
-		case k.String() == "pgdown":
+		case key.Matches(k, scopePgDown):
 			s.moveBy(page, 1)
 			return nil, true
 		case key.Matches(k, scopeToggle):
-			s.toggle(w)
+			s.toggle(c)
 			return nil, true
 		case key.Matches(k, scopeClear) && s.filter.Value() != "":
 			s.filter.SetValue("")
@@ -110,31 +130,31 @@ func (s *permissionsStep) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
 }
 
 // toggle ticks the scope under the cursor, or applies the preset.
-func (s *permissionsStep) toggle(w *wizard) {
+func (s *permissionsStep) toggle(c *stepContext) {
 	if s.cursor >= len(s.rows) || !s.rows[s.cursor].selectable() {
 		return
 	}
 	r := s.rows[s.cursor]
 	if r.preset != nil {
-		w.draft.setConsoleScopes(r.preset.Scopes)
+		c.draft.setConsoleScopes(r.preset.Scopes)
 		return
 	}
-	w.draft.toggleScope(r.scope.Name)
+	c.draft.toggleScope(r.scope.Name)
 }
 
-func (s *permissionsStep) validate(w *wizard) verdict {
-	picked := w.draft.consoleScopes()
+func (s *permissionsStep) validate(c *stepContext) verdict {
+	picked := c.draft.consoleScopes()
 	if len(picked) == 0 {
-		return verdict{err: "Tick at least one Confluence scope (space), or apply a preset."}
+		return verdict{err: c.either("Tick at least one Confluence scope (space), or apply a preset.",
+			"Choose a preset by its number, or type at least one Confluence scope.")}
 	}
-	r := validate.Scopes(strings.Join(picked, " "), atlassian.KnownScope)
-	if r.Err != nil {
+	if r := setup.Scopes(picked); r.Err != nil {
 		return verdict{err: r.Err.Message}
 	}
 	return verdict{}
 }
 
-func (s *permissionsStep) keys(*wizard) []key.Binding {
+func (s *permissionsStep) keys(*stepContext) []key.Binding {
 	keys := []key.Binding{scopeMove, scopeToggle}
 	if s.filter.Value() != "" {
 		keys = append(keys, scopeClear)
@@ -142,31 +162,28 @@ func (s *permissionsStep) keys(*wizard) []key.Binding {
 	return keys
 }
 
-func (s *permissionsStep) view(w *wizard) string {
-	st := w.styles
-	width := w.mainWidth()
-	ticks := s.tickList(w, width)
-	page := max(w.room-lineCount(ticks)-2, 3) // the filter and a blank line
-	if s.cursor < s.offset {
-		s.offset = s.cursor
-	}
-	if s.cursor >= s.offset+page {
-		s.offset = s.cursor - page + 1
-	}
+// view shows the filter, the rows that fit and what to tick.
+func (s *permissionsStep) view(c *stepContext) string {
+	st := c.styles
+	ticks := s.tickList(c)
+	page := s.page(c)
+	// A resize since the last key may leave the cursor below the window.
+	offset := max(s.offset, s.cursor-page+1)
 	var b strings.Builder
-	s.filter.SetWidth(max(width-len(s.filter.Prompt)-1, 10))
-	b.WriteString(s.filter.View() + "\n")
+	filter := s.filter // a copy: rendering sets its width
+	filter.SetWidth(max(c.width-len(filter.Prompt)-1, 10))
+	b.WriteString(filter.View() + "\n")
 	if len(s.rows) == 0 {
 		b.WriteString(st.Subtle.Render("  Nothing matches; esc clears the filter.") + "\n")
 	}
-	for i := s.offset; i < min(len(s.rows), s.offset+page); i++ {
-		b.WriteString(s.rowView(w, i, width) + "\n")
+	for i := offset; i < min(len(s.rows), offset+page); i++ {
+		b.WriteString(s.rowView(c, i) + "\n")
 	}
 	return b.String() + "\n" + ticks
 }
 
-func (s *permissionsStep) rowView(w *wizard, i, width int) string {
-	st := w.styles
+func (s *permissionsStep) rowView(c *stepContext, i int) string {
+	st := c.styles
 	r := s.rows[i]
 	if !r.selectable() {
 		return st.Label.Render(r.heading)
@@ -174,18 +191,18 @@ func (s *permissionsStep) rowView(w *wizard, i, width int) string {
 	var line string
 	if r.preset != nil {
 		mark := " "
-		if sameSet(w.draft.consoleScopes(), withoutOffline(r.preset.Scopes)) {
+		if sameSet(c.draft.consoleScopes(), setup.ConsoleScopes(r.preset.Scopes)) {
 			mark = "•"
 		}
 		line = fmt.Sprintf("(%s) %s — %s", mark, r.preset.Name, r.preset.Description)
 	} else {
 		mark := " "
-		if slices.Contains(w.draft.Profile.Scopes, r.scope.Name) {
+		if slices.Contains(c.draft.Profile.Scopes, r.scope.Name) {
 			mark = "x"
 		}
 		line = fmt.Sprintf("[%s] %s  %s", mark, r.scope.Name, st.Subtle.Render(r.scope.Description))
 	}
-	line = ansi.Truncate(line, width-2, "…")
+	line = ansi.Truncate(line, c.width-2, "…")
 	if i == s.cursor {
 		return st.Selected.Render("›") + " " + line
 	}
@@ -193,10 +210,10 @@ func (s *permissionsStep) rowView(w *wizard, i, width int) string {
 }
 
 // tickList is what the admin ticks in the console, grouped by where.
-func (s *permissionsStep) tickList(w *wizard, width int) string {
-	picked := w.draft.consoleScopes()
+func (s *permissionsStep) tickList(c *stepContext) string {
+	picked := c.draft.consoleScopes()
 	if len(picked) == 0 {
-		return w.styles.Subtle.Render("Nothing chosen yet.")
+		return c.styles.Subtle.Render("Nothing chosen yet.")
 	}
 	var tabs []string
 	byTab := map[string][]string{}
@@ -207,15 +224,34 @@ func (s *permissionsStep) tickList(w *wizard, width int) string {
 		}
 		byTab[tab] = append(byTab[tab], sc)
 	}
-	out := w.styles.Label.Render(fmt.Sprintf("Tick %s in the console:", countNoun(len(picked), "this scope", "these %d scopes")))
+	out := c.styles.Label.Render(fmt.Sprintf("Tick %s in the console:", countNoun(len(picked), "this scope", "these %d scopes")))
 	for _, tab := range tabs {
-		out += "\n" + wrap(tab+": "+strings.Join(byTab[tab], ", "), width)
+		out += "\n" + wrap(tab+": "+strings.Join(byTab[tab], ", "), c.width)
 	}
 	return out
 }
 
-func withoutOffline(scopes []string) []string {
-	return slices.DeleteFunc(slices.Clone(scopes), func(s string) bool { return s == atlassian.OfflineAccess })
+// lines offers the presets by number, or scopes typed out.
+func (s *permissionsStep) lines(c *stepContext, p *prompter) error {
+	presets := atlassian.Presets()
+	for i, preset := range presets {
+		p.say("  %d. %s: %s", i+1, preset.Name, preset.Description)
+	}
+	for {
+		answer, err := p.ask("A preset's number, or scopes separated by spaces", "1")
+		if err != nil {
+			return err
+		}
+		scopes := strings.Fields(answer)
+		if n, convErr := strconv.Atoi(answer); convErr == nil && n >= 1 && n <= len(presets) {
+			scopes = presets[n-1].Scopes
+		}
+		c.draft.setConsoleScopes(scopes)
+		if p.check(c, s) {
+			p.say("Tick these in the console: %s", strings.Join(c.draft.consoleScopes(), ", "))
+			return nil
+		}
+	}
 }
 
 func lineCount(s string) int { return strings.Count(s, "\n") + 1 }

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/authwiz/authwiz/internal/loopback"
 	"github.com/authwiz/authwiz/internal/validate"
 )
 
@@ -14,6 +15,7 @@ import (
 // app's Callback URL. authwiz serves it itself during the consent, so the
 // step also checks its port is free, and offers another when it is not.
 type redirectStep struct {
+	stepBase
 	url editableValue
 	// checked is the URL the port result is for; port is nil when free.
 	checked string
@@ -35,21 +37,16 @@ type (
 	}
 )
 
-func (s *redirectStep) title() string { return "Redirect URL" }
-
-func (s *redirectStep) guide(w *wizard) string {
-	text := "authwiz receives Atlassian's answer at this address on your computer. In the console, " +
-		"paste it into Callback URL (c copies it) and click Save changes. It has to match to the " +
-		"last character: scheme, host, port and path."
-	if w.deps.rehearsal != nil {
-		text += " In this rehearsal, going on saves it in the rehearsal console for you."
-	}
-	return text
+func (s *redirectStep) guide(c *stepContext) string {
+	return "authwiz receives Atlassian's answer at this address on your computer. In the console, " +
+		"paste it into Callback URL" + c.onScreen(" (c copies it)") + " and click Save changes. It has to match to the " +
+		"last character: scheme, host, port and path." +
+		c.target.note(" In this rehearsal, going on saves it in the rehearsal console for you.")
 }
 
-func (s *redirectStep) enter(w *wizard) tea.Cmd {
-	s.url.start(w.styles, w.draft.Profile.RedirectURL)
-	return s.check(w)
+func (s *redirectStep) enter(c *stepContext) tea.Cmd {
+	s.url.start(c.styles, c.draft.Profile.RedirectURL)
+	return s.check(c)
 }
 
 func (s *redirectStep) restyle(st Styles) { s.url.input.SetStyles(st.Input) }
@@ -57,17 +54,17 @@ func (s *redirectStep) restyle(st Styles) { s.url.input.SetStyles(st.Input) }
 func (s *redirectStep) typing() bool { return s.url.editing }
 
 // check tests the port of the URL as it is now, in the background.
-func (s *redirectStep) check(w *wizard) tea.Cmd {
-	target := validate.Clean(w.draft.Profile.RedirectURL)
+func (s *redirectStep) check(c *stepContext) tea.Cmd {
+	target := validate.Clean(c.draft.Profile.RedirectURL)
 	s.checked, s.port = "", nil
-	ports := w.deps.ports
+	ports := c.deps.ports
 	return func() tea.Msg { return portCheckedMsg{url: target, err: ports.Check(target)} }
 }
 
-func (s *redirectStep) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
+func (s *redirectStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case portCheckedMsg:
-		if msg.url == validate.Clean(w.draft.Profile.RedirectURL) {
+		if msg.url == validate.Clean(c.draft.Profile.RedirectURL) {
 			s.checked, s.port = msg.url, msg.err
 		}
 		return nil, true
@@ -77,14 +74,14 @@ func (s *redirectStep) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
 			s.port = fmt.Errorf("%w; and finding another failed: %w", s.port, msg.err)
 			return nil, true
 		}
-		w.draft.Profile.RedirectURL = withPort(validate.Clean(w.draft.Profile.RedirectURL), msg.port)
-		s.url.input.SetValue(w.draft.Profile.RedirectURL)
-		return s.check(w), true
+		c.draft.Profile.RedirectURL = loopback.WithPort(validate.Clean(c.draft.Profile.RedirectURL), msg.port)
+		s.url.input.SetValue(c.draft.Profile.RedirectURL)
+		return s.check(c), true
 	}
 	wasEditing := s.url.editing
-	if cmd, handled := s.url.update(msg, func(v string) { w.draft.Profile.RedirectURL = v }); handled {
+	if cmd, handled := s.url.update(msg, func(v string) { c.draft.Profile.RedirectURL = v }); handled {
 		if wasEditing && !s.url.editing {
-			return tea.Batch(cmd, s.check(w)), true
+			return tea.Batch(cmd, s.check(c)), true
 		}
 		return cmd, true
 	}
@@ -93,10 +90,10 @@ func (s *redirectStep) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
 	case !ok:
 		return nil, false
 	case key.Matches(k, copyKey):
-		return w.copyText("the Redirect URL", validate.Clean(w.draft.Profile.RedirectURL)), true
+		return c.fx.copy("the Redirect URL", validate.Clean(c.draft.Profile.RedirectURL)), true
 	case key.Matches(k, freePortKey) && s.busy():
 		s.finding = true
-		ports, target := w.deps.ports, s.checked
+		ports, target := c.deps.ports, s.checked
 		return func() tea.Msg { p, err := ports.FreePort(target); return freePortMsg{p, err} }, true
 	}
 	return nil, false
@@ -104,11 +101,11 @@ func (s *redirectStep) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
 
 // busy: the port check ran and the port cannot be listened on.
 func (s *redirectStep) busy() bool {
-	return s.checked != "" && s.port != nil && !errors.Is(s.port, errNotLocal)
+	return s.checked != "" && s.port != nil && !errors.Is(s.port, loopback.ErrNotLocal)
 }
 
-func (s *redirectStep) validate(w *wizard) verdict {
-	r := validate.RedirectURL(w.draft.Profile.RedirectURL)
+func (s *redirectStep) validate(c *stepContext) verdict {
+	r := validate.RedirectURL(c.draft.Profile.RedirectURL)
 	v := fieldVerdict(r, func(d *draft, v string) { d.Profile.RedirectURL = v })
 	if s.busy() {
 		v.warnings = append(v.warnings, fmt.Sprintf("The consent would fail here: %v. Press p to pick a free "+
@@ -117,7 +114,7 @@ func (s *redirectStep) validate(w *wizard) verdict {
 	return v
 }
 
-func (s *redirectStep) keys(*wizard) []key.Binding {
+func (s *redirectStep) keys(*stepContext) []key.Binding {
 	if s.url.editing {
 		return s.url.keys()
 	}
@@ -128,28 +125,59 @@ func (s *redirectStep) keys(*wizard) []key.Binding {
 	return keys
 }
 
-func (s *redirectStep) view(w *wizard) string {
-	st := w.styles
+func (s *redirectStep) view(c *stepContext) string {
+	st := c.styles
 	out := st.Label.Render("Redirect URL (Callback URL in the console)") + "\n" +
-		s.url.view(st, w.draft.Profile.RedirectURL, w.mainWidth()) + "\n\n"
+		s.url.view(st, c.draft.Profile.RedirectURL, c.width) + "\n\n"
 	switch {
-	case validate.RedirectURL(w.draft.Profile.RedirectURL).Err != nil:
+	case validate.RedirectURL(c.draft.Profile.RedirectURL).Err != nil:
 		// The error below says what to fix; a port line would only distract.
 	case s.finding:
 		out += st.Subtle.Render("Looking for a free port…")
 	case s.checked == "":
 		out += st.Subtle.Render("Checking the port…")
 	case s.port == nil:
-		out += st.Success.Render(hang("✓ The port is free: authwiz can receive the consent here.", w.mainWidth(), 2))
-	case errors.Is(s.port, errNotLocal):
-		out += st.Subtle.Render(wrap("This address is not on this computer: when you consent on step 12, "+
-			"paste the URL your browser ends on.", w.mainWidth()))
+		out += st.Success.Render(hang("✓ The port is free: authwiz can receive the consent here.", c.width, 2))
+	case errors.Is(s.port, loopback.ErrNotLocal):
+		out += st.Subtle.Render(wrap("This address is not on this computer: when you consent on step "+
+			fmt.Sprint(stepSave.number())+", paste the URL your browser ends on.", c.width))
 	}
 	return out
 }
 
 func (s *redirectStep) modal() bool { return s.url.editing }
 
-// advance registers the Redirect URL in rehearsal, as saving it in the
-// console does for real.
-func (s *redirectStep) advance(w *wizard, next int) tea.Cmd { return w.registerCallback(next) }
+// advance registers the Redirect URL in a rehearsal, as saving it in the
+// console does for real. The notice says so on the next step.
+func (s *redirectStep) advance(c *stepContext) tea.Cmd {
+	url, t := c.draft.Profile.RedirectURL, c.target
+	return func() tea.Msg {
+		if text, bad := registered(t, url); text != "" {
+			return noticeMsg{stepPermissions, notice{text: text, bad: bad}}
+		}
+		return nil
+	}
+}
+
+// registered registers url with the rehearsal console and says how it
+// went; nothing is said for Atlassian, whose console the admin uses.
+func registered(t target, url string) (text string, bad bool) {
+	ok, err := t.registerCallback(url)
+	switch {
+	case err != nil:
+		return "The rehearsal console did not take the Callback URL: " + err.Error(), true
+	case ok:
+		return "Rehearsal: " + url + " is now the rehearsal app's Callback URL, as if you had saved it in the console.", false
+	}
+	return "", false
+}
+
+func (s *redirectStep) lines(c *stepContext, p *prompter) error {
+	if err := p.field(c, s, "Redirect URL", func(d *draft) *string { return &d.Profile.RedirectURL }); err != nil {
+		return err
+	}
+	if text, _ := registered(c.target, c.draft.Profile.RedirectURL); text != "" {
+		p.say("%s", text)
+	}
+	return nil
+}

@@ -1,19 +1,22 @@
 package tui
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/consent"
 )
 
 // saveStep is step 12: the summary, then save, then the consent. The
 // profile is saved before consenting, as the guide does, so a failed or
 // cancelled consent never loses what was typed.
 type saveStep struct {
+	stepBase
 	phase    savePhase
 	problems []string // other steps' errors, found on trying to save
 	saveErr  string
@@ -35,40 +38,37 @@ var (
 	finishKey       = binding("q", "finish")
 )
 
-func (s *saveStep) title() string { return "Save & authenticate" }
-
-func (s *saveStep) guide(w *wizard) string {
+func (s *saveStep) guide(c *stepContext) string {
 	if s.phase == phaseConsent {
-		return s.consent.guide(w)
+		return s.consent.guide()
 	}
 	return "Check the summary and save. Authenticating then opens Atlassian's consent page in " +
 		"your browser: review the permissions and click Allow."
 }
 
-func (s *saveStep) enter(w *wizard) tea.Cmd {
+func (s *saveStep) enter(*stepContext) tea.Cmd {
 	s.problems, s.saveErr = nil, ""
 	s.phase = phaseSummary
-	if w.autoConsent {
-		w.autoConsent = false
-		s.phase = phaseConsent
-		return s.consent.start(w)
-	}
 	return nil
 }
 
-func (s *saveStep) leave(w *wizard) { s.consent.stop() }
+func (s *saveStep) leave(*stepContext) { s.consent.stop() }
 
-func (s *saveStep) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
-	if m, ok := msg.(savedMsg); ok {
+func (s *saveStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
+	switch m := msg.(type) {
+	case savedMsg:
 		if m.err != nil {
 			s.phase, s.saveErr = phaseSummary, m.err.Error()
 			return nil, true
 		}
 		s.phase = phaseSaved
-		return w.saved(m.profile), true
+		return c.fx.saved(m.profile), true
+	case startConsentMsg:
+		s.phase = phaseConsent
+		return s.consent.start(c), true
 	}
 	if s.phase == phaseConsent {
-		return s.consent.update(w, msg)
+		return s.consent.update(c, msg)
 	}
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
@@ -77,115 +77,155 @@ func (s *saveStep) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
 	switch {
 	case s.phase == phaseSummary && key.Matches(k, saveKey):
 		s.saveErr = ""
-		if s.problems = w.checkAll(); len(s.problems) > 0 {
+		if s.problems = checkAll(c); len(s.problems) > 0 {
 			return nil, true
 		}
 		s.phase = phaseSaving
-		return saveCmd(w.deps.profiles, *w.draft), true
-	case s.phase == phaseSaved && w.canConsent() && key.Matches(k, authenticateKey):
+		return saveCmd(c.deps.profiles, *c.draft), true
+	case s.phase == phaseSaved && c.canConsent() && key.Matches(k, authenticateKey):
 		s.phase = phaseConsent
-		return s.consent.start(w), true
+		return s.consent.start(c), true
 	case s.phase == phaseSaved && key.Matches(k, finishKey):
-		w.outcome = fmt.Sprintf("Saved %q.", w.draft.Profile.Name)
-		if w.canConsent() {
-			w.outcome = w.nextCommands(false)
+		outcome := fmt.Sprintf("Saved %q.", c.draft.Profile.Name)
+		if c.canConsent() {
+			outcome = nextCommands(c, false)
 		}
-		return w.finish(), true
+		return c.fx.finish(outcome), true
 	}
 	return nil, s.phase == phaseSaving
 }
 
 // validate: step 12 has no field of its own; saving checks all the others.
-func (s *saveStep) validate(*wizard) verdict { return verdict{} }
+func (s *saveStep) validate(*stepContext) verdict { return verdict{} }
 
-func (s *saveStep) keys(w *wizard) []key.Binding {
+func (s *saveStep) keys(c *stepContext) []key.Binding {
 	switch s.phase {
 	case phaseSummary:
 		return []key.Binding{saveKey}
 	case phaseSaved:
-		if !w.canConsent() {
+		if !c.canConsent() {
 			return []key.Binding{finishKey}
 		}
 		return []key.Binding{authenticateKey, finishKey}
 	case phaseConsent:
-		return s.consent.keys(w)
+		return s.consent.keys()
 	}
 	return nil
 }
 
-func (s *saveStep) view(w *wizard) string {
+func (s *saveStep) view(c *stepContext) string {
 	if s.phase == phaseConsent {
-		return s.consent.view(w)
+		return s.consent.view(c)
 	}
-	st := w.styles
+	st := c.styles
 	var out string
 	switch {
 	case s.saveErr != "":
-		out = st.Error.Render(wrap("✗ Not saved: "+s.saveErr+". Nothing you typed is lost: fix that and press enter to try again.", w.mainWidth())) + "\n\n"
+		out = st.Error.Render(wrap("✗ Not saved: "+s.saveErr+". Nothing you typed is lost: fix that and press enter to try again.", c.width)) + "\n\n"
 	case s.phase == phaseSaving:
 		out = st.Subtle.Render("Saving…") + "\n\n"
-	case s.phase == phaseSaved && !w.canConsent():
-		out = st.Success.Render(wrap(fmt.Sprintf("✓ Saved as %q.", w.draft.Profile.Name), w.mainWidth())) + "\n\n"
+	case s.phase == phaseSaved && !c.canConsent():
+		out = st.Success.Render(wrap(fmt.Sprintf("✓ Saved as %q.", c.draft.Profile.Name), c.width)) + "\n\n"
 	case s.phase == phaseSaved:
 		out = st.Success.Render(wrap(fmt.Sprintf("✓ Saved as %q. Press enter to authenticate now, "+
-			"or q to finish and do it later with authwiz login.", w.draft.Profile.Name), w.mainWidth())) + "\n\n"
+			"or q to finish and do it later with authwiz login.", c.draft.Profile.Name), c.width)) + "\n\n"
 	}
-	out += s.summary(w)
-	if why := w.draft.staleReasons(); len(why) > 0 {
-		out += "\n\n" + st.Warning.Render(wrap("Changed since the last consent: "+strings.Join(why, ", ")+
-			". The saved tokens were granted for the old values: authenticate again after saving.", w.mainWidth()))
+	out += summary(c)
+	if stale := staleWarning(c.draft); stale != "" {
+		out += "\n\n" + st.Warning.Render(wrap(stale, c.width))
 	}
 	for _, p := range s.problems {
-		out += "\n" + st.Error.Render(wrap("✗ "+p, w.mainWidth()))
+		out += "\n" + st.Error.Render(wrap("✗ "+p, c.width))
 	}
 	if len(s.problems) > 0 {
-		out += "\n" + st.Subtle.Render(wrap("Fix these first: esc goes back, ctrl+g jumps to a step.", w.mainWidth()))
+		out += "\n" + st.Subtle.Render(wrap("Fix these first: esc goes back, ctrl+g jumps to a step.", c.width))
 	}
 	return out
 }
 
-// summary lists every field; the secret only as "set (•••• last 4)".
-func (s *saveStep) summary(w *wizard) string {
-	st := w.styles
-	p := w.draft.Profile
+// staleWarning says which changes the saved tokens were not granted for.
+func staleWarning(d *draft) string {
+	why := d.staleReasons()
+	if len(why) == 0 {
+		return ""
+	}
+	return "Changed since the last consent: " + strings.Join(why, ", ") +
+		". The saved tokens were granted for the old values: authenticate again after saving."
+}
+
+// summaryRows are every field, the secret only as "set (•••• last 4)".
+// Atlassian's own endpoints take one row; anything else is spelled out.
+func summaryRows(d *draft) [][2]string {
+	p := d.Profile
 	rows := [][2]string{
 		{"Name", p.Name},
 		{"App name", p.AppName},
 		{"Redirect URL", p.RedirectURL},
 		{"Client ID", p.ClientID},
-		{"Client secret", masked(w.draft.secret())},
+		{"Client secret", masked(d.secret())},
 	}
-	// Atlassian's own endpoints take one line; anything else is spelled out.
 	if atlassianEndpoints.match(p) {
 		rows = append(rows, [2]string{"Endpoints", "Atlassian's"})
 	} else {
 		rows = append(rows, [2]string{"Authorization", p.AuthURL}, [2]string{"Token URL", p.TokenURL}, [2]string{"API base URL", p.APIBaseURL})
 	}
-	rows = append(rows, [2]string{"Scopes", strings.Join(p.Scopes, " ")})
-	lines := make([]string, 0, len(rows))
-	for _, r := range rows {
-		lines = append(lines, st.Label.Render(fmt.Sprintf("%-14s", r[0]))+" "+hang(r[1], w.mainWidth(), 15))
+	return append(rows, [2]string{"Scopes", strings.Join(p.Scopes, " ")})
+}
+
+func summary(c *stepContext) string {
+	var lines []string
+	for _, r := range summaryRows(c.draft) {
+		lines = append(lines, c.styles.Label.Render(fmt.Sprintf("%-14s", r[0]))+" "+hang(r[1], c.width, 15))
 	}
 	return strings.Join(lines, "\n")
 }
 
 // nextCommands tells how to use the profile from now on.
-func (w *wizard) nextCommands(authenticated bool) string {
-	name := w.draft.Profile.Name
+func nextCommands(c *stepContext, authenticated bool) string {
 	if !authenticated {
-		return fmt.Sprintf("Saved %q. Authenticate it with:  %s", name, w.command("login"))
+		return fmt.Sprintf("Saved %q. Authenticate it with:  %s", c.draft.Profile.Name, c.command("login"))
 	}
 	return fmt.Sprintf("A fresh access token, whenever you need one:\n  %s\nIs it still working?\n  %s",
-		w.command("token"), w.command("status"))
-}
-
-// command is the command line that does verb to the profile being set up;
-// a rehearsal profile is named with --rehearsal.
-func (w *wizard) command(verb string) string {
-	if w.deps.rehearsal != nil {
-		verb += " --rehearsal"
-	}
-	return profile.Command(verb, w.draft.Profile.Name)
+		c.command("token"), c.command("status"))
 }
 
 func (s *saveStep) modal() bool { return s.phase == phaseConsent && s.consent.pasting }
+
+// lines shows the summary, saves as the screen does, and runs the consent
+// as the one consent conversation `authwiz login` holds too.
+func (s *saveStep) lines(c *stepContext, p *prompter) error {
+	for _, r := range summaryRows(c.draft) {
+		p.say("%s: %s", r[0], r[1])
+	}
+	if stale := staleWarning(c.draft); stale != "" {
+		p.say("Warning: %s", stale)
+	}
+	if _, err := p.ask("Press Enter to save", ""); err != nil {
+		return err
+	}
+	if problems := checkAll(c); len(problems) > 0 {
+		return fmt.Errorf("cannot save: %s", strings.Join(problems, "; "))
+	}
+	saved, err := saveProfile(c.deps.profiles, *c.draft)
+	if err != nil {
+		return err
+	}
+	c.fx.saved(saved)
+	p.say("Saved %q.", saved.Name)
+	if !c.canConsent() {
+		p.say("%s", nextCommands(c, false))
+		return nil
+	}
+	err = consent.Conversation{
+		Consents: c.deps.consent, Name: saved.Name, Browser: c.deps.browser,
+		In: p.in, Out: p.out, Command: c.target.command,
+	}.Run(p.ctx)
+	switch {
+	case errors.Is(err, context.Canceled):
+		return fmt.Errorf("you stopped the consent; the profile is saved: authenticate it later with `%s`", c.command("login"))
+	case err != nil:
+		return fmt.Errorf("the profile is saved, but the consent did not finish: %w; try again with `%s`", err, c.command("login"))
+	}
+	p.say("%s", nextCommands(c, true))
+	return nil
+}

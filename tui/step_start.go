@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"slices"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -15,6 +14,7 @@ import (
 // from startData, read once in the background; it carries each profile's
 // token state, so no secret is read to show it.
 type startStep struct {
+	stepBase
 	cursor, offset int
 	confirmDelete  string
 	err            string
@@ -25,6 +25,7 @@ type startStep struct {
 
 var (
 	startChoose  = binding("enter", "open", "enter", "tab")
+	startEdit    = binding("e", "edit")
 	startReauth  = binding("a", "authenticate again")
 	startDelete  = binding("d", "delete")
 	startDiscard = binding("x", "discard draft")
@@ -34,61 +35,54 @@ var (
 	startQuitKey = binding("q", "quit")
 )
 
-const (
-	headerLines   = 2  // the column titles above the list, and a spare line
-	rowsFallback  = 5  // rows shown before the window size is known
-	stateColWidth = 32 // room for site and token state beside the name
-)
-
-func (s *startStep) title() string { return "Start" }
-
-func (s *startStep) guide(w *wizard) string {
-	if w.deps.rehearsal != nil {
-		return "This is a rehearsal: the same twelve steps against a stand-in for Atlassian running on " +
-			"this computer, with a consent page of its own. Nothing here touches Atlassian or your real " +
-			"profiles; the profiles below are rehearsal profiles."
-	}
-	return "authwiz sets up an Atlassian OAuth 2.0 (3LO) authentication for Confluence in the " +
-		"same twelve steps as the Integration Builder guide. Start a new one, or choose a saved " +
-		"profile to change it, authenticate it again, or delete it."
+func (s *startStep) guide(c *stepContext) string {
+	return c.target.pick(
+		"authwiz sets up an Atlassian OAuth 2.0 (3LO) authentication for Confluence in the "+
+			"same twelve steps as the Integration Builder guide. Start a new one, or choose a saved "+
+			"profile to change it, authenticate it again, or delete it.",
+		"This is a rehearsal: the same twelve steps against a stand-in for Atlassian running on "+
+			"this computer, with a consent page of its own. Nothing here touches Atlassian or your real "+
+			"profiles; the profiles below are rehearsal profiles.")
 }
 
-func (s *startStep) enter(w *wizard) tea.Cmd {
-	if s.pendingNew && w.start.loaded {
+func (s *startStep) enter(c *stepContext) tea.Cmd {
+	if s.pendingNew && c.saved.loaded {
 		s.pendingNew = false
-		return s.choose(w)
+		return s.choose(c)
 	}
-	s.cursor = min(s.cursor, s.rows(w)-1)
+	s.cursor = min(s.cursor, s.rows(c)-1)
 	return nil
 }
 
-func (s *startStep) update(w *wizard, msg tea.Msg) (tea.Cmd, bool) {
+func (s *startStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case profileOpenedMsg:
-		return s.opened(w, msg), true
+		return s.opened(c, msg), true
 	case profileDeletedMsg:
-		return s.deleted(w, msg), true
+		return s.deleted(c, msg), true
 	case draftDiscardedMsg:
 		if msg.err != nil {
 			s.err = fmt.Sprintf("Could not discard the draft: %v", msg.err)
 			return nil, true
 		}
-		w.start.resumable = nil
+		c.fx.forgetDraft()
 		s.cursor = max(s.cursor-1, 0)
 		return nil, true
 	case tea.KeyPressMsg:
-		return s.key(w, msg)
+		cmd, handled := s.key(c, msg)
+		s.follow(c)
+		return cmd, handled
 	}
 	return nil, false
 }
 
-func (s *startStep) key(w *wizard, msg tea.KeyPressMsg) (tea.Cmd, bool) {
+func (s *startStep) key(c *stepContext, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	if s.confirmDelete != "" {
 		name := s.confirmDelete
 		switch {
 		case key.Matches(msg, startConfirm):
 			s.confirmDelete = ""
-			store := w.deps.profiles
+			store := c.deps.profiles
 			return func() tea.Msg { return profileDeletedMsg{name: name, err: store.Delete(name)} }, true
 		case key.Matches(msg, startDecline):
 			s.confirmDelete = ""
@@ -96,74 +90,76 @@ func (s *startStep) key(w *wizard, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, true
 	}
 	s.err = ""
-	p, onProfile := s.profileAt(w, s.cursor)
+	p, onProfile := s.profileAt(c, s.cursor)
 	switch {
 	case key.Matches(msg, startMove):
-		s.move(w, msg.String())
+		s.move(c, msg)
 		return nil, true
-	case key.Matches(msg, startChoose), msg.String() == "e" && onProfile:
-		return s.choose(w), true
-	case key.Matches(msg, startReauth) && onProfile && w.canConsent():
-		return openProfile(w, p.Name, openReauth), true
+	case key.Matches(msg, startChoose), key.Matches(msg, startEdit) && onProfile:
+		return s.choose(c), true
+	case key.Matches(msg, startReauth) && onProfile && c.canConsent():
+		return openProfile(c, p.Name, openReauth), true
 	case key.Matches(msg, startDelete) && onProfile:
 		s.confirmDelete = p.Name
 		return nil, true
-	case key.Matches(msg, startDiscard) && w.start.resumable != nil:
-		store := w.deps.drafts
+	case key.Matches(msg, startDiscard) && c.saved.resumable != nil:
+		store := c.deps.drafts
 		return func() tea.Msg { return draftDiscardedMsg{err: store.DeleteDraft()} }, true
 	case key.Matches(msg, startQuitKey):
-		return w.requestQuit(), true
+		return c.fx.requestQuit(), true
 	}
 	return nil, false
 }
 
 // choose acts on the row under the cursor.
-func (s *startStep) choose(w *wizard) tea.Cmd {
-	switch p, onProfile := s.profileAt(w, s.cursor); {
-	case s.isResumeRow(w, s.cursor):
-		return resumeDraft(w, *w.start.resumable)
+func (s *startStep) choose(c *stepContext) tea.Cmd {
+	switch p, onProfile := s.profileAt(c, s.cursor); {
+	case s.isResumeRow(c, s.cursor):
+		return resumeDraft(c, *c.saved.resumable)
 	case onProfile:
-		return openProfile(w, p.Name, openEdit)
-	case s.isRehearsalRow(w, s.cursor):
-		w.rehearse = true
-		return tea.Quit
-	case !w.start.loaded:
+		return openProfile(c, p.Name, openEdit)
+	case s.isRehearsalRow(c, s.cursor):
+		return c.fx.rehearse()
+	case !c.saved.loaded:
 		// The new profile's name must be unique among profiles not read
 		// yet: it starts as soon as they are.
 		s.pendingNew = true
 		return nil
 	default:
-		w.open(newDraft(profile.Names(w.start.profiles), w.defaultEndpoints()), 1)
-		return w.step().enter(w)
+		d := newDraft(profile.Names(c.saved.profiles), c.target.endpoints)
+		return c.fx.begin(d, firstProfileStep, beginning{})
 	}
 }
 
-func (s *startStep) validate(*wizard) verdict { return verdict{} }
+func (s *startStep) validate(*stepContext) verdict { return verdict{} }
 
-func (s *startStep) keys(w *wizard) []key.Binding {
+// lines: the start screen is the choice made on the command line.
+func (s *startStep) lines(*stepContext, *prompter) error { return nil }
+
+func (s *startStep) keys(c *stepContext) []key.Binding {
 	if s.confirmDelete != "" {
 		return []key.Binding{startConfirm, startDecline}
 	}
 	keys := []key.Binding{startMove, startChoose}
-	if _, ok := s.profileAt(w, s.cursor); ok {
-		if w.canConsent() {
+	if _, ok := s.profileAt(c, s.cursor); ok {
+		if c.canConsent() {
 			keys = append(keys, startReauth)
 		}
 		keys = append(keys, startDelete)
 	}
-	if w.start.resumable != nil {
+	if c.saved.resumable != nil {
 		keys = append(keys, startDiscard)
 	}
 	return append(keys, startQuitKey)
 }
 
-func (s *startStep) deleted(w *wizard, msg profileDeletedMsg) tea.Cmd {
+func (s *startStep) deleted(c *stepContext, msg profileDeletedMsg) tea.Cmd {
 	if msg.err != nil {
 		s.err = fmt.Sprintf("Could not delete %q: %v", msg.name, msg.err)
 		return nil
 	}
-	w.start.profiles = slices.DeleteFunc(w.start.profiles, func(p profile.Profile) bool { return p.Name == msg.name })
-	s.cursor = max(0, min(s.cursor, s.rows(w)-1))
+	c.fx.forgetProfile(msg.name)
+	s.cursor = max(0, min(s.cursor, s.rows(c)-1))
 	return nil
 }
 

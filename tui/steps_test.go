@@ -1,11 +1,14 @@
 package tui
 
 import (
+	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/authwiz/authwiz/internal/atlassian"
+	"github.com/authwiz/authwiz/internal/loopback"
 )
 
 func TestBusyPortOffersAnother(t *testing.T) {
@@ -147,5 +150,28 @@ func TestFilterMatchesGroups(t *testing.T) {
 	}
 	if len(rows) < 10 {
 		t.Fatalf("only %d rows match \"granular\"", len(rows))
+	}
+}
+
+// A Redirect URL on this computer gets its port checked whatever the
+// letter case of localhost, as the consent's listener will use it.
+func TestUppercaseLocalhostPortIsChecked(t *testing.T) {
+	held, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	busy := fmt.Sprintf("http://LOCALHOST:%d/callback", held.Addr().(*net.TCPAddr).Port)
+	h := newHarness(t, func(h *harness, _ **draft) {
+		h.adjust = append(h.adjust, func(d *deps) { d.ports = loopback.Ports{} })
+	})
+	h.walkTo(7)
+	h.press("e", "ctrl+u")
+	h.typeText(busy)
+	h.press("enter")
+	h.drain(func() bool { return h.w.steps[stepRedirect].(*redirectStep).checked != "" })
+	h.wantText("The consent would fail here", "is already taken", "p to pick a free port")
+	if strings.Contains(h.screen(), "not on this computer") {
+		t.Fatalf("LOCALHOST is this computer:\n%s", h.screen())
 	}
 }

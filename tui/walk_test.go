@@ -3,6 +3,7 @@ package tui
 import (
 	"time"
 
+	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
@@ -96,10 +97,10 @@ func busyPort(url string) harnessOpt {
 func (h *harness) jumpTo(n int) {
 	h.t.Helper()
 	h.press("ctrl+g")
-	for h.w.jump != nil && h.w.jump.cursor+1 < n {
+	for h.w.jump != nil && h.w.jump.cursor.number() < n {
 		h.press("down")
 	}
-	for h.w.jump != nil && h.w.jump.cursor+1 > n {
+	for h.w.jump != nil && h.w.jump.cursor.number() > n {
 		h.press("up")
 	}
 	h.press("enter")
@@ -107,27 +108,27 @@ func (h *harness) jumpTo(n int) {
 }
 
 // finishConsent ends the attempt in progress with res or err.
-func (h *harness) finishConsent(res consentResult, err error) {
+func (h *harness) finishConsent(res consent.Result, err error) {
 	h.t.Helper()
 	a := h.consent.last()
 	if a == nil {
 		h.t.Fatalf("no consent started; screen:\n%s", h.screen())
 	}
 	a.done <- outcome{res, err}
-	step := h.w.steps[len(h.w.steps)-1].(*saveStep)
+	step := h.w.steps[stepSave].(*saveStep)
 	h.drain(func() bool { return !step.consent.waiting() })
 }
 
-func oneSiteResult() consentResult {
+func oneSiteResult() consent.Result {
 	site := profile.Site{CloudID: "c1", Name: "Example", URL: "https://example.atlassian.net"}
-	return consentResult{
+	return consent.Result{
 		Sites: []profile.Site{site}, Site: site, User: "Ada Lovelace",
 		Granted:         []string{"read:confluence-content.all", "read:confluence-space.summary", "search:confluence", "read:confluence-user", "offline_access"},
 		HasRefreshToken: true,
 	}
 }
 
-func twoSitesResult() consentResult {
+func twoSitesResult() consent.Result {
 	r := oneSiteResult()
 	r.Sites = append(r.Sites, profile.Site{CloudID: "c2", Name: "Second", URL: "https://second.atlassian.net"})
 	r.Site = profile.Site{}

@@ -10,13 +10,14 @@ import (
 )
 
 // wizard is the root model: it owns the draft, the step table and
-// navigation, and frames whatever the current step renders.
+// navigation, frames whatever the current step renders, and carries out
+// the effects steps ask for.
 type wizard struct {
 	deps  deps
 	steps []step
-	// cur is the index of the current step (step number cur+1); reached is
-	// the furthest index the admin got to with every step before it valid.
-	cur, reached int
+	// cur is the current step; reached is the furthest the admin got to
+	// with every step before it valid.
+	cur, reached stepID
 
 	draft *draft
 	// baseline is the profile as last saved or loaded, to tell whether
@@ -25,11 +26,8 @@ type wizard struct {
 
 	styles        Styles
 	width, height int
-	// room is how many lines the step's view may use, set before each
-	// render so lists show only what fits.
-	room int
-	help help.Model
-	keys navKeys
+	help          help.Model
+	keys          navKeys
 
 	// showErrors turns on the current step's error once the admin tried to
 	// go on or changed a field, not while they have not typed yet.
@@ -39,18 +37,17 @@ type wizard struct {
 	jump       *jumpPicker
 
 	start startData
-	// autoConsent makes step 12 start the consent on entering, for
-	// "authenticate again" on the start screen.
-	autoConsent bool
 	// resumedDraft: this run resumed the saved draft, which goes once the
 	// profile is saved.
 	resumedDraft bool
 	// outcome is printed after the program ends, so the way forward stays
 	// on screen when the alternate screen goes away.
 	outcome string
-	// rehearse: the admin chose to rehearse first; the command line then
-	// starts `authwiz demo`.
-	rehearse bool
+	// wantsRehearsal: the admin chose to rehearse first; the command line
+	// then starts `authwiz demo`.
+	wantsRehearsal bool
+	// lineMode: the steps are asked as line prompts (accessible mode).
+	lineMode bool
 }
 
 // notice is a one-off message about something that just happened, such as
@@ -71,8 +68,8 @@ type startData struct {
 	problems []string
 }
 
-// newWizard builds a wizard on the start screen, or on step 2 with d (a
-// new profile or one opened for editing).
+// newWizard builds a wizard on the start screen, or on the profile's first
+// step with d (a new profile or one opened for editing).
 func newWizard(dp deps, d *draft) *wizard {
 	w := &wizard{
 		deps:   dp,
@@ -85,33 +82,48 @@ func newWizard(dp deps, d *draft) *wizard {
 	}
 	w.help.Styles = w.styles.Help
 	if d == nil {
-		w.draft = newDraft(nil, w.defaultEndpoints())
+		w.draft = newDraft(nil, dp.target.endpoints)
 		w.baseline = *w.draft
 		return w
 	}
-	w.open(d, 1)
+	w.openDraft(d, firstProfileStep)
 	return w
 }
 
-// open makes d the draft and moves to step index at, the way a new, edited
+// openDraft makes d the draft and moves to step at, the way a new, edited
 // or resumed profile starts.
-func (w *wizard) open(d *draft, at int) {
+func (w *wizard) openDraft(d *draft, at stepID) {
 	w.draft = d
 	w.baseline = *d
 	w.baseline.Profile.Scopes = append([]string(nil), d.Profile.Scopes...)
 	w.cur, w.reached = at, at
 	if d.EditOf != "" {
-		w.reached = len(w.steps) - 1
+		w.reached = stepSave
 	}
 }
 
 // Init asks for the background colour (for the styles) and enters the
 // first screen; nothing here waits on the terminal or the disk.
 func (w *wizard) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, w.loadStart(), w.step().enter(w))
+	return tea.Batch(tea.RequestBackgroundColor, w.loadStart(), w.step().enter(w.ctx()))
 }
 
 func (w *wizard) step() step { return w.steps[w.cur] }
+
+// ctx is what the current step may see and do.
+func (w *wizard) ctx() *stepContext {
+	c := w.frameCtx()
+	c.roomFor = w.bodyRoom
+	return c
+}
+
+// frameCtx is ctx without room, which the frame around the step decides.
+func (w *wizard) frameCtx() *stepContext {
+	return &stepContext{
+		draft: w.draft, styles: w.styles, width: w.mainWidth(),
+		deps: &w.deps, target: w.deps.target, saved: &w.start, lineMode: w.lineMode, fx: w,
+	}
+}
 
 // Update routes a message: wizard-wide keys and results first, then the
 // current step, then navigation for keys the step left alone.
@@ -124,9 +136,7 @@ func (w *wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		w.styles = newStyles(msg.IsDark())
 		w.help.Styles = w.styles.Help
 		for _, s := range w.steps {
-			if r, ok := s.(restylingStep); ok {
-				r.restyle(w.styles)
-			}
+			s.restyle(w.styles)
 		}
 		return w, nil
 	case noticeMsg:
@@ -138,10 +148,10 @@ func (w *wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return w, w.draftSaved(msg)
 	case startData:
 		return w, w.started(msg)
-	case consentStartedMsg, consentDoneMsg, consentHintMsg, consentTickMsg, pastedMsg:
+	case consentMsg:
 		// Consent messages go to step 12 even after the admin left it, so a
 		// late start still has its listener closed.
-		cmd, _ := w.steps[len(w.steps)-1].update(w, msg)
+		cmd, _ := w.steps[stepSave].update(w.ctx(), msg)
 		return w, cmd
 	case tea.KeyPressMsg:
 		return w, w.handleKey(msg)
@@ -149,11 +159,11 @@ func (w *wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// Pasted text may carry escape sequences and stray whitespace from
 		// a web page or another terminal: clean it before any field sees it.
 		msg.Content = validate.Clean(msg.Content)
-		cmd, _ := w.step().update(w, msg)
+		cmd, _ := w.step().update(w.ctx(), msg)
 		w.showErrors = true
 		return w, cmd
 	}
-	cmd, _ := w.step().update(w, msg)
+	cmd, _ := w.step().update(w.ctx(), msg)
 	return w, cmd
 }
 
@@ -165,16 +175,16 @@ func (w *wizard) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return w.requestQuit()
 	case w.jump != nil:
 		return w.updateJump(msg)
-	case key.Matches(msg, w.keys.Help) && (msg.String() == "f1" || !w.typing()):
+	case key.Matches(msg, w.keys.Help) && (key.Matches(msg, w.keys.HelpWhileTyping) || !w.step().typing()):
 		w.help.ShowAll = !w.help.ShowAll
 		return nil
 	case key.Matches(msg, w.keys.Jump) && w.canJump():
 		w.openJump()
 		return nil
 	}
-	cmd, handled := w.step().update(w, msg)
+	cmd, handled := w.step().update(w.ctx(), msg)
 	if handled {
-		if w.typing() && !isNavKey(msg) {
+		if w.step().typing() && !isNavKey(msg) {
 			w.showErrors = true // the admin changed a field: say what is wrong with it
 		}
 		return cmd
@@ -186,16 +196,6 @@ func (w *wizard) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return w.back()
 	}
 	return nil
-}
-
-// canConsent: this wizard was given a consent runner, so step 12 can
-// authenticate a saved profile.
-func (w *wizard) canConsent() bool { return w.deps.consent != nil }
-
-// typing reports whether a text field has the keyboard.
-func (w *wizard) typing() bool {
-	t, ok := w.step().(typingStep)
-	return ok && t.typing()
 }
 
 // View is the only place that makes a tea.View; everything below renders

@@ -21,9 +21,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authwiz/authwiz/internal/atlassian"
-	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 	"github.com/authwiz/authwiz/internal/profile"
 	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
+	"github.com/authwiz/authwiz/internal/testkit"
+	"github.com/authwiz/authwiz/internal/testkit/atltest"
 )
 
 var update = flag.Bool("update-json", false, "rewrite the JSON golden files")
@@ -38,10 +39,9 @@ const (
 const helperEnv = "AUTHWIZ_CLI_TEST_MAIN"
 
 func TestMain(m *testing.M) {
-	if args := os.Getenv(helperEnv); args != "" {
-		os.Exit(Main(strings.Split(args, "\x1f"), Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, nil))
-	}
-	os.Exit(m.Run())
+	testkit.RunMain(m, helperEnv, func(args string) int {
+		return Main(strings.Split(args, "\x1f"), Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, nil)
+	})
 }
 
 // world is a fake Atlassian whose app is a real-looking one (the real
@@ -58,12 +58,10 @@ type world struct {
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	w := &world{t: t, dir: t.TempDir(), now: time.Now()}
-	w.redirect = fmt.Sprintf("http://localhost:%d/callback", testport.Free(t))
-	cfg := atlserver.Sample(w.redirect)
-	cfg.Apps[0].ClientID, cfg.Apps[0].ClientSecret = testClientID, testClientSecret
-	w.fake = atlserver.New(cfg)
-	w.server = httptest.NewServer(w.fake)
-	t.Cleanup(w.server.Close)
+	atl := atltest.Start(t, func(cfg *atlserver.Config) {
+		cfg.Apps[0].ClientID, cfg.Apps[0].ClientSecret = testClientID, testClientSecret
+	})
+	w.redirect, w.fake, w.server = atl.RedirectURL, atl.Server, atl.HTTP
 	return w
 }
 
@@ -77,7 +75,7 @@ type result struct {
 func (w *world) run(stdin string, env map[string]string, args ...string) result {
 	w.t.Helper()
 	var out, errOut bytes.Buffer
-	opts := &rootOptions{keyring: failingKeyring{}, browser: consentingBrowser{}}
+	opts := &rootOptions{keyring: failingKeyring{}, browser: &atltest.Browser{}}
 	root := newRootCmdWith(Streams{In: strings.NewReader(stdin), Out: &out, Err: &errOut}, nil, opts)
 	for k, v := range env {
 		w.t.Setenv(k, v)
@@ -463,43 +461,13 @@ func TestConcurrentTokenProcesses(t *testing.T) {
 	}
 }
 
-// memKeyring is a working OS keyring, in memory.
-type memKeyring struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-func (k *memKeyring) Get(s, a string) (string, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	v, ok := k.m[s+"|"+a]
-	if !ok {
-		return "", profile.ErrNotInKeyring
-	}
-	return v, nil
-}
-
-func (k *memKeyring) Set(s, a, v string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.m[s+"|"+a] = v
-	return nil
-}
-
-func (k *memKeyring) Delete(s, a string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	delete(k.m, s+"|"+a)
-	return nil
-}
-
 func TestSecretsInAWorkingKeyring(t *testing.T) {
 	w := newWorld(t)
-	kr := &memKeyring{m: map[string]string{}}
+	kr := &testkit.MemKeyring{NotFound: profile.ErrNotInKeyring}
 	run := func(stdin string, args ...string) result {
 		var out, errOut bytes.Buffer
 		root := newRootCmdWith(Streams{In: strings.NewReader(stdin), Out: &out, Err: &errOut}, nil,
-			&rootOptions{keyring: kr, browser: consentingBrowser{}})
+			&rootOptions{keyring: kr, browser: &atltest.Browser{}})
 		root.SetArgs(append([]string{"--config-dir", w.dir}, args...))
 		code := ExitOK
 		if err := root.Execute(); err != nil {
@@ -523,8 +491,8 @@ func TestSecretsInAWorkingKeyring(t *testing.T) {
 		t.Errorf("show: %s", r.stdout)
 	}
 	run("", "delete", "--yes", "kept")
-	if len(kr.m) != 0 {
-		t.Errorf("delete leaves keyring entries: %d", len(kr.m))
+	if kr.Len() != 0 {
+		t.Errorf("delete leaves keyring entries: %d", kr.Len())
 	}
 }
 

@@ -6,12 +6,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/authwiz/authwiz/internal/clipboard"
-	"github.com/authwiz/authwiz/internal/consent"
+	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/rehearsal"
 )
 
-func newDemoCmd(root *rootOptions, streams Streams, wizard RunWizard) *cobra.Command {
+func newDemoCmd(root *rootOptions, streams Streams, wizard launch.Wizard) *cobra.Command {
 	port := rehearsal.DefaultPort
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -35,7 +34,7 @@ and marked as such; their tokens work only while authwiz demo runs.`,
 }
 
 // runDemo runs the wizard against a rehearsal server on port.
-func runDemo(cmd *cobra.Command, root *rootOptions, streams Streams, wizard RunWizard, port int) error {
+func runDemo(cmd *cobra.Command, root *rootOptions, streams Streams, wizard launch.Wizard, port int) error {
 	srv, err := rehearsal.Start(port)
 	if err != nil {
 		return err
@@ -47,15 +46,9 @@ func runDemo(cmd *cobra.Command, root *rootOptions, streams Streams, wizard RunW
 	}
 	fmt.Fprintf(streams.Err, "Rehearsal server on %s. The rehearsal app's credentials (type them at step 9):\n"+
 		"  Client ID      %s\n  Client secret  %s\n", srv.BaseURL(), rehearsal.ClientID, rehearsal.ClientSecret)
-	return wizard(cmd.Context(), WizardRequest{
-		Mode:       WizardStart,
-		Store:      store,
-		Streams:    streams,
-		Accessible: root.accessibleWanted(os.Getenv),
-		Clipboard:  clipboard.NewSystem(),
-		Browser:    root.opener(),
-		Consent:    &consent.Runner{Store: store},
-		Rehearsal: &Rehearsal{
+	return wizard(cmd.Context(), wired(launch.Request{
+		Mode: launch.Start,
+		Rehearsal: &launch.Rehearsal{
 			AuthURL: srv.AuthURL(), TokenURL: srv.TokenURL(), APIBaseURL: srv.APIBaseURL(),
 			ClientID: rehearsal.ClientID, ClientSecret: rehearsal.ClientSecret,
 			RegisterCallback: srv.RegisterCallback,
@@ -63,5 +56,5 @@ func runDemo(cmd *cobra.Command, root *rootOptions, streams Streams, wizard RunW
 				return rehearsal.TunnelCommand(os.Getenv, srv.Port(), redirectURL)
 			},
 		},
-	})
+	}, root, streams, store))
 }

@@ -1,20 +1,18 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 	"github.com/authwiz/authwiz/internal/profile"
 	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
+	"github.com/authwiz/authwiz/internal/testkit"
+	"github.com/authwiz/authwiz/internal/testkit/atltest"
 )
 
 func TestLoginArgs(t *testing.T) {
@@ -60,9 +58,8 @@ func TestLoginArgs(t *testing.T) {
 // loginWorld is a fake Atlassian and a config dir with one profile for it.
 func loginWorld(t *testing.T) (dir, name string, server *httptest.Server) {
 	t.Helper()
-	redirect := fmt.Sprintf("http://localhost:%d/callback", testport.Free(t))
-	server = httptest.NewServer(atlserver.New(atlserver.Sample(redirect)))
-	t.Cleanup(server.Close)
+	atl := atltest.Start(t)
+	redirect, server := atl.RedirectURL, atl.HTTP
 	dir, name = t.TempDir(), "OAuth2 confluence Authentication"
 	store, err := profile.Open(dir)
 	if err != nil {
@@ -79,31 +76,19 @@ func loginWorld(t *testing.T) (dir, name string, server *httptest.Server) {
 	return dir, name, server
 }
 
-// consentingBrowser answers the consent page as soon as it is opened.
-type consentingBrowser struct{}
-
-func (consentingBrowser) Open(url string) error {
-	go func() {
-		if resp, err := atlserver.FollowConsent(context.Background(), nil, url, true); err == nil {
-			resp.Body.Close()
-		}
-	}()
-	return nil
-}
-
 func TestLoginWithBrowserSavesTokensAndSites(t *testing.T) {
 	dir, name, _ := loginWorld(t)
-	var stderr syncBuffer
+	var stderr testkit.Buffer
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
 		done <- runLogin(context.Background(), &loginOptions{
 			Name: name, Timeout: 20 * time.Second, Streams: Streams{In: pr, Out: io.Discard, Err: &stderr},
-			OpenStore: func() (*profile.Store, error) { return profile.Open(dir) }, Browser: consentingBrowser{},
+			OpenStore: func() (*profile.Store, error) { return profile.Open(dir) }, Browser: &atltest.Browser{},
 		})
 	}()
 	// The grant reaches two sites: answer the question which is the default.
-	waitFor(t, &stderr, "Which site should be the default?")
+	stderr.WaitFor(t, "Which site should be the default?")
 	fmt.Fprintln(pw, "2")
 	if err := <-done; err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
@@ -127,32 +112,31 @@ func TestLoginWithBrowserSavesTokensAndSites(t *testing.T) {
 func TestLoginByPastingTheRedirectedAddress(t *testing.T) {
 	dir, name, _ := loginWorld(t)
 	pr, pw := io.Pipe()
-	var stderr syncBuffer
+	var stderr testkit.Buffer
 	done := make(chan error, 1)
 	go func() {
 		done <- runLogin(context.Background(), &loginOptions{
 			Name: name, NoBrowser: true, Timeout: 20 * time.Second, Streams: Streams{In: pr, Out: io.Discard, Err: &stderr},
-			OpenStore: func() (*profile.Store, error) { return profile.Open(dir) }, Browser: consentingBrowser{},
+			OpenStore: func() (*profile.Store, error) { return profile.Open(dir) }, Browser: &atltest.Browser{},
 		})
 	}()
 	// The admin opens the printed link elsewhere; the browser there ends on
 	// an address this machine's listener never sees.
-	waitFor(t, &stderr, "Waiting until")
+	stderr.WaitFor(t, "Waiting until")
 	var authURL string
 	for _, line := range strings.Split(stderr.String(), "\n") {
 		if l := strings.TrimSpace(line); strings.HasPrefix(l, "http") && strings.Contains(l, "/authorize?") {
 			authURL = l
 		}
 	}
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := atlserver.FollowConsent(context.Background(), noFollow, authURL, true)
+	resp, err := atlserver.FollowConsent(context.Background(), testkit.NoRedirects(), authURL, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
 	fmt.Fprintln(pw, "not the address")
 	fmt.Fprintln(pw, resp.Header.Get("Location"))
-	waitFor(t, &stderr, "Which site should be the default?")
+	stderr.WaitFor(t, "Which site should be the default?")
 	fmt.Fprintln(pw, "1")
 	if err := <-done; err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
@@ -164,28 +148,4 @@ func TestLoginByPastingTheRedirectedAddress(t *testing.T) {
 	if _, sec, _ := store.Get(name); sec.AccessToken == "" {
 		t.Error("no tokens saved after a pasted answer")
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe to read while another goroutine writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
-
-// waitFor waits until the output shows text.
-func waitFor(t *testing.T, out *syncBuffer, text string) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if strings.Contains(out.String(), text) {
-			return
-		}
-	}
-	t.Fatalf("the output never showed %q:\n%s", text, out.String())
 }

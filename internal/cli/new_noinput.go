@@ -12,7 +12,9 @@ import (
 
 	"github.com/authwiz/authwiz/internal/atlassian"
 	"github.com/authwiz/authwiz/internal/browser"
+	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/setup"
 	"github.com/authwiz/authwiz/internal/validate"
 )
 
@@ -62,46 +64,28 @@ func addNoInputFlags(cmd *cobra.Command, o *noInputOptions) {
 	f.StringVar(&o.Site, "site", "", "with --login: the default site (name, URL or cloud ID) when the consent reaches several")
 }
 
-// validate checks every field and returns every problem at once, with the
-// cleaned profile when there are none.
-func (o *noInputOptions) validate(taken []string, secret string, secretErr error) (p profile.Profile, problems, warnings []string) {
-	field := func(r validate.Result) string {
-		if r.Err != nil {
-			problems = append(problems, r.Err.Error())
+// check applies the rules every profile meets (the wizard's too) and
+// returns every problem at once, with the cleaned profile and secret.
+func (o *noInputOptions) check(taken []string, secret string, secretErr error) (p profile.Profile, cleanSecret string, problems, warnings []string) {
+	res := setup.Check(setup.Input{
+		Name: o.Name, AppName: o.AppName, ClientID: o.ClientID, RedirectURL: o.RedirectURL,
+		AuthURL: o.AuthURL, TokenURL: o.TokenURL, APIBaseURL: o.APIURL,
+		Scopes: setup.RequestScopes(strings.Fields(o.Scopes), false),
+		Secret: secret, Taken: taken,
+	})
+	for _, p := range res.Problems {
+		if p.Field == "Client secret" && secretErr != nil {
+			continue // the secret was not given at all: secretErr says how to
 		}
-		for _, w := range r.Warnings {
-			warnings = append(warnings, w.Field+": "+w.Message)
-		}
-		return r.Value
-	}
-	p = profile.Profile{
-		Name:        field(validate.ProfileName(o.Name, taken, "")),
-		Type:        profile.TypeOAuth2,
-		AppName:     field(validate.AppName(o.AppName)),
-		ClientID:    field(validate.ClientID(o.ClientID)),
-		RedirectURL: field(validate.RedirectURL(o.RedirectURL)),
-		AuthURL:     field(validate.EndpointURL("Authorization URL", o.AuthURL)),
-		TokenURL:    field(validate.EndpointURL("Token URL", o.TokenURL)),
-		APIBaseURL:  field(validate.APIBaseURL(o.APIURL)),
+		problems = append(problems, p.Error())
 	}
 	if secretErr != nil {
 		problems = append(problems, secretErr.Error())
-	} else {
-		field(validate.ClientSecret(secret))
 	}
-	scopes := strings.Fields(o.Scopes)
-	if len(scopes) > 0 && !strings.Contains(o.Scopes, atlassian.OfflineAccess) {
-		scopes = append(scopes, atlassian.OfflineAccess)
-	}
-	sr := validate.Scopes(strings.Join(scopes, " "), atlassian.KnownScope)
-	if sr.Err != nil {
-		problems = append(problems, sr.Err.Error())
-	}
-	for _, w := range sr.Warnings {
+	for _, w := range res.Warnings {
 		warnings = append(warnings, w.Field+": "+w.Message)
 	}
-	p.Scopes = sr.Scopes
-	return p, problems, warnings
+	return res.Profile, res.Secret, problems, warnings
 }
 
 // readSecret takes the client secret from exactly one of its sources.
@@ -115,23 +99,29 @@ func (o *noInputOptions) readSecret(stdin io.Reader, getenv func(string) string)
 	}
 	switch {
 	case sources == 0:
-		return "", fmt.Errorf("Client secret: give it with --client-secret-stdin, --client-secret-file FILE or %s", secretEnv)
+		return "", secretProblem("give it with --client-secret-stdin, --client-secret-file FILE or %s", secretEnv)
 	case sources > 1:
-		return "", fmt.Errorf("Client secret: give it one way only (--client-secret-stdin, --client-secret-file or %s)", secretEnv)
+		return "", secretProblem("give it one way only (--client-secret-stdin, --client-secret-file or %s)", secretEnv)
 	case o.SecretStdin:
 		b, err := io.ReadAll(io.LimitReader(stdin, 64<<10))
 		if err != nil {
-			return "", fmt.Errorf("Client secret: read standard input: %w", err)
+			return "", secretProblem("read standard input: %v", err)
 		}
 		return string(b), nil
 	case o.SecretFile != "":
 		b, err := os.ReadFile(o.SecretFile)
 		if err != nil {
-			return "", fmt.Errorf("Client secret: %w", err)
+			return "", secretProblem("%v", err)
 		}
 		return string(b), nil
 	}
 	return env, nil
+}
+
+// secretProblem is a problem with the client secret, named by its field
+// like the other problems listed.
+func secretProblem(format string, args ...any) error {
+	return &validate.Error{Field: "Client secret", Message: fmt.Sprintf(format, args...)}
 }
 
 var errSecretFlag = errors.New("--client-secret is refused: a secret given as a flag stays in shell history and is visible to other users in the process list. Use --client-secret-stdin, --client-secret-file FILE or " + secretEnv)
@@ -149,14 +139,14 @@ func runNoInput(ctx context.Context, root *rootOptions, streams Streams, o *noIn
 		return err
 	}
 	secret, secretErr := o.readSecret(streams.In, getenv)
-	p, problems, warnings := o.validate(profile.Names(list), secret, secretErr)
+	p, secret, problems, warnings := o.check(profile.Names(list), secret, secretErr)
 	for _, w := range warnings {
 		fmt.Fprintln(streams.Err, "Warning:", w)
 	}
 	if len(problems) > 0 {
 		return usageError{fmt.Errorf("nothing was saved:\n  %s", strings.Join(problems, "\n  "))}
 	}
-	if err := store.Create(p, profile.Secrets{ClientSecret: validate.Clean(secret)}); err != nil {
+	if err := store.Create(p, profile.Secrets{ClientSecret: secret}); err != nil {
 		return err
 	}
 	saved, _, err := store.Get(p.Name)
@@ -173,8 +163,8 @@ func runNoInput(ctx context.Context, root *rootOptions, streams Streams, o *noIn
 		fmt.Fprintf(streams.Err, "Next: register %s as the app's Callback URL, then run `%s`.\n", saved.RedirectURL, profile.Command("login", saved.Name))
 		return nil
 	}
-	return RunConsent(ctx, ConsentSession{
-		Runner: runnerFor(root, store), Name: saved.Name, Browser: opener, NoBrowser: o.NoBrowser,
+	return converse(ctx, consent.Conversation{
+		Consents: runnerFor(root, store), Name: saved.Name, Browser: opener, NoBrowser: o.NoBrowser,
 		In: streams.In, Out: streams.Err, Site: o.Site,
 	})
 }

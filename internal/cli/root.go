@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/signal"
@@ -17,9 +16,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authwiz/authwiz/internal/browser"
-	"github.com/authwiz/authwiz/internal/clipboard"
-	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/keyring"
+	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/rehearsal"
 )
@@ -28,71 +26,10 @@ import (
 var Version = "dev"
 
 // Streams are the standard streams, replaceable in tests.
-type Streams struct {
-	In  io.Reader
-	Out io.Writer
-	Err io.Writer
-}
-
-// WizardMode says where the wizard starts.
-type WizardMode int
-
-const (
-	// WizardStart opens the start screen: new authentication or a saved profile.
-	WizardStart WizardMode = iota
-	// WizardNew goes straight to a new profile.
-	WizardNew
-	// WizardEdit opens a saved profile, prefilled.
-	WizardEdit
-)
-
-// WizardRequest is everything the wizard needs from the command line. The
-// wizard lives in tui/, which internal/ never imports, so main hands it in.
-type WizardRequest struct {
-	Mode        WizardMode
-	ProfileName string
-	Store       *profile.Store
-	Streams     Streams
-	// The wizard's side effects, wired by openWizard.
-	Clipboard clipboard.Writer
-	Browser   URLOpener
-	Consent   *consent.Runner
-	// Accessible runs the wizard as plain line prompts.
-	Accessible bool
-	// Rehearsal is set when the wizard runs against the rehearsal server
-	// (`authwiz demo`); Store then holds rehearsal profiles.
-	Rehearsal *Rehearsal
-}
-
-// Rehearsal is what the wizard needs to walk the guide against the
-// rehearsal server instead of Atlassian.
-type Rehearsal struct {
-	AuthURL, TokenURL, APIBaseURL string
-	// ClientID and ClientSecret are the rehearsal app's: the admin types
-	// them at step 9 as they would their own app's.
-	ClientID, ClientSecret string
-	// RegisterCallback does what saving the Callback URL in the Developer
-	// Console does at step 7.
-	RegisterCallback func(redirectURL string) error
-	// TunnelCommand is the ssh command that lets a browser on the admin's
-	// own computer reach the rehearsal; empty when not over SSH.
-	TunnelCommand func(redirectURL string) string
-}
-
-// URLOpener opens a web page in the user's browser.
-type URLOpener interface {
-	Open(url string) error
-}
-
-// ErrRehearse is what the wizard returns when the admin chose, on the
-// start screen, to rehearse first: the command line then runs `authwiz demo`.
-var ErrRehearse = errors.New("rehearse first")
-
-// RunWizard runs the interactive wizard.
-type RunWizard func(ctx context.Context, req WizardRequest) error
+type Streams = launch.Streams
 
 // Main runs authwiz with args and returns the process exit code.
-func Main(args []string, streams Streams, wizard RunWizard) int {
+func Main(args []string, streams Streams, wizard launch.Wizard) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	root := newRootCmd(streams, wizard)
@@ -176,12 +113,12 @@ func (o *rootOptions) accessibleWanted(getenv func(string) string) bool {
 	return o.accessible || on || getenv("TERM") == "dumb"
 }
 
-func newRootCmd(streams Streams, wizard RunWizard) *cobra.Command {
+func newRootCmd(streams Streams, wizard launch.Wizard) *cobra.Command {
 	return newRootCmdWith(streams, wizard, &rootOptions{})
 }
 
 // newRootCmdWith builds the command tree on opts, whose seams tests set.
-func newRootCmdWith(streams Streams, wizard RunWizard, opts *rootOptions) *cobra.Command {
+func newRootCmdWith(streams Streams, wizard launch.Wizard, opts *rootOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "authwiz",
 		Short: "Set up Atlassian Confluence OAuth 2.0 (3LO) step by step, and keep it working",
@@ -202,8 +139,8 @@ Exit codes:
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			err := openWizard(cmd, opts, streams, wizard, WizardRequest{Mode: WizardStart})
-			if errors.Is(err, ErrRehearse) {
+			err := openWizard(cmd, opts, streams, wizard, launch.Request{Mode: launch.Start})
+			if errors.Is(err, launch.ErrRehearse) {
 				return runDemo(cmd, opts, streams, wizard, rehearsal.DefaultPort)
 			}
 			return err

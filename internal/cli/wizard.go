@@ -6,17 +6,17 @@ import (
 	"os"
 	"strings"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/spf13/cobra"
-
 	"github.com/authwiz/authwiz/internal/clipboard"
-	"github.com/authwiz/authwiz/internal/consent"
+	"github.com/authwiz/authwiz/internal/launch"
+	"github.com/authwiz/authwiz/internal/profile"
 )
 
 // newNewCmd is `authwiz new`: the wizard, straight at a new profile, or
 // with --no-input the same profile made from flags.
-func newNewCmd(root *rootOptions, streams Streams, wizard RunWizard) *cobra.Command {
+func newNewCmd(root *rootOptions, streams Streams, wizard launch.Wizard) *cobra.Command {
 	noInput := &noInputOptions{}
 	cmd := &cobra.Command{
 		Use:   "new",
@@ -47,7 +47,7 @@ pass. The client secret never comes from a flag: use --client-secret-stdin,
 			if len(given) > 0 {
 				return usageError{fmt.Errorf("%s only work with --no-input; without it the wizard asks for every value", strings.Join(given, ", "))}
 			}
-			return openWizard(cmd, root, streams, wizard, WizardRequest{Mode: WizardNew})
+			return openWizard(cmd, root, streams, wizard, launch.Request{Mode: launch.New})
 		},
 	}
 	addNoInputFlags(cmd, noInput)
@@ -55,7 +55,7 @@ pass. The client secret never comes from a flag: use --client-secret-stdin,
 }
 
 // newEditCmd is `authwiz edit NAME`: the wizard, prefilled with a profile.
-func newEditCmd(root *rootOptions, streams Streams, wizard RunWizard) *cobra.Command {
+func newEditCmd(root *rootOptions, streams Streams, wizard launch.Wizard) *cobra.Command {
 	var rehearsal bool
 	cmd := &cobra.Command{
 		Use:   "edit NAME",
@@ -70,7 +70,7 @@ and the last step offers to authenticate again. Renaming keeps everything else.`
 				return usageError{errors.New("rehearsal profiles are edited inside the rehearsal, where their server runs: " +
 					"run `authwiz demo` and choose the profile on the start screen")}
 			}
-			return openWizard(cmd, root, streams, wizard, WizardRequest{Mode: WizardEdit, ProfileName: args[0]})
+			return openWizard(cmd, root, streams, wizard, launch.Request{Mode: launch.Edit, ProfileName: args[0]})
 		},
 	}
 	addRehearsalFlag(cmd, &rehearsal)
@@ -87,18 +87,23 @@ func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 	}
 }
 
-// openWizard completes req with the store and the real adapters, and runs
-// the wizard.
-func openWizard(cmd *cobra.Command, root *rootOptions, streams Streams, wizard RunWizard, req WizardRequest) error {
+// openWizard runs the wizard on the store of real profiles.
+func openWizard(cmd *cobra.Command, root *rootOptions, streams Streams, wizard launch.Wizard, req launch.Request) error {
 	store, err := openStore(root, streams)
 	if err != nil {
 		return err
 	}
+	return wizard(cmd.Context(), wired(req, root, streams, store))
+}
+
+// wired completes req with the store and the real adapters: the one place
+// the wizard's side effects are chosen, for real profiles and rehearsals.
+func wired(req launch.Request, root *rootOptions, streams Streams, store *profile.Store) launch.Request {
 	req.Store = store
 	req.Streams = streams
 	req.Accessible = root.accessibleWanted(os.Getenv)
 	req.Clipboard = clipboard.NewSystem()
 	req.Browser = root.opener()
-	req.Consent = &consent.Runner{Store: store}
-	return wizard(cmd.Context(), req)
+	req.Consent = runnerFor(root, store)
+	return req
 }

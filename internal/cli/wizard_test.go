@@ -4,15 +4,17 @@ import (
 	"bytes"
 	"context"
 	"testing"
+
+	"github.com/authwiz/authwiz/internal/launch"
 )
 
 // runWizardArgs runs authwiz with args against a wizard that only records
 // what it was asked to do.
-func runWizardArgs(t *testing.T, args ...string) (WizardRequest, bool, int) {
+func runWizardArgs(t *testing.T, args ...string) (launch.Request, bool, int) {
 	t.Helper()
-	var got WizardRequest
+	var got launch.Request
 	called := false
-	wizard := func(_ context.Context, req WizardRequest) error {
+	wizard := func(_ context.Context, req launch.Request) error {
 		got, called = req, true
 		return nil
 	}
@@ -25,12 +27,12 @@ func runWizardArgs(t *testing.T, args ...string) (WizardRequest, bool, int) {
 func TestWizardCommands(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
-		mode WizardMode
+		mode launch.Mode
 		name string
 	}{
-		{nil, WizardStart, ""},
-		{[]string{"new"}, WizardNew, ""},
-		{[]string{"edit", "Confluence prod"}, WizardEdit, "Confluence prod"},
+		{nil, launch.Start, ""},
+		{[]string{"new"}, launch.New, ""},
+		{[]string{"edit", "Confluence prod"}, launch.Edit, "Confluence prod"},
 	} {
 		req, called, code := runWizardArgs(t, tc.args...)
 		if code != ExitOK || !called {

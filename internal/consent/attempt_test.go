@@ -3,7 +3,6 @@ package consent_test
 import (
 	"context"
 	"errors"
-	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/profile"
 	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
+	"github.com/authwiz/authwiz/internal/testkit"
 )
 
 func TestPastedAnswerFinishesTheConsent(t *testing.T) {
@@ -24,8 +24,7 @@ func TestPastedAnswerFinishesTheConsent(t *testing.T) {
 	defer a.Close()
 	// The browser is elsewhere: it stops at the redirect, and the admin
 	// copies the address it was sent to.
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := atlserver.FollowConsent(ctx, noFollow, a.AuthURL(), true)
+	resp, err := atlserver.FollowConsent(ctx, testkit.NoRedirects(), a.AuthURL(), true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package consent_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http/httptest"
 	"strings"
@@ -14,9 +13,9 @@ import (
 	"github.com/authwiz/authwiz/internal/atlassian"
 	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/oauthflow"
-	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 	"github.com/authwiz/authwiz/internal/profile"
 	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
+	"github.com/authwiz/authwiz/internal/testkit/atltest"
 )
 
 // clock is a settable time shared by the server and authwiz.
@@ -46,13 +45,9 @@ func newEnv(t *testing.T, scopes ...string) *env {
 	if len(scopes) == 0 {
 		scopes = []string{"read:confluence-user", "read:me", atlassian.OfflineAccess}
 	}
-	redirect := fmt.Sprintf("http://localhost:%d/callback", testport.Free(t))
 	c := &clock{now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
-	cfg := atlserver.Sample(redirect)
-	cfg.Now = c.Now
-	fake := atlserver.New(cfg)
-	server := httptest.NewServer(fake)
-	t.Cleanup(server.Close)
+	atl := atltest.Start(t, func(cfg *atlserver.Config) { cfg.Now = c.Now })
+	fake, server, redirect := atl.Server, atl.HTTP, atl.RedirectURL
 	store, err := profile.Open(t.TempDir(), profile.WithClock(c.Now))
 	if err != nil {
 		t.Fatal(err)
@@ -79,12 +74,7 @@ func (e *env) consent(t *testing.T, allow bool) (consent.Result, error) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	go func() {
-		resp, err := atlserver.FollowConsent(ctx, nil, a.AuthURL(), allow)
-		if err == nil {
-			resp.Body.Close()
-		}
-	}()
+	(&atltest.Browser{Answers: []bool{allow}}).Open(a.AuthURL())
 	return a.Wait(ctx)
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 	"github.com/authwiz/authwiz/internal/profile"
 	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
+	"github.com/authwiz/authwiz/internal/testkit/atltest"
 )
 
 var requestedScopes = []string{"read:confluence-user", "read:me", "offline_access"}
@@ -30,10 +31,8 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	redirect := redirectURL(testport.Free(t))
-	fake := atlserver.New(atlserver.Sample(redirect))
-	srv := httptest.NewServer(fake)
-	t.Cleanup(srv.Close)
+	atl := atltest.Start(t)
+	fake, srv, redirect := atl.Server, atl.HTTP, atl.RedirectURL
 	return &world{fake: fake, srv: srv, cfg: oauthflow.Config{
 		ClientID:     atlserver.SampleClientID,
 		ClientSecret: atlserver.SampleClientSecret,

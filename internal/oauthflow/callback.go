@@ -36,32 +36,32 @@ func (r *rejection) Error() string { return r.problem + ". " + r.fix }
 // evaluate judges the query of a callback. It returns a rejection when
 // the query is not an answer to this attempt; otherwise the answer, which
 // is either a code or, in end, the server's refusal.
-func (s *Session) evaluate(q url.Values) (cb Callback, end error, rej *rejection) {
+func (s *Session) evaluate(q url.Values) (cb Callback, rej *rejection, end error) {
 	states := q["state"]
 	if len(states) == 0 {
-		return Callback{}, nil, &rejection{http.StatusBadRequest,
+		return Callback{}, &rejection{http.StatusBadRequest,
 			"This address has no state value, so it cannot be matched to the sign-in authwiz started",
-			"Use the sign-in link authwiz shows now"}
+			"Use the sign-in link authwiz shows now"}, nil
 	}
 	if len(states) > 1 || subtle.ConstantTimeCompare([]byte(states[0]), []byte(s.state)) != 1 {
-		return Callback{}, nil, &rejection{http.StatusBadRequest,
+		return Callback{}, &rejection{http.StatusBadRequest,
 			"This answer belongs to a different sign-in attempt (an earlier one, or another program's)",
-			"Use the sign-in link authwiz shows now"}
+			"Use the sign-in link authwiz shows now"}, nil
 	}
 	if code := q.Get("error"); code != "" {
 		description := q.Get("error_description")
 		if code == "access_denied" {
-			return Callback{}, &Error{Kind: ErrDenied, Detail: serverText(description),
-				Fix: "Start the consent again and choose Accept when you are ready"}, nil
+			return Callback{}, nil, &Error{Kind: ErrDenied, Detail: serverText(description),
+				Fix: "Start the consent again and choose Accept when you are ready"}
 		}
-		return Callback{}, &Error{Kind: ErrAuthorization, Detail: describe(code, description),
-			Fix: "Check the app in the Atlassian Developer Console (its scopes, its Callback URL, and its sharing if someone else consents), then start the consent again"}, nil
+		return Callback{}, nil, &Error{Kind: ErrAuthorization, Detail: describe(code, description),
+			Fix: "Check the app in the Atlassian Developer Console (its scopes, its Callback URL, and its sharing if someone else consents), then start the consent again"}
 	}
 	codes := q["code"]
 	if len(codes) != 1 || codes[0] == "" {
-		return Callback{}, nil, &rejection{http.StatusBadRequest,
+		return Callback{}, &rejection{http.StatusBadRequest,
 			"This answer has no authorization code",
-			"Start the consent again from authwiz"}
+			"Start the consent again from authwiz"}, nil
 	}
 	return Callback{Code: codes[0], StateChecked: true}, nil, nil
 }

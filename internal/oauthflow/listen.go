@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"strings"
 
 	"github.com/authwiz/authwiz/internal/loopback"
 )
@@ -35,28 +34,6 @@ func (e *PortBusyError) Error() string {
 func (e *PortBusyError) Is(target error) bool { return target == ErrPortBusy }
 
 func (e *PortBusyError) Unwrap() error { return e.Err }
-
-// callbackAddrs lists the addresses the browser may deliver the callback
-// to, or none when the Redirect URL is not served by this machine over
-// plain HTTP; then the admin pastes the address instead.
-func callbackAddrs(redirect *url.URL) []string {
-	if redirect.Scheme != "http" {
-		return nil
-	}
-	port := redirect.Port()
-	if port == "" {
-		port = "80"
-	}
-	host := redirect.Hostname()
-	if strings.EqualFold(host, "localhost") {
-		// Browsers may resolve localhost to either address.
-		return []string{net.JoinHostPort("127.0.0.1", port), net.JoinHostPort("::1", port)}
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		return []string{net.JoinHostPort(host, port)}
-	}
-	return nil
-}
 
 // listen binds every address, before any browser is sent anywhere. An
 // address after the first may be missing (no IPv6 here) but may not be

@@ -28,7 +28,7 @@ func (s *Session) Paste(input string) error {
 	var end error
 	if q != nil {
 		var rej *rejection
-		if cb, end, rej = s.evaluate(q); rej != nil {
+		if cb, rej, end = s.evaluate(q); rej != nil {
 			return rej
 		}
 	}

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/authwiz/authwiz/internal/loopback"
 )
 
 // Request bounds for the listener: a real callback is a short GET.
@@ -66,7 +68,10 @@ func Begin(ctx context.Context, cfg Config, opts ...Option) (*Session, error) {
 	if _, err := io.ReadFull(o.random, raw); err != nil {
 		return nil, fmt.Errorf("make a random state value: %w", err)
 	}
-	listeners, err := listen(ctx, redirect, callbackAddrs(redirect))
+	// A Redirect URL served elsewhere (https, another host) gets no
+	// listener: the admin pastes the answer instead.
+	addrs, _ := loopback.Addrs(redirect.String())
+	listeners, err := listen(ctx, redirect, addrs)
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +255,7 @@ func (s *Session) serveCallback(w http.ResponseWriter, r *http.Request) {
 			"Use the sign-in link authwiz shows now"}).write(w)
 		return
 	}
-	cb, end, rej := s.evaluate(q)
+	cb, rej, end := s.evaluate(q)
 	switch {
 	case rej != nil:
 		rejectionPage(rej).write(w)

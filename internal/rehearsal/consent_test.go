@@ -3,40 +3,20 @@ package rehearsal_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/oauthflow"
-	"github.com/authwiz/authwiz/internal/oauthflow/testport"
-	"github.com/authwiz/authwiz/internal/profile"
-	"github.com/authwiz/authwiz/internal/rehearsal"
-	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
+	"github.com/authwiz/authwiz/internal/testkit/atltest"
 )
 
 // A rehearsal consent, start to end: the Redirect URL registered as at
 // step 7, Deny on the rehearsal consent page, then Allow.
 func TestAllowAndDenyOnTheRehearsalConsentPage(t *testing.T) {
-	srv, err := rehearsal.Start(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	redirect := fmt.Sprintf("http://localhost:%d/callback", testport.Free(t))
-	if err := srv.RegisterCallback(redirect); err != nil {
-		t.Fatal(err)
-	}
-	store, err := profile.Open(rehearsal.Dir(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.Create(profile.Profile{Name: "Demo", ClientID: rehearsal.ClientID, RedirectURL: redirect,
-		AuthURL: srv.AuthURL(), TokenURL: srv.TokenURL(), APIBaseURL: srv.APIBaseURL(),
-		Scopes: []string{"read:confluence-user", "offline_access"}}, profile.Secrets{ClientSecret: rehearsal.ClientSecret}); err != nil {
-		t.Fatal(err)
-	}
+	demo := atltest.StartDemo(t, "read:confluence-user", "offline_access")
+	store := demo.Store
 	runner := &consent.Runner{Store: store, Timeout: 20 * time.Second}
 	consentWith := func(allow bool) (consent.Result, error) {
 		a, err := runner.Start(context.Background(), "Demo")
@@ -44,11 +24,7 @@ func TestAllowAndDenyOnTheRehearsalConsentPage(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer a.Close()
-		go func() {
-			if resp, err := atlserver.FollowConsent(context.Background(), nil, a.AuthURL(), allow); err == nil {
-				resp.Body.Close()
-			}
-		}()
+		(&atltest.Browser{Answers: []bool{allow}}).Open(a.AuthURL())
 		return a.Wait(context.Background())
 	}
 	if _, err := consentWith(false); !errors.Is(err, oauthflow.ErrDenied) {

@@ -2,13 +2,12 @@ package rehearsal
 
 import (
 	"errors"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/authwiz/authwiz/internal/profile"
 	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
+	"github.com/authwiz/authwiz/internal/testkit"
 )
 
 const redirect = "http://localhost:47613/callback"
@@ -31,18 +30,9 @@ func start(t *testing.T) *Server {
 func TestRefusesWhatAtlassianRefuses(t *testing.T) {
 	s := start(t)
 	app := atlserver.Sample(redirect).Apps[0]
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for _, tc := range atlserver.RefusalCases(app, redirect) {
 		t.Run(tc.Name, func(t *testing.T) {
-			resp, err := noFollow.Do(tc.Request(s.BaseURL()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != tc.WantStatus || !strings.Contains(string(body), tc.WantText) {
-				t.Errorf("got %d %q, want %d with %q", resp.StatusCode, body, tc.WantStatus, tc.WantText)
-			}
+			testkit.WantRefused(t, tc.Request(s.BaseURL()), tc.WantStatus, tc.WantText)
 		})
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/authwiz/authwiz/internal/testkit"
 )
 
 const redirect = "http://localhost:47613/callback"
@@ -129,19 +131,7 @@ func TestRefusals(t *testing.T) {
 	w := newWorld(t)
 	for _, tc := range RefusalCases(Sample(redirect).Apps[0], redirect) {
 		t.Run(tc.Name, func(t *testing.T) {
-			client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-			resp, err := client.Do(tc.Request(w.ts.URL))
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != tc.WantStatus || !strings.Contains(string(body), tc.WantText) {
-				t.Errorf("got %d %q, want %d containing %q", resp.StatusCode, body, tc.WantStatus, tc.WantText)
-			}
-			if loc := resp.Header.Get("Location"); loc != "" {
-				t.Errorf("a refused request must not redirect, went to %s", loc)
-			}
+			testkit.WantRefused(t, tc.Request(w.ts.URL), tc.WantStatus, tc.WantText)
 		})
 	}
 }
@@ -333,7 +323,7 @@ func TestRegisterCallback(t *testing.T) {
 	if err := w.srv.RegisterCallback(SampleClientID, other); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := FollowConsent(context.Background(), &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, u, true)
+	resp, err := FollowConsent(context.Background(), testkit.NoRedirects(), u, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,7 +343,7 @@ func TestConsentEdges(t *testing.T) {
 	if err := w.srv.RegisterCallback(SampleClientID, withQuery); err != nil {
 		t.Fatal(err)
 	}
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	noFollow := testkit.NoRedirects()
 	u := strings.Replace(w.authURL("read:confluence-user", "s"), url.QueryEscape(redirect), url.QueryEscape(withQuery), 1)
 	resp, err := FollowConsent(context.Background(), noFollow, u, true)
 	if err != nil {

@@ -1,0 +1,228 @@
+package consent
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/validate"
+)
+
+// Opener opens a web page in the admin's browser.
+type Opener interface {
+	Open(url string) error
+}
+
+// Conversation is a consent run on plain lines: the link printed, the
+// browser opened, a pasted address accepted, the result told, the default
+// site asked for. `authwiz login`, `authwiz new --no-input --login` and
+// the accessible wizard all hold this one conversation.
+type Conversation struct {
+	Consents  Starter
+	Name      string
+	Browser   Opener
+	NoBrowser bool
+	In        io.Reader // pasted addresses and the site choice
+	Out       io.Writer // everything for people
+	// Command names the profile in suggested commands; nil uses
+	// profile.Command.
+	Command func(verb, name string) string
+	// Site picks the default site (name, URL or cloud ID) when the grant
+	// reaches several, instead of asking.
+	Site string
+}
+
+// ErrUnknownSite: the site asked for with Site is not one the grant reaches.
+var ErrUnknownSite = errors.New("the consent reaches no such site")
+
+// Run runs the consent for c.Name and saves its result.
+func (c Conversation) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if c.Command == nil {
+		c.Command = profile.Command
+	}
+	attempt, err := c.Consents.Begin(ctx, c.Name)
+	if err != nil {
+		return err
+	}
+	defer attempt.Close()
+
+	out := c.Out
+	fmt.Fprintf(out, "Consent for %q: open this link, review the permissions and choose Allow (Atlassian may label it Accept).\n\n  %s\n\n", c.Name, attempt.AuthURL())
+	opened := false
+	if !c.NoBrowser && attempt.Listening() {
+		if err := c.Browser.Open(attempt.AuthURL()); err != nil {
+			fmt.Fprintf(out, "The browser did not open: %v\n", err)
+		} else {
+			opened = true
+			fmt.Fprintln(out, "Opened in your browser.")
+		}
+	}
+	lines := readLines(ctx, c.In)
+	if opened {
+		fmt.Fprintln(out, "If the browser ends on a page that does not load, paste its address here and press Enter.")
+	} else {
+		fmt.Fprintf(out, "After you choose Allow the browser goes to an address starting with %s.\n"+
+			"If that page does not load here, paste its whole address and press Enter.\n", attempt.RedirectURL())
+	}
+	fmt.Fprintf(out, "Waiting until %s (Ctrl-C stops).\n", attempt.Deadline().Format("15:04:05"))
+
+	go func() {
+		if hint, ok := attempt.Hint(ctx); ok {
+			fmt.Fprintln(out, validate.Sanitize(hint))
+		}
+	}()
+	// Pasting ends with the wait, so that the answer to the site question
+	// below is not taken for a pasted address.
+	pasteCtx, stopPasting := context.WithCancel(ctx)
+	pasting := make(chan struct{})
+	go func() {
+		defer close(pasting)
+		forwardPastes(pasteCtx, lines, attempt, out)
+	}()
+
+	res, err := attempt.Wait(ctx)
+	stopPasting()
+	<-pasting
+	if err != nil {
+		return err
+	}
+	printResult(out, c.Name, res, c.Command)
+	if c.Site != "" {
+		return c.chooseNamedSite(res.Sites)
+	}
+	if res.Site.CloudID == "" && len(res.Sites) > 1 {
+		return c.chooseSite(ctx, lines, res.Sites)
+	}
+	return nil
+}
+
+// readLines delivers the lines of in until it ends or ctx is done. A nil
+// reader delivers nothing.
+func readLines(ctx context.Context, in io.Reader) <-chan string {
+	lines := make(chan string)
+	if in == nil {
+		close(lines)
+		return lines
+	}
+	go func() {
+		defer close(lines)
+		scanner := bufio.NewScanner(in)
+		for scanner.Scan() {
+			select {
+			case lines <- scanner.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return lines
+}
+
+// forwardPastes hands pasted lines to the attempt until one is accepted.
+func forwardPastes(ctx context.Context, lines <-chan string, attempt Flow, out io.Writer) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case line, ok := <-lines:
+			if !ok {
+				return
+			}
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+			err := attempt.Paste(line)
+			if err == nil {
+				return
+			}
+			fmt.Fprintf(out, "That is not the answer: %s\nPaste again, or wait for the browser.\n", validate.Sanitize(err.Error()))
+		}
+	}
+}
+
+// printResult tells what the consent reached. Everything the server sent
+// (names, addresses, the check) is stripped of terminal control sequences
+// first: a server that is not Atlassian's may send anything.
+func printResult(out io.Writer, name string, res Result, command func(verb, name string) string) {
+	clean := validate.Sanitize
+	who := clean(res.User)
+	if who == "" {
+		who = "your Atlassian account"
+	}
+	if res.Site.CloudID != "" {
+		fmt.Fprintf(out, "\nConnected as %s to %s (%s).\n", who, clean(res.Site.Name), clean(res.Site.URL))
+	} else {
+		fmt.Fprintf(out, "\nConnected as %s.\n", who)
+	}
+	if res.Verified != "" {
+		fmt.Fprintf(out, "Checked: %s.\n", clean(res.Verified))
+	}
+	fmt.Fprintf(out, "Sites this authentication reaches:\n")
+	for i, s := range res.Sites {
+		fmt.Fprintf(out, "  %d. %s  %s  (cloud ID %s)\n", i+1, clean(s.Name), clean(s.URL), clean(s.CloudID))
+	}
+	requested := len(res.Granted) + len(res.Missing)
+	fmt.Fprintf(out, "Scopes granted (%d of %d requested): %s\n", len(res.Granted), requested, clean(strings.Join(res.Granted, " ")))
+	if len(res.Missing) > 0 {
+		fmt.Fprintf(out, "Not granted: %s. Add them to the app under Permissions in the Atlassian Developer Console, then run `%s` again.\n",
+			clean(strings.Join(res.Missing, " ")), command("login", name))
+	}
+	if !res.HasRefreshToken {
+		fmt.Fprintf(out, "No refresh token came back (offline_access is not among the scopes): the access token stops working within the hour. Add offline_access with `%s` and log in again.\n", command("edit", name))
+	}
+}
+
+// chooseNamedSite makes the site named by c.Site the default.
+func (c Conversation) chooseNamedSite(sites []profile.Site) error {
+	var known []string
+	for _, site := range sites {
+		for _, id := range []string{site.Name, site.URL, strings.TrimPrefix(site.URL, "https://"), site.CloudID} {
+			if strings.EqualFold(id, strings.TrimSpace(c.Site)) {
+				if err := c.Consents.ChooseSite(c.Name, site.CloudID); err != nil {
+					return fmt.Errorf("save the default site: %w", err)
+				}
+				fmt.Fprintf(c.Out, "Default site: %s.\n", validate.Sanitize(site.Name))
+				return nil
+			}
+		}
+		known = append(known, validate.Sanitize(site.Name))
+	}
+	return fmt.Errorf("%w called %q (it reaches %s); the tokens are saved: choose with `authwiz login` again and --site",
+		ErrUnknownSite, c.Site, strings.Join(known, ", "))
+}
+
+// chooseSite asks which site becomes the default when the grant reaches
+// several and none was chosen before.
+func (c Conversation) chooseSite(ctx context.Context, lines <-chan string, sites []profile.Site) error {
+	for {
+		fmt.Fprintf(c.Out, "Which site should be the default? Enter 1 to %d: ", len(sites))
+		var line string
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case l, ok := <-lines:
+			if !ok {
+				fmt.Fprintf(c.Out, "\nNo default site chosen; run `%s` in a terminal to choose one.\n", c.Command("login", c.Name))
+				return nil
+			}
+			line = l
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(line))
+		if err != nil || n < 1 || n > len(sites) {
+			fmt.Fprintf(c.Out, "%q is not one of the numbers shown.\n", strings.TrimSpace(line))
+			continue
+		}
+		if err := c.Consents.ChooseSite(c.Name, sites[n-1].CloudID); err != nil {
+			return fmt.Errorf("save the default site: %w", err)
+		}
+		fmt.Fprintf(c.Out, "Default site: %s.\n", validate.Sanitize(sites[n-1].Name))
+		return nil
+	}
+}

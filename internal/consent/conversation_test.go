@@ -1,0 +1,70 @@
+package consent_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/authwiz/authwiz/internal/consent"
+	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/testkit"
+)
+
+// answered is a consent whose outcome is known from the start, as from a
+// server that is not Atlassian's and may send anything.
+type answered struct{ res consent.Result }
+
+func (answered) AuthURL() string                                { return "https://auth.example.test/authorize?state=s" }
+func (answered) RedirectURL() string                            { return "http://localhost:47613/callback" }
+func (answered) Deadline() time.Time                            { return time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC) }
+func (answered) Listening() bool                                { return true }
+func (answered) Paste(string) error                             { return errors.New("not expected") }
+func (a answered) Wait(context.Context) (consent.Result, error) { return a.res, nil }
+func (answered) Hint(ctx context.Context) (string, bool)        { <-ctx.Done(); return "", false }
+func (answered) Close() error                                   { return nil }
+
+type answeredStarter struct {
+	flow   answered
+	chosen []string
+}
+
+func (s *answeredStarter) Begin(context.Context, string) (consent.Flow, error) { return s.flow, nil }
+func (s *answeredStarter) ChooseSite(_, cloudID string) error {
+	s.chosen = append(s.chosen, cloudID)
+	return nil
+}
+
+type noBrowser struct{}
+
+func (noBrowser) Open(string) error { return nil }
+
+func TestConversationPrintsNoControlSequencesFromTheServer(t *testing.T) {
+	evil := "\x1b]0;pwned\a\x1b[2J"
+	res := consent.Result{
+		User:    "Ada" + evil,
+		Sites:   []profile.Site{{CloudID: "c1" + evil, Name: "acme" + evil, URL: "https://acme" + evil}, {CloudID: "c2", Name: "two"}},
+		Granted: []string{"read:me" + evil}, Verified: "ok" + evil, HasRefreshToken: true,
+	}
+	starter := &answeredStarter{flow: answered{res}}
+	out := &testkit.Buffer{}
+	err := consent.Conversation{Consents: starter, Name: "p", Browser: noBrowser{}, Out: out, Site: "two"}.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(out.String(), "\x1b\a") {
+		t.Fatalf("control sequences from the server reached the terminal: %q", out.String())
+	}
+	if !strings.Contains(out.String(), "Connected as Ada") || len(starter.chosen) != 1 {
+		t.Fatalf("chosen %v, output:\n%s", starter.chosen, out)
+	}
+}
+
+func TestConversationUnknownSiteNeedsTheAdmin(t *testing.T) {
+	starter := &answeredStarter{flow: answered{consent.Result{Sites: []profile.Site{{CloudID: "c1", Name: "acme"}, {CloudID: "c2", Name: "beta"}}}}}
+	err := consent.Conversation{Consents: starter, Name: "p", Browser: noBrowser{}, Out: &testkit.Buffer{}, Site: "gamma"}.Run(context.Background())
+	if !errors.Is(err, consent.ErrUnknownSite) || !strings.Contains(err.Error(), "acme, beta") {
+		t.Fatalf("err = %v", err)
+	}
+}

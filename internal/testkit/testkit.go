@@ -1,0 +1,124 @@
+// Package testkit holds the helpers authwiz's tests share across packages.
+// It depends on the standard library only, so any package's own tests can
+// use it without an import cycle; helpers that need the Atlassian stand-in
+// live in testkit/atltest.
+package testkit
+
+import (
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// NoRedirects is a client that stops at a redirect and returns it, the
+// way a browser on another machine leaves the admin with an address to
+// paste.
+func NoRedirects() *http.Client {
+	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// RunMain is a TestMain that lets a test run its own binary as a helper
+// process: when the environment variable env is set, child runs with its
+// value and its result is the exit code; otherwise the tests run.
+func RunMain(m *testing.M, env string, child func(value string) int) {
+	if v := os.Getenv(env); v != "" {
+		os.Exit(child(v))
+	}
+	os.Exit(m.Run())
+}
+
+// MemKeyring is a working OS keyring, in memory. NotFound is what Get
+// returns for a missing entry (profile.ErrNotInKeyring for the store).
+type MemKeyring struct {
+	NotFound error
+
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (k *MemKeyring) Get(service, account string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	v, ok := k.m[service+"|"+account]
+	if !ok {
+		return "", k.NotFound
+	}
+	return v, nil
+}
+
+func (k *MemKeyring) Set(service, account, value string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.m == nil {
+		k.m = map[string]string{}
+	}
+	k.m[service+"|"+account] = value
+	return nil
+}
+
+func (k *MemKeyring) Delete(service, account string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.m, service+"|"+account)
+	return nil
+}
+
+// Len is how many entries the keyring holds.
+func (k *MemKeyring) Len() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return len(k.m)
+}
+
+// Buffer collects a program's output while the test reads it.
+type Buffer struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (b *Buffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf = append(b.buf, p...)
+	return len(p), nil
+}
+
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return string(b.buf)
+}
+
+// WaitFor waits, ten seconds at most, until the output shows text.
+func (b *Buffer) WaitFor(t testing.TB, text string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if strings.Contains(b.String(), text) {
+			return
+		}
+	}
+	t.Fatalf("the output never showed %q:\n%s", text, b.String())
+}
+
+// WantRefused sends req without following redirects and checks it is
+// refused: answered with status and a page containing text, and not sent
+// on anywhere.
+func WantRefused(t testing.TB, req *http.Request, status int, text string) {
+	t.Helper()
+	resp, err := NoRedirects().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != status || !strings.Contains(string(body), text) {
+		t.Errorf("got %d %q, want %d containing %q", resp.StatusCode, body, status, text)
+	}
+	if loc := resp.Header.Get("Location"); loc != "" {
+		t.Errorf("a refused request must not redirect, went to %s", loc)
+	}
+}

@@ -1,0 +1,83 @@
+package tui
+
+import (
+	"github.com/authwiz/authwiz/internal/atlassian"
+	"github.com/authwiz/authwiz/internal/launch"
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+// endpoints are the authorization, token and API addresses a new profile
+// starts with, and the reset key on step 10 puts back.
+type endpoints struct{ auth, token, api string }
+
+var atlassianEndpoints = endpoints{atlassian.DefaultAuthURL, atlassian.DefaultTokenURL, atlassian.DefaultAPIBaseURL}
+
+func (e endpoints) apply(p *profile.Profile) {
+	p.AuthURL, p.TokenURL, p.APIBaseURL = e.auth, e.token, e.api
+}
+
+func (e endpoints) match(p profile.Profile) bool {
+	return p.AuthURL == e.auth && p.TokenURL == e.token && p.APIBaseURL == e.api
+}
+
+// target is the server the wizard sets profiles up for: Atlassian, or the
+// rehearsal server of `authwiz demo`. It alone answers what differs
+// between the two: the endpoints, the notes a rehearsal adds, the
+// commands that name a profile, and the rehearsal console's effects.
+type target struct {
+	endpoints endpoints
+	// rehearsal is nil for Atlassian.
+	rehearsal *launch.Rehearsal
+}
+
+func atlassianTarget() target { return target{endpoints: atlassianEndpoints} }
+
+func rehearsalTarget(r *launch.Rehearsal) target {
+	if r == nil {
+		return atlassianTarget()
+	}
+	return target{endpoints: endpoints{r.AuthURL, r.TokenURL, r.APIBaseURL}, rehearsal: r}
+}
+
+func (t target) rehearsing() bool { return t.rehearsal != nil }
+
+// pick is real for Atlassian and rehearsal in a rehearsal.
+func (t target) pick(real, rehearsal string) string {
+	if t.rehearsing() {
+		return rehearsal
+	}
+	return real
+}
+
+// note is text that only a rehearsal adds.
+func (t target) note(text string) string { return t.pick("", text) }
+
+// command is the command line that does verb to the profile called name;
+// a rehearsal profile is named with --rehearsal.
+func (t target) command(verb, name string) string {
+	return profile.Command(verb+t.note(" --rehearsal"), name)
+}
+
+// registerCallback does what saving the Callback URL in the console does;
+// for Atlassian the admin does it there, so nothing happens here.
+func (t target) registerCallback(redirectURL string) (registered bool, err error) {
+	if !t.rehearsing() {
+		return false, nil
+	}
+	return true, t.rehearsal.RegisterCallback(redirectURL)
+}
+
+// tunnelCommand lets a browser elsewhere reach a rehearsal over SSH; empty
+// when not rehearsing or not over SSH.
+func (t target) tunnelCommand(redirectURL string) string {
+	if !t.rehearsing() || t.rehearsal.TunnelCommand == nil {
+		return ""
+	}
+	return t.rehearsal.TunnelCommand(redirectURL)
+}
+
+// ownEndpoint: value is the target's own address for a field, which is
+// not the mistake "not Atlassian's" warns about.
+func (t target) ownEndpoint(value string, of func(endpoints) string) bool {
+	return t.rehearsing() && value == of(t.endpoints)
+}
