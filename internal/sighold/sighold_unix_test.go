@@ -13,18 +13,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/authwiz/authwiz/internal/testkit"
 )
 
 // childEnv makes the test binary play a program with a critical section;
 // its value is the signal the program sends itself inside the section.
 const childEnv = "AUTHWIZ_TEST_SIGHOLD_CHILD"
 
-func TestMain(m *testing.M) {
-	if sig := os.Getenv(childEnv); sig != "" {
-		os.Exit(child(sig))
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { testkit.RunMain(m, childEnv, child) }
 
 // child holds signals, is sent one, finishes the section, and releases.
 // "listening" makes it also listen for Ctrl-C the way the command line
