@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/validate"
 )
 
 // target is a profile named on the command line: real, or with
@@ -139,3 +141,33 @@ func siteOf(s profile.Site) *siteEntry {
 
 // errNoProfiles: a command that lists found none anywhere.
 var errNoProfiles = errors.New("no profiles yet: `authwiz` (or `authwiz demo` to rehearse) sets one up")
+
+// completeProfiles completes the first argument with the names of saved
+// profiles: the real ones, or with --rehearsal the rehearsal ones. Only
+// the first argument is a profile (rename's second is a new name).
+func completeProfiles(root *rootOptions, streams Streams) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		rehearsal, _ := cmd.Flags().GetBool("rehearsal")
+		// Warnings about the store belong to real commands, not to every
+		// press of Tab.
+		store, err := storeFor(root, Streams{In: streams.In, Out: io.Discard, Err: io.Discard}, rehearsal)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		list, err := store.List()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		var names []cobra.Completion
+		for _, p := range list {
+			name := validate.Sanitize(p.Name)
+			if strings.HasPrefix(strings.ToLower(name), strings.ToLower(toComplete)) {
+				names = append(names, name)
+			}
+		}
+		return names, cobra.ShellCompDirectiveNoFileComp
+	}
+}

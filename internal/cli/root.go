@@ -168,6 +168,7 @@ Exit codes:
 		newTokenCmd(opts, streams, nil),
 		newRenameCmd(opts, streams, nil),
 		newDeleteCmd(opts, streams, nil),
+		newExportCmd(opts, streams, nil),
 	)
 	return cmd
 }
