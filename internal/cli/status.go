@@ -40,6 +40,9 @@ the secrets are kept, and the result of a live call to Confluence (skipped with
 			if len(args) == 1 {
 				opts.Name = args[0]
 			}
+			if err := checkTimeout(root); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -48,6 +51,7 @@ the secrets are kept, and the result of a live call to Confluence (skipped with
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON on stdout (never any secret)")
 	cmd.Flags().BoolVar(&opts.Offline, "offline", false, "skip the live call to Confluence")
+	addTimeoutFlag(cmd, root)
 	addRehearsalFlag(cmd, &opts.Rehearsal)
 	return cmd
 }
@@ -212,7 +216,7 @@ func liveCheck(ctx context.Context, root *rootOptions, store *profile.Store, p p
 	if site.CloudID == "" {
 		return checkResult{Result: "failed", Detail: "no site saved: run `" + commandFor("login", t) + "`"}
 	}
-	client := &atlassian.Client{BaseURL: p.APIBaseURL, HTTP: root.http}
+	client := &atlassian.Client{BaseURL: p.APIBaseURL, HTTP: root.httpClient()}
 	v, err := client.VerifyConfluence(ctx, tok.AccessToken, site.CloudID, granted)
 	switch {
 	case errors.Is(err, atlassian.ErrNoCheckScope):
