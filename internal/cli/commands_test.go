@@ -303,6 +303,7 @@ func TestJSONSchemas(t *testing.T) {
 		Scopes: []string{"read:confluence-user", "offline_access"}, Site: site, Sites: []profile.Site{site}, SecretStorage: profile.StorageFile,
 	}, profile.Secrets{ClientSecret: testClientSecret, AccessToken: "at", RefreshToken: "rt",
 		Expiry: time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC), RefreshIssuedAt: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC),
+		ConsentedAt:   time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC),
 		GrantedScopes: []string{"read:confluence-user", "offline_access"}})
 	if err != nil {
 		t.Fatal(err)

@@ -115,6 +115,11 @@ type tokenEntry struct {
 	// Health is ok, expiring or needs_consent; State says it in words.
 	Health string `json:"health"`
 	State  string `json:"state"`
+	// RefreshFailure is why the saved refresh token no longer works
+	// (rejected, interrupted), remembered from RefreshFailedAt until a new
+	// consent.
+	RefreshFailure  string     `json:"refresh_failure,omitempty"`
+	RefreshFailedAt *time.Time `json:"refresh_failed_at,omitempty"`
 }
 
 var healthNames = map[profile.Health]string{
@@ -124,13 +129,32 @@ var healthNames = map[profile.Health]string{
 }
 
 func entryOf(p profile.Profile, rehearsal bool, now time.Time) profileEntry {
-	h, state := p.TokenState(now)
 	return profileEntry{
 		Name: p.Name, Rehearsal: rehearsal, Site: siteOf(p.Site),
-		Token:         tokenEntry{Health: healthNames[h], State: state},
+		Token:         tokenOf(p, now),
 		SecretStorage: p.SecretStorage, UpdatedAt: p.UpdatedAt,
 	}
 }
+
+// tokenOf is the token's state, with the moment a remembered refresh
+// failure happened: "refresh interrupted" means little without when.
+func tokenOf(p profile.Profile, now time.Time) tokenEntry {
+	h, state := p.TokenState(now)
+	e := tokenEntry{Health: healthNames[h], State: state}
+	if t := p.Tokens; t.HasRefresh && t.RefreshFailure != "" {
+		e.RefreshFailure, e.RefreshFailedAt = t.RefreshFailure, timeOrNil(t.RefreshFailedAt)
+		if e.RefreshFailedAt != nil && !p.TokensStale {
+			e.State += " since " + when(t.RefreshFailedAt)
+		}
+	}
+	return e
+}
+
+// when is a moment as the text output shows it, in local time.
+func when(t time.Time) string { return t.Local().Format("2006-01-02 15:04") }
+
+// day is a date as the text output shows it.
+func day(t time.Time) string { return t.Local().Format("2006-01-02") }
 
 func siteOf(s profile.Site) *siteEntry {
 	if s.CloudID == "" {
