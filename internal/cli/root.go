@@ -90,10 +90,11 @@ type rootOptions struct {
 	timeout time.Duration
 
 	// Seams for tests; nil means the real thing.
-	now     func() time.Time
-	http    *http.Client
-	keyring profile.Keyring
-	browser browser.Opener
+	lockWait time.Duration // zero: the store's default
+	now      func() time.Time
+	http     *http.Client
+	keyring  profile.Keyring
+	browser  browser.Opener
 }
 
 // httpClient is the client for every network call a command makes: each
@@ -232,7 +233,15 @@ func openStore(opts *rootOptions, streams Streams) (*profile.Store, error) {
 	default:
 		return nil, usageError{fmt.Errorf("--secrets must be auto, file or keyring, not %q", opts.secrets)}
 	}
-	return openStoreAt(dir, streams, storeOpts...)
+	return openStoreAt(dir, streams, append(storeOpts, opts.lockOptions()...)...)
+}
+
+// lockOptions are the store options every store of this run gets.
+func (o *rootOptions) lockOptions() []profile.Option {
+	if o.lockWait > 0 {
+		return []profile.Option{profile.WithLockTimeout(o.lockWait)}
+	}
+	return nil
 }
 
 // openRehearsalStore opens the store of rehearsal profiles, which keeps
@@ -242,7 +251,7 @@ func openRehearsalStore(opts *rootOptions, streams Streams) (*profile.Store, err
 	if err != nil {
 		return nil, err
 	}
-	return openStoreAt(rehearsal.Dir(dir), streams)
+	return openStoreAt(rehearsal.Dir(dir), streams, opts.lockOptions()...)
 }
 
 // openStoreAt opens a store and passes on what it found wrong there, each
