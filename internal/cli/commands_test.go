@@ -303,6 +303,7 @@ func TestJSONSchemas(t *testing.T) {
 		Scopes: []string{"read:confluence-user", "offline_access"}, Site: site, Sites: []profile.Site{site}, SecretStorage: profile.StorageFile,
 	}, profile.Secrets{ClientSecret: testClientSecret, AccessToken: "at", RefreshToken: "rt",
 		Expiry: time.Date(2026, 11, 28, 13, 0, 0, 0, time.UTC), RefreshIssuedAt: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC),
+		ConsentedAt:   time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC),
 		GrantedScopes: []string{"read:confluence-user", "offline_access"}})
 	if err != nil {
 		t.Fatal(err)
@@ -560,10 +561,11 @@ func TestNewNoInputArgs(t *testing.T) {
 		t.Errorf("defaults are the guide's and Atlassian's: %+v", d)
 	}
 	o := parse("--no-input", "--name", "n", "--client-id", "id", "--redirect-url", "r", "--auth-url", "a", "--token-url", "tk",
-		"--api-url", "api", "--scopes", "s1 s2", "--app-name", "app", "--client-secret-file", "f", "--login", "--no-browser", "--site", "acme")
+		"--api-url", "api", "--scopes", "s1 s2", "--app-name", "app", "--client-secret-file", "f", "--login", "--no-browser", "--site", "acme",
+		"--from", "settings.toml")
 	want := noInputOptions{NoInput: true, Name: "n", ClientID: "id", RedirectURL: "r", AuthURL: "a", TokenURL: "tk", APIURL: "api",
-		Scopes: "s1 s2", AppName: "app", SecretFile: "f", Login: true, NoBrowser: true, Site: "acme"}
-	o.secretFlag = nil
+		Scopes: "s1 s2", AppName: "app", SecretFile: "f", Login: true, NoBrowser: true, Site: "acme", From: "settings.toml"}
+	o.secretFlag, o.changed = nil, nil
 	if !reflect.DeepEqual(*o, want) {
 		t.Errorf("got %+v\nwant %+v", *o, want)
 	}

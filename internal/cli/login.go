@@ -34,7 +34,7 @@ type loginOptions struct {
 // newLoginCmd builds the command; runF replaces the run in tests of the
 // argument parsing (nil runs for real).
 func newLoginCmd(root *rootOptions, streams Streams, runF func(context.Context, *loginOptions) error) *cobra.Command {
-	opts := &loginOptions{Streams: streams, Browser: root.opener(), HTTP: root.http}
+	opts := &loginOptions{Streams: streams, Browser: root.opener(), HTTP: root.httpClient()}
 	opts.OpenStore = func() (*profile.Store, error) { return storeFor(root, streams, opts.Rehearsal) }
 	cmd := &cobra.Command{
 		Use:   "login NAME",
@@ -66,7 +66,8 @@ starts with the profile's Redirect URL) back here.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.NoBrowser, "no-browser", false, "print the link instead of opening a browser, and read the pasted answer")
-	cmd.Flags().DurationVar(&opts.Timeout, "timeout", oauthflow.DefaultTimeout, "how long to wait for the consent")
+	cmd.Flags().DurationVar(&opts.Timeout, "timeout", oauthflow.DefaultTimeout,
+		"how long to wait for the consent (each network call after it waits at most 30s)")
 	addRehearsalFlag(cmd, &opts.Rehearsal)
 	cmd.Flags().StringVar(&opts.Site, "site", "", "the default site (name, URL or cloud ID) when the consent reaches several, instead of asking")
 	return cmd

@@ -38,9 +38,13 @@ type noInputOptions struct {
 	SecretFile   string
 	SecretInFlag string // given only to be refused
 	secretFlag   func() bool
-	Login        bool
-	NoBrowser    bool
-	Site         string
+	// From is a settings file (`authwiz export`) whose values fill every
+	// field not given as a flag.
+	From      string
+	changed   func(flag string) bool
+	Login     bool
+	NoBrowser bool
+	Site      string
 }
 
 func addNoInputFlags(cmd *cobra.Command, o *noInputOptions) {
@@ -61,7 +65,28 @@ func addNoInputFlags(cmd *cobra.Command, o *noInputOptions) {
 	f.BoolVar(&o.NoBrowser, "no-browser", false, "with --login: print the link instead of opening a browser")
 	_ = f.MarkHidden("client-secret")
 	o.secretFlag = func() bool { return f.Changed("client-secret") }
+	o.changed = f.Changed
+	f.StringVar(&o.From, "from", "", "start from the settings in this file, written by authwiz export (a flag given beside it wins)")
 	f.StringVar(&o.Site, "site", "", "with --login: the default site (name, URL or cloud ID) when the consent reaches several")
+}
+
+// importSettings fills every field not given as a flag with the file's
+// value, where the file has one.
+func (o *noInputOptions) importSettings(in setup.Input) {
+	for _, f := range []struct {
+		flag     string
+		to       *string
+		imported string
+	}{
+		{"name", &o.Name, in.Name}, {"app-name", &o.AppName, in.AppName}, {"client-id", &o.ClientID, in.ClientID},
+		{"redirect-url", &o.RedirectURL, in.RedirectURL}, {"auth-url", &o.AuthURL, in.AuthURL},
+		{"token-url", &o.TokenURL, in.TokenURL}, {"api-url", &o.APIURL, in.APIBaseURL},
+		{"scopes", &o.Scopes, strings.Join(in.Scopes, " ")},
+	} {
+		if f.imported != "" && !o.changed(f.flag) {
+			*f.to = f.imported
+		}
+	}
 }
 
 // check applies the rules every profile meets (the wizard's too) and
@@ -129,6 +154,13 @@ var errSecretFlag = errors.New("--client-secret is refused: a secret given as a 
 func runNoInput(ctx context.Context, root *rootOptions, streams Streams, o *noInputOptions, getenv func(string) string, opener browser.Opener) error {
 	if o.secretFlag != nil && o.secretFlag() {
 		return usageError{errSecretFlag}
+	}
+	if o.From != "" {
+		in, err := readSettingsFile(o.From)
+		if err != nil {
+			return err
+		}
+		o.importSettings(in)
 	}
 	store, err := openStore(root, streams)
 	if err != nil {

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/validate"
 )
 
 // target is a profile named on the command line: real, or with
@@ -81,7 +83,7 @@ func nameMatches(a, b string) bool {
 
 // runnerFor is the consent runner for a store, with the command line's seams.
 func runnerFor(opts *rootOptions, store *profile.Store) *consent.Runner {
-	return &consent.Runner{Store: store, HTTP: opts.http, Now: opts.now}
+	return &consent.Runner{Store: store, HTTP: opts.httpClient(), Now: opts.now}
 }
 
 // commandFor names t in a suggested command line.
@@ -113,6 +115,11 @@ type tokenEntry struct {
 	// Health is ok, expiring or needs_consent; State says it in words.
 	Health string `json:"health"`
 	State  string `json:"state"`
+	// RefreshFailure is why the saved refresh token no longer works
+	// (rejected, interrupted), remembered from RefreshFailedAt until a new
+	// consent.
+	RefreshFailure  string     `json:"refresh_failure,omitempty"`
+	RefreshFailedAt *time.Time `json:"refresh_failed_at,omitempty"`
 }
 
 var healthNames = map[profile.Health]string{
@@ -122,13 +129,32 @@ var healthNames = map[profile.Health]string{
 }
 
 func entryOf(p profile.Profile, rehearsal bool, now time.Time) profileEntry {
-	h, state := p.TokenState(now)
 	return profileEntry{
 		Name: p.Name, Rehearsal: rehearsal, Site: siteOf(p.Site),
-		Token:         tokenEntry{Health: healthNames[h], State: state},
+		Token:         tokenOf(p, now),
 		SecretStorage: p.SecretStorage, UpdatedAt: p.UpdatedAt,
 	}
 }
+
+// tokenOf is the token's state, with the moment a remembered refresh
+// failure happened: "refresh interrupted" means little without when.
+func tokenOf(p profile.Profile, now time.Time) tokenEntry {
+	h, state := p.TokenState(now)
+	e := tokenEntry{Health: healthNames[h], State: state}
+	if t := p.Tokens; t.HasRefresh && t.RefreshFailure != "" {
+		e.RefreshFailure, e.RefreshFailedAt = t.RefreshFailure, timeOrNil(t.RefreshFailedAt)
+		if e.RefreshFailedAt != nil && !p.TokensStale {
+			e.State += " since " + when(t.RefreshFailedAt)
+		}
+	}
+	return e
+}
+
+// when is a moment as the text output shows it, in local time.
+func when(t time.Time) string { return t.Local().Format("2006-01-02 15:04") }
+
+// day is a date as the text output shows it.
+func day(t time.Time) string { return t.Local().Format("2006-01-02") }
 
 func siteOf(s profile.Site) *siteEntry {
 	if s.CloudID == "" {
@@ -139,3 +165,33 @@ func siteOf(s profile.Site) *siteEntry {
 
 // errNoProfiles: a command that lists found none anywhere.
 var errNoProfiles = errors.New("no profiles yet: `authwiz` (or `authwiz demo` to rehearse) sets one up")
+
+// completeProfiles completes the first argument with the names of saved
+// profiles: the real ones, or with --rehearsal the rehearsal ones. Only
+// the first argument is a profile (rename's second is a new name).
+func completeProfiles(root *rootOptions, streams Streams) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		rehearsal, _ := cmd.Flags().GetBool("rehearsal")
+		// Warnings about the store belong to real commands, not to every
+		// press of Tab.
+		store, err := storeFor(root, Streams{In: streams.In, Out: io.Discard, Err: io.Discard}, rehearsal)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		list, err := store.List()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		var names []cobra.Completion
+		for _, p := range list {
+			name := validate.Sanitize(p.Name)
+			if strings.HasPrefix(strings.ToLower(name), strings.ToLower(toComplete)) {
+				names = append(names, name)
+			}
+		}
+		return names, cobra.ShellCompDirectiveNoFileComp
+	}
+}

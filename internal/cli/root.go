@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authwiz/authwiz/internal/browser"
+	"github.com/authwiz/authwiz/internal/httpclient"
 	"github.com/authwiz/authwiz/internal/keyring"
 	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/profile"
@@ -84,12 +85,39 @@ type rootOptions struct {
 	configDir  string
 	accessible bool
 	secrets    string // auto, file or keyring
+	// timeout bounds each network call (--timeout of token and status);
+	// zero means httpclient's default.
+	timeout time.Duration
 
 	// Seams for tests; nil means the real thing.
-	now     func() time.Time
-	http    *http.Client
-	keyring profile.Keyring
-	browser browser.Opener
+	lockWait time.Duration // zero: the store's default
+	now      func() time.Time
+	http     *http.Client
+	keyring  profile.Keyring
+	browser  browser.Opener
+}
+
+// httpClient is the client for every network call a command makes: each
+// call bounded, so no command waits on a silent server for ever.
+func (o *rootOptions) httpClient() *http.Client {
+	if o.http != nil {
+		return o.http
+	}
+	return httpclient.New(httpclient.Config{Overall: o.timeout})
+}
+
+// addTimeoutFlag gives a command that calls the network its --timeout.
+func addTimeoutFlag(cmd *cobra.Command, root *rootOptions) {
+	cmd.Flags().DurationVar(&root.timeout, "timeout", httpclient.DefaultOverall,
+		"how long to wait for each answer from the network, like 30s or 2m (longer for a slow proxy)")
+}
+
+// checkTimeout refuses a --timeout that would make every call fail at once.
+func checkTimeout(root *rootOptions) error {
+	if root.timeout <= 0 {
+		return usageError{fmt.Errorf("--timeout must be positive, like 30s or 2m")}
+	}
+	return nil
 }
 
 func (o *rootOptions) opener() browser.Opener {
@@ -168,6 +196,7 @@ Exit codes:
 		newTokenCmd(opts, streams, nil),
 		newRenameCmd(opts, streams, nil),
 		newDeleteCmd(opts, streams, nil),
+		newExportCmd(opts, streams, nil),
 	)
 	return cmd
 }
@@ -204,7 +233,15 @@ func openStore(opts *rootOptions, streams Streams) (*profile.Store, error) {
 	default:
 		return nil, usageError{fmt.Errorf("--secrets must be auto, file or keyring, not %q", opts.secrets)}
 	}
-	return openStoreAt(dir, streams, storeOpts...)
+	return openStoreAt(dir, streams, append(storeOpts, opts.lockOptions()...)...)
+}
+
+// lockOptions are the store options every store of this run gets.
+func (o *rootOptions) lockOptions() []profile.Option {
+	if o.lockWait > 0 {
+		return []profile.Option{profile.WithLockTimeout(o.lockWait)}
+	}
+	return nil
 }
 
 // openRehearsalStore opens the store of rehearsal profiles, which keeps
@@ -214,7 +251,7 @@ func openRehearsalStore(opts *rootOptions, streams Streams) (*profile.Store, err
 	if err != nil {
 		return nil, err
 	}
-	return openStoreAt(rehearsal.Dir(dir), streams)
+	return openStoreAt(rehearsal.Dir(dir), streams, opts.lockOptions()...)
 }
 
 // openStoreAt opens a store and passes on what it found wrong there, each

@@ -40,6 +40,9 @@ the secrets are kept, and the result of a live call to Confluence (skipped with
 			if len(args) == 1 {
 				opts.Name = args[0]
 			}
+			if err := checkTimeout(root); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -48,6 +51,7 @@ the secrets are kept, and the result of a live call to Confluence (skipped with
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print JSON on stdout (never any secret)")
 	cmd.Flags().BoolVar(&opts.Offline, "offline", false, "skip the live call to Confluence")
+	addTimeoutFlag(cmd, root)
 	addRehearsalFlag(cmd, &opts.Rehearsal)
 	return cmd
 }
@@ -55,18 +59,48 @@ the secrets are kept, and the result of a live call to Confluence (skipped with
 // profileStatus is one profile's health, as `status --json` gives it.
 type profileStatus struct {
 	profileEntry
-	AccessExpiresAt        *time.Time  `json:"access_token_expires_at,omitempty"`
-	RefreshIssuedAt        *time.Time  `json:"refresh_token_issued_at,omitempty"`
-	RefreshExpiresUnusedAt *time.Time  `json:"refresh_token_expires_unused_at,omitempty"`
-	Sites                  []siteEntry `json:"sites"`
-	RequestedScopes        []string    `json:"requested_scopes"`
-	GrantedScopes          []string    `json:"granted_scopes"`
-	MissingScopes          []string    `json:"missing_scopes"`
+	AccessExpiresAt        *time.Time `json:"access_token_expires_at,omitempty"`
+	RefreshIssuedAt        *time.Time `json:"refresh_token_issued_at,omitempty"`
+	RefreshExpiresUnusedAt *time.Time `json:"refresh_token_expires_unused_at,omitempty"`
+	// ConsentedAt and GrantEndsAt: Atlassian ends every grant 365 days
+	// after its consent, however often it is used.
+	ConsentedAt     *time.Time  `json:"consented_at,omitempty"`
+	GrantEndsAt     *time.Time  `json:"grant_ends_at,omitempty"`
+	Sites           []siteEntry `json:"sites"`
+	RequestedScopes []string    `json:"requested_scopes"`
+	GrantedScopes   []string    `json:"granted_scopes"`
+	MissingScopes   []string    `json:"missing_scopes"`
 	// KeyringProblem says why secrets are in the file when no keyring works.
 	KeyringProblem string      `json:"keyring_problem,omitempty"`
 	Check          checkResult `json:"check"`
 	Problems       []string    `json:"problems"`
-	NeedsAttention bool        `json:"needs_attention"`
+	// Warnings say what to do before one of Atlassian's limits ends the
+	// grant; they do not make the profile need attention yet.
+	Warnings       []string `json:"warnings"`
+	NeedsAttention bool     `json:"needs_attention"`
+}
+
+// setTokens fills in what s says about p's tokens at now.
+func (s *profileStatus) setTokens(p profile.Profile, t target, now time.Time) {
+	s.Token = tokenOf(p, now)
+	s.AccessExpiresAt = timeOrNil(p.Tokens.AccessExpiry)
+	s.RefreshIssuedAt = timeOrNil(p.Tokens.RefreshIssuedAt)
+	s.ConsentedAt = timeOrNil(p.Tokens.ConsentedAt)
+	out := p.Outlook(now)
+	s.RefreshExpiresUnusedAt = timeOrNil(out.UnusedEnds.At)
+	s.GrantEndsAt = timeOrNil(out.GrantEnds.At)
+	s.Warnings = []string{}
+	if h, _ := p.TokenState(now); h == profile.NeedsConsent {
+		return // the problem says what to do; a warning ahead would be late
+	}
+	if d := out.UnusedEnds; d.Soon {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("the refresh token ends on %s unless it is used: any `%s` before then renews it",
+			day(d.At), commandFor("token", t)))
+	}
+	if d := out.GrantEnds; d.Soon {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("the grant ends on %s, 365 days after its consent, however often it is used: run `%s` before then",
+			day(d.At), commandFor("login", t)))
+	}
 }
 
 type checkResult struct {
@@ -115,7 +149,7 @@ func runStatus(ctx context.Context, root *rootOptions, streams Streams, opts *st
 			fmt.Fprintln(streams.Err, errNoProfiles.Error())
 		}
 		for _, s := range statuses {
-			printStatus(streams.Out, s)
+			printStatus(streams.Out, s, root.clock())
 		}
 	}
 	// Rehearsal profiles count only when asked about: a rehearsal left
@@ -138,17 +172,13 @@ func checkProfile(ctx context.Context, root *rootOptions, store *profile.Store, 
 	now := root.clock()
 	s := profileStatus{
 		profileEntry:    entryOf(p, t.Rehearsal, now),
-		AccessExpiresAt: timeOrNil(p.Tokens.AccessExpiry),
-		RefreshIssuedAt: timeOrNil(p.Tokens.RefreshIssuedAt),
 		RequestedScopes: p.Scopes,
 		Sites:           []siteEntry{},
 		GrantedScopes:   []string{},
 		MissingScopes:   []string{},
 		Problems:        []string{},
 	}
-	if !p.Tokens.RefreshIssuedAt.IsZero() {
-		s.RefreshExpiresUnusedAt = timeOrNil(p.Tokens.RefreshIssuedAt.Add(profile.RefreshTokenLifetime))
-	}
+	s.setTokens(p, t, now)
 	for _, site := range p.Sites {
 		s.Sites = append(s.Sites, *siteOf(site))
 	}
@@ -186,12 +216,7 @@ func checkProfile(ctx context.Context, root *rootOptions, store *profile.Store, 
 		}
 		// The check may have refreshed the token: report the one saved now.
 		if fresh, _, err := store.Get(p.Name); err == nil {
-			s.profileEntry.Token = entryOf(fresh, t.Rehearsal, now).Token
-			s.AccessExpiresAt = timeOrNil(fresh.Tokens.AccessExpiry)
-			s.RefreshIssuedAt = timeOrNil(fresh.Tokens.RefreshIssuedAt)
-			if !fresh.Tokens.RefreshIssuedAt.IsZero() {
-				s.RefreshExpiresUnusedAt = timeOrNil(fresh.Tokens.RefreshIssuedAt.Add(profile.RefreshTokenLifetime))
-			}
+			s.setTokens(fresh, t, now)
 		}
 	}
 	s.NeedsAttention = len(s.Problems) > 0
@@ -212,7 +237,7 @@ func liveCheck(ctx context.Context, root *rootOptions, store *profile.Store, p p
 	if site.CloudID == "" {
 		return checkResult{Result: "failed", Detail: "no site saved: run `" + commandFor("login", t) + "`"}
 	}
-	client := &atlassian.Client{BaseURL: p.APIBaseURL, HTTP: root.http}
+	client := &atlassian.Client{BaseURL: p.APIBaseURL, HTTP: root.httpClient()}
 	v, err := client.VerifyConfluence(ctx, tok.AccessToken, site.CloudID, granted)
 	switch {
 	case errors.Is(err, atlassian.ErrNoCheckScope):
@@ -223,7 +248,7 @@ func liveCheck(ctx context.Context, root *rootOptions, store *profile.Store, p p
 	return checkResult{Result: "ok", Detail: v.Summary + " on " + site.Name}
 }
 
-func printStatus(out io.Writer, s profileStatus) {
+func printStatus(out io.Writer, s profileStatus, now time.Time) {
 	name := s.Name
 	if s.Rehearsal {
 		name += " (rehearsal)"
@@ -235,13 +260,21 @@ func printStatus(out io.Writer, s profileStatus) {
 	fmt.Fprintf(out, "%s %s\n", mark, name)
 	line := func(k, v string) { fmt.Fprintf(out, "    %-9s %s\n", k, v) }
 	token := s.Token.State
-	if s.AccessExpiresAt != nil {
-		token += "; access token until " + s.AccessExpiresAt.Local().Format("2006-01-02 15:04")
+	// An access token's time means something only while the profile can
+	// hand out tokens: a past one beside "valid" reads as a contradiction.
+	switch {
+	case s.AccessExpiresAt == nil || s.Token.Health == healthNames[profile.NeedsConsent]:
+	case s.AccessExpiresAt.After(now):
+		token += "; access token until " + when(*s.AccessExpiresAt)
+	default:
+		token += "; access token expired, renewed on the next use"
 	}
 	line("token", token)
-	if s.RefreshIssuedAt != nil {
-		line("refresh", fmt.Sprintf("issued %s, expires if unused on %s",
-			s.RefreshIssuedAt.Local().Format("2006-01-02"), s.RefreshExpiresUnusedAt.Local().Format("2006-01-02")))
+	if s.RefreshIssuedAt != nil && s.RefreshExpiresUnusedAt != nil {
+		line("refresh", fmt.Sprintf("issued %s, expires if unused on %s", day(*s.RefreshIssuedAt), day(*s.RefreshExpiresUnusedAt)))
+	}
+	if s.ConsentedAt != nil && s.GrantEndsAt != nil {
+		line("grant", fmt.Sprintf("consent given %s, ends on %s (Atlassian's 365-day limit)", day(*s.ConsentedAt), day(*s.GrantEndsAt)))
 	}
 	if s.Site != nil {
 		line("site", fmt.Sprintf("%s (%s), %d reachable", s.Site.Name, s.Site.URL, len(s.Sites)))
@@ -264,6 +297,9 @@ func printStatus(out io.Writer, s profileStatus) {
 	line("check", s.Check.Result+detail(s.Check.Detail))
 	for _, p := range s.Problems {
 		line("attention", p)
+	}
+	for _, w := range s.Warnings {
+		line("warning", w)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/authwiz/authwiz/internal/httpclient"
 	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/profile"
 )
@@ -34,6 +35,9 @@ Exit code 3 means the profile needs a new consent: run authwiz login NAME.`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
+			if err := checkTimeout(root); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -41,6 +45,7 @@ Exit code 3 means the profile needs a new consent: run authwiz login NAME.`,
 		},
 	}
 	addRehearsalFlag(cmd, &opts.Rehearsal)
+	addTimeoutFlag(cmd, root)
 	return cmd
 }
 
@@ -55,7 +60,7 @@ func runToken(ctx context.Context, root *rootOptions, streams Streams, opts *tok
 		}
 	}
 	src := runnerFor(root, store).TokenSource(p.Name)
-	tok, err := src.TokenContext(ctx)
+	tok, err := src.TokenContext(httpclient.WithSetting(ctx, "the Token URL"))
 	if err != nil {
 		return tokenFailure(opts.target, err)
 	}

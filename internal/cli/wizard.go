@@ -28,11 +28,17 @@ the consent.
 With --no-input it makes the same profile from flags, for scripts: the same
 checks run, every problem is listed at once, and nothing is saved unless all
 pass. The client secret never comes from a flag: use --client-secret-stdin,
---client-secret-file FILE or AUTHWIZ_CLIENT_SECRET.`,
+--client-secret-file FILE or AUTHWIZ_CLIENT_SECRET.
+
+With --from FILE it starts from an app's settings written by authwiz export
+(an app your organisation or a colleague created already): the wizard opens
+prefilled, and with --no-input the file's values stand for the flags not given.`,
 		Example: `  authwiz new
   printf '%s' "$SECRET" | authwiz new --no-input --name "Confluence prod" \
       --client-id aBcDeFgHiJkLmNoPqRsTuVwXyZ012345 \
-      --scopes "read:confluence-content.all read:confluence-user" --client-secret-stdin --login`,
+      --scopes "read:confluence-content.all read:confluence-user" --client-secret-stdin --login
+  authwiz new --from confluence-prod.toml
+  printf '%s' "$SECRET" | authwiz new --no-input --from confluence-prod.toml --client-secret-stdin --login`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if noInput.NoInput {
@@ -40,14 +46,22 @@ pass. The client secret never comes from a flag: use --client-secret-stdin,
 			}
 			var given []string
 			cmd.LocalNonPersistentFlags().VisitAll(func(f *pflag.Flag) {
-				if f.Changed {
+				if f.Changed && f.Name != "from" {
 					given = append(given, "--"+f.Name)
 				}
 			})
 			if len(given) > 0 {
 				return usageError{fmt.Errorf("%s only work with --no-input; without it the wizard asks for every value", strings.Join(given, ", "))}
 			}
-			return openWizard(cmd, root, streams, wizard, launch.Request{Mode: launch.New})
+			req := launch.Request{Mode: launch.New}
+			if noInput.From != "" {
+				in, err := readSettingsFile(noInput.From)
+				if err != nil {
+					return err
+				}
+				req.Imported = &in
+			}
+			return openWizard(cmd, root, streams, wizard, req)
 		},
 	}
 	addNoInputFlags(cmd, noInput)

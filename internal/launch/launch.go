@@ -13,6 +13,7 @@ import (
 	"github.com/authwiz/authwiz/internal/clipboard"
 	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/setup"
 )
 
 // Streams are the standard streams, replaceable in tests.
@@ -53,6 +54,10 @@ type Request struct {
 	// Rehearsal is set when the wizard runs against the rehearsal server
 	// (`authwiz demo`); Store then holds rehearsal profiles.
 	Rehearsal *Rehearsal
+	// Imported, with Mode New, prefills the new profile with an app's
+	// settings read from a file (`authwiz new --from FILE`): the app exists
+	// already, so the wizard can skip the Developer Console steps.
+	Imported *setup.Input
 }
 
 // Rehearsal is what the wizard needs to walk the guide against the
