@@ -15,13 +15,16 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/authwiz/authwiz/internal/httpclient"
 	"github.com/authwiz/authwiz/internal/loopback"
 )
 
-// Request bounds for the listener: a real callback is a short GET.
+// Request bounds for the listener: a real callback is a short GET, sent
+// at once by a browser on this computer.
 const (
-	maxHeaderBytes = 16 << 10
-	maxQueryBytes  = 8 << 10
+	maxHeaderBytes        = 16 << 10
+	maxQueryBytes         = 8 << 10
+	callbackHeaderTimeout = 10 * time.Second
 )
 
 // stateBytes is the state's entropy: 256 bits, well over the 128 asked for.
@@ -82,15 +85,13 @@ func Begin(ctx context.Context, cfg Config, opts ...Option) (*Session, error) {
 			ClientSecret: cfg.ClientSecret,
 			RedirectURL:  cfg.RedirectURL,
 			Scopes:       cfg.Scopes,
-			// Atlassian documents only client credentials in the body;
-			// auto-detection would try HTTP Basic first and hide the
-			// first error.
-			Endpoint: oauth2.Endpoint{AuthURL: cfg.AuthURL, TokenURL: cfg.TokenURL, AuthStyle: oauth2.AuthStyleInParams},
+			// tokenCall chooses how the credentials are sent.
+			Endpoint: oauth2.Endpoint{AuthURL: cfg.AuthURL, TokenURL: cfg.TokenURL},
 		},
 		params:    cfg.AuthParams,
 		redirect:  redirect,
 		state:     base64.RawURLEncoding.EncodeToString(raw),
-		http:      o.http,
+		http:      o.client(),
 		deadline:  now.Add(o.timeout),
 		hintAt:    now.Add(o.hintAfter),
 		listening: len(listeners) > 0,
@@ -98,7 +99,7 @@ func Begin(ctx context.Context, cfg Config, opts ...Option) (*Session, error) {
 	}
 	s.server = &http.Server{
 		Handler:           http.HandlerFunc(s.serveCallback),
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: o.readHeaderTimeout,
 		WriteTimeout:      10 * time.Second,
 		IdleTimeout:       30 * time.Second,
 		MaxHeaderBytes:    maxHeaderBytes,
@@ -278,10 +279,8 @@ func (s *Session) callbackPath() string {
 	return s.redirect.Path
 }
 
-// clientContext hands the configured HTTP client to x/oauth2.
+// clientContext hands the bounded HTTP client to x/oauth2 and names the
+// setting a timeout should make the admin check.
 func (s *Session) clientContext(ctx context.Context) context.Context {
-	if s.http == nil {
-		return ctx
-	}
-	return context.WithValue(ctx, oauth2.HTTPClient, s.http)
+	return context.WithValue(httpclient.WithSetting(ctx, tokenURLSetting), oauth2.HTTPClient, s.http)
 }
