@@ -59,6 +59,10 @@ func TestInteroperatesWithMockOIDC(t *testing.T) {
 		t.Fatal("no refresh token")
 	}
 	assertUserinfo(t, m, grant.Token.AccessToken)
+	// mockoidc takes the client's credentials in the body only.
+	if grant.TokenAuthStyle != oauthflow.AuthStyleBody {
+		t.Errorf("client authentication style found: %q, want %q", grant.TokenAuthStyle, oauthflow.AuthStyleBody)
+	}
 
 	if _, err := s.Exchange(ctx, cb); err == nil {
 		t.Error("a used code was accepted twice")
@@ -86,6 +90,9 @@ func TestInteroperatesWithMockOIDC(t *testing.T) {
 	}
 	if sec.AccessToken != tok.AccessToken || !sec.Expiry.After(time.Now()) {
 		t.Errorf("refreshed token not saved: saved expiry %v", sec.Expiry)
+	}
+	if p, _, _ := store.Get("oidc"); p.TokenAuthStyle != oauthflow.AuthStyleBody {
+		t.Errorf("the refresh remembered the style %q, want %q", p.TokenAuthStyle, oauthflow.AuthStyleBody)
 	}
 }
 
