@@ -192,7 +192,9 @@ func TestConsentWithoutARefreshTokenRecordsItsTime(t *testing.T) {
 	// Two saves: a new refresh token clears what was remembered of the old.
 	for _, change := range []func(sec *profile.Secrets){
 		func(sec *profile.Secrets) { sec.RefreshToken = "old" },
-		func(sec *profile.Secrets) { sec.RefreshFailure, sec.RefreshFailedAt = profile.RefreshRejected, e.clock.Now() },
+		func(sec *profile.Secrets) {
+			sec.RefreshFailure, sec.RefreshFailedAt = profile.RefreshRejected, e.clock.Now()
+		},
 	} {
 		if err := e.store.Update(e.name, func(_ *profile.Profile, sec *profile.Secrets) error { change(sec); return nil }); err != nil {
 			t.Fatal(err)
