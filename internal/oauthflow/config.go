@@ -38,17 +38,15 @@ const OfflineAccessScope = "offline_access"
 type Option func(*options)
 
 type options struct {
-	timeout           time.Duration
-	hintAfter         time.Duration
-	http              *http.Client
-	requestTimeout    time.Duration
-	random            io.Reader
-	readHeaderTimeout time.Duration
+	timeout        time.Duration
+	hintAfter      time.Duration
+	http           *http.Client
+	requestTimeout time.Duration
+	random         io.Reader
 }
 
 func defaultOptions() options {
-	return options{timeout: DefaultTimeout, hintAfter: DefaultHintAfter, random: rand.Reader,
-		requestTimeout: httpclient.DefaultOverall, readHeaderTimeout: callbackHeaderTimeout}
+	return options{timeout: DefaultTimeout, hintAfter: DefaultHintAfter, random: rand.Reader, requestTimeout: httpclient.DefaultOverall}
 }
 
 // client is the HTTP client that talks to the token endpoint: the
@@ -80,12 +78,6 @@ func WithRequestTimeout(d time.Duration) Option {
 			o.requestTimeout = d
 		}
 	}
-}
-
-// withReadHeaderTimeout shortens how long the listener waits for a
-// request's headers, so a test can see a stalled connection dropped.
-func withReadHeaderTimeout(d time.Duration) Option {
-	return func(o *options) { o.readHeaderTimeout = d }
 }
 
 // WithRandom replaces the source of the state value, so tests can make the

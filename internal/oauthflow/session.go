@@ -97,16 +97,7 @@ func Begin(ctx context.Context, cfg Config, opts ...Option) (*Session, error) {
 		listening: len(listeners) > 0,
 		settled:   make(chan struct{}),
 	}
-	s.server = &http.Server{
-		Handler:           http.HandlerFunc(s.serveCallback),
-		ReadHeaderTimeout: o.readHeaderTimeout,
-		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       30 * time.Second,
-		MaxHeaderBytes:    maxHeaderBytes,
-		// The server's own complaints would land in the terminal the
-		// wizard draws on, and could carry a request line with a code.
-		ErrorLog: log.New(io.Discard, "", 0),
-	}
+	s.server = callbackServer(http.HandlerFunc(s.serveCallback), callbackHeaderTimeout)
 	for _, ln := range listeners {
 		s.serving.Add(1)
 		go func(ln net.Listener) {
@@ -126,6 +117,22 @@ func Begin(ctx context.Context, cfg Config, opts ...Option) (*Session, error) {
 		}
 	}()
 	return s, nil
+}
+
+// callbackServer serves the listener. A browser sends its request at
+// once, so a connection that holds back its headers longer than
+// headerTimeout is dropped rather than kept for the whole wait.
+func callbackServer(h http.Handler, headerTimeout time.Duration) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: headerTimeout,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       30 * time.Second,
+		MaxHeaderBytes:    maxHeaderBytes,
+		// The server's own complaints would land in the terminal the
+		// wizard draws on, and could carry a request line with a code.
+		ErrorLog: log.New(io.Discard, "", 0),
+	}
 }
 
 // AuthURL is the address to open in the browser.
@@ -227,9 +234,14 @@ func (s *Session) shutdown() error {
 	return err
 }
 
-// serveCallback answers every request to the listener. Only a GET on the
-// Redirect URL's path with this attempt's state ends the wait.
+// serveCallback answers every request to the listener. Only a GET for
+// the Redirect URL's host and path with this attempt's state ends the wait.
 func (s *Session) serveCallback(w http.ResponseWriter, r *http.Request) {
+	if !loopback.HostAllowed(s.redirect.String(), r.Host) {
+		rejectionPage(&rejection{http.StatusMisdirectedRequest, "This request was meant for another address",
+			"authwiz only waits for the sign-in answer at " + s.redirect.String()}).write(w)
+		return
+	}
 	if r.URL.Path != s.callbackPath() {
 		rejectionPage(&rejection{http.StatusNotFound, "Nothing is served at this address",
 			"authwiz only waits for the sign-in answer at " + s.redirect.String()}).write(w)
