@@ -1,7 +1,6 @@
 package consent_test
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -45,8 +44,7 @@ func TestConsentWithASilentAPIEndsWithinTheRequestTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	runner := &consent.Runner{Store: store, RequestTimeout: 200 * time.Millisecond}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+	ctx := deadline(t)
 	a, err := runner.Start(ctx, "p")
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -65,17 +66,31 @@ func newEnv(t *testing.T, scopes ...string) *env {
 	return e
 }
 
-// consent runs one consent with a fake browser choosing allow or deny.
+// consent runs one consent with a fake browser choosing allow or deny. A
+// browser that cannot finish fails the test at once with its reason,
+// rather than leaving the consent to wait for an answer that never comes.
 func (e *env) consent(t *testing.T, allow bool) (consent.Result, error) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := deadline(t)
 	a, err := e.runner.Start(ctx, e.name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	(&atltest.Browser{Answers: []bool{allow}}).Open(a.AuthURL())
+	resp, err := atlserver.FollowConsent(ctx, &http.Client{}, a.AuthURL(), allow)
+	if err != nil {
+		t.Fatalf("the browser could not finish the consent: %v", err)
+	}
+	resp.Body.Close()
 	return a.Wait(ctx)
+}
+
+// deadline is a context for a wait that should end long before it: a
+// wait that never ends fails the test instead of hanging it.
+func deadline(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
 }
 
 func TestConsentSavesTokensAndSites(t *testing.T) {

@@ -45,9 +45,7 @@ func answeredSession(t *testing.T, tokenURL string, opts ...oauthflow.Option) (*
 	if err := s.Paste(callbackURL(s, url.Values{"code": {"the-code"}, "state": {stateOf(t, s)}})); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	cb, err := s.Wait(ctx)
+	cb, err := s.Wait(deadline(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,12 +1,10 @@
 package oauthflow_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 )
 
 // Every page the listener sends loads nothing, is never cached or sniffed
@@ -67,9 +65,7 @@ func TestCallbackForAnotherHostIsNotTheAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if cb, err := s.Wait(ctx); err != nil || cb.Code != "c" {
+	if cb, err := s.Wait(deadline(t)); err != nil || cb.Code != "c" {
 		t.Fatalf("Wait = code %q, %v", cb.Code, err)
 	}
 }

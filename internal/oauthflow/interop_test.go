@@ -1,7 +1,6 @@
 package oauthflow_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -32,7 +31,7 @@ func TestInteroperatesWithMockOIDC(t *testing.T) {
 		RedirectURL:  redirectURL(testport.Free(t)),
 		Scopes:       []string{"email", "profile"},
 	}
-	ctx := context.Background()
+	ctx := deadline(t)
 	s, err := oauthflow.Begin(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
