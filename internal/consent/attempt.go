@@ -3,6 +3,7 @@ package consent
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/authwiz/authwiz/internal/oauthflow"
@@ -15,6 +16,7 @@ type Attempt struct {
 	name    string
 	profile profile.Profile
 	session *oauthflow.Session
+	http    *http.Client // for the API calls after the exchange
 }
 
 // Result is what a finished consent reached.
@@ -97,7 +99,13 @@ func (a *Attempt) saveTokens(grant oauthflow.Grant) error {
 		if tok.RefreshToken != "" {
 			sec.RefreshIssuedAt = now
 		}
+		// The 365-day limit and the token's lifetime count from now,
+		// whether or not a refresh token came; what was remembered of
+		// the previous grant's refresh token is about that grant.
+		sec.ConsentedAt, sec.AccessIssuedAt = now, now
+		sec.RefreshFailure, sec.RefreshFailedAt = "", time.Time{}
 		sec.GrantedScopes = grant.Granted
+		p.TokenAuthStyle = grant.TokenAuthStyle
 		p.TokensStale = false
 		return nil
 	})

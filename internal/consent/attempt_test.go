@@ -16,7 +16,7 @@ import (
 
 func TestPastedAnswerFinishesTheConsent(t *testing.T) {
 	e := newEnv(t)
-	ctx := context.Background()
+	ctx := deadline(t)
 	a, err := e.runner.Start(ctx, e.name)
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +134,7 @@ func TestHintNamesTheRedirectURL(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	hint, ok := a.Hint(context.Background())
+	hint, ok := a.Hint(deadline(t))
 	if !ok || !strings.Contains(hint, a.RedirectURL()) || !strings.Contains(hint, "Callback URL") {
 		t.Fatalf("hint %q, %t", hint, ok)
 	}
@@ -148,7 +148,7 @@ func TestTimeoutEndsTheAttempt(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	if _, err := a.Wait(context.Background()); !errors.Is(err, oauthflow.ErrTimedOut) {
+	if _, err := a.Wait(deadline(t)); !errors.Is(err, oauthflow.ErrTimedOut) {
 		t.Fatalf("Wait error = %v, want ErrTimedOut", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -65,17 +66,31 @@ func newEnv(t *testing.T, scopes ...string) *env {
 	return e
 }
 
-// consent runs one consent with a fake browser choosing allow or deny.
+// consent runs one consent with a fake browser choosing allow or deny. A
+// browser that cannot finish fails the test at once with its reason,
+// rather than leaving the consent to wait for an answer that never comes.
 func (e *env) consent(t *testing.T, allow bool) (consent.Result, error) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := deadline(t)
 	a, err := e.runner.Start(ctx, e.name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	(&atltest.Browser{Answers: []bool{allow}}).Open(a.AuthURL())
+	resp, err := atlserver.FollowConsent(ctx, &http.Client{}, a.AuthURL(), allow)
+	if err != nil {
+		t.Fatalf("the browser could not finish the consent: %v", err)
+	}
+	resp.Body.Close()
 	return a.Wait(ctx)
+}
+
+// deadline is a context for a wait that should end long before it: a
+// wait that never ends fails the test instead of hanging it.
+func deadline(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
 }
 
 func TestConsentSavesTokensAndSites(t *testing.T) {
@@ -96,6 +111,12 @@ func TestConsentSavesTokensAndSites(t *testing.T) {
 	}
 	if sec.AccessToken == "" || sec.RefreshToken == "" || !sec.RefreshIssuedAt.Equal(e.clock.Now()) || len(p.Sites) != 2 {
 		t.Errorf("saved: sites %d, refresh issued %v", len(p.Sites), sec.RefreshIssuedAt)
+	}
+	// Atlassian's 365-day limit and the access token's lifetime count
+	// from the consent; the stand-in, not being Atlassian's host, has its
+	// client authentication style found and kept.
+	if now := e.clock.Now(); !sec.ConsentedAt.Equal(now) || !sec.AccessIssuedAt.Equal(now) || p.TokenAuthStyle != oauthflow.AuthStyleBody {
+		t.Errorf("saved: consented %v, access issued %v, style %q", sec.ConsentedAt, sec.AccessIssuedAt, p.TokenAuthStyle)
 	}
 	if err := e.runner.ChooseSite(e.name, p.Sites[1].CloudID); err != nil {
 		t.Fatal(err)
@@ -176,5 +197,30 @@ func TestPortBusyNamesThePort(t *testing.T) {
 	_, err = e.runner.Start(context.Background(), e.name)
 	if !errors.Is(err, oauthflow.ErrPortBusy) || !strings.Contains(err.Error(), port) {
 		t.Fatalf("port busy: %v", err)
+	}
+}
+
+// A consent without offline_access still starts the grant's 365 days and
+// forgets a refusal remembered of the previous grant's refresh token.
+func TestConsentWithoutARefreshTokenRecordsItsTime(t *testing.T) {
+	e := newEnv(t, "read:confluence-user", "read:me")
+	// Two saves: a new refresh token clears what was remembered of the old.
+	for _, change := range []func(sec *profile.Secrets){
+		func(sec *profile.Secrets) { sec.RefreshToken = "old" },
+		func(sec *profile.Secrets) {
+			sec.RefreshFailure, sec.RefreshFailedAt = profile.RefreshRejected, e.clock.Now()
+		},
+	} {
+		if err := e.store.Update(e.name, func(_ *profile.Profile, sec *profile.Secrets) error { change(sec); return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.clock.Advance(time.Hour)
+	if _, err := e.consent(t, true); err != nil {
+		t.Fatal(err)
+	}
+	_, sec, _ := e.store.Get(e.name)
+	if now := e.clock.Now(); !sec.ConsentedAt.Equal(now) || sec.RefreshToken != "" || sec.RefreshFailure != "" {
+		t.Errorf("saved: consented %v (want %v), refresh token kept %t, failure %q", sec.ConsentedAt, now, sec.RefreshToken != "", sec.RefreshFailure)
 	}
 }

@@ -18,7 +18,7 @@ const readMeScope = "read:me"
 // the default site, and checks one of them. The tokens are saved already,
 // so every error here says so.
 func (a *Attempt) reach(ctx context.Context, grant oauthflow.Grant, res Result) (Result, error) {
-	api := &atlassian.Client{BaseURL: a.profile.APIBaseURL, HTTP: a.runner.httpClient()}
+	api := &atlassian.Client{BaseURL: a.profile.APIBaseURL, HTTP: a.http}
 	token := grant.Token.AccessToken
 	found, err := api.AccessibleResources(ctx, token)
 	if err != nil {

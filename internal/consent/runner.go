@@ -1,7 +1,6 @@
 package consent
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"github.com/authwiz/authwiz/internal/atlassian"
+	"github.com/authwiz/authwiz/internal/httpclient"
 	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/profile"
 )
@@ -22,9 +22,13 @@ type Profiles interface {
 // Runner runs consents for saved profiles. Only Store is required.
 type Runner struct {
 	Store Profiles
-	// HTTP talks to Atlassian's token endpoint and API; nil means
-	// http.DefaultClient.
+	// HTTP talks to Atlassian's token endpoint and API; nil means a
+	// client whose every step is bounded by RequestTimeout.
 	HTTP *http.Client
+	// RequestTimeout bounds each call to the token endpoint and the API,
+	// answer included (0: 30 seconds), for a proxy or server that needs
+	// longer. It applies when HTTP is nil.
+	RequestTimeout time.Duration
 	// Now stamps token expiry and rotation times; nil means time.Now.
 	Now func() time.Time
 	// Timeout bounds the wait for the browser (0: 5 minutes); HintAfter is
@@ -46,7 +50,8 @@ func (r *Runner) Start(ctx context.Context, profileName string) (*Attempt, error
 	if err := ready(p, sec); err != nil {
 		return nil, err
 	}
-	opts := []oauthflow.Option{oauthflow.WithHTTPClient(r.HTTP)}
+	client := r.httpClient()
+	opts := []oauthflow.Option{oauthflow.WithHTTPClient(client)}
 	if r.Timeout > 0 {
 		opts = append(opts, oauthflow.WithTimeout(r.Timeout))
 	}
@@ -65,7 +70,7 @@ func (r *Runner) Start(ctx context.Context, profileName string) (*Attempt, error
 	if err != nil {
 		return nil, err
 	}
-	return &Attempt{runner: r, name: p.Name, profile: p, session: session}, nil
+	return &Attempt{runner: r, name: p.Name, profile: p, session: session, http: client}, nil
 }
 
 // ready says what the profile lacks before a consent can work.
@@ -108,7 +113,7 @@ func (r *Runner) ChooseSite(profileName, cloudID string) error {
 // it under the store's lock when it is about to expire. It is an
 // oauth2.TokenSource; TokenContext takes a context for the refresh.
 func (r *Runner) TokenSource(profileName string) *oauthflow.StoredTokenSource {
-	return &oauthflow.StoredTokenSource{Store: r.Store, Profile: profileName, HTTP: r.HTTP, Now: r.Now}
+	return &oauthflow.StoredTokenSource{Store: r.Store, Profile: profileName, HTTP: r.HTTP, Now: r.Now, Timeout: r.RequestTimeout}
 }
 
 func (r *Runner) now() time.Time {
@@ -118,4 +123,11 @@ func (r *Runner) now() time.Time {
 	return r.Now()
 }
 
-func (r *Runner) httpClient() *http.Client { return cmp.Or(r.HTTP, http.DefaultClient) }
+// httpClient is the caller's client, or a bounded one: no consent waits on
+// the network for ever.
+func (r *Runner) httpClient() *http.Client {
+	if r.HTTP != nil {
+		return r.HTTP
+	}
+	return httpclient.New(httpclient.Config{Overall: r.RequestTimeout})
+}

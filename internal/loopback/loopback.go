@@ -50,6 +50,30 @@ func Addrs(redirectURL string) ([]string, error) {
 	return nil, ErrNotLocal
 }
 
+// HostAllowed reports whether a request's Host header names redirectURL's
+// listener: the Redirect URL's host and port (in any letter case, the
+// port left out when it is the scheme's default), or one of the loopback
+// addresses it is served on. Any other name means the request was meant
+// for another site, as in a DNS rebinding attack, and is no answer.
+func HostAllowed(redirectURL, host string) bool {
+	addrs, err := Addrs(redirectURL)
+	if err != nil {
+		return false
+	}
+	u, _ := url.Parse(redirectURL)
+	_, port, _ := net.SplitHostPort(addrs[0])
+	names := append(addrs, net.JoinHostPort(u.Hostname(), port))
+	if port == "80" {
+		names = append(names, u.Hostname())
+	}
+	for _, name := range names {
+		if strings.EqualFold(host, name) {
+			return true
+		}
+	}
+	return false
+}
+
 // Check listens for a moment on every address of redirectURL, the way the
 // consent's listener will: the first must be free; a later one (::1) only
 // where this computer has it.

@@ -93,3 +93,29 @@ func FuzzAddrs(f *testing.F) {
 		}
 	})
 }
+
+func TestHostAllowed(t *testing.T) {
+	cases := []struct {
+		redirect, host string
+		want           bool
+	}{
+		{"http://localhost:8765/callback", "localhost:8765", true},
+		{"http://localhost:8765/callback", "LOCALHOST:8765", true},
+		{"http://localhost:8765/callback", "127.0.0.1:8765", true},
+		{"http://localhost:8765/callback", "[::1]:8765", true},
+		{"http://localhost:8765/callback", "localhost", false},
+		{"http://localhost:8765/callback", "localhost:8766", false},
+		{"http://localhost:8765/callback", "evil.example:8765", false},
+		{"http://localhost:8765/callback", "", false},
+		{"http://127.0.0.1:8765/callback", "127.0.0.1:8765", true},
+		{"http://127.0.0.1:8765/callback", "localhost:8765", false},
+		{"http://localhost/callback", "localhost", true},
+		{"http://localhost/callback", "localhost:80", true},
+		{"https://example.com/callback", "example.com", false},
+	}
+	for _, c := range cases {
+		if got := HostAllowed(c.redirect, c.host); got != c.want {
+			t.Errorf("HostAllowed(%q, %q) = %t, want %t", c.redirect, c.host, got, c.want)
+		}
+	}
+}

@@ -72,7 +72,7 @@ func (w *world) consent(t *testing.T) oauthflow.Grant {
 	t.Helper()
 	s := w.begin(t)
 	browse(t, s, true)
-	cb, err := s.Wait(context.Background())
+	cb, err := s.Wait(deadline(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestConsentAgainstStrictServer(t *testing.T) {
 	if page := browse(t, s, true); !strings.Contains(page, "authwiz received the consent") {
 		t.Fatalf("the browser ended on:\n%s", page)
 	}
-	cb, err := s.Wait(context.Background())
+	cb, err := s.Wait(deadline(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestUserDeniesOnTheConsentPage(t *testing.T) {
 	w := newWorld(t)
 	s := w.begin(t)
 	browse(t, s, false)
-	if _, err := s.Wait(context.Background()); !errors.Is(err, oauthflow.ErrDenied) {
+	if _, err := s.Wait(deadline(t)); !errors.Is(err, oauthflow.ErrDenied) {
 		t.Fatalf("Wait error = %v, want ErrDenied", err)
 	}
 }
@@ -128,7 +128,7 @@ func TestWrongClientSecret(t *testing.T) {
 	w.cfg.ClientSecret = "ATOA-not-the-secret"
 	s := w.begin(t)
 	browse(t, s, true)
-	cb, err := s.Wait(context.Background())
+	cb, err := s.Wait(deadline(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestTokenEndpointTrouble(t *testing.T) {
 	w := newWorld(t)
 	s := w.begin(t)
 	browse(t, s, true)
-	cb, err := s.Wait(context.Background())
+	cb, err := s.Wait(deadline(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestUnregisteredCallbackURLNeverComesBack(t *testing.T) {
 	if !s.WaitStalled(context.Background()) {
 		t.Fatal("no hint")
 	}
-	if _, err := s.Wait(context.Background()); !errors.Is(err, oauthflow.ErrTimedOut) {
+	if _, err := s.Wait(deadline(t)); !errors.Is(err, oauthflow.ErrTimedOut) {
 		t.Fatalf("Wait error = %v, want ErrTimedOut", err)
 	}
 }

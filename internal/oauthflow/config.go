@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/authwiz/authwiz/internal/httpclient"
 )
 
 // Config is one app registration and what to ask of it.
@@ -36,14 +38,24 @@ const OfflineAccessScope = "offline_access"
 type Option func(*options)
 
 type options struct {
-	timeout   time.Duration
-	hintAfter time.Duration
-	http      *http.Client
-	random    io.Reader
+	timeout        time.Duration
+	hintAfter      time.Duration
+	http           *http.Client
+	requestTimeout time.Duration
+	random         io.Reader
 }
 
 func defaultOptions() options {
-	return options{timeout: DefaultTimeout, hintAfter: DefaultHintAfter, random: rand.Reader}
+	return options{timeout: DefaultTimeout, hintAfter: DefaultHintAfter, random: rand.Reader, requestTimeout: httpclient.DefaultOverall}
+}
+
+// client is the HTTP client that talks to the token endpoint: the
+// caller's, or one whose every step is bounded by the request timeout.
+func (o options) client() *http.Client {
+	if o.http != nil {
+		return o.http
+	}
+	return httpclient.New(httpclient.Config{Overall: o.requestTimeout})
 }
 
 // WithTimeout bounds the wait for the browser's answer (default 5 minutes).
@@ -53,8 +65,20 @@ func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout =
 // reports it (default 60 seconds).
 func WithHintAfter(d time.Duration) Option { return func(o *options) { o.hintAfter = d } }
 
-// WithHTTPClient sets the client that talks to the token endpoint.
+// WithHTTPClient sets the client that talks to the token endpoint; nil
+// keeps the default, a client bounded by the request timeout.
 func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.http = c } }
+
+// WithRequestTimeout bounds each call to the token endpoint, answer
+// included (default 30 seconds), for a proxy or server that needs longer.
+// It applies to the default client, not to one set with WithHTTPClient.
+func WithRequestTimeout(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.requestTimeout = d
+		}
+	}
+}
 
 // WithRandom replaces the source of the state value, so tests can make the
 // authorization URL predictable.

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/oauth2"
+
+	"github.com/authwiz/authwiz/internal/httpclient"
 )
 
 // Kinds of failure a caller may want to react to; test with errors.Is.
@@ -30,8 +32,9 @@ var (
 	ErrNoRefreshToken = errors.New("no refresh token came back")
 	// ErrServer: the token endpoint failed on its side (HTTP 5xx).
 	ErrServer = errors.New("the token endpoint had a problem")
-	// ErrNetwork: the token endpoint could not be reached.
-	ErrNetwork = errors.New("the token endpoint could not be reached")
+	// ErrNetwork: the token endpoint could not be reached, or did not
+	// answer in time.
+	ErrNetwork = errors.New("no answer came from the token endpoint")
 	// ErrTokenEndpoint: any other answer from the token endpoint that
 	// gave no token.
 	ErrTokenEndpoint = errors.New("the token endpoint gave no token")
@@ -72,12 +75,20 @@ const (
 	fixServer  = "Wait a few minutes and try again"
 )
 
+// tokenURLSetting is what a timeout of the token endpoint asks to check.
+const tokenURLSetting = "the Token URL"
+
 // tokenError turns a failed call to the token endpoint into an *Error.
 // invalid_grant means different things for a code and for a refresh token,
 // so the caller names that kind and its fix.
 func tokenError(err error, grantKind error, grantFix string) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
+	}
+	var te *httpclient.TimeoutError
+	if errors.As(err, &te) {
+		// The timeout already says which endpoint, how long and what to check.
+		return &Error{Kind: ErrNetwork, Fix: te.Error(), Err: err}
 	}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {

@@ -18,12 +18,19 @@ type Grant struct {
 	// Missing are requested scopes that were not granted. offline_access
 	// counts as granted whenever a refresh token came back.
 	Missing []string
+	// TokenAuthStyle is how the token endpoint took the client's
+	// credentials (AuthStyleBody or AuthStyleBasic), for the profile to
+	// remember; empty for Atlassian's, which takes them in the body.
+	TokenAuthStyle string
 }
 
 // Exchange trades the callback's code for tokens. When offline_access was
 // requested it fails with ErrNoRefreshToken unless a refresh token came.
 func (s *Session) Exchange(ctx context.Context, cb Callback) (Grant, error) {
-	tok, err := s.conf.Exchange(s.clientContext(ctx), cb.Code)
+	// A consent finds the style anew: the Token URL may have changed since.
+	tok, style, err := tokenCall(s.clientContext(ctx), s.conf, "", func(ctx context.Context, conf *oauth2.Config) (*oauth2.Token, error) {
+		return conf.Exchange(ctx, cb.Code)
+	})
 	if err != nil {
 		return Grant{}, tokenError(err, ErrCodeRejected, fmt.Sprintf(
 			"The code was already used or has expired, or the Redirect URL differs from the app's Callback URL: make the Callback URL in the Atlassian Developer Console exactly %s and start the consent again", s.redirect))
@@ -41,7 +48,7 @@ func (s *Session) Exchange(ctx context.Context, cb Callback) (Grant, error) {
 		}
 		missing = append(missing, scope)
 	}
-	return Grant{Token: tok, Granted: granted, Missing: missing}, nil
+	return Grant{Token: tok, Granted: granted, Missing: missing, TokenAuthStyle: style}, nil
 }
 
 // grantedScopes reads the scope field of a token response. When the

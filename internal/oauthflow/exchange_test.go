@@ -68,7 +68,7 @@ func exchangeWith(t *testing.T, te *tokenEndpoint, scopes ...string) (*oauthflow
 	if err := s.Paste(callbackURL(s, url.Values{"code": {"the-code"}, "state": {stateOf(t, s)}})); err != nil {
 		t.Fatal(err)
 	}
-	cb, err := s.Wait(context.Background())
+	cb, err := s.Wait(deadline(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -83,3 +83,11 @@ func assertStillWaiting(t *testing.T, s *oauthflow.Session) {
 		t.Fatalf("session ended early: %v", err)
 	}
 }
+
+// deadline is a context for a wait that should end long before it: a
+// wait that never ends fails the test instead of hanging it.
+func deadline(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}

@@ -1,7 +1,6 @@
 package oauthflow_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -32,7 +31,7 @@ func TestInteroperatesWithMockOIDC(t *testing.T) {
 		RedirectURL:  redirectURL(testport.Free(t)),
 		Scopes:       []string{"email", "profile"},
 	}
-	ctx := context.Background()
+	ctx := deadline(t)
 	s, err := oauthflow.Begin(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -59,6 +58,10 @@ func TestInteroperatesWithMockOIDC(t *testing.T) {
 		t.Fatal("no refresh token")
 	}
 	assertUserinfo(t, m, grant.Token.AccessToken)
+	// mockoidc takes the client's credentials in the body only.
+	if grant.TokenAuthStyle != oauthflow.AuthStyleBody {
+		t.Errorf("client authentication style found: %q, want %q", grant.TokenAuthStyle, oauthflow.AuthStyleBody)
+	}
 
 	if _, err := s.Exchange(ctx, cb); err == nil {
 		t.Error("a used code was accepted twice")
@@ -86,6 +89,9 @@ func TestInteroperatesWithMockOIDC(t *testing.T) {
 	}
 	if sec.AccessToken != tok.AccessToken || !sec.Expiry.After(time.Now()) {
 		t.Errorf("refreshed token not saved: saved expiry %v", sec.Expiry)
+	}
+	if p, _, _ := store.Get("oidc"); p.TokenAuthStyle != oauthflow.AuthStyleBody {
+		t.Errorf("the refresh remembered the style %q, want %q", p.TokenAuthStyle, oauthflow.AuthStyleBody)
 	}
 }
 

@@ -29,7 +29,7 @@ func TestPasteAcceptsTheAddressTheBrowserWasSentTo(t *testing.T) {
 			if err := s.Paste(pasted(s, query)); err != nil {
 				t.Fatal(err)
 			}
-			cb, err := s.Wait(context.Background())
+			cb, err := s.Wait(deadline(t))
 			if err != nil || cb.Code != "pasted-code" || !cb.Pasted || !cb.StateChecked {
 				t.Fatalf("Wait = %+v (code %q), %v", cb, cb.Code, err)
 			}
@@ -80,7 +80,7 @@ func TestPasteOfABareCodeIsAcceptedUnchecked(t *testing.T) {
 	if err := s.Paste("eyJhbGciOi.bare-code_1"); err != nil {
 		t.Fatal(err)
 	}
-	cb, err := s.Wait(context.Background())
+	cb, err := s.Wait(deadline(t))
 	if err != nil || cb.Code != "eyJhbGciOi.bare-code_1" || cb.StateChecked || !cb.Pasted {
 		t.Fatalf("Wait = %+v (code %q), %v", cb, cb.Code, err)
 	}
@@ -91,7 +91,7 @@ func TestPastedDenialEndsTheWait(t *testing.T) {
 	if err := s.Paste(callbackURL(s, url.Values{"error": {"access_denied"}, "state": {stateOf(t, s)}})); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Wait(context.Background()); !errors.Is(err, oauthflow.ErrDenied) {
+	if _, err := s.Wait(deadline(t)); !errors.Is(err, oauthflow.ErrDenied) {
 		t.Fatalf("Wait error = %v, want ErrDenied", err)
 	}
 }
@@ -119,7 +119,7 @@ func TestPasteIsTheOnlyWayWhenTheRedirectIsElsewhere(t *testing.T) {
 	if err := s.Paste(callbackURL(s, url.Values{"code": {"c"}, "state": {stateOf(t, s)}})); err != nil {
 		t.Fatal(err)
 	}
-	if cb, err := s.Wait(context.Background()); err != nil || cb.Code != "c" {
+	if cb, err := s.Wait(deadline(t)); err != nil || cb.Code != "c" {
 		t.Fatalf("Wait = code %q, %v", cb.Code, err)
 	}
 }

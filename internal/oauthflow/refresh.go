@@ -76,8 +76,11 @@ type GrantStore interface {
 type StoredTokenSource struct {
 	Store   TokenStore
 	Profile string
-	HTTP    *http.Client     // nil means http.DefaultClient
-	Now     func() time.Time // nil means time.Now
+	// HTTP talks to the token endpoint; nil means a client whose every
+	// step is bounded by Timeout.
+	HTTP *http.Client
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 	// Margin is how long a saved access token must still be valid to be
 	// handed out; 0 means the smaller of DefaultExpiryMargin and a quarter
 	// of the token's lifetime, so tokens that live two minutes are shared

@@ -55,7 +55,7 @@ func (s *StoredTokenSource) refresh(ctx context.Context, claim profile.GrantClai
 // spend sends the refresh and records its outcome: the critical section,
 // during which signals are held.
 func (s *StoredTokenSource) spend(ctx context.Context, claim profile.GrantClaim, g profile.Grant) (*oauth2.Token, error) {
-	answer, err := s.send(ctx, g)
+	answer, style, err := s.send(ctx, g)
 	if err != nil {
 		return nil, s.refreshFailed(claim, g, err)
 	}
@@ -63,6 +63,7 @@ func (s *StoredTokenSource) spend(ctx context.Context, claim profile.GrantClaim,
 	if err != nil {
 		return nil, s.notSaved(err)
 	}
+	s.rememberStyle(style)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("stopped as asked, after saving the refreshed tokens: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authwiz/authwiz/internal/httpclient"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
@@ -78,7 +79,8 @@ func (s *StoredTokenSource) interrupted(since time.Time) error {
 // keeps the refresh for the next call to retry in time.
 func (s *StoredTokenSource) noAnswer(g profile.Grant, err error) error {
 	detail := "no answer from " + endpoint(g.Profile.TokenURL)
-	if errors.Is(err, context.DeadlineExceeded) {
+	var te *httpclient.TimeoutError
+	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &te) {
 		detail += " within " + s.timeout().String()
 	} else {
 		detail += ": " + serverText(err.Error())

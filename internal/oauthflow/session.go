@@ -15,13 +15,16 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/authwiz/authwiz/internal/httpclient"
 	"github.com/authwiz/authwiz/internal/loopback"
 )
 
-// Request bounds for the listener: a real callback is a short GET.
+// Request bounds for the listener: a real callback is a short GET, sent
+// at once by a browser on this computer.
 const (
-	maxHeaderBytes = 16 << 10
-	maxQueryBytes  = 8 << 10
+	maxHeaderBytes        = 16 << 10
+	maxQueryBytes         = 8 << 10
+	callbackHeaderTimeout = 10 * time.Second
 )
 
 // stateBytes is the state's entropy: 256 bits, well over the 128 asked for.
@@ -82,30 +85,19 @@ func Begin(ctx context.Context, cfg Config, opts ...Option) (*Session, error) {
 			ClientSecret: cfg.ClientSecret,
 			RedirectURL:  cfg.RedirectURL,
 			Scopes:       cfg.Scopes,
-			// Atlassian documents only client credentials in the body;
-			// auto-detection would try HTTP Basic first and hide the
-			// first error.
-			Endpoint: oauth2.Endpoint{AuthURL: cfg.AuthURL, TokenURL: cfg.TokenURL, AuthStyle: oauth2.AuthStyleInParams},
+			// tokenCall chooses how the credentials are sent.
+			Endpoint: oauth2.Endpoint{AuthURL: cfg.AuthURL, TokenURL: cfg.TokenURL},
 		},
 		params:    cfg.AuthParams,
 		redirect:  redirect,
 		state:     base64.RawURLEncoding.EncodeToString(raw),
-		http:      o.http,
+		http:      o.client(),
 		deadline:  now.Add(o.timeout),
 		hintAt:    now.Add(o.hintAfter),
 		listening: len(listeners) > 0,
 		settled:   make(chan struct{}),
 	}
-	s.server = &http.Server{
-		Handler:           http.HandlerFunc(s.serveCallback),
-		ReadHeaderTimeout: 10 * time.Second,
-		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       30 * time.Second,
-		MaxHeaderBytes:    maxHeaderBytes,
-		// The server's own complaints would land in the terminal the
-		// wizard draws on, and could carry a request line with a code.
-		ErrorLog: log.New(io.Discard, "", 0),
-	}
+	s.server = callbackServer(http.HandlerFunc(s.serveCallback), callbackHeaderTimeout)
 	for _, ln := range listeners {
 		s.serving.Add(1)
 		go func(ln net.Listener) {
@@ -125,6 +117,22 @@ func Begin(ctx context.Context, cfg Config, opts ...Option) (*Session, error) {
 		}
 	}()
 	return s, nil
+}
+
+// callbackServer serves the listener. A browser sends its request at
+// once, so a connection that holds back its headers longer than
+// headerTimeout is dropped rather than kept for the whole wait.
+func callbackServer(h http.Handler, headerTimeout time.Duration) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: headerTimeout,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       30 * time.Second,
+		MaxHeaderBytes:    maxHeaderBytes,
+		// The server's own complaints would land in the terminal the
+		// wizard draws on, and could carry a request line with a code.
+		ErrorLog: log.New(io.Discard, "", 0),
+	}
 }
 
 // AuthURL is the address to open in the browser.
@@ -226,9 +234,14 @@ func (s *Session) shutdown() error {
 	return err
 }
 
-// serveCallback answers every request to the listener. Only a GET on the
-// Redirect URL's path with this attempt's state ends the wait.
+// serveCallback answers every request to the listener. Only a GET for
+// the Redirect URL's host and path with this attempt's state ends the wait.
 func (s *Session) serveCallback(w http.ResponseWriter, r *http.Request) {
+	if !loopback.HostAllowed(s.redirect.String(), r.Host) {
+		rejectionPage(&rejection{http.StatusMisdirectedRequest, "This request was meant for another address",
+			"authwiz only waits for the sign-in answer at " + s.redirect.String()}).write(w)
+		return
+	}
 	if r.URL.Path != s.callbackPath() {
 		rejectionPage(&rejection{http.StatusNotFound, "Nothing is served at this address",
 			"authwiz only waits for the sign-in answer at " + s.redirect.String()}).write(w)
@@ -278,10 +291,8 @@ func (s *Session) callbackPath() string {
 	return s.redirect.Path
 }
 
-// clientContext hands the configured HTTP client to x/oauth2.
+// clientContext hands the bounded HTTP client to x/oauth2 and names the
+// setting a timeout should make the admin check.
 func (s *Session) clientContext(ctx context.Context) context.Context {
-	if s.http == nil {
-		return ctx
-	}
-	return context.WithValue(ctx, oauth2.HTTPClient, s.http)
+	return context.WithValue(httpclient.WithSetting(ctx, tokenURLSetting), oauth2.HTTPClient, s.http)
 }

@@ -70,7 +70,7 @@ func TestValidCallbackEndsTheWait(t *testing.T) {
 	if status != http.StatusOK || !strings.Contains(page, "authwiz received the consent") {
 		t.Fatalf("callback answered %d:\n%s", status, page)
 	}
-	cb, err := s.Wait(context.Background())
+	cb, err := s.Wait(deadline(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestWrongStateThenRightCallback(t *testing.T) {
 	}
 	assertStillWaiting(t, s)
 	fetch(t, http.MethodGet, callbackURL(s, url.Values{"code": {"real"}, "state": {stateOf(t, s)}}))
-	cb, err := s.Wait(context.Background())
+	cb, err := s.Wait(deadline(t))
 	if err != nil || cb.Code != "real" {
 		t.Fatalf("Wait = code %q, %v; want the real code", cb.Code, err)
 	}
@@ -122,7 +122,7 @@ func TestRequestsThatAreNotTheAnswerDoNotEndTheWait(t *testing.T) {
 		})
 	}
 	fetch(t, http.MethodGet, callbackURL(s, url.Values{"code": {"good"}, "state": {state}}))
-	if cb, err := s.Wait(context.Background()); err != nil || cb.Code != "good" {
+	if cb, err := s.Wait(deadline(t)); err != nil || cb.Code != "good" {
 		t.Fatalf("Wait = code %q, %v", cb.Code, err)
 	}
 }
@@ -133,7 +133,7 @@ func TestDenialEndsTheWait(t *testing.T) {
 	if status != http.StatusOK || !strings.Contains(page, "did not complete") {
 		t.Fatalf("denial answered %d:\n%s", status, page)
 	}
-	_, err := s.Wait(context.Background())
+	_, err := s.Wait(deadline(t))
 	if !errors.Is(err, oauthflow.ErrDenied) {
 		t.Fatalf("Wait error = %v, want ErrDenied", err)
 	}
@@ -151,7 +151,7 @@ func TestServerTextIsEscapedAndStripped(t *testing.T) {
 	if strings.Contains(page, "<script>") || !strings.Contains(page, "&lt;script&gt;") {
 		t.Fatalf("payload not escaped in the page:\n%s", page)
 	}
-	_, err := s.Wait(context.Background())
+	_, err := s.Wait(deadline(t))
 	if !errors.Is(err, oauthflow.ErrAuthorization) {
 		t.Fatalf("Wait error = %v, want ErrAuthorization", err)
 	}
@@ -202,7 +202,7 @@ func TestCallbackArrivesOverIPv6(t *testing.T) {
 	u, _ := url.Parse(s.RedirectURL())
 	target := "http://[::1]:" + u.Port() + "/callback?" + url.Values{"code": {"v6"}, "state": {stateOf(t, s)}}.Encode()
 	fetch(t, http.MethodGet, target)
-	if cb, err := s.Wait(context.Background()); err != nil || cb.Code != "v6" {
+	if cb, err := s.Wait(deadline(t)); err != nil || cb.Code != "v6" {
 		t.Fatalf("Wait = code %q, %v", cb.Code, err)
 	}
 }
@@ -213,7 +213,7 @@ func TestTimeout(t *testing.T) {
 	if d := s.Deadline().Sub(start); d < 100*time.Millisecond || d > time.Second {
 		t.Errorf("deadline %v after start", d)
 	}
-	_, err := s.Wait(context.Background())
+	_, err := s.Wait(deadline(t))
 	if !errors.Is(err, oauthflow.ErrTimedOut) || !strings.Contains(err.Error(), s.RedirectURL()) {
 		t.Fatalf("Wait error = %v, want ErrTimedOut naming the Redirect URL", err)
 	}
@@ -229,7 +229,7 @@ func TestCancelledWaitThenClose(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Wait(context.Background()); !errors.Is(err, oauthflow.ErrClosed) {
+	if _, err := s.Wait(deadline(t)); !errors.Is(err, oauthflow.ErrClosed) {
 		t.Fatalf("Wait after Close = %v, want ErrClosed", err)
 	}
 	if _, err := http.Get(callbackURL(s, url.Values{"code": {"late"}, "state": {stateOf(t, s)}})); err == nil {
@@ -240,7 +240,7 @@ func TestCancelledWaitThenClose(t *testing.T) {
 func TestListenerStopsAfterTheAnswer(t *testing.T) {
 	s := begin(t)
 	fetch(t, http.MethodGet, callbackURL(s, url.Values{"code": {"c"}, "state": {stateOf(t, s)}}))
-	if _, err := s.Wait(context.Background()); err != nil {
+	if _, err := s.Wait(deadline(t)); err != nil {
 		t.Fatal(err)
 	}
 	u, _ := url.Parse(s.RedirectURL())

@@ -37,6 +37,12 @@ type Profile struct {
 	APIBaseURL  string   `toml:"api_base_url"`
 	Scopes      []string `toml:"scopes"`
 
+	// TokenAuthStyle is how the token endpoint takes the client's
+	// credentials ("body" or "basic"), found by the last consent so that
+	// refreshes send them that way at once; empty for Atlassian, which
+	// takes them in the body.
+	TokenAuthStyle string `toml:"token_auth_style,omitempty"`
+
 	// Site is the default site chosen after consent; Sites is every site the
 	// grant reached when it was last verified.
 	Site  Site   `toml:"site,omitempty"`

@@ -1,0 +1,104 @@
+package oauthflow_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/authwiz/authwiz/internal/oauthflow"
+	"github.com/authwiz/authwiz/internal/oauthflow/testport"
+)
+
+// silentServer accepts every request and never answers it, as a stalled
+// proxy does. arrived receives each request as it comes.
+func silentServer(t *testing.T) (srv *httptest.Server, arrived <-chan struct{}) {
+	t.Helper()
+	came, stop := make(chan struct{}, 8), make(chan struct{})
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		came <- struct{}{}
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(stop) })
+	return srv, came
+}
+
+// answeredSession is a session whose token URL is tokenURL, answered by a
+// pasted callback.
+func answeredSession(t *testing.T, tokenURL string, opts ...oauthflow.Option) (*oauthflow.Session, oauthflow.Callback) {
+	t.Helper()
+	cfg := testConfig(redirectURL(testport.Free(t)))
+	cfg.TokenURL = tokenURL
+	s, err := oauthflow.Begin(context.Background(), cfg, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Paste(callbackURL(s, url.Values{"code": {"the-code"}, "state": {stateOf(t, s)}})); err != nil {
+		t.Fatal(err)
+	}
+	cb, err := s.Wait(deadline(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, cb
+}
+
+// exchangeWithin runs the exchange and fails the test when it has not
+// ended long after every limit the test set.
+func exchangeWithin(t *testing.T, ctx context.Context, s *oauthflow.Session, cb oauthflow.Callback) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Exchange(ctx, cb)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(30 * time.Second):
+		t.Fatal("the exchange is still waiting on a token endpoint that never answers")
+		return nil
+	}
+}
+
+func TestExchangeWithASilentTokenEndpointEndsWithItsTimeout(t *testing.T) {
+	silent, arrived := silentServer(t)
+	s, cb := answeredSession(t, silent.URL+"/oauth/token", oauthflow.WithRequestTimeout(200*time.Millisecond))
+	err := exchangeWithin(t, context.Background(), s, cb)
+	select {
+	case <-arrived:
+	default:
+		t.Fatal("the exchange never reached the token endpoint")
+	}
+	if !errors.Is(err, oauthflow.ErrNetwork) {
+		t.Fatalf("error = %v, want ErrNetwork", err)
+	}
+	host := strings.TrimPrefix(silent.URL, "http://")
+	for _, want := range []string{host + "/oauth/token did not answer", "proxy", "the Token URL"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+}
+
+func TestExchangeHonoursItsContext(t *testing.T) {
+	silent, arrived := silentServer(t)
+	s, cb := answeredSession(t, silent.URL+"/oauth/token")
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-arrived
+		cancel()
+	}()
+	if err := exchangeWithin(t, ctx, s, cb); !errors.Is(err, context.Canceled) {
+		t.Fatalf("error = %v, want the cancellation", err)
+	}
+}
