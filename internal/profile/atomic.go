@@ -1,10 +1,8 @@
 package profile
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,14 +11,14 @@ import (
 const tempMarker = ".tmp-"
 
 // writeAtomic replaces path with data so that a reader, or a crash at any
-// moment, sees either the old file or the new one, never a mix. The old file,
-// when there is one, is first kept as path+".bak". reserved, when not nil,
-// is a private file on the same file system, already as large as data is
-// likely to be, written into instead of a new temp file: a refresh
-// reserves its space before spending the refresh token, so a disk that
-// fills up meanwhile cannot stop the save.
-func writeAtomic(path string, data []byte, reserved *os.File) error {
-	if err := backup(path); err != nil {
+// moment, sees either the old file or the new one, never a mix. The old
+// file, when there is one, is first kept among the backups (see
+// keepBackup). reserved, when not nil, is a private file on the same file
+// system, already as large as data is likely to be, written into instead
+// of a new temp file: a refresh reserves its space before spending the
+// refresh token, so a disk that fills up meanwhile cannot stop the save.
+func writeAtomic(path string, data []byte, reserved *os.File, dropped []renamed) error {
+	if err := keepBackup(path, data, dropped); err != nil {
 		if reserved != nil {
 			reserved.Close()
 			os.Remove(reserved.Name())
@@ -28,33 +26,6 @@ func writeAtomic(path string, data []byte, reserved *os.File) error {
 		return err
 	}
 	return replaceVia(path, data, reserved)
-}
-
-// backup keeps the current file as path+".bak", so the last good version
-// survives a bad edit or a bad write. A hard link keeps it without copying,
-// so it needs no disk space; where links do not work it is copied.
-func backup(path string) error {
-	dir, base := filepath.Split(path)
-	tmp := filepath.Join(dir, "."+base+backupSuffix+tempMarker+"link")
-	os.Remove(tmp)
-	err := os.Link(path, tmp)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err == nil {
-		if err = renameReplace(tmp, path+backupSuffix); err == nil {
-			return nil
-		}
-		os.Remove(tmp)
-	}
-	old, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("keep a backup of %s: %w", path, err)
-	}
-	return replaceWith(path+backupSuffix, old)
 }
 
 // replaceWith writes data to a private temp file in path's directory, syncs

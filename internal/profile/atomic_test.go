@@ -17,7 +17,11 @@ import (
 func TestReservedSpaceCarriesAWriteOnAFullDisk(t *testing.T) {
 	disk := profiletest.SmallDisk(t, "128k")
 	path := filepath.Join(disk, "secrets.toml")
-	if err := writeAtomic(path, []byte("old"), nil); err != nil {
+	old, err := encodeSecrets(secretsFile{Generation: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writeAtomic(path, old, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	reserved, err := reserve(filepath.Join(disk, "secrets.reserve"), 8192)
@@ -25,17 +29,17 @@ func TestReservedSpaceCarriesAWriteOnAFullDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	profiletest.Fill(t, disk)
-	if err := writeAtomic(path, []byte("no room for this"), nil); !errors.Is(err, syscall.ENOSPC) {
+	if err := writeAtomic(path, []byte("no room for this"), nil, nil); !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("a write with no space reserved on a full disk: %v", err)
 	}
 	newer := strings.Repeat("new ", 1000)
-	if err := writeAtomic(path, []byte(newer), reserved); err != nil {
+	if err := writeAtomic(path, []byte(newer), reserved, nil); err != nil {
 		t.Fatalf("a write into reserved space on a full disk: %v", err)
 	}
 	if got, _ := os.ReadFile(path); string(got) != newer {
 		t.Errorf("the file holds %d bytes, want the %d written", len(got), len(newer))
 	}
-	if got, _ := os.ReadFile(path + backupSuffix); string(got) != "old" {
+	if got, _ := os.ReadFile(path + backupSuffix); string(got) != string(old) {
 		t.Errorf("the backup holds %q", got)
 	}
 	assertMode(t, path, 0o600)

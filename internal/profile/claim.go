@@ -65,6 +65,9 @@ func (c *claim) Grant() Grant { return c.grant }
 
 func (c *claim) Begin(at time.Time) error {
 	s, sec := c.store, c.grant.Secrets
+	if err := s.checkSecretsFile(); err != nil {
+		return err
+	}
 	tokens := tokenGrowthFactor * (len(sec.AccessToken) + len(sec.RefreshToken))
 	type space struct {
 		target, name string

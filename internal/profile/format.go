@@ -24,12 +24,18 @@ const (
 )
 
 type settingsFile struct {
-	SchemaVersion int       `toml:"schema_version"`
-	Profiles      []Profile `toml:"profile"`
+	SchemaVersion int `toml:"schema_version"`
+	// Generation numbers the change that wrote the file; secrets.toml
+	// carries the same number.
+	Generation uint64    `toml:"generation,omitempty"`
+	Profiles   []Profile `toml:"profile"`
+	// Held says, per profile name, what its secrets hold (see held).
+	Held map[string]held `toml:"secrets_held,omitempty"`
 }
 
 type secretsFile struct {
 	SchemaVersion int                `toml:"schema_version"`
+	Generation    uint64             `toml:"generation,omitempty"`
 	Secrets       map[string]Secrets `toml:"secrets"`
 }
 
@@ -137,16 +143,18 @@ func encodeTOML(header string, v any) ([]byte, error) {
 // be too easy to confuse on a list, so they count as the same name.
 func nameKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
 
-func encodeSettings(profiles []Profile) ([]byte, error) {
-	data, err := encodeTOML(settingsHeader, settingsFile{SchemaVersion: SchemaVersion, Profiles: profiles})
+func encodeSettings(f settingsFile) ([]byte, error) {
+	f.SchemaVersion = SchemaVersion
+	data, err := encodeTOML(settingsHeader, f)
 	if err != nil {
 		return nil, fmt.Errorf("encode profiles: %w", err)
 	}
 	return data, nil
 }
 
-func encodeSecrets(secrets map[string]Secrets) ([]byte, error) {
-	data, err := encodeTOML(secretsHeader, secretsFile{SchemaVersion: SchemaVersion, Secrets: secrets})
+func encodeSecrets(f secretsFile) ([]byte, error) {
+	f.SchemaVersion = SchemaVersion
+	data, err := encodeTOML(secretsHeader, f)
 	if err != nil {
 		return nil, fmt.Errorf("encode secrets: %w", err)
 	}
@@ -158,11 +166,11 @@ func encodeSecrets(secrets map[string]Secrets) ([]byte, error) {
 // and equal times in different zones, as the same.
 func sameSettings(a, b Profile) (bool, error) {
 	a.CreatedAt, a.UpdatedAt, b.CreatedAt, b.UpdatedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
-	ea, err := encodeSettings([]Profile{a})
+	ea, err := encodeSettings(settingsFile{Profiles: []Profile{a}})
 	if err != nil {
 		return false, err
 	}
-	eb, err := encodeSettings([]Profile{b})
+	eb, err := encodeSettings(settingsFile{Profiles: []Profile{b}})
 	return bytes.Equal(ea, eb), err
 }
 

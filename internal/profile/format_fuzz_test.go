@@ -11,7 +11,7 @@ import (
 // naming the file; it never panics.
 func FuzzParseSettings(f *testing.F) {
 	p, _ := fullProfile()
-	good, err := encodeSettings([]Profile{p})
+	good, err := encodeSettings(settingsFile{Profiles: []Profile{p}})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func FuzzParseSettings(f *testing.F) {
 			}
 			return
 		}
-		again, err := encodeSettings(sf.Profiles)
+		again, err := encodeSettings(sf)
 		if err != nil {
 			t.Fatalf("a parsed file must encode: %v", err)
 		}
@@ -40,7 +40,7 @@ func FuzzParseSettings(f *testing.F) {
 		if err != nil {
 			t.Fatalf("what authwiz writes must read back: %v\n%s", err, again)
 		}
-		third, _ := encodeSettings(sf2.Profiles)
+		third, _ := encodeSettings(sf2)
 		if !bytes.Equal(again, third) {
 			t.Fatalf("saving is not stable:\n%s\n---\n%s", again, third)
 		}

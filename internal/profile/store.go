@@ -173,8 +173,8 @@ func (s *Store) Update(name string, fn func(p *Profile, sec *Secrets) error) err
 			st.setSecrets(old, sec)
 			return err
 		}
-		if nameKey(p.Name) != nameKey(old.Name) {
-			s.moveRefreshRecords(old.Name, p.Name)
+		if p.Name != old.Name {
+			st.dropped = append(st.dropped, renamed{From: old.Name, To: p.Name})
 		}
 		return s.put(st, i, p, sec)
 	})
@@ -188,15 +188,17 @@ func (s *Store) Rename(oldName, newName string) error {
 	})
 }
 
-// Delete removes a profile and its secrets.
+// Delete removes a profile and its secrets, from the backups too. A
+// profile whose secrets were lost (see LostSecretsError) may still be
+// deleted.
 func (s *Store) Delete(name string) error {
 	return s.write(func(st *state) error {
 		i := st.find(name)
 		if i < 0 {
 			return fmt.Errorf("delete profile %q: %w", name, ErrNotFound)
 		}
+		st.dropped = append(st.dropped, renamed{From: st.settings.Profiles[i].Name})
 		st.settings.Profiles = slices.Delete(st.settings.Profiles, i, i+1)
-		s.dropRefreshRecords(name)
 		return nil
 	})
 }
@@ -207,6 +209,33 @@ type state struct {
 	settings    settingsFile
 	secrets     secretsFile
 	keyringSets map[string]Secrets
+	// dropped are the profiles the change deletes or renames: the user
+	// asked for their old names to go, from the backups too.
+	dropped []renamed
+}
+
+// renamed is a profile renamed From one name To another, or deleted when
+// To is empty.
+type renamed struct{ From, To string }
+
+// deletes reports whether the change deletes the profile whose nameKey is
+// key.
+func (st *state) deletes(key string) bool {
+	return slices.ContainsFunc(st.dropped, func(d renamed) bool { return d.To == "" && nameKey(d.From) == key })
+}
+
+// afterWrite carries what a delete or rename means beyond the two files,
+// once they are written: the refresh journal follows a renamed profile,
+// and backups forget a deleted profile's secrets.
+func (s *Store) afterWrite(dropped []renamed) error {
+	for _, d := range dropped {
+		if d.To == "" {
+			s.dropRefreshRecords(d.From)
+		} else if nameKey(d.From) != nameKey(d.To) {
+			s.moveRefreshRecords(d.From, d.To)
+		}
+	}
+	return s.scrubBackups(dropped)
 }
 
 // setSecrets records sec as p's secrets, in the file or the keyring as p says.
@@ -299,16 +328,27 @@ func (s *Store) write(change func(*state) error) error {
 // the files used are removed from it.
 func (s *Store) writeLocked(change func(*state) error, reserved map[string]*os.File) error {
 	removeStaleTemps(s.dir)
-
 	st, err := s.load()
 	if err != nil {
 		return err
 	}
-	oldSettings, err := encodeSettings(st.settings.Profiles)
-	if err != nil {
-		return err
+	return s.writeState(st, change, reserved, true)
+}
+
+// writeState applies change to st, as read from the files, and writes what
+// changed, stamped with a new generation. With vouched set it refuses to
+// write over a secrets file that lost what the settings vouch for — unless
+// the change deletes every profile concerned — because the write would
+// push the last good copy out of the backups.
+func (s *Store) writeState(st state, change func(*state) error, reserved map[string]*os.File, vouched bool) error {
+	var (
+		lost    map[string]bool
+		lossErr error
+	)
+	if vouched {
+		lost, lossErr = s.fileLosses(&st)
 	}
-	oldSecrets, err := encodeSecrets(st.secrets.Secrets)
+	oldSettings, oldSecrets, err := st.encodedContent()
 	if err != nil {
 		return err
 	}
@@ -317,39 +357,86 @@ func (s *Store) writeLocked(change func(*state) error, reserved map[string]*os.F
 	if err := change(&st); err != nil {
 		return err
 	}
-	if err := s.keyringSet(st.keyringSets); err != nil {
-		return err
+	for name := range lost {
+		if !st.deletes(name) {
+			return lossErr
+		}
 	}
-
-	maps.Copy(kept, st.secrets.Secrets)
-	keptSecrets, err := s.writeSecrets(oldSecrets, kept, reserved)
+	newSettings, newSecrets, err := st.encodedContent()
 	if err != nil {
 		return err
 	}
-	newSettings, err := encodeSettings(st.settings.Profiles)
-	if err != nil {
+	if bytes.Equal(oldSettings, newSettings) && bytes.Equal(oldSecrets, newSecrets) && len(st.keyringSets) == 0 {
+		return nil
+	}
+	// secrets.toml is rewritten only when its content changes: a refresh
+	// of a keyring profile has reserved no space for it.
+	secretsChanged := !bytes.Equal(oldSecrets, newSecrets)
+	gen := st.nextGeneration()
+	st.stamp(gen, secretsChanged)
+	if err := s.keyringSet(st.keyringSets, gen); err != nil {
 		return err
 	}
-	if !bytes.Equal(oldSettings, newSettings) {
-		if err := writeAtomic(s.path(settingsFileName), newSettings, takeReserved(reserved, s.path(settingsFileName))); err != nil {
+	if secretsChanged {
+		maps.Copy(kept, st.secrets.Secrets)
+		if err := s.writeFile(secretsFileName, secretsFile{Generation: gen, Secrets: kept}, st.dropped, reserved); err != nil {
 			return err
 		}
 	}
-	if _, err = s.writeSecrets(keptSecrets, st.usedSecrets(), reserved); err != nil {
+	if err := s.writeFile(settingsFileName, st.settings, st.dropped, reserved); err != nil {
+		return err
+	}
+	if used := st.usedSecrets(); secretsChanged && !maps.EqualFunc(used, kept, sameSecrets) {
+		// The pruned secrets replace the superset just written, which is
+		// kept in no backup: it is only a step between two versions.
+		data, err := encodeSecrets(secretsFile{Generation: gen, Secrets: used})
+		if err == nil {
+			err = replaceWith(s.path(secretsFileName), data)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := s.afterWrite(st.dropped); err != nil {
 		return err
 	}
 	return s.keyringDelete(inKeyring, st.keyringNames())
 }
 
-// writeSecrets writes secrets unless their encoding equals current, and
-// returns the encoding now on disk.
-func (s *Store) writeSecrets(current []byte, secrets map[string]Secrets, reserved map[string]*os.File) ([]byte, error) {
-	data, err := encodeSecrets(secrets)
-	if err != nil || bytes.Equal(current, data) {
-		return current, err
+// sameSecrets is Secrets.Equal, and what is remembered of a failed
+// refresh alike too: everything secrets.toml holds.
+func sameSecrets(a, b Secrets) bool {
+	return a.Equal(b) && a.RefreshFailure == b.RefreshFailure && a.RefreshFailedAt.Equal(b.RefreshFailedAt)
+}
+
+// encodedContent is what the files would hold, apart from the generation
+// stamps: equal before and after a change when it changed nothing.
+func (st *state) encodedContent() (settings, secrets []byte, err error) {
+	if settings, err = encodeSettings(settingsFile{Profiles: st.settings.Profiles}); err != nil {
+		return nil, nil, err
 	}
-	path := s.path(secretsFileName)
-	return data, writeAtomic(path, data, takeReserved(reserved, path))
+	secrets, err = encodeSecrets(secretsFile{Secrets: st.usedSecrets()})
+	return settings, secrets, err
+}
+
+// writeFile encodes f (a settingsFile or secretsFile) and writes it
+// atomically as the file called name, keeping backups (see keepBackup).
+func (s *Store) writeFile(name string, f any, dropped []renamed, reserved map[string]*os.File) error {
+	var (
+		data []byte
+		err  error
+	)
+	switch f := f.(type) {
+	case settingsFile:
+		data, err = encodeSettings(f)
+	case secretsFile:
+		data, err = encodeSecrets(f)
+	}
+	if err != nil {
+		return err
+	}
+	path := s.path(name)
+	return writeAtomic(path, data, takeReserved(reserved, path), dropped)
 }
 
 // takeReserved hands out the space reserved for path, once.

@@ -320,12 +320,20 @@ func TestRestoreFromBackup(t *testing.T) {
 	if err := os.WriteFile(path, damaged, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	res, err := s.Restore()
+	plan, err := s.PlanRestore()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Files) != 1 || res.Files[0] != path {
-		t.Fatalf("restored %v, want only %s", res.Files, path)
+	var perr *ParseError
+	if len(plan.Damage.Unreadable) != 1 || !errors.As(plan.Damage.Unreadable[0], &perr) || perr.Path != path {
+		t.Fatalf("the plan must name the unreadable file: %+v", plan.Damage)
+	}
+	if len(plan.Candidates) == 0 || !plan.Candidates[0].Profiles[0].PutBack {
+		t.Fatalf("the newest backup puts the profile back: %+v", plan.Candidates)
+	}
+	res, err := s.Restore(1)
+	if err != nil {
+		t.Fatal(err)
 	}
 	if kept, _ := os.ReadFile(res.KeptAs[path]); !bytes.Equal(kept, damaged) {
 		t.Errorf("the damaged file must be kept, got %q", kept)
@@ -341,8 +349,8 @@ func TestRestoreFromBackup(t *testing.T) {
 	if _, got, err := s.Get(p.Name); err != nil || got.RefreshToken != sec.RefreshToken {
 		t.Errorf("secrets survive the restore: %v", err)
 	}
-	if res, err := s.Restore(); err != nil || len(res.Files) != 0 {
-		t.Errorf("restoring readable files changes nothing: %v %v", res, err)
+	if _, err := s.Restore(1); err == nil || !strings.Contains(err.Error(), "nothing to restore") {
+		t.Errorf("a sound store has nothing to restore: %v", err)
 	}
 }
 
@@ -376,16 +384,15 @@ func TestRenameUpdateDelete(t *testing.T) {
 		t.Errorf("rename must keep CreatedAt")
 	}
 
-	settingsPath := filepath.Join(s.Dir(), settingsFileName)
-	before, _ := os.ReadFile(settingsPath)
+	before, _, _ := s.Get("renamed")
 	if err := s.Update("renamed", func(_ *Profile, sec *Secrets) error {
 		sec.AccessToken = "access-2"
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if after, _ := os.ReadFile(settingsPath); !bytes.Equal(before, after) {
-		t.Errorf("a secrets-only update must not rewrite the settings")
+	if after, _, _ := s.Get("renamed"); !reflect.DeepEqual(before, after) {
+		t.Errorf("a secrets-only update must not change the settings: %+v", after)
 	}
 	if _, sec2, _ := s.Get("renamed"); sec2.AccessToken != "access-2" {
 		t.Errorf("update lost: %q", sec2.AccessToken)

@@ -93,28 +93,37 @@ func (s *Store) keyringService() string { return "authwiz:" + s.dir }
 // secretsOf returns p's secrets from wherever they are kept.
 func (s *Store) secretsOf(st *state, p Profile) (Secrets, error) {
 	if p.SecretStorage != StorageKeyring {
-		return st.secrets.Secrets[p.Name], nil
+		sec := st.secrets.Secrets[p.Name]
+		return sec, st.vouch(p, sec, st.secrets.Generation, s.path(secretsFileName))
 	}
 	if s.keyring == nil {
 		return Secrets{}, fmt.Errorf("profile %q keeps its secrets in the OS keyring, which this authwiz is not using; run it where that keyring is available", p.Name)
 	}
 	text, err := s.keyring.Get(s.keyringService(), p.Name)
 	if errors.Is(err, ErrNotInKeyring) {
-		return Secrets{}, nil
+		return Secrets{}, st.vouch(p, Secrets{}, 0, "the OS keyring")
 	}
 	if err != nil {
 		return Secrets{}, fmt.Errorf("read the secrets of %q from the OS keyring: %w", p.Name, err)
 	}
-	var sec Secrets
-	if _, err := toml.Decode(text, &sec); err != nil {
+	var item keyringItem
+	if _, err := toml.Decode(text, &item); err != nil {
 		return Secrets{}, fmt.Errorf("the OS keyring entry for %q cannot be read (%v): consent again with `%s` after re-entering the client secret with `%s`", p.Name, err, Command("login", p.Name), Command("edit", p.Name))
 	}
-	return sec, nil
+	return item.Secrets, st.vouch(p, item.Secrets, item.Generation, "the OS keyring")
 }
 
-func (s *Store) keyringSet(sets map[string]Secrets) error {
+// keyringItem is what a keyring entry holds: the secrets, and the store
+// change that wrote them, which the settings record too (see held).
+// Entries written before the generation was recorded read as 0.
+type keyringItem struct {
+	Secrets
+	Generation uint64 `toml:"generation,omitempty"`
+}
+
+func (s *Store) keyringSet(sets map[string]Secrets, gen uint64) error {
 	for name, sec := range sets {
-		text, err := encodeTOML("", sec)
+		text, err := encodeTOML("", keyringItem{Secrets: sec, Generation: gen})
 		if err != nil {
 			return fmt.Errorf("encode secrets: %w", err)
 		}
