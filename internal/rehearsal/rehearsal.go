@@ -16,6 +16,7 @@ import (
 
 	"github.com/authwiz/authwiz/internal/loopback"
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/rehearsal/sampleapp"
 	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
 )
 
@@ -26,10 +27,11 @@ import (
 const DefaultPort = 47620
 
 // The rehearsal app's credentials; they work against this server only.
+// sampleapp.LooksLikeRehearsalClientID notices a typo of the Client ID.
 const (
-	ClientID     = atlserver.SampleClientID
-	ClientSecret = atlserver.SampleClientSecret
-	AppName      = atlserver.SampleAppName
+	ClientID     = sampleapp.ClientID
+	ClientSecret = sampleapp.ClientSecret
+	AppName      = sampleapp.AppName
 )
 
 // Dir is where rehearsal profiles are kept, inside authwiz's config dir.
