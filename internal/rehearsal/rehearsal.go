@@ -1,6 +1,6 @@
 // Package rehearsal runs the Atlassian-like server behind `authwiz demo`, so
 // an admin without an Atlassian app yet can walk all twelve steps and see a
-// real consent, Allow and Deny included. Rehearsal profiles live in a store
+// real consent, Accept and Cancel included. Rehearsal profiles live in a store
 // of their own, and rehearsal values are refused in real profiles.
 package rehearsal
 

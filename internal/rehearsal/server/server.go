@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"sync"
 	"time"
@@ -32,10 +33,23 @@ type App struct {
 	Scopes []string
 }
 
-// Site is a cloud site every grant reaches.
+// Site is a cloud site every grant reaches, unless its admins let no user
+// connect apps on their own (AdminMustAuthorize).
 type Site struct {
 	ID, Name, URL string
 	Spaces        []string
+	// AdminMustAuthorize starts the site off as
+	// Server.SetSiteAdminMustAuthorize(Name, true) does.
+	AdminMustAuthorize bool
+}
+
+// host is the site's address without its scheme, as Atlassian names a
+// site on its pages: acme.atlassian.net.
+func (site Site) host() string {
+	if u, err := url.Parse(site.URL); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return site.Name
 }
 
 // User is the account that consents.
@@ -88,8 +102,11 @@ type Server struct {
 	refresh  map[string]*refreshToken
 	refreshN int
 	failNext []int
-	delay    time.Duration
-	hold     func(context.Context)
+	// adminOnly holds the IDs of sites whose admins must authorize an
+	// app before a user can connect it.
+	adminOnly map[string]bool
+	delay     time.Duration
+	hold      func(context.Context)
 }
 
 // grant is what one consent allowed.
@@ -140,15 +157,20 @@ func New(cfg Config) *Server {
 		cfg.Apps[i].CallbackURLs = slices.Clone(cfg.Apps[i].CallbackURLs)
 	}
 	s := &Server{
-		cfg:     cfg,
-		pending: map[string]*pendingConsent{},
-		codes:   map[string]*codeGrant{},
-		access:  map[string]*grant{},
-		refresh: map[string]*refreshToken{},
+		cfg:       cfg,
+		pending:   map[string]*pendingConsent{},
+		codes:     map[string]*codeGrant{},
+		access:    map[string]*grant{},
+		refresh:   map[string]*refreshToken{},
+		adminOnly: map[string]bool{},
+	}
+	for _, site := range cfg.Sites {
+		s.adminOnly[site.ID] = site.AdminMustAuthorize
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /authorize", s.authorize)
 	mux.HandleFunc("POST /authorize/decide", s.decide)
+	mux.HandleFunc("GET "+errorPath, s.showError)
 	mux.HandleFunc("POST /oauth/token", s.token)
 	mux.HandleFunc("GET /oauth/token/accessible-resources", s.accessibleResources)
 	mux.HandleFunc("GET /ex/confluence/{cloudid}/wiki/rest/api/user/current", s.confluenceUser)
