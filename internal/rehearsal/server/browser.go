@@ -87,13 +87,20 @@ func FollowConsent(ctx context.Context, client *http.Client, authURL string, all
 	if err != nil {
 		return nil, fmt.Errorf("answer the consent page: %w", err)
 	}
-	if resp.StatusCode >= 400 && resp.Request.URL.Host == action.Host {
+	if resp.StatusCode >= 400 && resp.Request.URL.Host == action.Host || toErrorPage(resp, action) {
 		// The server refused the answer (an expired consent page, a site
 		// whose admin must authorize the app): the browser stops on its
 		// error page, as it does on a refused authorization URL.
 		return nil, refused(resp)
 	}
 	return resp, nil
+}
+
+// toErrorPage reports whether resp is a redirect not yet followed to the
+// server's error page.
+func toErrorPage(resp *http.Response, server *url.URL) bool {
+	loc, err := resp.Location()
+	return err == nil && loc.Host == server.Host && loc.Path == errorPath
 }
 
 // refused reads the server's error page and closes resp. A client that
