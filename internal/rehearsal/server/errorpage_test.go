@@ -34,10 +34,14 @@ func TestDiagnoseRecognisesEachErrorPage(t *testing.T) {
 		check   func(d atlassian.Diagnosis) bool
 	}{
 		{name: "unknown client", want: atlassian.ProblemUnknownClient,
-			authURL: func(u string) string { return strings.Replace(u, url.QueryEscape(SampleClientID), "RehearseWithAuthwizPracticeApp4", 1) }},
+			authURL: func(u string) string {
+				return strings.Replace(u, url.QueryEscape(SampleClientID), "RehearseWithAuthwizPracticeApp4", 1)
+			}},
 		{name: "redirect_uri mismatch", want: atlassian.ProblemRedirectNotRegistered,
-			authURL: func(u string) string { return strings.Replace(u, url.QueryEscape(redirect), url.QueryEscape(redirect+"/"), 1) },
-			check:   func(d atlassian.Diagnosis) bool { return d.RedirectURI == redirect+"/" }},
+			authURL: func(u string) string {
+				return strings.Replace(u, url.QueryEscape(redirect), url.QueryEscape(redirect+"/"), 1)
+			},
+			check: func(d atlassian.Diagnosis) bool { return d.RedirectURI == redirect+"/" }},
 		{name: "scopes not added", want: atlassian.ProblemScopesNotAdded,
 			authURL: func(u string) string {
 				return strings.Replace(u, "read%3Aconfluence-user", url.QueryEscape("read:confluence-user write:made-up:confluence read:made-up:confluence"), 1)
