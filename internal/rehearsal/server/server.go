@@ -86,6 +86,11 @@ type Config struct {
 	// DescribeScope, when set, adds a description to each scope on the
 	// consent page.
 	DescribeScope func(scope string) string
+	// Changed, when set, is called after a Callback URL is registered or a
+	// grant's tokens change, before the answer is sent, so the state can
+	// be kept (MarshalState). It is called without the server's lock held,
+	// possibly from several requests at once.
+	Changed func()
 }
 
 // Server is the stand-in for Atlassian. It is safe for concurrent use.
@@ -221,15 +226,26 @@ func (s *Server) app(clientID string) *App {
 // it under Authorization in the Developer Console does.
 func (s *Server) RegisterCallback(clientID, callbackURL string) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	app := s.app(clientID)
 	if app == nil {
+		s.mu.Unlock()
 		return fmt.Errorf("no app has the Client ID %q", clientID)
 	}
-	if !slices.Contains(app.CallbackURLs, callbackURL) {
+	added := !slices.Contains(app.CallbackURLs, callbackURL)
+	if added {
 		app.CallbackURLs = append(app.CallbackURLs, callbackURL)
 	}
+	s.mu.Unlock()
+	if added {
+		s.changed()
+	}
 	return nil
+}
+
+func (s *Server) changed() {
+	if s.cfg.Changed != nil {
+		s.cfg.Changed()
+	}
 }
 
 // FailNextTokenRequests makes the next token requests answer with these

@@ -82,25 +82,30 @@ func tokenForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 
 func (s *Server) exchangeCode(w http.ResponseWriter, app *App, form url.Values) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	c := s.codes[form.Get("code")]
 	switch {
 	case c == nil || c.used || c.clientID != app.ClientID:
+		s.mu.Unlock()
 		tokenError(w, http.StatusForbidden, "invalid_grant", "Invalid authorization code")
 		return
 	case s.now().After(c.expires):
+		s.mu.Unlock()
 		tokenError(w, http.StatusForbidden, "invalid_grant", "Authorization code has expired")
 		return
 	case form.Get("redirect_uri") != c.redirectURI:
+		s.mu.Unlock()
 		tokenError(w, http.StatusForbidden, "invalid_grant", "redirect_uri does not match the one used to authorize")
 		return
-	}
-	if form.Has("code_verifier") {
+	case form.Has("code_verifier"):
+		s.mu.Unlock()
 		tokenError(w, http.StatusBadRequest, "invalid_request", "PKCE is not supported for OAuth 2.0 (3LO) apps.")
 		return
 	}
 	c.used = true
-	writeJSON(w, http.StatusOK, s.issue(grant{clientID: app.ClientID, scopes: c.scopes, family: &family{consentAt: s.now()}}))
+	body := s.issue(grant{clientID: app.ClientID, scopes: c.scopes, family: &family{consentAt: s.now()}})
+	s.mu.Unlock()
+	s.changed()
+	writeJSON(w, http.StatusOK, body)
 }
 
 // AtlassianReuseInterval is how long Atlassian accepts the refresh token a
@@ -124,6 +129,8 @@ func (s *Server) refreshGrant(w http.ResponseWriter, r *http.Request, app *App, 
 	rt := s.refresh[token]
 	if rt == nil || rt.clientID != app.ClientID || !s.spend(token, rt) {
 		s.mu.Unlock()
+		// A late reuse may have revoked the grant.
+		s.changed()
 		tokenError(w, http.StatusForbidden, "invalid_grant", "Unknown or invalid refresh token.")
 		return
 	}
@@ -131,6 +138,9 @@ func (s *Server) refreshGrant(w http.ResponseWriter, r *http.Request, app *App, 
 	body := s.issue(rt.grant)
 	hold := s.hold
 	s.mu.Unlock()
+	// Kept before it is answered: a new refresh token that a restart
+	// forgot would end the grant for the client that holds it.
+	s.changed()
 	if hold != nil {
 		hold(r.Context())
 	}
