@@ -81,6 +81,10 @@ type Config struct {
 	// all, however often they are used; Atlassian's is 365 days, the
 	// default.
 	GrantLifetime time.Duration
+	// SupersededAccessLifetime is how long access tokens keep working
+	// after a refresh issued a newer one (within their own lifetime);
+	// Atlassian's is ten minutes (AtlassianReuseInterval), the default.
+	SupersededAccessLifetime time.Duration
 	// Random feeds codes and tokens; nil means crypto/rand.
 	Random io.Reader
 	// DescribeScope, when set, adds a description to each scope on the
@@ -154,6 +158,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.GrantLifetime == 0 {
 		cfg.GrantLifetime = 365 * 24 * time.Hour
+	}
+	if cfg.SupersededAccessLifetime == 0 {
+		cfg.SupersededAccessLifetime = AtlassianReuseInterval
 	}
 	// The server changes its apps (RegisterCallback): it must not share
 	// them with the caller or with another server made from the same Config.

@@ -157,16 +157,31 @@ func (s *Server) spend(token string, rt *refreshToken) bool {
 	case token == f.current:
 		f.previous, f.rotatedAt = token, now
 		rt.rotatedAt = now
+		s.supersedeAccess(f, now)
 		return true
 	case token == f.previous && s.cfg.RefreshReuseLeeway > 0 && now.Sub(f.rotatedAt) < s.cfg.RefreshReuseLeeway:
 		// The answer to the rotation was lost: what it handed out is
 		// retired, and the chain goes on from this second try.
 		s.refresh[f.current].rotatedAt = now
+		s.supersedeAccess(f, now)
 		return true
 	case s.cfg.RefreshReuseLeeway > 0:
 		s.revoke(f, now)
 	}
 	return false
+}
+
+// supersedeAccess gives the family's access tokens SupersededAccessLifetime
+// to live, as Atlassian stops the old access token ten minutes after a
+// refresh: a client must not hand out an access token long after a newer
+// one came. The caller holds s.mu and issues the newer one next.
+func (s *Server) supersedeAccess(f *family, now time.Time) {
+	until := now.Add(s.cfg.SupersededAccessLifetime)
+	for _, g := range s.access {
+		if g.family == f && g.expires.After(until) {
+			g.expires = until
+		}
+	}
 }
 
 // revoke ends every token of the family: a rotated refresh token used too
