@@ -35,15 +35,15 @@ and marked as such; their tokens work only while authwiz demo runs.`,
 
 // runDemo runs the wizard against a rehearsal server on port.
 func runDemo(cmd *cobra.Command, root *rootOptions, streams Streams, wizard launch.Wizard, port int) error {
-	srv, err := rehearsal.Start(port)
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
 	store, err := openRehearsalStore(root, streams)
 	if err != nil {
 		return err
 	}
+	srv, err := rehearsal.Start(port, rehearsal.KeepIn(store.Dir()))
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
 	fmt.Fprintf(streams.Err, "Rehearsal server on %s. The rehearsal app's credentials (type them at step 9):\n"+
 		"  Client ID      %s\n  Client secret  %s\n", srv.BaseURL(), rehearsal.ClientID, rehearsal.ClientSecret)
 	return wizard(cmd.Context(), wired(launch.Request{

@@ -13,8 +13,8 @@ import (
 )
 
 // A rehearsal consent, start to end: the Redirect URL registered as at
-// step 7, Deny on the rehearsal consent page, then Allow.
-func TestAllowAndDenyOnTheRehearsalConsentPage(t *testing.T) {
+// step 7, Cancel on the rehearsal consent page, then Accept.
+func TestAcceptAndCancelOnTheRehearsalConsentPage(t *testing.T) {
 	demo := atltest.StartDemo(t, "read:confluence-user", "offline_access")
 	store := demo.Store
 	runner := &consent.Runner{Store: store, Timeout: 20 * time.Second}
@@ -28,11 +28,11 @@ func TestAllowAndDenyOnTheRehearsalConsentPage(t *testing.T) {
 		return a.Wait(context.Background())
 	}
 	if _, err := consentWith(false); !errors.Is(err, oauthflow.ErrDenied) {
-		t.Fatalf("Deny: %v", err)
+		t.Fatalf("Cancel: %v", err)
 	}
 	res, err := consentWith(true)
 	if err != nil || len(res.Sites) != 2 || !res.HasRefreshToken {
-		t.Fatalf("Allow: %+v %v", res, err)
+		t.Fatalf("Accept: %+v %v", res, err)
 	}
 	if _, sec, _ := store.Get("Demo"); sec.RefreshToken == "" {
 		t.Error("the rehearsal profile's tokens were not saved")

@@ -2,6 +2,10 @@ package rehearsal
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -100,5 +104,61 @@ func TestRehearsalProfilesAreIsolated(t *testing.T) {
 		return nil
 	}); !errors.Is(err, ErrRehearsalValue) {
 		t.Errorf("editing a real profile to rehearsal values: %v", err)
+	}
+}
+
+// Follow moves only the rehearsal server's endpoints, and only while a
+// demo is running.
+func TestFollowMovesOnlyEndpointsOnThisComputer(t *testing.T) {
+	dir := t.TempDir()
+	made := profile.Profile{Name: "Demo", RedirectURL: "http://localhost:47613/callback",
+		AuthURL: "http://127.0.0.1:47620/authorize", TokenURL: "http://localhost:47620/oauth/token", APIBaseURL: "https://api.atlassian.com"}
+	if got := Follow(made, dir); !reflect.DeepEqual(got, made) {
+		t.Errorf("no demo running, yet the profile changed: %+v", got)
+	}
+	s, err := Start(0, KeepIn(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got := Follow(made, dir)
+	want := made
+	want.AuthURL, want.TokenURL = s.AuthURL(), s.TokenURL()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Follow:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// What the demo keeps is private, and a kept state it cannot read stops it
+// with the way out.
+func TestKeptStateIsPrivateAndCheckedOnStart(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Start(0, KeepIn(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RegisterCallback(redirect); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{stateFile, portFile} {
+		info, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if runtime.GOOS != "windows" && info.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %04o", name, info.Mode().Perm())
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, stateFile), []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := Start(0, KeepIn(dir)); err == nil || !strings.Contains(err.Error(), "delete that file") {
+		if s != nil {
+			s.Close()
+		}
+		t.Errorf("a broken state file: %v", err)
 	}
 }

@@ -39,7 +39,8 @@ func productScopes(g grant, product string) []string {
 // accessibleResources lists each site once per product the grant has
 // scopes for, as Atlassian does: a grant with Confluence and Jira scopes
 // sees the same cloud id twice, once with each product's scopes. A grant
-// without product scopes reaches no site.
+// without product scopes reaches no site, and no grant reaches a site
+// whose admins must authorize the app first.
 func (s *Server) accessibleResources(w http.ResponseWriter, r *http.Request) {
 	g, ok := s.bearer(w, r)
 	if !ok {
@@ -47,6 +48,9 @@ func (s *Server) accessibleResources(w http.ResponseWriter, r *http.Request) {
 	}
 	out := []map[string]any{}
 	for _, site := range s.cfg.Sites {
+		if s.adminMustAuthorize(site) {
+			continue
+		}
 		for _, product := range products {
 			scopes := productScopes(g, product)
 			if len(scopes) == 0 {

@@ -29,7 +29,7 @@ func TestConsentPageEscapesEverything(t *testing.T) {
 	if strings.Contains(string(page), "<script>") {
 		t.Errorf("the consent page carries markup from the configuration:\n%s", page)
 	}
-	for _, want := range []string{"Evil &#34;&gt;&lt;script&gt;", "Mallory &#34;&gt;&lt;script&gt;", "does &#34;&gt;&lt;script&gt;", `id="allow"`, `id="deny"`} {
+	for _, want := range []string{"Evil &#34;&gt;&lt;script&gt;", "Mallory &#34;&gt;&lt;script&gt;", "does &#34;&gt;&lt;script&gt;", `id="accept"`, `id="cancel"`} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("the consent page lacks %s", want)
 		}
@@ -87,7 +87,7 @@ func TestFollowConsentNeedsAConsentPage(t *testing.T) {
 
 func TestUnknownConsentIsRefused(t *testing.T) {
 	w := newWorld(t)
-	r, err := w.noFollow().PostForm(w.ts.URL+"/authorize/decide", url.Values{"consent_id": {"consent-made-up"}, "decision": {"allow"}})
+	r, err := w.noFollow().PostForm(w.ts.URL+"/authorize/decide", url.Values{"consent_id": {"consent-made-up"}, "decision": {"accept"}, "site": {w.srv.cfg.Sites[0].ID}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestServersDoNotShareApps(t *testing.T) {
 		"redirect_uri": {extra}, "state": {"s"}, "response_type": {"code"}, "prompt": {"consent"}}
 	for name, srv := range map[string]*Server{"first": first, "second": second} {
 		rec := record(srv, "/authorize?"+q.Encode())
-		if want := map[string]int{"first": 200, "second": 400}[name]; rec.StatusCode != want {
+		if want := map[string]int{"first": 200, "second": 302}[name]; rec.StatusCode != want {
 			t.Errorf("%s server: %d, want %d", name, rec.StatusCode, want)
 		}
 	}

@@ -52,7 +52,7 @@ func RefusalCases(app App, redirectURI string) []RefusalCase {
 	}
 	const notRegistered = "redirect_uri is not registered for client"
 	return []RefusalCase{
-		{"unknown client", authorize(func(q url.Values) { q.Set("client_id", "nobody") }), 400, "Unknown client_id"},
+		{"unknown client", authorize(func(q url.Values) { q.Set("client_id", "nobody") }), 400, "failed to retrieve client"},
 		{"redirect with extra trailing slash", authorize(func(q url.Values) { q.Set("redirect_uri", redirectURI+"/") }), 400, notRegistered},
 		{"redirect with a longer path", authorize(func(q url.Values) { q.Set("redirect_uri", redirectURI+"x") }), 400, notRegistered},
 		{"redirect on another port", authorize(func(q url.Values) { q.Set("redirect_uri", otherPort(redirectURI)) }), 400, notRegistered},
@@ -66,7 +66,7 @@ func RefusalCases(app App, redirectURI string) []RefusalCase {
 		{"resource parameter", authorize(func(q url.Values) { q.Set("resource", "https://api.atlassian.com") }), 400, "resource"},
 		{"access_type offline", authorize(func(q url.Values) { q.Set("access_type", "offline") }), 400, "access_type"},
 		{"openid scope", authorize(func(q url.Values) { q.Set("scope", "openid read:confluence-user") }), 400, "openid"},
-		{"scope not added to the app", authorize(func(q url.Values) { q.Set("scope", "read:confluence-user manage:not-a-scope") }), 400, "has not been added"},
+		{"scope not added to the app", authorize(func(q url.Values) { q.Set("scope", "read:confluence-user manage:not-a-scope") }), 400, "scopes that have not been added to the app"},
 		{"no scope", authorize(func(q url.Values) { q.Del("scope") }), 400, "scope parameter is required"},
 		{"wrong client secret", token(url.Values{"grant_type": {"authorization_code"}, "client_id": {app.ClientID}, "client_secret": {"wrong"}, "code": {"x"}, "redirect_uri": {redirectURI}}), 401, "access_denied"},
 		{"unknown client at the token endpoint", token(url.Values{"grant_type": {"authorization_code"}, "client_id": {"nobody"}, "client_secret": {app.ClientSecret}, "code": {"x"}}), 401, "access_denied"},

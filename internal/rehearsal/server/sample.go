@@ -1,12 +1,15 @@
 package server
 
-import "github.com/authwiz/authwiz/internal/atlassian"
+import (
+	"github.com/authwiz/authwiz/internal/atlassian"
+	"github.com/authwiz/authwiz/internal/rehearsal/sampleapp"
+)
 
 // The sample app's credentials. They only work against this server.
 const (
-	SampleClientID     = "RehearsalC1ientIdForAuthwizDemo0"
-	SampleClientSecret = "ATOARehearsalSecretOnlyValidAgainstTheAuthwizRehearsalServer0000000000000000"
-	SampleAppName      = "OAuth Connection Workspace365 Integration Builder"
+	SampleClientID     = sampleapp.ClientID
+	SampleClientSecret = sampleapp.ClientSecret
+	SampleAppName      = sampleapp.AppName
 )
 
 // Sample is a world with one app that registered every scope authwiz knows

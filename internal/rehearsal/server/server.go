@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"sync"
 	"time"
@@ -32,10 +33,23 @@ type App struct {
 	Scopes []string
 }
 
-// Site is a cloud site every grant reaches.
+// Site is a cloud site every grant reaches, unless its admins let no user
+// connect apps on their own (AdminMustAuthorize).
 type Site struct {
 	ID, Name, URL string
 	Spaces        []string
+	// AdminMustAuthorize starts the site off as
+	// Server.SetSiteAdminMustAuthorize(Name, true) does.
+	AdminMustAuthorize bool
+}
+
+// host is the site's address without its scheme, as Atlassian names a
+// site on its pages: acme.atlassian.net.
+func (site Site) host() string {
+	if u, err := url.Parse(site.URL); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return site.Name
 }
 
 // User is the account that consents.
@@ -67,11 +81,20 @@ type Config struct {
 	// all, however often they are used; Atlassian's is 365 days, the
 	// default.
 	GrantLifetime time.Duration
+	// SupersededAccessLifetime is how long access tokens keep working
+	// after a refresh issued a newer one (within their own lifetime);
+	// Atlassian's is ten minutes (AtlassianReuseInterval), the default.
+	SupersededAccessLifetime time.Duration
 	// Random feeds codes and tokens; nil means crypto/rand.
 	Random io.Reader
 	// DescribeScope, when set, adds a description to each scope on the
 	// consent page.
 	DescribeScope func(scope string) string
+	// Changed, when set, is called after a Callback URL is registered or a
+	// grant's tokens change, before the answer is sent, so the state can
+	// be kept (MarshalState). It is called without the server's lock held,
+	// possibly from several requests at once.
+	Changed func()
 }
 
 // Server is the stand-in for Atlassian. It is safe for concurrent use.
@@ -88,8 +111,11 @@ type Server struct {
 	refresh  map[string]*refreshToken
 	refreshN int
 	failNext []int
-	delay    time.Duration
-	hold     func(context.Context)
+	// adminOnly holds the IDs of sites whose admins must authorize an
+	// app before a user can connect it.
+	adminOnly map[string]bool
+	delay     time.Duration
+	hold      func(context.Context)
 }
 
 // grant is what one consent allowed.
@@ -133,6 +159,9 @@ func New(cfg Config) *Server {
 	if cfg.GrantLifetime == 0 {
 		cfg.GrantLifetime = 365 * 24 * time.Hour
 	}
+	if cfg.SupersededAccessLifetime == 0 {
+		cfg.SupersededAccessLifetime = AtlassianReuseInterval
+	}
 	// The server changes its apps (RegisterCallback): it must not share
 	// them with the caller or with another server made from the same Config.
 	cfg.Apps = slices.Clone(cfg.Apps)
@@ -140,15 +169,20 @@ func New(cfg Config) *Server {
 		cfg.Apps[i].CallbackURLs = slices.Clone(cfg.Apps[i].CallbackURLs)
 	}
 	s := &Server{
-		cfg:     cfg,
-		pending: map[string]*pendingConsent{},
-		codes:   map[string]*codeGrant{},
-		access:  map[string]*grant{},
-		refresh: map[string]*refreshToken{},
+		cfg:       cfg,
+		pending:   map[string]*pendingConsent{},
+		codes:     map[string]*codeGrant{},
+		access:    map[string]*grant{},
+		refresh:   map[string]*refreshToken{},
+		adminOnly: map[string]bool{},
+	}
+	for _, site := range cfg.Sites {
+		s.adminOnly[site.ID] = site.AdminMustAuthorize
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /authorize", s.authorize)
 	mux.HandleFunc("POST /authorize/decide", s.decide)
+	mux.HandleFunc("GET "+errorPath, s.showError)
 	mux.HandleFunc("POST /oauth/token", s.token)
 	mux.HandleFunc("GET /oauth/token/accessible-resources", s.accessibleResources)
 	mux.HandleFunc("GET /ex/confluence/{cloudid}/wiki/rest/api/user/current", s.confluenceUser)
@@ -199,15 +233,26 @@ func (s *Server) app(clientID string) *App {
 // it under Authorization in the Developer Console does.
 func (s *Server) RegisterCallback(clientID, callbackURL string) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	app := s.app(clientID)
 	if app == nil {
+		s.mu.Unlock()
 		return fmt.Errorf("no app has the Client ID %q", clientID)
 	}
-	if !slices.Contains(app.CallbackURLs, callbackURL) {
+	added := !slices.Contains(app.CallbackURLs, callbackURL)
+	if added {
 		app.CallbackURLs = append(app.CallbackURLs, callbackURL)
 	}
+	s.mu.Unlock()
+	if added {
+		s.changed()
+	}
 	return nil
+}
+
+func (s *Server) changed() {
+	if s.cfg.Changed != nil {
+		s.cfg.Changed()
+	}
 }
 
 // FailNextTokenRequests makes the next token requests answer with these

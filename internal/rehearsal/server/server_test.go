@@ -175,11 +175,11 @@ func TestCodeChecks(t *testing.T) {
 	}
 }
 
-func TestDenyAndAnswerOnce(t *testing.T) {
+func TestCancelAndAnswerOnce(t *testing.T) {
 	w := newWorld(t)
 	back := w.consent(t, "read:confluence-user", false)
 	if back.Get("error") != "access_denied" || back.Get("code") != "" || back.Get("state") != "st-1" {
-		t.Fatalf("deny came back with %v", back)
+		t.Fatalf("Cancel came back with %v", back)
 	}
 	// A consent can be answered once.
 	resp, err := w.client.Get(w.authURL("read:confluence-user", "<script>alert(1)</script>"))
@@ -190,7 +190,7 @@ func TestDenyAndAnswerOnce(t *testing.T) {
 	resp.Body.Close()
 	id := consentIDPattern.FindSubmatch(page)[1]
 	for i, want := range []int{http.StatusOK, http.StatusBadRequest} {
-		r, err := w.client.PostForm(w.ts.URL+"/authorize/decide", url.Values{"consent_id": {string(id)}, "decision": {"allow"}})
+		r, err := w.client.PostForm(w.ts.URL+"/authorize/decide", url.Values{"consent_id": {string(id)}, "decision": {"accept"}, "site": {w.srv.cfg.Sites[0].ID}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -355,21 +355,19 @@ func TestConsentEdges(t *testing.T) {
 		t.Errorf("redirect %s", loc)
 	}
 
-	// Only allow and deny are answers, and a consent page expires.
+	// Only Accept and Cancel are answers (Allow is not Atlassian's), and a
+	// consent page expires.
 	page, _ := w.client.Get(w.authURL("read:confluence-user", "s"))
 	body, _ := io.ReadAll(page.Body)
 	page.Body.Close()
 	id := string(consentIDPattern.FindSubmatch(body)[1])
-	if !strings.Contains(string(body), ">Allow<") || !strings.Contains(string(body), ">Deny<") {
-		t.Errorf("the consent page offers Allow and Deny")
-	}
 	for _, tc := range []struct {
 		decision string
 		advance  time.Duration
 		want     int
-	}{{"bogus", 0, 400}, {"allow", 31 * time.Minute, 400}} {
+	}{{"bogus", 0, 400}, {"allow", 0, 400}, {"accept", 31 * time.Minute, 400}} {
 		w.advance(tc.advance)
-		r, err := noFollow.PostForm(w.ts.URL+"/authorize/decide", url.Values{"consent_id": {id}, "decision": {tc.decision}})
+		r, err := noFollow.PostForm(w.ts.URL+"/authorize/decide", url.Values{"consent_id": {id}, "decision": {tc.decision}, "site": {w.srv.cfg.Sites[0].ID}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -82,25 +82,30 @@ func tokenForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 
 func (s *Server) exchangeCode(w http.ResponseWriter, app *App, form url.Values) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	c := s.codes[form.Get("code")]
 	switch {
 	case c == nil || c.used || c.clientID != app.ClientID:
+		s.mu.Unlock()
 		tokenError(w, http.StatusForbidden, "invalid_grant", "Invalid authorization code")
 		return
 	case s.now().After(c.expires):
+		s.mu.Unlock()
 		tokenError(w, http.StatusForbidden, "invalid_grant", "Authorization code has expired")
 		return
 	case form.Get("redirect_uri") != c.redirectURI:
+		s.mu.Unlock()
 		tokenError(w, http.StatusForbidden, "invalid_grant", "redirect_uri does not match the one used to authorize")
 		return
-	}
-	if form.Has("code_verifier") {
+	case form.Has("code_verifier"):
+		s.mu.Unlock()
 		tokenError(w, http.StatusBadRequest, "invalid_request", "PKCE is not supported for OAuth 2.0 (3LO) apps.")
 		return
 	}
 	c.used = true
-	writeJSON(w, http.StatusOK, s.issue(grant{clientID: app.ClientID, scopes: c.scopes, family: &family{consentAt: s.now()}}))
+	body := s.issue(grant{clientID: app.ClientID, scopes: c.scopes, family: &family{consentAt: s.now()}})
+	s.mu.Unlock()
+	s.changed()
+	writeJSON(w, http.StatusOK, body)
 }
 
 // AtlassianReuseInterval is how long Atlassian accepts the refresh token a
@@ -124,6 +129,8 @@ func (s *Server) refreshGrant(w http.ResponseWriter, r *http.Request, app *App, 
 	rt := s.refresh[token]
 	if rt == nil || rt.clientID != app.ClientID || !s.spend(token, rt) {
 		s.mu.Unlock()
+		// A late reuse may have revoked the grant.
+		s.changed()
 		tokenError(w, http.StatusForbidden, "invalid_grant", "Unknown or invalid refresh token.")
 		return
 	}
@@ -131,6 +138,9 @@ func (s *Server) refreshGrant(w http.ResponseWriter, r *http.Request, app *App, 
 	body := s.issue(rt.grant)
 	hold := s.hold
 	s.mu.Unlock()
+	// Kept before it is answered: a new refresh token that a restart
+	// forgot would end the grant for the client that holds it.
+	s.changed()
 	if hold != nil {
 		hold(r.Context())
 	}
@@ -147,16 +157,31 @@ func (s *Server) spend(token string, rt *refreshToken) bool {
 	case token == f.current:
 		f.previous, f.rotatedAt = token, now
 		rt.rotatedAt = now
+		s.supersedeAccess(f, now)
 		return true
 	case token == f.previous && s.cfg.RefreshReuseLeeway > 0 && now.Sub(f.rotatedAt) < s.cfg.RefreshReuseLeeway:
 		// The answer to the rotation was lost: what it handed out is
 		// retired, and the chain goes on from this second try.
 		s.refresh[f.current].rotatedAt = now
+		s.supersedeAccess(f, now)
 		return true
 	case s.cfg.RefreshReuseLeeway > 0:
 		s.revoke(f, now)
 	}
 	return false
+}
+
+// supersedeAccess gives the family's access tokens SupersededAccessLifetime
+// to live, as Atlassian stops the old access token ten minutes after a
+// refresh: a client must not hand out an access token long after a newer
+// one came. The caller holds s.mu and issues the newer one next.
+func (s *Server) supersedeAccess(f *family, now time.Time) {
+	until := now.Add(s.cfg.SupersededAccessLifetime)
+	for _, g := range s.access {
+		if g.family == f && g.expires.After(until) {
+			g.expires = until
+		}
+	}
 }
 
 // revoke ends every token of the family: a rotated refresh token used too

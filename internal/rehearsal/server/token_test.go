@@ -277,3 +277,50 @@ func TestHoldRefreshAnswers(t *testing.T) {
 		t.Errorf("after holding stops: %+v", a)
 	}
 }
+
+// Atlassian stops an access token ten minutes after a refresh issued a
+// newer one: the API answers 401 from then on, while the newer one works.
+func TestSupersededAccessTokenStopsTenMinutesAfterARefresh(t *testing.T) {
+	w := newWorld(t)
+	first := w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code"))
+	w.advance(time.Minute)
+	second := w.refreshWith(t, first.RefreshToken)
+	w.advance(AtlassianReuseInterval - time.Second)
+	if !w.worksWithAPI(t, first.AccessToken) {
+		t.Error("the superseded access token stopped before ten minutes")
+	}
+	w.advance(time.Second)
+	if w.worksWithAPI(t, first.AccessToken) {
+		t.Error("the superseded access token still works ten minutes after the refresh")
+	}
+	if !w.worksWithAPI(t, second.AccessToken) {
+		t.Error("the newer access token stopped with the old one")
+	}
+	// A retry of a lost rotation supersedes too.
+	w.srv.SetRefreshReuseLeeway(AtlassianReuseInterval)
+	third := w.refreshWith(t, second.RefreshToken)
+	retry := w.refreshWith(t, second.RefreshToken)
+	w.advance(AtlassianReuseInterval)
+	if w.worksWithAPI(t, third.AccessToken) || !w.worksWithAPI(t, retry.AccessToken) {
+		t.Error("after a retried rotation only the retry's access token works ten minutes on")
+	}
+}
+
+// Only the refresh token the last rotation replaced may be used again: one
+// from two rotations back is refused at once, within the interval too, and
+// ends the grant.
+func TestOnlyTheImmediatelyPreviousRefreshTokenIsReusable(t *testing.T) {
+	w, first := newReuseWorld(t)
+	second := w.refreshWith(t, first.RefreshToken)
+	third := w.refreshWith(t, second.RefreshToken)
+	w.advance(time.Minute)
+	if a := w.refreshWith(t, first.RefreshToken); a.Status != 403 {
+		t.Fatalf("a refresh token two rotations back: %+v", a)
+	}
+	if a := w.refreshWith(t, third.RefreshToken); a.Status != 403 {
+		t.Errorf("the grant survived the reuse of an old refresh token: %+v", a)
+	}
+	if w.worksWithAPI(t, third.AccessToken) {
+		t.Error("the grant's access token survived the reuse of an old refresh token")
+	}
+}
