@@ -45,7 +45,7 @@ func (cv *consentView) view(c *stepContext) string {
 		st.Label.Render("Authorization URL") + "\n" + st.link(url, width)
 	if tunnel := c.target.tunnelCommand(c.draft.Profile.RedirectURL); tunnel != "" {
 		out += "\n\n" + st.Subtle.Render(wrap("Over SSH, the rehearsal lives on this machine: to consent in the "+
-			"browser on your own computer, first run there", width)) + "\n  " + tunnel
+			"browser on your own computer, first run there", width)) + "\n" + copyable(st.Value, tunnel, width)
 	}
 	if cv.pasting {
 		out += "\n\n" + labelled(st, "Paste the URL your browser ended on (or just the code)", cv.paste, width)
@@ -90,6 +90,23 @@ func (cv *consentView) resultView(c *stepContext) string {
 		b.WriteString("\n" + st.Warning.Render(wrap("No refresh token came back (offline_access was not "+
 			"requested): the access token expires within the hour and cannot be renewed without consenting again.", width)))
 	}
-	b.WriteString("\n\n" + nextCommands(c, true))
+	b.WriteString("\n\n" + nextCommands(c, true, func(cmd string) string { return copyable(st.Value, cmd, width) }))
 	return b.String()
+}
+
+// copyables are the link while waiting (and the tunnel command of a
+// rehearsal), and the commands to use the profile once it worked.
+func (cv *consentView) copyables(c *stepContext) []string {
+	switch {
+	case cv.result != nil:
+		token, status := usageCommands(c)
+		return []string{token, status}
+	case cv.waiting():
+		out := []string{cv.attempt.AuthURL()}
+		if tunnel := c.target.tunnelCommand(c.draft.Profile.RedirectURL); tunnel != "" {
+			out = append(out, tunnel)
+		}
+		return out
+	}
+	return nil
 }

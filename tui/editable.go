@@ -68,7 +68,15 @@ func (e *editableValue) view(s Styles, value string, width int) string {
 		in.SetWidth(max(width-3, 10))
 		return "  " + in.View()
 	}
-	return "  " + s.Value.Render(value)
+	return copyable(s.Value, value, width)
+}
+
+// copyables is the value while it is shown to copy.
+func (e *editableValue) copyables(value string) []string {
+	if e.editing {
+		return nil
+	}
+	return []string{value}
 }
 
 func (e *editableValue) keys() []key.Binding {

@@ -13,8 +13,8 @@ import (
 )
 
 // screens reaches every screen of the wizard; each is compared with its
-// golden file at the standard 80×24 and, for the layout, at 60 (step list
-// folded) and 120 columns. Refresh with: go test ./tui -run TestGolden -update
+// golden file at the standard 80×24, at 60×20 (step list folded, little
+// height) and at 120×30. Refresh with: go test ./tui -run TestGolden -update
 var screens = []struct {
 	name  string
 	opts  []harnessOpt
@@ -110,7 +110,7 @@ var screens = []struct {
 
 func TestGoldenScreens(t *testing.T) {
 	for _, sc := range screens {
-		for _, size := range []struct{ w, h int }{{80, 24}, {60, 24}, {120, 30}} {
+		for _, size := range []struct{ w, h int }{{80, 24}, {60, 20}, {120, 30}} {
 			t.Run(fmt.Sprintf("%s/%dx%d", sc.name, size.w, size.h), func(t *testing.T) {
 				h := newHarness(t, sc.opts...)
 				h.resize(size.w, size.h)

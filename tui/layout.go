@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Below this width the step list gives its room to the screen and folds
@@ -65,7 +66,7 @@ func (w *wizard) render() string {
 	}
 	main = lipgloss.NewStyle().MaxWidth(c.width).Render(main)
 
-	if w.width >= sidebarMinWidth {
+	if w.sidebarShown() {
 		main = lipgloss.JoinHorizontal(lipgloss.Top, w.sidebar(), main)
 	}
 	mainHeight := max(w.height-lipgloss.Height(f.help)-1, 1)
@@ -90,10 +91,27 @@ func (w *wizard) helpLine(c *stepContext) string {
 }
 
 func (w *wizard) mainWidth() int {
-	if w.width >= sidebarMinWidth {
+	if w.sidebarShown() {
 		return w.width - sidebarWidth
 	}
 	return max(w.width, 20)
+}
+
+// sidebarShown: the terminal is wide enough for the step list, and every
+// value the step shows to copy still fits on one line beside it. Otherwise
+// the list folds, so a value broken over lines can be selected without
+// the list's text in the selection.
+func (w *wizard) sidebarShown() bool {
+	if w.width < sidebarMinWidth {
+		return false
+	}
+	c := w.ctxWidth(w.width - sidebarWidth)
+	for _, v := range w.step().copyables(c) {
+		if !fitsOneLine(v, c.width) {
+			return false
+		}
+	}
+	return true
 }
 
 func (w *wizard) header() string {
@@ -166,9 +184,36 @@ func (w *wizard) jumpView() string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// wrap breaks text into lines no wider than width, at spaces.
+// wrap breaks text into lines no wider than width, at spaces only: a
+// break after the hyphen of a scope name or URL would look like two
+// values. Hyphens are swapped for non-breaking ones (which the wrapper
+// does not break at) while wrapping; a word wider than width is still cut.
 func wrap(text string, width int) string {
-	return lipgloss.Wrap(text, max(width, 10), "")
+	kept := strings.ReplaceAll(text, "-", nonBreakingHyphen)
+	return strings.ReplaceAll(lipgloss.Wrap(kept, max(width, 10), ""), nonBreakingHyphen, "-")
+}
+
+const nonBreakingHyphen = "\u2011"
+
+// copyIndent is how far a value to copy is indented when it fits.
+const copyIndent = 2
+
+func fitsOneLine(value string, width int) bool { return ansi.StringWidth(value)+copyIndent <= width }
+
+// copyable shows a value the admin copies by selecting it (with no
+// clipboard, over SSH): indented on a line of its own when it fits, else
+// cut at exactly width on lines that start at the left edge, so selecting
+// those lines takes the value and nothing else (a browser drops the line
+// breaks when it is pasted into a one-line field).
+func copyable(st lipgloss.Style, value string, width int) string {
+	if fitsOneLine(value, width) {
+		return strings.Repeat(" ", copyIndent) + st.Render(value)
+	}
+	lines := strings.Split(ansi.Hardwrap(value, max(width, 10), true), "\n")
+	for i, l := range lines {
+		lines[i] = st.Render(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // hang wraps text to width with every line after the first indented by

@@ -71,7 +71,7 @@ func (p *sitePicker) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 			site, runner, name := p.sites[p.cursor], c.deps.consent, c.draft.Profile.Name
 			return func() tea.Msg { return siteChosenMsg{site: site, err: runner.ChooseSite(name, site.CloudID)} }, true
 		case !p.choosing() && key.Matches(msg, doneKey):
-			return c.fx.finish("Connected. " + nextCommands(c, true)), true
+			return c.fx.finish("Connected. " + nextCommands(c, true, indented)), true
 		}
 	}
 	return nil, false

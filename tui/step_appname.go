@@ -70,6 +70,10 @@ func (s *appNameStep) view(c *stepContext) string {
 
 func (s *appNameStep) modal() bool { return s.name.editing }
 
+func (s *appNameStep) copyables(c *stepContext) []string {
+	return s.name.copyables(c.draft.Profile.AppName)
+}
+
 // lines asks for the name; answering is the checkpoint.
 func (s *appNameStep) lines(c *stepContext, p *prompter) error {
 	c.draft.Confirmed[stepAppName] = true

@@ -147,6 +147,10 @@ func (s *redirectStep) view(c *stepContext) string {
 
 func (s *redirectStep) modal() bool { return s.url.editing }
 
+func (s *redirectStep) copyables(c *stepContext) []string {
+	return s.url.copyables(c.draft.Profile.RedirectURL)
+}
+
 // advance registers the Redirect URL in a rehearsal, as saving it in the
 // console does for real. The notice says so on the next step.
 func (s *redirectStep) advance(c *stepContext) tea.Cmd {

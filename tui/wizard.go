@@ -118,9 +118,12 @@ func (w *wizard) ctx() *stepContext {
 }
 
 // frameCtx is ctx without room, which the frame around the step decides.
-func (w *wizard) frameCtx() *stepContext {
+func (w *wizard) frameCtx() *stepContext { return w.ctxWidth(w.mainWidth()) }
+
+// ctxWidth is frameCtx for a step drawn width columns wide.
+func (w *wizard) ctxWidth(width int) *stepContext {
 	return &stepContext{
-		draft: w.draft, styles: w.styles, width: w.mainWidth(),
+		draft: w.draft, styles: w.styles, width: width,
 		deps: &w.deps, target: w.deps.target, saved: &w.start, lineMode: w.lineMode, fx: w,
 	}
 }
