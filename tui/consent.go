@@ -153,7 +153,7 @@ func (cv *consentView) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 		return cv.key(c, msg)
 	}
 	if cv.pasting {
-		return updateInput(&cv.paste, msg)
+		return updateInput(&cv.paste, msg, c.width, fieldIndent)
 	}
 	return cv.sites.update(c, msg)
 }
@@ -218,7 +218,7 @@ func (cv *consentView) tick(c *stepContext) tea.Cmd {
 func (cv *consentView) key(c *stepContext, k tea.KeyPressMsg) (tea.Cmd, bool) {
 	switch {
 	case cv.pasting:
-		return cv.pasteKey(k)
+		return cv.pasteKey(c, k)
 	case cv.result != nil:
 		return cv.sites.update(c, k)
 	case cv.err != nil && key.Matches(k, retryKey):
@@ -239,7 +239,7 @@ func (cv *consentView) key(c *stepContext, k tea.KeyPressMsg) (tea.Cmd, bool) {
 	return nil, false
 }
 
-func (cv *consentView) pasteKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
+func (cv *consentView) pasteKey(c *stepContext, k tea.KeyPressMsg) (tea.Cmd, bool) {
 	switch {
 	case key.Matches(k, pasteCancelKey):
 		cv.pasting = false
@@ -252,7 +252,7 @@ func (cv *consentView) pasteKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		cv.pasting, cv.pasteErr = false, ""
 		return func() tea.Msg { return pastedMsg{flow: flow, err: a.Paste(input)} }, true
 	}
-	return updateInput(&cv.paste, k)
+	return updateInput(&cv.paste, k, c.width, fieldIndent)
 }
 
 // errCancelled is the admin pressing esc while waiting.

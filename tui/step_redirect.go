@@ -79,7 +79,7 @@ func (s *redirectStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 		return s.check(c), true
 	}
 	wasEditing := s.url.editing
-	if cmd, handled := s.url.update(msg, func(v string) { c.draft.Profile.RedirectURL = v }); handled {
+	if cmd, handled := s.url.update(msg, c.width, func(v string) { c.draft.Profile.RedirectURL = v }); handled {
 		if wasEditing && !s.url.editing {
 			return tea.Batch(cmd, s.check(c)), true
 		}

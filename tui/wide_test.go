@@ -71,3 +71,29 @@ func TestWrapNeverBreaksAtHyphens(t *testing.T) {
 		}
 	}
 }
+
+// longScopes is a 156-character scope string.
+const longScopes = "read:confluence-content.all read:confluence-space.summary search:confluence " +
+	"read:confluence-user write:confluence-props write:confluence-file offline_access"
+
+func TestFieldsScrollToTheCursor(t *testing.T) {
+	if len(longScopes) != 156 {
+		t.Fatalf("longScopes is %d characters", len(longScopes))
+	}
+	for _, width := range []int{60, 80, 120} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			h := newHarness(t)
+			h.resize(width, 24)
+			h.walkTo(11)
+			h.press("ctrl+u")
+			h.typeText(longScopes)
+			h.wantScreen(longScopes[len(longScopes)-20:])
+			h.press("ctrl+a")
+			h.wantScreen("> " + longScopes[:20])
+			h.walkTo(12)
+			h.press("esc")
+			h.press("end")
+			h.wantScreen("write:confluence-file offline_access")
+		})
+	}
+}
