@@ -50,8 +50,8 @@ func inputView(in textinput.Model, width, indent int) string {
 }
 
 // fieldNavKeys are the keys a text field never consumes, so the wizard
-// can navigate.
-var fieldNavKeys = key.NewBinding(key.WithKeys("enter", "tab", "shift+tab", "esc", "up", "down"))
+// can navigate and scroll.
+var fieldNavKeys = key.NewBinding(key.WithKeys("enter", "tab", "shift+tab", "esc", "up", "down", "pgup", "pgdown"))
 
 // updateInput feeds a message to a text field drawn indent columns into
 // a line width wide, and reports whether it was one the field uses;

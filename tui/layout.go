@@ -45,25 +45,14 @@ func (w *wizard) bodyRoom(c *stepContext) int { return w.frame(c).room(w.height)
 
 // render lays out the frame: the step list beside the screen (wide
 // terminals), the header, the guide text, the step's fields and messages,
-// and the key help at the bottom, cut to the window. It changes nothing.
+// and the key help at the bottom. What does not fit scrolls (pgup/pgdown)
+// rather than being cut. It changes nothing.
 func (w *wizard) render() string {
 	c := w.frameCtx()
 	f := w.frame(c)
 	c.rooms = f.room(w.height)
-
-	var body string
-	switch {
-	case w.quit != nil:
-		body = w.quitView(c)
-	case w.jump != nil:
-		body = w.jumpView()
-	default:
-		body = w.step().view(c)
-	}
-	main := f.top + "\n" + body
-	if f.messages != "" {
-		main += "\n\n" + f.messages
-	}
+	lines, room := w.bodyLines(c, f)
+	main := f.top + "\n" + w.window(lines, room)
 	main = lipgloss.NewStyle().MaxWidth(c.width).Render(main)
 
 	if w.sidebarShown() {
@@ -73,6 +62,72 @@ func (w *wizard) render() string {
 	main = lipgloss.NewStyle().MaxHeight(mainHeight).Render(main)
 	pad := mainHeight - lipgloss.Height(main)
 	return main + strings.Repeat("\n", pad+1) + lipgloss.NewStyle().MaxWidth(w.width).Render(f.help)
+}
+
+// bodyLines is what goes under the guide, line by line: the step (or the
+// dialog over it) and its messages; room is how many lines fit.
+func (w *wizard) bodyLines(c *stepContext, f frame) (lines []string, room int) {
+	var body string
+	switch {
+	case w.quit != nil:
+		body = w.quitView(c)
+	case w.jump != nil:
+		body = w.jumpView()
+	default:
+		body = w.step().view(c)
+	}
+	if f.messages != "" {
+		body += "\n\n" + f.messages
+	}
+	room = max(w.height-lipgloss.Height(f.help)-1-lipgloss.Height(f.top), 3)
+	return strings.Split(body, "\n"), room
+}
+
+var (
+	scrollUpKey   = binding("pgup", "scroll up")
+	scrollDownKey = binding("pgdown", "scroll down")
+)
+
+// scrollBy moves the window over a body taller than its room by delta
+// lines, within the body.
+func (w *wizard) scrollBy(delta int) {
+	c := w.frameCtx()
+	f := w.frame(c)
+	c.rooms = f.room(w.height)
+	lines, room := w.bodyLines(c, f)
+	w.scroll = max(min(w.scroll+delta, maxScroll(len(lines), room)), 0)
+}
+
+// maxScroll is the furthest the window goes: the last line shown under
+// the "more above" line.
+func maxScroll(lines, room int) int { return max(lines-(room-1), 0) }
+
+// window is the part of the body lines that fits in room, from the
+// scroll position, with a line above and below saying what is out of
+// view and which key shows it.
+func (w *wizard) window(lines []string, room int) string {
+	if len(lines) <= room {
+		return strings.Join(lines, "\n")
+	}
+	offset := max(min(w.scroll, maxScroll(len(lines), room)), 0)
+	visible := room
+	var above, below string
+	if offset > 0 {
+		visible--
+		above = w.styles.Subtle.Render(fmt.Sprintf("↑ %d more lines above: pgup", offset))
+	}
+	if offset+visible < len(lines) {
+		visible--
+		below = w.styles.Subtle.Render(fmt.Sprintf("↓ %d more lines below: pgdown", len(lines)-offset-visible))
+	}
+	out := lines[offset : offset+visible]
+	if above != "" {
+		out = append([]string{above}, out...)
+	}
+	if below != "" {
+		out = append(out, below)
+	}
+	return strings.Join(out, "\n")
 }
 
 // helpLine is the key help: the full list after ?, else one line cut to

@@ -44,6 +44,7 @@ func (w *wizard) goTo(to stepID) tea.Cmd {
 	w.reached = max(w.reached, to)
 	w.showErrors = false
 	w.notice = notice{}
+	w.scroll = 0
 	w.help.ShowAll = false
 	return w.step().enter(w.ctx())
 }

@@ -98,7 +98,8 @@ func (p *sitePicker) view(c *stepContext) string {
 		if s.CloudID == p.chose.CloudID {
 			mark = "✓ "
 		}
-		line := fmt.Sprintf("%s%s  %s", mark, validate.Sanitize(s.Name), validate.Sanitize(s.URL))
+		// A long site name wraps under itself, clear of the marks.
+		line := mark + hang(validate.Sanitize(s.Name)+"  "+validate.Sanitize(s.URL), c.width, 4)
 		if i == p.cursor {
 			line = st.Selected.Render("› " + line)
 		} else {
@@ -107,7 +108,7 @@ func (p *sitePicker) view(c *stepContext) string {
 		out += "\n" + line
 	}
 	if p.err != "" {
-		out += "\n" + st.Error.Render("✗ "+p.err)
+		out += "\n" + st.Error.Render(wrap("✗ "+p.err, c.width))
 	}
 	return out
 }

@@ -43,7 +43,7 @@ func (s *saveStep) guide(c *stepContext) string {
 		return s.consent.guide()
 	}
 	return "Check the summary and save. Authenticating then opens Atlassian's consent page in " +
-		"your browser: review the permissions and click Allow."
+		"your browser: log in as the app's owner, choose your site, review the permissions and click Accept."
 }
 
 func (s *saveStep) enter(*stepContext) tea.Cmd {

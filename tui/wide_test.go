@@ -97,3 +97,38 @@ func TestFieldsScrollToTheCursor(t *testing.T) {
 		})
 	}
 }
+
+func TestWhatDoesNotFitScrolls(t *testing.T) {
+	h := newHarness(t)
+	h.resize(60, 20)
+	h.walkTo(12)
+	h.press("enter", "enter")
+	h.send(consentHintMsg{flow: h.consentView().flow, text: longHint})
+	h.press("p")
+	h.wantScreen("> http://localhost:…/callback", "more lines below: pgdown")
+	h.press("pgdown", "pgdown")
+	h.wantScreen("more lines above: pgup", "ts&response_type=code&prompt=consent")
+	if strings.Contains(h.screen(), "more lines below") {
+		t.Fatalf("scrolled to the end, yet more below:\n%s", h.screen())
+	}
+	h.press("pgup", "pgup")
+	h.wantScreen("> http://localhost:…/callback")
+
+	h.press("esc")
+	h.finishConsent(longSitesResult(), nil)
+	h.press("pgdown", "pgdown")
+	h.wantScreen(`authwiz status "OAuth2 confluence Authentication"`)
+}
+
+func TestTheConsentScreenSaysWhetherTheBrowserOpened(t *testing.T) {
+	h := newHarness(t, noBrowser())
+	h.walkTo(12)
+	h.press("enter", "enter")
+	h.wantText("No browser was opened (no browser can be opened here): open the link below in a browser yourself")
+	if strings.Contains(h.screen(), "open in your browser") {
+		t.Fatalf("claims the browser shows the page:\n%s", h.screen())
+	}
+	h.browser.Err = nil
+	h.press("o")
+	h.wantText("Atlassian's consent page is open in your browser.", "click Accept")
+}

@@ -33,6 +33,9 @@ type wizard struct {
 	// go on or changed a field, not while they have not typed yet.
 	showErrors bool
 	notice     notice
+	// scroll is how many lines of a body taller than the window are
+	// scrolled out of view at the top.
+	scroll int
 	quit       *quitDialog
 	jump       *jumpPicker
 
@@ -192,11 +195,16 @@ func (w *wizard) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return cmd
 	}
+	page := max(w.height/2, 1)
 	switch {
 	case key.Matches(msg, w.keys.Next):
 		return w.next()
 	case key.Matches(msg, w.keys.Back):
 		return w.back()
+	case key.Matches(msg, scrollDownKey):
+		w.scrollBy(page)
+	case key.Matches(msg, scrollUpKey):
+		w.scrollBy(-page)
 	}
 	return nil
 }
