@@ -27,8 +27,8 @@ type consentView struct {
 	spinner spinner.Model
 	// browser is how opening the consent page went: nil until it is
 	// known, then the error (nil error: opened).
-	browser *error
-	hint    string
+	browser  *error
+	hint     string
 	pasting  bool
 	paste    textinput.Model
 	pasteErr string

@@ -36,8 +36,8 @@ type wizard struct {
 	// scroll is how many lines of a body taller than the window are
 	// scrolled out of view at the top.
 	scroll int
-	quit       *quitDialog
-	jump       *jumpPicker
+	quit   *quitDialog
+	jump   *jumpPicker
 
 	start startData
 	// resumedDraft: this run resumed the saved draft, which goes once the
