@@ -123,6 +123,7 @@ var screens = []struct {
 		h.press("enter", "enter")
 	}},
 	{"quit-dialog", nil, func(h *harness) { h.walkTo(4); h.press("ctrl+c") }},
+	{"leave-dialog", nil, func(h *harness) { h.walkTo(4); h.press("esc", "esc", "esc", "enter") }},
 	{"jump", []harnessOpt{editing("Confluence prod")}, func(h *harness) { h.press("ctrl+g", "down", "down") }},
 	{"help-full", nil, func(h *harness) { h.walkTo(7); h.press("?") }},
 }

@@ -97,7 +97,7 @@ func jumpKeys() []key.Binding {
 // helpKeys are the keys live at this moment, for the help line.
 func (w *wizard) helpKeys(c *stepContext) keyMap {
 	if w.quit != nil {
-		return keyMap{step: quitKeys()}
+		return keyMap{step: w.quitKeys()}
 	}
 	if w.jump != nil {
 		return keyMap{step: jumpKeys()}
