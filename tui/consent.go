@@ -24,7 +24,10 @@ type consentView struct {
 	attempt consent.Flow
 	now     time.Time
 
-	spinner  spinner.Model
+	spinner spinner.Model
+	// browser is how opening the consent page went: nil until it is
+	// known, then the error (nil error: opened).
+	browser  *error
 	hint     string
 	pasting  bool
 	paste    textinput.Model
@@ -62,6 +65,10 @@ type (
 		flow int
 		err  error
 	}
+	consentBrowserMsg struct {
+		flow int
+		err  error
+	}
 )
 
 func (m consentStartedMsg) consentFlow() int { return m.flow }
@@ -69,6 +76,7 @@ func (m consentDoneMsg) consentFlow() int    { return m.flow }
 func (m consentTickMsg) consentFlow() int    { return m.flow }
 func (m consentHintMsg) consentFlow() int    { return m.flow }
 func (m pastedMsg) consentFlow() int         { return m.flow }
+func (m consentBrowserMsg) consentFlow() int { return m.flow }
 
 var (
 	reopenKey      = binding("o", "open browser again")
@@ -84,7 +92,7 @@ var (
 func (cv *consentView) start(c *stepContext) tea.Cmd {
 	cv.stop()
 	cv.flow++
-	cv.result, cv.err, cv.pasting, cv.pasteErr, cv.hint = nil, nil, false, "", ""
+	cv.result, cv.err, cv.pasting, cv.pasteErr, cv.hint, cv.browser = nil, nil, false, "", "", nil
 	ctx, cancel := context.WithCancel(context.Background())
 	cv.ctx, cv.cancel = ctx, cancel
 	cv.now = c.deps.now()
@@ -118,13 +126,18 @@ func (cv *consentView) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 			return nil, true
 		}
 		cv.attempt, cv.cancel = nil, nil
-		c.fx.clearNotice() // "opened in your browser" is old news now
+		c.fx.clearNotice() // a copy's notice is old news now
 		if msg.err != nil {
 			cv.err = msg.err
 			return nil, true
 		}
 		cv.result = &msg.result
 		cv.sites = newSitePicker(msg.result)
+		return nil, true
+	case consentBrowserMsg:
+		if msg.flow == cv.flow {
+			cv.browser = &msg.err
+		}
 		return nil, true
 	case consentHintMsg:
 		if msg.flow == cv.flow && cv.waiting() {
@@ -153,7 +166,7 @@ func (cv *consentView) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 		return cv.key(c, msg)
 	}
 	if cv.pasting {
-		return updateInput(&cv.paste, msg)
+		return updateInput(&cv.paste, msg, c.width, fieldIndent)
 	}
 	return cv.sites.update(c, msg)
 }
@@ -177,7 +190,15 @@ func (cv *consentView) onStarted(c *stepContext, msg consentStartedMsg) tea.Cmd 
 		// pastes the address the browser ends on.
 		paste = cv.openPaste(c)
 	}
-	return tea.Batch(paste, c.fx.open(msg.attempt.AuthURL()), cv.wait(), cv.waitHint(), cv.tick(c))
+	return tea.Batch(paste, cv.openBrowser(c), cv.wait(), cv.waitHint(), cv.tick(c))
+}
+
+// openBrowser opens the consent page; the outcome is said in the guide,
+// so the screen never claims a page the browser does not show.
+func (cv *consentView) openBrowser(c *stepContext) tea.Cmd {
+	cv.browser = nil
+	b, url, flow := c.deps.browser, cv.attempt.AuthURL(), cv.flow
+	return func() tea.Msg { return consentBrowserMsg{flow: flow, err: b.Open(url)} }
 }
 
 // waitHint blocks until the attempt says the wait looks stuck.
@@ -218,7 +239,7 @@ func (cv *consentView) tick(c *stepContext) tea.Cmd {
 func (cv *consentView) key(c *stepContext, k tea.KeyPressMsg) (tea.Cmd, bool) {
 	switch {
 	case cv.pasting:
-		return cv.pasteKey(k)
+		return cv.pasteKey(c, k)
 	case cv.result != nil:
 		return cv.sites.update(c, k)
 	case cv.err != nil && key.Matches(k, retryKey):
@@ -226,7 +247,7 @@ func (cv *consentView) key(c *stepContext, k tea.KeyPressMsg) (tea.Cmd, bool) {
 	case !cv.waiting():
 		return nil, false
 	case key.Matches(k, reopenKey):
-		return c.fx.open(cv.attempt.AuthURL()), true
+		return cv.openBrowser(c), true
 	case key.Matches(k, copyURLKey):
 		return c.fx.copy("the authorization URL", cv.attempt.AuthURL()), true
 	case key.Matches(k, pasteModeKey):
@@ -239,7 +260,7 @@ func (cv *consentView) key(c *stepContext, k tea.KeyPressMsg) (tea.Cmd, bool) {
 	return nil, false
 }
 
-func (cv *consentView) pasteKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
+func (cv *consentView) pasteKey(c *stepContext, k tea.KeyPressMsg) (tea.Cmd, bool) {
 	switch {
 	case key.Matches(k, pasteCancelKey):
 		cv.pasting = false
@@ -252,7 +273,7 @@ func (cv *consentView) pasteKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 		cv.pasting, cv.pasteErr = false, ""
 		return func() tea.Msg { return pastedMsg{flow: flow, err: a.Paste(input)} }, true
 	}
-	return updateInput(&cv.paste, k)
+	return updateInput(&cv.paste, k, c.width, fieldIndent)
 }
 
 // errCancelled is the admin pressing esc while waiting.

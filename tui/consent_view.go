@@ -9,15 +9,33 @@ import (
 	"github.com/authwiz/authwiz/internal/validate"
 )
 
+// guide says what happened so far, as it happened: whether a browser
+// showed the consent page, and where Atlassian's answer can arrive.
 func (cv *consentView) guide() string {
 	switch {
 	case cv.result != nil:
 		return "The consent worked: authwiz saved the tokens and checked them against Atlassian."
 	case cv.err != nil:
 		return "The consent did not finish. The profile itself is saved; fix what the message says and try again."
+	case cv.attempt == nil:
+		return "Getting the consent ready: authwiz starts listening for Atlassian's answer first."
 	}
-	return "Your browser shows Atlassian's consent page. Review the permissions and click Allow " +
-		"(Accept). If it did not open, or you are on another machine, open the link below yourself."
+	var opened string
+	switch {
+	case cv.browser == nil:
+		opened = "Opening Atlassian's consent page in your browser…"
+	case *cv.browser == nil:
+		opened = "Atlassian's consent page is open in your browser."
+	default:
+		opened = "No browser was opened (" + strings.TrimSuffix(validate.Sanitize((*cv.browser).Error()), ".") +
+			"): open the link below in a browser yourself, on any computer."
+	}
+	out := opened + " Log in as the app's owner (the app is private to that account), choose your site, " +
+		"review the permissions and click Accept."
+	if !cv.attempt.Listening() {
+		out += " The answer cannot reach this computer: paste the address the browser ends on below."
+	}
+	return out
 }
 
 func (cv *consentView) view(c *stepContext) string {
@@ -38,15 +56,12 @@ func (cv *consentView) view(c *stepContext) string {
 	case cv.attempt == nil:
 		return cv.spinner.View() + "Preparing the consent…"
 	}
+	// What needs the admin now comes first (the paste field, then a stuck
+	// wait's hint); the long link last, where scrolling reaches it.
 	url := cv.attempt.AuthURL()
 	left := max(cv.attempt.Deadline().Sub(cv.now), 0).Round(time.Second)
 	out := cv.spinner.View() + "Waiting for Atlassian's answer… " +
-		st.Subtle.Render(fmt.Sprintf("%d:%02d left", int(left.Minutes()), int(left.Seconds())%60)) + "\n\n" +
-		st.Label.Render("Authorization URL") + "\n" + st.link(url, width)
-	if tunnel := c.target.tunnelCommand(c.draft.Profile.RedirectURL); tunnel != "" {
-		out += "\n\n" + st.Subtle.Render(wrap("Over SSH, the rehearsal lives on this machine: to consent in the "+
-			"browser on your own computer, first run there", width)) + "\n  " + tunnel
-	}
+		st.Subtle.Render(fmt.Sprintf("%d:%02d left", int(left.Minutes()), int(left.Seconds())%60))
 	if cv.pasting {
 		out += "\n\n" + labelled(st, "Paste the URL your browser ended on (or just the code)", cv.paste, width)
 	}
@@ -55,6 +70,11 @@ func (cv *consentView) view(c *stepContext) string {
 	}
 	if cv.hint != "" {
 		out += "\n\n" + st.Warning.Render(wrap(cv.hint, width))
+	}
+	out += "\n\n" + st.Label.Render("Authorization URL") + "\n" + st.link(url, width)
+	if tunnel := c.target.tunnelCommand(c.draft.Profile.RedirectURL); tunnel != "" {
+		out += "\n\n" + st.Subtle.Render(wrap("Over SSH, the rehearsal lives on this machine: to consent in the "+
+			"browser on your own computer, first run there", width)) + "\n" + copyable(st.Value, tunnel, width)
 	}
 	return out
 }
@@ -90,6 +110,23 @@ func (cv *consentView) resultView(c *stepContext) string {
 		b.WriteString("\n" + st.Warning.Render(wrap("No refresh token came back (offline_access was not "+
 			"requested): the access token expires within the hour and cannot be renewed without consenting again.", width)))
 	}
-	b.WriteString("\n\n" + nextCommands(c, true))
+	b.WriteString("\n\n" + nextCommands(c, true, func(cmd string) string { return copyable(st.Value, cmd, width) }))
 	return b.String()
+}
+
+// copyables are the link while waiting (and the tunnel command of a
+// rehearsal), and the commands to use the profile once it worked.
+func (cv *consentView) copyables(c *stepContext) []string {
+	switch {
+	case cv.result != nil:
+		token, status := usageCommands(c)
+		return []string{token, status}
+	case cv.waiting():
+		out := []string{cv.attempt.AuthURL()}
+		if tunnel := c.target.tunnelCommand(c.draft.Profile.RedirectURL); tunnel != "" {
+			out = append(out, tunnel)
+		}
+		return out
+	}
+	return nil
 }

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -28,9 +30,9 @@ func (e *editableValue) start(s Styles, value string) {
 	e.editing = false
 }
 
-// update handles e, and every key while editing; set binds the typed text
-// to the draft.
-func (e *editableValue) update(msg tea.Msg, set func(string)) (tea.Cmd, bool) {
+// update handles e, and every key while editing (the field drawn on a
+// line width wide); set binds the typed text to the draft.
+func (e *editableValue) update(msg tea.Msg, width int, set func(string)) (tea.Cmd, bool) {
 	if !e.editing {
 		if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, editKey) {
 			e.editing = true
@@ -52,7 +54,7 @@ func (e *editableValue) update(msg tea.Msg, set func(string)) (tea.Cmd, bool) {
 			return nil, true
 		}
 	}
-	cmd, handled := updateInput(&e.input, msg)
+	cmd, handled := updateInput(&e.input, msg, width, fieldIndent)
 	set(e.input.Value())
 	return cmd, handled || e.editing
 }
@@ -64,11 +66,17 @@ func (e *editableValue) stop() {
 
 func (e *editableValue) view(s Styles, value string, width int) string {
 	if e.editing {
-		in := e.input // a copy: rendering sets its width
-		in.SetWidth(max(width-3, 10))
-		return "  " + in.View()
+		return strings.Repeat(" ", fieldIndent) + inputView(e.input, width, fieldIndent)
 	}
-	return "  " + s.Value.Render(value)
+	return copyable(s.Value, value, width)
+}
+
+// copyables is the value while it is shown to copy.
+func (e *editableValue) copyables(value string) []string {
+	if e.editing {
+		return nil
+	}
+	return []string{value}
 }
 
 func (e *editableValue) keys() []key.Binding {

@@ -51,7 +51,13 @@ func (w *wizard) open(url string) tea.Cmd {
 // startConsentMsg starts the consent on step 12 as soon as it is entered.
 type startConsentMsg struct{}
 
+// begin starts d, once the run in progress is put aside or thrown away
+// with the admin's say.
 func (w *wizard) begin(d *draft, at stepID, how beginning) tea.Cmd {
+	return w.guardRun(func() tea.Cmd { return w.beginNow(d, at, how) })
+}
+
+func (w *wizard) beginNow(d *draft, at stepID, how beginning) tea.Cmd {
 	w.openDraft(d, at)
 	w.resumedDraft = how.resumed
 	if how.baseline != nil {
@@ -103,8 +109,10 @@ func (w *wizard) finish(outcome string) tea.Cmd {
 }
 
 func (w *wizard) rehearse() tea.Cmd {
-	w.wantsRehearsal = true
-	return tea.Quit
+	return w.guardRun(func() tea.Cmd {
+		w.wantsRehearsal = true
+		return tea.Quit
+	})
 }
 
 func (w *wizard) hideErrors()  { w.showErrors = false }

@@ -217,8 +217,11 @@ type fakeAttempt struct {
 	pasteErr  error
 }
 
+// AuthURL is as long as Atlassian's, which no terminal shows on one line.
 func (a *fakeAttempt) AuthURL() string {
-	return "https://auth.example.test/authorize?client_id=abc&state=fixed"
+	return "https://auth.atlassian.com/authorize?audience=api.atlassian.com&client_id=" + testClientID +
+		"&scope=read%3Aconfluence-content.all%20offline_access&redirect_uri=http%3A%2F%2Flocalhost%3A47613%2Fcallback" +
+		"&state=fixed-state-for-tests&response_type=code&prompt=consent"
 }
 func (a *fakeAttempt) RedirectURL() string { return "http://localhost:47613/callback" }
 func (a *fakeAttempt) Deadline() time.Time { return a.deadline }

@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 )
 
 // newInput is a single-line text field in the wizard's style.
@@ -20,26 +21,48 @@ func newInput(s Styles, placeholder string) textinput.Model {
 	return in
 }
 
+// fieldIndent is how far a field sits under its label.
+const fieldIndent = 2
+
 // labelled renders a field under its label, the focused one marked.
 func labelled(s Styles, label string, in textinput.Model, width int) string {
-	in.SetWidth(max(width-3, 10))
 	mark := "  "
 	if in.Focused() {
 		mark = s.Selected.Render("› ")
 	}
-	return mark + s.Label.Render(label) + "\n  " + in.View()
+	return mark + s.Label.Render(label) + "\n" + strings.Repeat(" ", fieldIndent) + inputView(in, width, fieldIndent)
+}
+
+// textWidth is how much of a field's text shows on a line width columns
+// wide that starts indent columns in: the prompt comes before the text
+// and the cursor after it.
+func textWidth(in *textinput.Model, width, indent int) int {
+	return max(width-indent-lipgloss.Width(in.Prompt)-1, 10)
+}
+
+// inputView draws a field indent columns into a line width wide. It
+// draws a copy, so View changes nothing, scrolled again to the cursor in
+// case the terminal was resized since the last key.
+func inputView(in textinput.Model, width, indent int) string {
+	in.SetWidth(textWidth(&in, width, indent))
+	in.SetCursor(in.Position())
+	return in.View()
 }
 
 // fieldNavKeys are the keys a text field never consumes, so the wizard
-// can navigate.
-var fieldNavKeys = key.NewBinding(key.WithKeys("enter", "tab", "shift+tab", "esc", "up", "down"))
+// can navigate and scroll.
+var fieldNavKeys = key.NewBinding(key.WithKeys("enter", "tab", "shift+tab", "esc", "up", "down", "pgup", "pgdown"))
 
-// updateInput feeds a message to a text field and reports whether it was
-// one the field uses; navigation keys are left to the wizard.
-func updateInput(in *textinput.Model, msg tea.Msg) (tea.Cmd, bool) {
+// updateInput feeds a message to a text field drawn indent columns into
+// a line width wide, and reports whether it was one the field uses;
+// navigation keys are left to the wizard.
+func updateInput(in *textinput.Model, msg tea.Msg, width, indent int) (tea.Cmd, bool) {
 	if k, ok := msg.(tea.KeyPressMsg); ok && isNavKey(k) {
 		return nil, false
 	}
+	// The field scrolls sideways to keep the cursor in view only when it
+	// knows the width it is drawn at, as the keys move the cursor.
+	in.SetWidth(textWidth(in, width, indent))
 	var cmd tea.Cmd
 	*in, cmd = in.Update(msg)
 	return cmd, true

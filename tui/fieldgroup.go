@@ -64,7 +64,7 @@ func (g *fieldGroup) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 		}
 	}
 	f := g.current()
-	cmd, handled := updateInput(&f.input, msg)
+	cmd, handled := updateInput(&f.input, msg, c.width, fieldIndent)
 	f.bind(c.draft, f.input.Value())
 	return cmd, handled
 }

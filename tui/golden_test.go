@@ -13,8 +13,8 @@ import (
 )
 
 // screens reaches every screen of the wizard; each is compared with its
-// golden file at the standard 80×24 and, for the layout, at 60 (step list
-// folded) and 120 columns. Refresh with: go test ./tui -run TestGolden -update
+// golden file at the standard 80×24, at 60×20 (step list folded, little
+// height) and at 120×30. Refresh with: go test ./tui -run TestGolden -update
 var screens = []struct {
 	name  string
 	opts  []harnessOpt
@@ -69,14 +69,22 @@ var screens = []struct {
 	}},
 	{"12-saved", nil, func(h *harness) { h.walkTo(12); h.press("enter") }},
 	{"12-consent-waiting", nil, func(h *harness) { h.walkTo(12); h.press("enter", "enter") }},
+	{"12-consent-no-browser", []harnessOpt{noBrowser()}, func(h *harness) { h.walkTo(12); h.press("enter", "enter") }},
 	{"12-consent-hint", nil, func(h *harness) {
 		h.walkTo(12)
 		h.press("enter", "enter")
 		h.send(consentTickMsg{flow: h.consentView().flow, at: fixedNow.Add(time.Minute)})
-		h.send(consentHintMsg{flow: h.consentView().flow, text: "Still waiting after a minute. If Atlassian shows " +
-			"\"redirect_uri is not registered\", the Callback URL in the console differs from " + defaultRedirectURL + "."})
+		h.send(consentHintMsg{flow: h.consentView().flow, text: longHint})
+	}},
+	{"12-consent-hint-paste", nil, func(h *harness) {
+		h.walkTo(12)
+		h.press("enter", "enter")
+		h.send(consentHintMsg{flow: h.consentView().flow, text: longHint})
+		h.press("p")
 	}},
 	{"12-consent-paste", nil, func(h *harness) { h.walkTo(12); h.press("enter", "enter", "p") }},
+	{"12-consent-remote", []harnessOpt{remoteRedirect()}, func(h *harness) { h.walkTo(12); h.press("enter", "enter") }},
+	{"12-consent-cancelled", nil, func(h *harness) { h.walkTo(12); h.press("enter", "enter", "esc") }},
 	{"12-consent-failed", nil, func(h *harness) {
 		h.walkTo(12)
 		h.press("enter", "enter")
@@ -92,6 +100,17 @@ var screens = []struct {
 		h.press("enter", "enter")
 		h.finishConsent(twoSitesResult(), nil)
 	}},
+	{"12-consent-long-sites", nil, func(h *harness) {
+		h.walkTo(12)
+		h.press("enter", "enter")
+		h.finishConsent(longSitesResult(), nil)
+	}},
+	{"12-consent-long-sites-chosen", nil, func(h *harness) {
+		h.walkTo(12)
+		h.press("enter", "enter")
+		h.finishConsent(longSitesResult(), nil)
+		h.press("down", "enter")
+	}},
 	{"12-not-saved", nil, func(h *harness) {
 		h.walkTo(12)
 		h.store.failSave = errors.New("write profiles.toml: no space left on device")
@@ -104,13 +123,38 @@ var screens = []struct {
 		h.press("enter", "enter")
 	}},
 	{"quit-dialog", nil, func(h *harness) { h.walkTo(4); h.press("ctrl+c") }},
+	{"leave-dialog", nil, func(h *harness) { h.walkTo(4); h.press("esc", "esc", "esc", "enter") }},
 	{"jump", []harnessOpt{editing("Confluence prod")}, func(h *harness) { h.press("ctrl+g", "down", "down") }},
 	{"help-full", nil, func(h *harness) { h.walkTo(7); h.press("?") }},
 }
 
+// longHint is as long as the hint after a minute's wait gets: one line
+// per cause Atlassian's error pages name.
+const longHint = "Still waiting after a minute. If the browser shows an Atlassian error page: " +
+	"\"redirect_uri is not registered\" means the Callback URL in the console differs from " + defaultRedirectURL +
+	"; \"requested scopes that have not been added\" means step 8's scopes are not all added in the console; " +
+	"\"Your site admin must authorize this app\" means your organisation blocks apps its users install."
+
+func noBrowser() harnessOpt {
+	return func(h *harness, _ **draft) { h.browser.Err = errors.New("no browser can be opened here") }
+}
+
+func remoteRedirect() harnessOpt {
+	return func(h *harness, _ **draft) { h.consent.remote = true }
+}
+
+func longSitesResult() consent.Result {
+	r := twoSitesResult()
+	r.Sites = append(r.Sites,
+		profile.Site{CloudID: "c3", Name: "Engineering Knowledge Base and Architecture Decision Records (EMEA)",
+			URL: "https://engineering-knowledge-base-and-architecture-decisions-emea.atlassian.net"},
+		profile.Site{CloudID: "c4", Name: "Customer Support Playbooks", URL: "https://customer-support-playbooks.atlassian.net"})
+	return r
+}
+
 func TestGoldenScreens(t *testing.T) {
 	for _, sc := range screens {
-		for _, size := range []struct{ w, h int }{{80, 24}, {60, 24}, {120, 30}} {
+		for _, size := range []struct{ w, h int }{{80, 24}, {60, 20}, {120, 30}} {
 			t.Run(fmt.Sprintf("%s/%dx%d", sc.name, size.w, size.h), func(t *testing.T) {
 				h := newHarness(t, sc.opts...)
 				h.resize(size.w, size.h)

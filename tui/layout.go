@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Below this width the step list gives its room to the screen and folds
@@ -44,12 +45,28 @@ func (w *wizard) bodyRoom(c *stepContext) int { return w.frame(c).room(w.height)
 
 // render lays out the frame: the step list beside the screen (wide
 // terminals), the header, the guide text, the step's fields and messages,
-// and the key help at the bottom, cut to the window. It changes nothing.
+// and the key help at the bottom. What does not fit scrolls (pgup/pgdown)
+// rather than being cut. It changes nothing.
 func (w *wizard) render() string {
 	c := w.frameCtx()
 	f := w.frame(c)
 	c.rooms = f.room(w.height)
+	lines, room := w.bodyLines(c, f)
+	main := f.top + "\n" + w.window(lines, room)
+	main = lipgloss.NewStyle().MaxWidth(c.width).Render(main)
 
+	if w.sidebarShown() {
+		main = lipgloss.JoinHorizontal(lipgloss.Top, w.sidebar(), main)
+	}
+	mainHeight := max(w.height-lipgloss.Height(f.help)-1, 1)
+	main = lipgloss.NewStyle().MaxHeight(mainHeight).Render(main)
+	pad := mainHeight - lipgloss.Height(main)
+	return main + strings.Repeat("\n", pad+1) + lipgloss.NewStyle().MaxWidth(w.width).Render(f.help)
+}
+
+// bodyLines is what goes under the guide, line by line: the step (or the
+// dialog over it) and its messages; room is how many lines fit.
+func (w *wizard) bodyLines(c *stepContext, f frame) (lines []string, room int) {
 	var body string
 	switch {
 	case w.quit != nil:
@@ -59,19 +76,58 @@ func (w *wizard) render() string {
 	default:
 		body = w.step().view(c)
 	}
-	main := f.top + "\n" + body
 	if f.messages != "" {
-		main += "\n\n" + f.messages
+		body += "\n\n" + f.messages
 	}
-	main = lipgloss.NewStyle().MaxWidth(c.width).Render(main)
+	room = max(w.height-lipgloss.Height(f.help)-1-lipgloss.Height(f.top), 3)
+	return strings.Split(body, "\n"), room
+}
 
-	if w.width >= sidebarMinWidth {
-		main = lipgloss.JoinHorizontal(lipgloss.Top, w.sidebar(), main)
+var (
+	scrollUpKey   = binding("pgup", "scroll up")
+	scrollDownKey = binding("pgdown", "scroll down")
+)
+
+// scrollBy moves the window over a body taller than its room by delta
+// lines, within the body.
+func (w *wizard) scrollBy(delta int) {
+	c := w.frameCtx()
+	f := w.frame(c)
+	c.rooms = f.room(w.height)
+	lines, room := w.bodyLines(c, f)
+	w.scroll = max(min(w.scroll+delta, maxScroll(len(lines), room)), 0)
+}
+
+// maxScroll is the furthest the window goes: the last line shown under
+// the "more above" line.
+func maxScroll(lines, room int) int { return max(lines-(room-1), 0) }
+
+// window is the part of the body lines that fits in room, from the
+// scroll position, with a line above and below saying what is out of
+// view and which key shows it.
+func (w *wizard) window(lines []string, room int) string {
+	if len(lines) <= room {
+		return strings.Join(lines, "\n")
 	}
-	mainHeight := max(w.height-lipgloss.Height(f.help)-1, 1)
-	main = lipgloss.NewStyle().MaxHeight(mainHeight).Render(main)
-	pad := mainHeight - lipgloss.Height(main)
-	return main + strings.Repeat("\n", pad+1) + lipgloss.NewStyle().MaxWidth(w.width).Render(f.help)
+	offset := max(min(w.scroll, maxScroll(len(lines), room)), 0)
+	visible := room
+	var above, below string
+	if offset > 0 {
+		visible--
+		above = w.styles.Subtle.Render(fmt.Sprintf("↑ %d more lines above: pgup", offset))
+	}
+	if offset+visible < len(lines) {
+		visible--
+		below = w.styles.Subtle.Render(fmt.Sprintf("↓ %d more lines below: pgdown", len(lines)-offset-visible))
+	}
+	out := lines[offset : offset+visible]
+	if above != "" {
+		out = append([]string{above}, out...)
+	}
+	if below != "" {
+		out = append(out, below)
+	}
+	return strings.Join(out, "\n")
 }
 
 // helpLine is the key help: the full list after ?, else one line cut to
@@ -90,10 +146,27 @@ func (w *wizard) helpLine(c *stepContext) string {
 }
 
 func (w *wizard) mainWidth() int {
-	if w.width >= sidebarMinWidth {
+	if w.sidebarShown() {
 		return w.width - sidebarWidth
 	}
 	return max(w.width, 20)
+}
+
+// sidebarShown: the terminal is wide enough for the step list, and every
+// value the step shows to copy still fits on one line beside it. Otherwise
+// the list folds, so a value broken over lines can be selected without
+// the list's text in the selection.
+func (w *wizard) sidebarShown() bool {
+	if w.width < sidebarMinWidth {
+		return false
+	}
+	c := w.ctxWidth(w.width - sidebarWidth)
+	for _, v := range w.step().copyables(c) {
+		if !fitsOneLine(v, c.width) {
+			return false
+		}
+	}
+	return true
 }
 
 func (w *wizard) header() string {
@@ -166,9 +239,36 @@ func (w *wizard) jumpView() string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// wrap breaks text into lines no wider than width, at spaces.
+// wrap breaks text into lines no wider than width, at spaces only: a
+// break after the hyphen of a scope name or URL would look like two
+// values. Hyphens are swapped for non-breaking ones (which the wrapper
+// does not break at) while wrapping; a word wider than width is still cut.
 func wrap(text string, width int) string {
-	return lipgloss.Wrap(text, max(width, 10), "")
+	kept := strings.ReplaceAll(text, "-", nonBreakingHyphen)
+	return strings.ReplaceAll(lipgloss.Wrap(kept, max(width, 10), ""), nonBreakingHyphen, "-")
+}
+
+const nonBreakingHyphen = "\u2011"
+
+// copyIndent is how far a value to copy is indented when it fits.
+const copyIndent = 2
+
+func fitsOneLine(value string, width int) bool { return ansi.StringWidth(value)+copyIndent <= width }
+
+// copyable shows a value the admin copies by selecting it (with no
+// clipboard, over SSH): indented on a line of its own when it fits, else
+// cut at exactly width on lines that start at the left edge, so selecting
+// those lines takes the value and nothing else (a browser drops the line
+// breaks when it is pasted into a one-line field).
+func copyable(st lipgloss.Style, value string, width int) string {
+	if fitsOneLine(value, width) {
+		return strings.Repeat(" ", copyIndent) + st.Render(value)
+	}
+	lines := strings.Split(ansi.Hardwrap(value, max(width, 10), true), "\n")
+	for i, l := range lines {
+		lines[i] = st.Render(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // hang wraps text to width with every line after the first indented by

@@ -44,6 +44,7 @@ func (w *wizard) goTo(to stepID) tea.Cmd {
 	w.reached = max(w.reached, to)
 	w.showErrors = false
 	w.notice = notice{}
+	w.scroll = 0
 	w.help.ShowAll = false
 	return w.step().enter(w.ctx())
 }
@@ -96,7 +97,7 @@ func jumpKeys() []key.Binding {
 // helpKeys are the keys live at this moment, for the help line.
 func (w *wizard) helpKeys(c *stepContext) keyMap {
 	if w.quit != nil {
-		return keyMap{step: quitKeys()}
+		return keyMap{step: w.quitKeys()}
 	}
 	if w.jump != nil {
 		return keyMap{step: jumpKeys()}

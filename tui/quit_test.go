@@ -145,3 +145,45 @@ func TestResumeADraftOfAnEdit(t *testing.T) {
 		t.Fatalf("saved under the new name %v, draft left %v", ok, h.store.draft != nil)
 	}
 }
+
+func TestStartingAnotherRunAsksFirst(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(10)
+	for h.stepNumber() > 1 {
+		h.press("esc")
+	}
+	h.press("enter") // + New authentication
+	h.wantStep(1)
+	h.wantText("Leave what you typed?", "d throw the changes away")
+
+	h.press("esc")
+	h.wantStep(10)
+	if h.w.draft.Profile.ClientID != testClientID {
+		t.Fatalf("going back lost the client ID: %q", h.w.draft.Profile.ClientID)
+	}
+	h.press("ctrl+c")
+	h.wantText("Quit with unsaved changes?")
+	h.press("esc")
+
+	h.jumpTo(2)
+	h.press("esc", "enter", "s")
+	h.wantStep(2)
+	if d := h.store.draft; d == nil || d.Profile.ClientID != testClientID || d.Step != 10 {
+		t.Fatalf("the run was not kept as a draft: %+v", d)
+	}
+	if h.w.draft.Profile.ClientID != "" {
+		t.Fatal("the new run kept the old client ID")
+	}
+
+	h.press("esc")
+	h.wantScreen("Resume the unfinished")
+	h.press("down", "enter") // + New authentication, with nothing typed since
+	h.wantStep(2)
+
+	h.walkTo(4)
+	h.press("esc", "esc", "esc", "down", "enter", "d")
+	h.wantStep(2)
+	if h.w.reached != stepName {
+		t.Fatalf("throwing the run away kept its progress: reached step %d", h.w.reached.number())
+	}
+}

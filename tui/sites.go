@@ -71,7 +71,7 @@ func (p *sitePicker) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 			site, runner, name := p.sites[p.cursor], c.deps.consent, c.draft.Profile.Name
 			return func() tea.Msg { return siteChosenMsg{site: site, err: runner.ChooseSite(name, site.CloudID)} }, true
 		case !p.choosing() && key.Matches(msg, doneKey):
-			return c.fx.finish("Connected. " + nextCommands(c, true)), true
+			return c.fx.finish("Connected. " + nextCommands(c, true, indented)), true
 		}
 	}
 	return nil, false
@@ -98,7 +98,8 @@ func (p *sitePicker) view(c *stepContext) string {
 		if s.CloudID == p.chose.CloudID {
 			mark = "✓ "
 		}
-		line := fmt.Sprintf("%s%s  %s", mark, validate.Sanitize(s.Name), validate.Sanitize(s.URL))
+		// A long site name wraps under itself, clear of the marks.
+		line := mark + hang(validate.Sanitize(s.Name)+"  "+validate.Sanitize(s.URL), c.width, 4)
 		if i == p.cursor {
 			line = st.Selected.Render("› " + line)
 		} else {
@@ -107,7 +108,7 @@ func (p *sitePicker) view(c *stepContext) string {
 		out += "\n" + line
 	}
 	if p.err != "" {
-		out += "\n" + st.Error.Render("✗ "+p.err)
+		out += "\n" + st.Error.Render(wrap("✗ "+p.err, c.width))
 	}
 	return out
 }

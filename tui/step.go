@@ -46,6 +46,10 @@ type step interface {
 	leave(c *stepContext)
 	// advance runs once the admin goes on from the step to the next.
 	advance(c *stepContext) tea.Cmd
+	// copyables are the values on screen the admin must copy exactly (a
+	// URL, a name, a command), each shown with copyable: the layout makes
+	// room for them to be selected whole.
+	copyables(c *stepContext) []string
 }
 
 // stepBase is a step's no-op optional behaviours; a step embeds it and
@@ -58,6 +62,7 @@ func (stepBase) restyle(Styles)                  {}
 func (stepBase) leave(*stepContext)              {}
 func (stepBase) advance(*stepContext) tea.Cmd    { return nil }
 func (stepBase) keys(*stepContext) []key.Binding { return nil }
+func (stepBase) copyables(*stepContext) []string { return nil }
 
 // verdict is a step's validation result.
 type verdict struct {

@@ -35,7 +35,7 @@ func (s *appNameStep) restyle(st Styles) { s.name.input.SetStyles(st.Input) }
 func (s *appNameStep) typing() bool { return s.name.editing }
 
 func (s *appNameStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
-	if cmd, handled := s.name.update(msg, func(v string) { c.draft.Profile.AppName = v }); handled {
+	if cmd, handled := s.name.update(msg, c.width, func(v string) { c.draft.Profile.AppName = v }); handled {
 		return cmd, true
 	}
 	if k, ok := msg.(tea.KeyPressMsg); ok {
@@ -69,6 +69,10 @@ func (s *appNameStep) view(c *stepContext) string {
 }
 
 func (s *appNameStep) modal() bool { return s.name.editing }
+
+func (s *appNameStep) copyables(c *stepContext) []string {
+	return s.name.copyables(c.draft.Profile.AppName)
+}
 
 // lines asks for the name; answering is the checkpoint.
 func (s *appNameStep) lines(c *stepContext, p *prompter) error {

@@ -63,6 +63,10 @@ func (s *consoleStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 
 func (s *consoleStep) keys(*stepContext) []key.Binding { return []key.Binding{openConsoleKey, tickKey} }
 
+func (s *consoleStep) copyables(*stepContext) []string {
+	return []string{atlassian.DeveloperConsoleURL}
+}
+
 func (s *consoleStep) view(c *stepContext) string { return consoleLink(c) + "\n\n" + s.check.view(c) }
 
 func (s *consoleStep) lines(c *stepContext, p *prompter) error { return s.check.lines(c, p) }

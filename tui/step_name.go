@@ -37,7 +37,7 @@ func (s *nameStep) restyle(st Styles) { s.name.SetStyles(st.Input) }
 func (s *nameStep) typing() bool { return true }
 
 func (s *nameStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
-	cmd, handled := updateInput(&s.name, msg)
+	cmd, handled := updateInput(&s.name, msg, c.width, fieldIndent)
 	c.draft.Profile.Name = s.name.Value()
 	return cmd, handled
 }

@@ -122,7 +122,7 @@ func (s *permissionsStep) handle(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 		}
 	}
 	before := s.filter.Value()
-	cmd, handled := updateInput(&s.filter, msg)
+	cmd, handled := updateInput(&s.filter, msg, c.width, 0)
 	if s.filter.Value() != before {
 		s.setRows(filterRows(scopeRows(), s.filter.Value()))
 	}
@@ -170,9 +170,7 @@ func (s *permissionsStep) view(c *stepContext) string {
 	// A resize since the last key may leave the cursor below the window.
 	offset := max(s.offset, s.cursor-page+1)
 	var b strings.Builder
-	filter := s.filter // a copy: rendering sets its width
-	filter.SetWidth(max(c.width-len(filter.Prompt)-1, 10))
-	b.WriteString(filter.View() + "\n")
+	b.WriteString(inputView(s.filter, c.width, 0) + "\n")
 	if len(s.rows) == 0 {
 		b.WriteString(st.Subtle.Render("  Nothing matches; esc clears the filter.") + "\n")
 	}

@@ -79,7 +79,7 @@ func (s *redirectStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 		return s.check(c), true
 	}
 	wasEditing := s.url.editing
-	if cmd, handled := s.url.update(msg, func(v string) { c.draft.Profile.RedirectURL = v }); handled {
+	if cmd, handled := s.url.update(msg, c.width, func(v string) { c.draft.Profile.RedirectURL = v }); handled {
 		if wasEditing && !s.url.editing {
 			return tea.Batch(cmd, s.check(c)), true
 		}
@@ -146,6 +146,10 @@ func (s *redirectStep) view(c *stepContext) string {
 }
 
 func (s *redirectStep) modal() bool { return s.url.editing }
+
+func (s *redirectStep) copyables(c *stepContext) []string {
+	return s.url.copyables(c.draft.Profile.RedirectURL)
+}
 
 // advance registers the Redirect URL in a rehearsal, as saving it in the
 // console does for real. The notice says so on the next step.

@@ -43,7 +43,7 @@ func (s *saveStep) guide(c *stepContext) string {
 		return s.consent.guide()
 	}
 	return "Check the summary and save. Authenticating then opens Atlassian's consent page in " +
-		"your browser: review the permissions and click Allow."
+		"your browser: log in as the app's owner, choose your site, review the permissions and click Accept."
 }
 
 func (s *saveStep) enter(*stepContext) tea.Cmd {
@@ -88,7 +88,7 @@ func (s *saveStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 	case s.phase == phaseSaved && key.Matches(k, finishKey):
 		outcome := fmt.Sprintf("Saved %q.", c.draft.Profile.Name)
 		if c.canConsent() {
-			outcome = nextCommands(c, false)
+			outcome = nextCommands(c, false, indented)
 		}
 		return c.fx.finish(outcome), true
 	}
@@ -180,13 +180,30 @@ func summary(c *stepContext) string {
 	return strings.Join(lines, "\n")
 }
 
-// nextCommands tells how to use the profile from now on.
-func nextCommands(c *stepContext, authenticated bool) string {
+// nextCommands tells how to use the profile from now on, each command
+// shown by show.
+func nextCommands(c *stepContext, authenticated bool, show func(command string) string) string {
 	if !authenticated {
-		return fmt.Sprintf("Saved %q. Authenticate it with:  %s", c.draft.Profile.Name, c.command("login"))
+		return fmt.Sprintf("Saved %q. Authenticate it with:\n%s", c.draft.Profile.Name, show(c.command("login")))
 	}
-	return fmt.Sprintf("A fresh access token, whenever you need one:\n  %s\nIs it still working?\n  %s",
-		c.command("token"), c.command("status"))
+	token, status := usageCommands(c)
+	return "A fresh access token, whenever you need one:\n" + show(token) + "\nIs it still working?\n" + show(status)
+}
+
+// usageCommands are the commands that use an authenticated profile.
+func usageCommands(c *stepContext) (token, status string) {
+	return c.command("token"), c.command("status")
+}
+
+// indented shows a command printed after the program ends, where the
+// terminal wraps long lines itself.
+func indented(command string) string { return "  " + command }
+
+func (s *saveStep) copyables(c *stepContext) []string {
+	if s.phase == phaseConsent {
+		return s.consent.copyables(c)
+	}
+	return nil
 }
 
 func (s *saveStep) modal() bool { return s.phase == phaseConsent && s.consent.pasting }
@@ -213,7 +230,7 @@ func (s *saveStep) lines(c *stepContext, p *prompter) error {
 	c.fx.saved(saved)
 	p.say("Saved %q.", saved.Name)
 	if !c.canConsent() {
-		p.say("%s", nextCommands(c, false))
+		p.say("%s", nextCommands(c, false, indented))
 		return nil
 	}
 	err = consent.Conversation{
@@ -226,6 +243,6 @@ func (s *saveStep) lines(c *stepContext, p *prompter) error {
 	case err != nil:
 		return fmt.Errorf("the profile is saved, but the consent did not finish: %w; try again with `%s`", err, c.command("login"))
 	}
-	p.say("%s", nextCommands(c, true))
+	p.say("%s", nextCommands(c, true, indented))
 	return nil
 }

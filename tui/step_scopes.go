@@ -47,7 +47,7 @@ func (s *scopesStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 		s.text.CursorEnd()
 		return nil, true
 	}
-	cmd, handled := updateInput(&s.text, msg)
+	cmd, handled := updateInput(&s.text, msg, c.width, fieldIndent)
 	s.take(d, s.text.Value())
 	return cmd, handled
 }
@@ -80,7 +80,7 @@ func (s *scopesStep) view(c *stepContext) string {
 	st := c.styles
 	n := len(c.draft.Profile.Scopes)
 	return labelled(st, "Scopes", s.text, c.width) + "\n  " +
-		st.Subtle.Render(wrap(fmt.Sprintf("%d scopes: %s", n, strings.Join(c.draft.Profile.Scopes, " · ")), c.width-2))
+		st.Subtle.Render(hang(fmt.Sprintf("%d scopes: %s", n, strings.Join(c.draft.Profile.Scopes, " · ")), c.width, 2))
 }
 
 func (s *scopesStep) lines(c *stepContext, p *prompter) error {

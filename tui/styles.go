@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"strings"
-
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
@@ -74,12 +72,8 @@ func newStyles(isDark bool) Styles {
 }
 
 // link renders url as an OSC 8 hyperlink whose visible text is the full
-// URL, broken over lines of width (never cut), so it can be clicked where
-// supported and read or selected anywhere.
+// URL, shown as copyable shows values (never cut), so it can be clicked
+// where supported and read or selected anywhere.
 func (s Styles) link(url string, width int) string {
-	lines := strings.Split(wrap(url, width), "\n")
-	for i, l := range lines {
-		lines[i] = s.Link.Hyperlink(url).Render(l)
-	}
-	return strings.Join(lines, "\n")
+	return copyable(s.Link.Hyperlink(url), url, width)
 }

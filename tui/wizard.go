@@ -33,8 +33,11 @@ type wizard struct {
 	// go on or changed a field, not while they have not typed yet.
 	showErrors bool
 	notice     notice
-	quit       *quitDialog
-	jump       *jumpPicker
+	// scroll is how many lines of a body taller than the window are
+	// scrolled out of view at the top.
+	scroll int
+	quit   *quitDialog
+	jump   *jumpPicker
 
 	start startData
 	// resumedDraft: this run resumed the saved draft, which goes once the
@@ -118,9 +121,12 @@ func (w *wizard) ctx() *stepContext {
 }
 
 // frameCtx is ctx without room, which the frame around the step decides.
-func (w *wizard) frameCtx() *stepContext {
+func (w *wizard) frameCtx() *stepContext { return w.ctxWidth(w.mainWidth()) }
+
+// ctxWidth is frameCtx for a step drawn width columns wide.
+func (w *wizard) ctxWidth(width int) *stepContext {
 	return &stepContext{
-		draft: w.draft, styles: w.styles, width: w.mainWidth(),
+		draft: w.draft, styles: w.styles, width: width,
 		deps: &w.deps, target: w.deps.target, saved: &w.start, lineMode: w.lineMode, fx: w,
 	}
 }
@@ -189,11 +195,16 @@ func (w *wizard) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return cmd
 	}
+	page := max(w.height/2, 1)
 	switch {
 	case key.Matches(msg, w.keys.Next):
 		return w.next()
 	case key.Matches(msg, w.keys.Back):
 		return w.back()
+	case key.Matches(msg, scrollDownKey):
+		w.scrollBy(page)
+	case key.Matches(msg, scrollUpKey):
+		w.scrollBy(-page)
 	}
 	return nil
 }
