@@ -192,18 +192,18 @@ func script(args ...string) ([]byte, error) {
 }
 
 func findScript() (string, error) {
-	dir, err := os.Getwd()
+	start, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
-	for {
+	for dir := start; ; {
 		path := filepath.Join(dir, ".ci", "postgres")
 		if _, err := os.Stat(path); err == nil {
 			return path, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", fmt.Errorf("no .ci/postgres above %s", dir)
+			return "", fmt.Errorf("no .ci/postgres in %s or above", start)
 		}
 		dir = parent
 	}
