@@ -73,6 +73,8 @@ func (s *Store) Claim(ctx context.Context, name, holder string, ttl time.Duratio
 		refreshIssued, consented  *time.Time
 		attemptSince              *time.Time
 		attemptFence              *int64
+		fence                     int64
+		until                     time.Time
 	)
 	row := s.pool.QueryRow(ctx, `
 		UPDATE authwiz_grants SET
@@ -82,16 +84,17 @@ func (s *Store) Claim(ctx context.Context, name, holder string, ttl time.Duratio
 			attempt_fence = coalesce(attempt_fence, fence + 1)
 		WHERE name = $1 AND (claim_until IS NULL OR claim_until <= now())
 		RETURNING `+ConsumerColumns+`, now(),
-			settings, refresh_token, client_secret, granted_scopes, refresh_issued, consented_at, attempt_since, attempt_fence`,
+			settings, refresh_token, client_secret, granted_scopes, refresh_issued, consented_at, attempt_since, attempt_fence,
+			fence, claim_until`,
 		name, holder, ttl.Seconds())
-	grant, err := s.scanSnapshot(row, &settings, &refresh, &client, &scopes, &refreshIssued, &consented, &attemptSince, &attemptFence)
+	grant, err := s.scanSnapshot(row, &settings, &refresh, &client, &scopes, &refreshIssued, &consented, &attemptSince, &attemptFence, &fence, &until)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, s.notClaimed(ctx, name)
 	}
 	if err != nil {
 		return c, s.fail(fmt.Sprintf("claim grant %q", name), err)
 	}
-	c = grantstore.Claim{Name: grant.Name, Generation: grant.Generation, Fence: grant.Holder.Fence, Now: grant.Now, Until: grant.Holder.Until, Grant: grant}
+	c = grantstore.Claim{Name: grant.Name, Generation: grant.Generation, Fence: fence, Now: grant.Now, Until: until, Grant: grant}
 	if attemptSince != nil && attemptFence != nil && *attemptFence != c.Fence {
 		c.EarlierAttempt = *attemptSince
 	}
@@ -125,8 +128,10 @@ func (s *Store) notClaimed(ctx context.Context, name string) error {
 	return &grantstore.ClaimedError{Holder: *snap.Holder}
 }
 
-// Commit saves answer as the next generation if c still holds the grant.
-// The lifetime of the access token is put on the database's clock.
+// Commit saves answer as the next generation if c still holds the grant:
+// not released, and not taken over. A claim that ran out with no one
+// taking over may still commit: nothing else was spent meanwhile. The
+// lifetime of the access token is put on the database's clock.
 func (s *Store) Commit(ctx context.Context, c grantstore.Claim, answer profile.Refreshed) (grantstore.Snapshot, error) {
 	access, err := s.sealAccess(answer.AccessToken)
 	if err != nil {
@@ -149,7 +154,7 @@ func (s *Store) Commit(ctx context.Context, c grantstore.Claim, answer profile.R
 			claim_holder = NULL, claim_since = NULL, claim_until = NULL,
 			attempt_since = NULL, attempt_fence = NULL, attempt_end = NULL,
 			updated_at = now()
-		WHERE name = $1 AND generation = $2 AND fence = $3
+		WHERE name = $1 AND generation = $2 AND fence = $3 AND claim_holder IS NOT NULL
 		RETURNING `+ConsumerColumns+`, now()`,
 		c.Name, c.Generation, c.Fence, access, answer.TokenType, nonNil(answer.GrantedScopes),
 		answer.Expiry.Sub(answer.At).Seconds(), refresh)

@@ -118,7 +118,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 			newer = fmt.Errorf("the shared store's schema is version %d, newer than this authwiz knows (%d): upgrade authwiz", version, schemaVersion)
 			return newer
 		case version < schemaVersion:
-			_, err = tx.Exec(ctx, `DELETE FROM authwiz_schema; INSERT INTO authwiz_schema VALUES ($1)`, schemaVersion)
+			if _, err = tx.Exec(ctx, `DELETE FROM authwiz_schema`); err == nil {
+				_, err = tx.Exec(ctx, `INSERT INTO authwiz_schema VALUES ($1)`, schemaVersion)
+			}
 		}
 		return err
 	})
