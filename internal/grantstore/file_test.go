@@ -1,0 +1,22 @@
+package grantstore_test
+
+import (
+	"testing"
+
+	"github.com/authwiz/authwiz/internal/grantstore"
+	"github.com/authwiz/authwiz/internal/grantstore/storetest"
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+func TestFileStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Harness {
+		files, err := profile.Open(t.TempDir(), profile.WithSecretStorage(profile.StorageFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := files.Create(storetest.Profile("conf"), storetest.Seed); err != nil {
+			t.Fatal(err)
+		}
+		return storetest.Harness{Store: grantstore.File(files), Name: "conf"}
+	})
+}
