@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -52,7 +51,7 @@ func runDelete(root *rootOptions, streams Streams, opts *deleteOptions) error {
 		return err
 	}
 	if !opts.Yes {
-		ok, err := confirm(streams, fmt.Sprintf("Delete %q with its client secret and tokens? [y/N] ", p.Name))
+		ok, err := confirm(streams, fmt.Sprintf("Delete %q with its client secret and tokens? [y/N] ", p.Name), "delete")
 		if err != nil {
 			return err
 		}
@@ -72,15 +71,13 @@ func runDelete(root *rootOptions, streams Streams, opts *deleteOptions) error {
 	return nil
 }
 
-// errNotATerminal: a question was due but nobody is there to answer it.
-var errNotATerminal = errors.New("not asking without a terminal: add --yes to delete from a script")
-
 // confirm asks a yes/no question on the terminal; without one it refuses
 // rather than guess.
-func confirm(streams Streams, question string) (bool, error) {
+// what names the command in the refusal ("delete").
+func confirm(streams Streams, question, what string) (bool, error) {
 	f, ok := streams.In.(*os.File)
 	if !ok || !term.IsTerminal(f.Fd()) {
-		return false, usageError{errNotATerminal}
+		return false, usageError{fmt.Errorf("not asking without a terminal: add --yes to %s from a script", what)}
 	}
 	fmt.Fprint(streams.Err, question)
 	answer, err := bufio.NewReader(f).ReadString('\n')

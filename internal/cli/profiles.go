@@ -83,7 +83,7 @@ func nameMatches(a, b string) bool {
 
 // runnerFor is the consent runner for a store, with the command line's seams.
 func runnerFor(opts *rootOptions, store *profile.Store) *consent.Runner {
-	return &consent.Runner{Store: store, HTTP: opts.httpClient(), Now: opts.now}
+	return &consent.Runner{Store: store, HTTP: opts.httpClient(), Now: opts.now, RequestTimeout: opts.timeout}
 }
 
 // commandFor names t in a suggested command line.

@@ -1,37 +1,150 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/validate"
 )
 
+type restoreOptions struct {
+	from int
+	yes  bool
+}
+
 func newRestoreCmd(root *rootOptions, streams Streams) *cobra.Command {
-	return &cobra.Command{
+	var opts restoreOptions
+	cmd := &cobra.Command{
 		Use:   "restore",
-		Short: "Put back the last good copy of a profile file authwiz cannot read",
-		Long: `restore replaces profiles.toml or secrets.toml, when authwiz cannot read
-it, with the copy authwiz kept before its last change (profiles.toml.bak,
-secrets.toml.bak). The damaged file is kept beside it, renamed, so nothing
-is lost. Files that read fine are left alone.`,
-		Example: "  authwiz restore",
-		Args:    cobra.NoArgs,
+		Short: "Mend damaged or disagreeing profile files from authwiz's backups",
+		Long: `restore mends the profile store when authwiz refuses it: a file that cannot
+be read, or a secrets file (or keyring entry) that lost what profiles.toml
+says it holds. authwiz keeps a few earlier copies of each file
+(profiles.toml.bak.1 …, secrets.toml.bak.1 …); restore lists them, newest
+first, with what each holds, and puts back only what was lost. Profiles
+that are sound keep their newer tokens. A file that cannot be read is kept
+beside it, renamed, so nothing is lost.
+
+A refresh token put back that was replaced since will likely be refused by
+Atlassian: restore says so, and authwiz login NAME gets a new one.`,
+		Example: "  authwiz restore            # show the backups, ask, restore the newest\n" +
+			"  authwiz restore --from 2   # restore from the second newest\n" +
+			"  authwiz restore --yes      # from a script",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			store, err := openStore(root, streams)
 			if err != nil {
 				return err
 			}
-			res, err := store.Restore()
-			for _, path := range res.Files {
-				fmt.Fprintf(streams.Err, "Restored %s from its backup; the damaged file is kept as %s\n", path, res.KeptAs[path])
-			}
-			if err != nil {
-				return err
-			}
-			if len(res.Files) == 0 {
-				fmt.Fprintln(streams.Err, "Nothing to restore: every profile file reads fine.")
-			}
-			return nil
+			return runRestore(store, streams, opts)
 		},
 	}
+	cmd.Flags().IntVar(&opts.from, "from", 1, "restore from the backup with this number (1 is the newest)")
+	cmd.Flags().BoolVarP(&opts.yes, "yes", "y", false, "restore without asking")
+	return cmd
+}
+
+func runRestore(store *profile.Store, streams Streams, opts restoreOptions) error {
+	plan, err := store.PlanRestore()
+	if err != nil {
+		return err
+	}
+	if plan.Damage.None() {
+		fmt.Fprintln(streams.Err, "Nothing to restore: every profile file reads fine and agrees with the others.")
+		return nil
+	}
+	printDamage(streams.Err, plan.Damage)
+	if len(plan.Candidates) == 0 {
+		return errors.New("no backup can be read, so there is nothing to restore from; profiles whose secrets are lost need `authwiz login NAME` (or `authwiz edit NAME` for the client secret)")
+	}
+	if opts.from < 1 || opts.from > len(plan.Candidates) {
+		return usageError{fmt.Errorf("--from %d: choose a backup between 1 and %d", opts.from, len(plan.Candidates))}
+	}
+	fmt.Fprintln(streams.Err, "\nBackups, newest first:")
+	for _, c := range plan.Candidates {
+		printCandidate(streams.Err, c, c.Number == opts.from)
+	}
+	if !opts.yes {
+		ok, err := confirm(streams, fmt.Sprintf("\nRestore from backup %d? [y/N] ", opts.from), "restore")
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Fprintln(streams.Err, "Nothing restored.")
+			return nil
+		}
+	}
+	res, err := store.Restore(opts.from)
+	for path, kept := range res.KeptAs {
+		fmt.Fprintf(streams.Err, "Kept the damaged %s as %s\n", validate.Sanitize(path), validate.Sanitize(kept))
+	}
+	if err != nil {
+		return fmt.Errorf("restoring from backup %d: %w", opts.from, err)
+	}
+	for _, name := range res.Profiles {
+		fmt.Fprintf(streams.Err, "Put back %q.\n", validate.Sanitize(name))
+	}
+	for _, name := range res.Rotated {
+		fmt.Fprintf(streams.Err, "Warning: the refresh token put back for %q was replaced since; Atlassian will likely refuse it. If `authwiz token %s` fails, run `authwiz login %s`.\n",
+			validate.Sanitize(name), validate.Sanitize(name), validate.Sanitize(name))
+	}
+	for _, name := range res.StillLost {
+		fmt.Fprintf(streams.Err, "Backup %d does not hold the secrets of %q: try another with --from, or run `authwiz login %s`.\n",
+			opts.from, validate.Sanitize(name), validate.Sanitize(name))
+	}
+	return nil
+}
+
+func printDamage(w io.Writer, d profile.Damage) {
+	fmt.Fprintln(w, "Found:")
+	for _, err := range d.Unreadable {
+		fmt.Fprintf(w, "  %s\n", validate.Sanitize(err.Error()))
+	}
+	for _, lost := range d.Lost {
+		fmt.Fprintf(w, "  %s\n", validate.Sanitize(lost.Error()))
+	}
+}
+
+func printCandidate(w io.Writer, c profile.Candidate, chosen bool) {
+	mark := " "
+	if chosen {
+		mark = "›"
+	}
+	fmt.Fprintf(w, "%s %d. written %s (%s)\n", mark, c.Number, c.WrittenAt.Local().Format("2006-01-02 15:04"), validate.Sanitize(strings.Join(c.Files, ", ")))
+	for _, p := range c.Profiles {
+		fmt.Fprintf(w, "      %-20s %s\n", validate.Sanitize(p.Name), candidateHolds(p))
+	}
+}
+
+func candidateHolds(p profile.CandidateProfile) string {
+	var held []string
+	switch {
+	case p.InKeyring:
+		held = append(held, "secrets in the OS keyring (not in backups)")
+	default:
+		for _, h := range []struct {
+			has  bool
+			what string
+		}{{p.ClientSecret, "client secret"}, {p.AccessToken, "access token"}, {p.RefreshToken, "refresh token"}} {
+			if h.has {
+				held = append(held, h.what)
+			}
+		}
+		if len(held) == 0 {
+			held = append(held, "no secrets")
+		}
+	}
+	s := strings.Join(held, ", ")
+	if p.PutBack {
+		s += " — will be put back"
+	}
+	if p.Rotated {
+		s += " (refresh token replaced since: likely refused)"
+	}
+	return s
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -78,12 +79,12 @@ func (s *StoredTokenSource) interrupted(since time.Time) error {
 // no usable answer: the server may have rotated the token, so the journal
 // keeps the refresh for the next call to retry in time.
 func (s *StoredTokenSource) noAnswer(g profile.Grant, err error) error {
-	detail := "no answer from " + endpoint(g.Profile.TokenURL)
+	var detail string
 	var te *httpclient.TimeoutError
 	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &te) {
-		detail += " within " + s.timeout().String()
+		detail = fmt.Sprintf("%s did not answer within %s", endpoint(g.Profile.TokenURL), seconds(s.timeout()))
 	} else {
-		detail += ": " + serverText(err.Error())
+		detail = "could not reach " + endpoint(g.Profile.TokenURL) + ": " + serverText(err.Error())
 	}
 	retryBy := s.now().Add(retryWindow)
 	if g.Pending != nil {
@@ -145,3 +146,11 @@ func when(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05 MST
 
 // clock is a moment later today, for a message.
 func clock(t time.Time) string { return t.Local().Format("15:04:05 MST") }
+
+// seconds says d the way people read a wait: "5 seconds", "1.5 seconds".
+func seconds(d time.Duration) string {
+	if d == time.Second {
+		return "1 second"
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + " seconds"
+}

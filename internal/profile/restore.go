@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-		"maps"
+	"maps"
 	"os"
 	"slices"
 	"time"
