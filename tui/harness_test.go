@@ -71,6 +71,9 @@ func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 	h.w = newWizard(dp, d)
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	h.run(h.w.Init())
+	// Under load the background read of saved profiles can outlast run's
+	// moment; every test starts from a start screen that has read them.
+	h.drain(func() bool { return h.w.start.loaded })
 	return h
 }
 
