@@ -54,7 +54,7 @@ func (c Conversation) Run(ctx context.Context) error {
 	defer attempt.Close()
 
 	out := c.Out
-	fmt.Fprintf(out, "Consent for %q: open this link, review the permissions and choose Allow (Atlassian may label it Accept).\n\n  %s\n\n", c.Name, attempt.AuthURL())
+	fmt.Fprintf(out, "Consent for %q: open this link, choose the site, review the permissions and choose Accept.\n\n  %s\n\n", c.Name, attempt.AuthURL())
 	opened := false
 	if !c.NoBrowser && attempt.Listening() {
 		if err := c.Browser.Open(attempt.AuthURL()); err != nil {
@@ -68,7 +68,7 @@ func (c Conversation) Run(ctx context.Context) error {
 	if opened {
 		fmt.Fprintln(out, "If the browser ends on a page that does not load, paste its address here and press Enter.")
 	} else {
-		fmt.Fprintf(out, "After you choose Allow the browser goes to an address starting with %s.\n"+
+		fmt.Fprintf(out, "After you choose Accept the browser goes to an address starting with %s.\n"+
 			"If that page does not load here, paste its whole address and press Enter.\n", attempt.RedirectURL())
 	}
 	fmt.Fprintf(out, "Waiting until %s (Ctrl-C stops).\n", attempt.Deadline().Format("15:04:05"))
