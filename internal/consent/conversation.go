@@ -91,7 +91,7 @@ func (c Conversation) Run(ctx context.Context) error {
 	pasting := make(chan struct{})
 	go func() {
 		defer close(pasting)
-		forwardPastes(pasteCtx, lines, attempt, out)
+		c.forwardPastes(pasteCtx, lines, attempt)
 	}()
 
 	res, err := attempt.Wait(ctx)
@@ -111,7 +111,8 @@ func (c Conversation) Run(ctx context.Context) error {
 }
 
 // forwardPastes hands pasted lines to the attempt until one is accepted.
-func forwardPastes(ctx context.Context, lines <-chan line, attempt Flow, out io.Writer) {
+func (c Conversation) forwardPastes(ctx context.Context, lines <-chan line, attempt Flow) {
+	out := c.Out
 	for {
 		select {
 		case <-ctx.Done():
@@ -131,6 +132,12 @@ func forwardPastes(ctx context.Context, lines <-chan line, attempt Flow, out io.
 			err := attempt.Paste(l.text)
 			if err == nil {
 				return
+			}
+			var diagnosed *DiagnosedError
+			if errors.As(err, &diagnosed) {
+				fmt.Fprintf(out, "%s\nOnce it is fixed, stop this wait with Ctrl-C and run `%s` again.\n",
+					validate.Sanitize(err.Error()), c.Command("login", c.Name))
+				continue
 			}
 			fmt.Fprintf(out, "That is not the answer: %s\nPaste again, or wait for the browser.\n", validate.Sanitize(err.Error()))
 		}
