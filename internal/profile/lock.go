@@ -129,5 +129,8 @@ func (s *Store) exclusive(fn func() error) error {
 		return err
 	}
 	defer unlock()
+	if err := s.tighten(); err != nil {
+		return err
+	}
 	return fn()
 }
