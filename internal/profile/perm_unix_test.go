@@ -10,21 +10,6 @@ import (
 	"testing"
 )
 
-// savedStore is a store in a private directory holding one profile, saved
-// twice so that both files have a backup.
-func savedStore(t *testing.T) *Store {
-	t.Helper()
-	s := openTest(t)
-	p, sec := fullProfile()
-	for _, token := range []string{"refresh-1", "refresh-2"} {
-		sec.RefreshToken = token
-		if err := s.Save(p, sec); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return s
-}
-
 // wantUnsafe opens dir and wants it refused for path, naming fix.
 func wantUnsafe(t *testing.T, dir, path, fix string) {
 	t.Helper()
