@@ -74,7 +74,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.warnings, s.readable = warnings, readable
+	s.warnings, s.readable = append(warnings, s.handEdits()...), readable
 	return s, nil
 }
 
