@@ -2,6 +2,7 @@ package profile
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,12 +26,7 @@ const maxCommandShown = 120
 // since 14:03:07. The command is cleaned of control characters: it was
 // written by another process and may hold anything a profile name can.
 func (h Holder) String() string {
-	cmd := strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.In(r, unicode.Cf) {
-			return '?'
-		}
-		return r
-	}, h.Command)
+	cmd := printable(h.Command)
 	if r := []rune(cmd); len(r) > maxCommandShown {
 		cmd = string(r[:maxCommandShown]) + "…"
 	}
@@ -42,6 +38,17 @@ func (h Holder) String() string {
 		s += ", since " + h.Since.Local().Format("15:04:05")
 	}
 	return s
+}
+
+// printable replaces what a terminal would act on, or would not show,
+// with '?': for text another process or a hand edit wrote.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.In(r, unicode.Cf) {
+			return '?'
+		}
+		return r
+	}, s)
 }
 
 // thisProcess describes the running process. authwiz never takes a secret
@@ -59,13 +66,31 @@ func writeHolder(path string) {
 	if err != nil {
 		return
 	}
-	_ = os.WriteFile(path, data, privateFile)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|noFollow, privateFile)
+	if err != nil {
+		return
+	}
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+		_, _ = f.Write(data)
+	}
+	f.Close()
 }
+
+// maxHolderNote bounds what is read of a note: a real one is a few lines.
+const maxHolderNote = 4 << 10
 
 // readHolder reads a lock's note; the zero Holder when there is none.
 func readHolder(path string) Holder {
 	var h Holder
-	data, err := os.ReadFile(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|noFollow, 0)
+	if err != nil {
+		return Holder{}
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		return Holder{}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxHolderNote))
 	if err != nil {
 		return Holder{}
 	}
