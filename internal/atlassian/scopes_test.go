@@ -195,6 +195,10 @@ func TestPresetsNameTheirAPIVersion(t *testing.T) {
 			t.Errorf("preset %q mixes classic and granular scopes, so it serves neither API version whole", p.Name)
 		case groups[GroupConfluenceClassic] && !strings.HasPrefix(p.Description, "REST API v1:"):
 			t.Errorf("preset %q has classic scopes, which REST API v2 refuses; its description must say v1: %q", p.Name, p.Description)
+		case groups[GroupConfluenceClassic] && (!strings.Contains(p.Note, "REST API v2 refuses classic scopes") || !strings.Contains(p.Note, "scope does not match")):
+			t.Errorf("preset %q has classic scopes; its note must say that REST API v2 refuses them: %q", p.Name, p.Note)
+		case groups[GroupConfluenceGranular] && p.Note != "":
+			t.Errorf("preset %q has granular scopes, which v2 takes; its note %q warns of nothing", p.Name, p.Note)
 		case groups[GroupConfluenceGranular] && !strings.HasPrefix(p.Description, "REST API v2:"):
 			t.Errorf("preset %q has granular scopes; its description must say v2: %q", p.Name, p.Description)
 		}

@@ -91,7 +91,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		Consents: runner, Name: p.Name, Browser: opts.Browser, NoBrowser: opts.NoBrowser,
 		In: opts.Streams.In, Out: opts.Streams.Err,
 		Command: func(verb, name string) string { return commandFor(verb, target{name, opts.Rehearsal}) },
-		Site:    opts.Site,
+		Site:    opts.Site, Timeout: opts.Timeout,
 	})
 }
 

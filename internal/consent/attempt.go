@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/authwiz/authwiz/internal/atlassian"
 	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/profile"
 )
@@ -48,22 +50,29 @@ func (a *Attempt) RedirectURL() string { return a.session.RedirectURL() }
 func (a *Attempt) Listening() bool { return a.session.Listening() }
 
 // Paste hands over the address the browser was sent to (or the code). An
-// error says what to paste instead, and the wait goes on.
-func (a *Attempt) Paste(input string) error { return a.session.Paste(input) }
+// error says what to paste instead, and the wait goes on; when the paste
+// is an Atlassian error page (its address or its words) the error is a
+// *DiagnosedError with the cause and its fix.
+func (a *Attempt) Paste(input string) error {
+	if err := a.session.Paste(input); err != nil {
+		return diagnosePaste(input, err)
+	}
+	return nil
+}
 
 // Close ends the attempt and frees the Redirect URL's port.
 func (a *Attempt) Close() error { return a.session.Close() }
 
 // Hint blocks until the wait looks stuck and then returns the usual
-// cause; it returns false when the attempt ends first or ctx is done.
+// causes, one a line; it returns false when the attempt ends first or ctx
+// is done. No one cause is named: the error pages Atlassian stops on look
+// alike and need different fixes.
 func (a *Attempt) Hint(ctx context.Context) (string, bool) {
 	if !a.session.WaitStalled(ctx) {
 		return "", false
 	}
-	return fmt.Sprintf("Nothing has come back yet. If Atlassian shows an error page (such as "+
-		"\"redirect_uri is not registered\"), the Callback URL under Authorization in the Atlassian "+
-		"Developer Console is not exactly %s: correct it there and start again. If the browser "+
-		"ended on a page that did not load, paste that page's address.", a.RedirectURL()), true
+	return "Nothing has come back yet. The usual causes:\n- " +
+		strings.Join(atlassian.NoCallbackCauses(a.RedirectURL()), "\n- "), true
 }
 
 // Wait waits for the browser's answer (or a paste), exchanges the code,
@@ -73,7 +82,7 @@ func (a *Attempt) Hint(ctx context.Context) (string, bool) {
 func (a *Attempt) Wait(ctx context.Context) (Result, error) {
 	cb, err := a.session.Wait(ctx)
 	if err != nil {
-		return Result{}, err
+		return Result{}, diagnoseAnswer(err)
 	}
 	grant, err := a.session.Exchange(ctx, cb)
 	if err != nil {

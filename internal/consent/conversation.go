@@ -1,14 +1,15 @@
 package consent
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/validate"
 )
@@ -35,6 +36,12 @@ type Conversation struct {
 	// Site picks the default site (name, URL or cloud ID) when the grant
 	// reaches several, instead of asking.
 	Site string
+	// Timeout bounds each question after the consent (0: the consent's
+	// own default wait, oauthflow.DefaultTimeout); callers pass their
+	// --timeout. Unanswered, a question keeps what is known and says how
+	// to change it. Where In is a file but not a terminal, nothing is
+	// asked at all.
+	Timeout time.Duration
 }
 
 // ErrUnknownSite: the site asked for with Site is not one the grant reaches.
@@ -54,7 +61,7 @@ func (c Conversation) Run(ctx context.Context) error {
 	defer attempt.Close()
 
 	out := c.Out
-	fmt.Fprintf(out, "Consent for %q: open this link, review the permissions and choose Allow (Atlassian may label it Accept).\n\n  %s\n\n", c.Name, attempt.AuthURL())
+	fmt.Fprintf(out, "Consent for %q: open this link, choose the site, review the permissions and choose Accept.\n\n  %s\n\n", c.Name, attempt.AuthURL())
 	opened := false
 	if !c.NoBrowser && attempt.Listening() {
 		if err := c.Browser.Open(attempt.AuthURL()); err != nil {
@@ -68,7 +75,7 @@ func (c Conversation) Run(ctx context.Context) error {
 	if opened {
 		fmt.Fprintln(out, "If the browser ends on a page that does not load, paste its address here and press Enter.")
 	} else {
-		fmt.Fprintf(out, "After you choose Allow the browser goes to an address starting with %s.\n"+
+		fmt.Fprintf(out, "After you choose Accept the browser goes to an address starting with %s.\n"+
 			"If that page does not load here, paste its whole address and press Enter.\n", attempt.RedirectURL())
 	}
 	fmt.Fprintf(out, "Waiting until %s (Ctrl-C stops).\n", attempt.Deadline().Format("15:04:05"))
@@ -84,7 +91,7 @@ func (c Conversation) Run(ctx context.Context) error {
 	pasting := make(chan struct{})
 	go func() {
 		defer close(pasting)
-		forwardPastes(pasteCtx, lines, attempt, out)
+		c.forwardPastes(pasteCtx, lines, attempt)
 	}()
 
 	res, err := attempt.Wait(ctx)
@@ -103,44 +110,34 @@ func (c Conversation) Run(ctx context.Context) error {
 	return nil
 }
 
-// readLines delivers the lines of in until it ends or ctx is done. A nil
-// reader delivers nothing.
-func readLines(ctx context.Context, in io.Reader) <-chan string {
-	lines := make(chan string)
-	if in == nil {
-		close(lines)
-		return lines
-	}
-	go func() {
-		defer close(lines)
-		scanner := bufio.NewScanner(in)
-		for scanner.Scan() {
-			select {
-			case lines <- scanner.Text():
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return lines
-}
-
 // forwardPastes hands pasted lines to the attempt until one is accepted.
-func forwardPastes(ctx context.Context, lines <-chan string, attempt Flow, out io.Writer) {
+func (c Conversation) forwardPastes(ctx context.Context, lines <-chan line, attempt Flow) {
+	out := c.Out
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case line, ok := <-lines:
+		case l, ok := <-lines:
 			if !ok {
 				return
 			}
-			if strings.TrimSpace(line) == "" {
+			if l.tooLong {
+				fmt.Fprintf(out, "That line is too long (over %d KiB) to be the address the browser was sent to: "+
+					"paste only that address, from the browser's address bar. Paste again, or wait for the browser.\n", maxLine>>10)
 				continue
 			}
-			err := attempt.Paste(line)
+			if strings.TrimSpace(l.text) == "" {
+				continue
+			}
+			err := attempt.Paste(l.text)
 			if err == nil {
 				return
+			}
+			var diagnosed *DiagnosedError
+			if errors.As(err, &diagnosed) {
+				fmt.Fprintf(out, "%s\nOnce it is fixed, stop this wait with Ctrl-C and run `%s` again.\n",
+					validate.Sanitize(err.Error()), c.Command("login", c.Name))
+				continue
 			}
 			fmt.Fprintf(out, "That is not the answer: %s\nPaste again, or wait for the browser.\n", validate.Sanitize(err.Error()))
 		}
@@ -185,11 +182,7 @@ func (c Conversation) chooseNamedSite(sites []profile.Site) error {
 	for _, site := range sites {
 		for _, id := range []string{site.Name, site.URL, strings.TrimPrefix(site.URL, "https://"), site.CloudID} {
 			if strings.EqualFold(id, strings.TrimSpace(c.Site)) {
-				if err := c.Consents.ChooseSite(c.Name, site.CloudID); err != nil {
-					return fmt.Errorf("save the default site: %w", err)
-				}
-				fmt.Fprintf(c.Out, "Default site: %s.\n", validate.Sanitize(site.Name))
-				return nil
+				return c.setDefault(site, "")
 			}
 		}
 		known = append(known, validate.Sanitize(site.Name))
@@ -199,30 +192,63 @@ func (c Conversation) chooseNamedSite(sites []profile.Site) error {
 }
 
 // chooseSite asks which site becomes the default when the grant reaches
-// several and none was chosen before.
-func (c Conversation) chooseSite(ctx context.Context, lines <-chan string, sites []profile.Site) error {
+// several and none was chosen before. Where nobody can answer, or nobody
+// does in time, the first site is kept.
+func (c Conversation) chooseSite(ctx context.Context, lines <-chan line, sites []profile.Site) error {
+	if !askable(c.In) {
+		return c.keepFirstSite(sites, "the input is not a terminal, so nobody was asked")
+	}
+	timeout := c.Timeout
+	if timeout <= 0 {
+		timeout = oauthflow.DefaultTimeout
+	}
+	unanswered := time.NewTimer(timeout)
+	defer unanswered.Stop()
 	for {
 		fmt.Fprintf(c.Out, "Which site should be the default? Enter 1 to %d: ", len(sites))
-		var line string
+		var answer string
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-unanswered.C:
+			fmt.Fprintln(c.Out)
+			return c.keepFirstSite(sites, fmt.Sprintf("no answer came within %s", timeout))
 		case l, ok := <-lines:
 			if !ok {
-				fmt.Fprintf(c.Out, "\nNo default site chosen; run `%s` in a terminal to choose one.\n", c.Command("login", c.Name))
-				return nil
+				fmt.Fprintln(c.Out)
+				return c.keepFirstSite(sites, "the input ended")
 			}
-			line = l
+			answer = strings.TrimSpace(l.text)
 		}
-		n, err := strconv.Atoi(strings.TrimSpace(line))
+		n, err := strconv.Atoi(answer)
 		if err != nil || n < 1 || n > len(sites) {
-			fmt.Fprintf(c.Out, "%q is not one of the numbers shown.\n", strings.TrimSpace(line))
+			fmt.Fprintf(c.Out, "%q is not one of the numbers shown.\n", validate.Sanitize(clip(answer)))
 			continue
 		}
-		if err := c.Consents.ChooseSite(c.Name, sites[n-1].CloudID); err != nil {
-			return fmt.Errorf("save the default site: %w", err)
-		}
-		fmt.Fprintf(c.Out, "Default site: %s.\n", validate.Sanitize(sites[n-1].Name))
-		return nil
+		return c.setDefault(sites[n-1], "")
 	}
+}
+
+// keepFirstSite makes the first site the default when no one chose, and
+// says how to choose another.
+func (c Conversation) keepFirstSite(sites []profile.Site, why string) error {
+	return c.setDefault(sites[0], fmt.Sprintf(" (the first; %s). To make another of the sites above the default, run `%s --site SITE` "+
+		"with its name, address or cloud ID", why, c.Command("login", c.Name)))
+}
+
+// setDefault saves site as the default and says so, with note after its name.
+func (c Conversation) setDefault(site profile.Site, note string) error {
+	if err := c.Consents.ChooseSite(c.Name, site.CloudID); err != nil {
+		return fmt.Errorf("save the default site: %w", err)
+	}
+	fmt.Fprintf(c.Out, "Default site: %s%s.\n", validate.Sanitize(site.Name), note)
+	return nil
+}
+
+// clip shortens what is repeated back from the input.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
 }

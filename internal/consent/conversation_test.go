@@ -68,3 +68,17 @@ func TestConversationUnknownSiteNeedsTheAdmin(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// Atlassian's consent page has Accept and Cancel buttons; a word it does
+// not show sends the admin looking for a button that is not there.
+func TestConversationNamesAtlassiansAcceptButton(t *testing.T) {
+	starter := &answeredStarter{flow: answered{consent.Result{Sites: []profile.Site{{CloudID: "c1", Name: "acme"}}}}}
+	out := &testkit.Buffer{}
+	err := consent.Conversation{Consents: starter, Name: "p", NoBrowser: true, Out: out}.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(out.String(), "choose Accept") < 2 || strings.Contains(out.String(), "Allow") {
+		t.Fatalf("the buttons are not named as Atlassian's page names them:\n%s", out)
+	}
+}

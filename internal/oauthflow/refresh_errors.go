@@ -26,11 +26,13 @@ var (
 	ErrNotSaved = errors.New("the refreshed tokens could not be saved")
 )
 
-// causesOfRejection are Atlassian's reasons to refuse a refresh token,
-// most common first.
+// causesOfRejection are Atlassian's reasons to refuse a refresh token, in
+// the order its documentation lists them: a changed password first, as
+// the one an admin is least likely to think of.
 const causesOfRejection = "Atlassian refuses a refresh token when the password of the account that consented was changed, " +
-	"when it went unused for 90 days, when the grant reached its 365-day limit, " +
-	"when the app's access was revoked, or when a newer consent replaced it"
+	"when it went unused for 90 days, 365 days after the consent however often it was used, " +
+	"when the app's access was revoked (or the app deleted), " +
+	"or when a refresh token was used again after a refresh had replaced it (an earlier one reused after the 10-minute leeway)"
 
 func (s *StoredTokenSource) login() string { return "`" + profile.Command("login", s.Profile) + "`" }
 func (s *StoredTokenSource) again() string { return "`" + profile.Command("token", s.Profile) + "`" }

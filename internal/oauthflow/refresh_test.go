@@ -93,10 +93,10 @@ func TestRejectedRefreshTokenIsKeptAndRemembered(t *testing.T) {
 	before := profile.Secrets{ClientSecret: "s", AccessToken: "old", RefreshToken: "r1", Expiry: clock.Add(-time.Minute)}
 	store := storeWith(t, te.URL, before)
 	_, err := source(store).Token()
-	if !errors.Is(err, oauthflow.ErrRefreshRejected) || !strings.Contains(err.Error(), "`authwiz login conf`") ||
-		!strings.Contains(err.Error(), "password of the account that consented was changed") {
-		t.Fatalf("error = %v, want ErrRefreshRejected naming the causes and telling to run authwiz login conf", err)
+	if !errors.Is(err, oauthflow.ErrRefreshRejected) || !strings.Contains(err.Error(), "`authwiz login conf`") {
+		t.Fatalf("error = %v, want ErrRefreshRejected telling to run authwiz login conf", err)
 	}
+	assertCausesInAtlassiansOrder(t, err.Error())
 	if after := savedSecrets(t, store); !after.Equal(before) {
 		t.Fatal("the stored token changed after a rejected refresh")
 	}
@@ -170,5 +170,21 @@ func TestNothingToRefresh(t *testing.T) {
 				t.Fatalf("error = %v", err)
 			}
 		})
+	}
+}
+
+// assertCausesInAtlassiansOrder checks a rejected refresh token's message
+// lists Atlassian's causes, in the order its documentation gives them.
+func assertCausesInAtlassiansOrder(t *testing.T, msg string) {
+	t.Helper()
+	at := 0
+	for _, cause := range []string{"password of the account that consented was changed", "unused for 90 days",
+		"365 days after the consent", "access was revoked", "used again after a refresh had replaced it"} {
+		i := strings.Index(msg[at:], cause)
+		if i < 0 {
+			t.Errorf("the message does not say %q after what comes before it:\n%s", cause, msg)
+			return
+		}
+		at += i + len(cause)
 	}
 }

@@ -50,8 +50,9 @@ func (a *Atlassian) TokenURL() string   { return a.HTTP.URL + "/oauth/token" }
 func (a *Atlassian) APIBaseURL() string { return a.HTTP.URL }
 
 // Browser answers every consent page it is sent to, in the background,
-// with the next of Answers (Allow when they run out) and follows the
-// redirect into the waiting listener. Any other page opens silently.
+// with the next of Answers (true: Accept, false: Cancel; Accept when they
+// run out) and follows the redirect into the waiting listener. Any other
+// page opens silently.
 type Browser struct {
 	Answers []bool
 	// Ignore lists addresses that are not consent pages (the Developer

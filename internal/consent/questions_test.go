@@ -1,0 +1,134 @@
+package consent_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/authwiz/authwiz/internal/consent"
+	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/testkit"
+)
+
+var twoSites = consent.Result{Sites: []profile.Site{{CloudID: "c1", Name: "acme"}, {CloudID: "c2", Name: "beta"}}, HasRefreshToken: true}
+
+// runQuietly runs a conversation that must end on its own: a question
+// left waiting fails the test after a few seconds instead of hanging it.
+func runQuietly(t *testing.T, c consent.Conversation) error {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := c.Run(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("the conversation waited on its input until the test gave up:\n%s", c.Out)
+	}
+	return err
+}
+
+// A script or ssh without a tty gives an input that is open and silent:
+// the site question is not asked, the first site is kept, and the admin
+// learns how to choose another.
+func TestNoSiteQuestionWhenTheInputIsNotATerminal(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close(); w.Close() })
+	starter := &answeredStarter{flow: answered{twoSites}}
+	out := &testkit.Buffer{}
+	err = runQuietly(t, consent.Conversation{Consents: starter, Name: "p", Browser: noBrowser{}, In: r, Out: out, Timeout: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(starter.chosen, []string{"c1"}) || strings.Contains(out.String(), "Which site") {
+		t.Fatalf("chosen %v, output:\n%s", starter.chosen, out)
+	}
+	for _, want := range []string{"Default site: acme (the first", "not a terminal", "`authwiz login p --site SITE`"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// An input that may have someone behind it is asked, for no longer than
+// the conversation's Timeout.
+func TestSiteQuestionEndsAtTheTimeout(t *testing.T) {
+	r, w := io.Pipe() // never written
+	t.Cleanup(func() { w.Close() })
+	starter := &answeredStarter{flow: answered{twoSites}}
+	out := &testkit.Buffer{}
+	err := runQuietly(t, consent.Conversation{Consents: starter, Name: "p", Browser: noBrowser{}, In: r, Out: out, Timeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(starter.chosen, []string{"c1"}) {
+		t.Fatalf("chosen %v, output:\n%s", starter.chosen, out)
+	}
+	for _, want := range []string{"Which site should be the default?", "no answer came within 50ms", "--site SITE"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// pasteFlow is a consent that ends when a pasted line is the answer.
+type pasteFlow struct {
+	answered
+	answer string
+
+	mu     sync.Mutex
+	pasted []string
+	done   chan struct{}
+}
+
+func (f *pasteFlow) Paste(s string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.pasted = append(f.pasted, s)
+	if s != f.answer {
+		return errors.New("not the address")
+	}
+	close(f.done)
+	return nil
+}
+
+func (f *pasteFlow) Wait(ctx context.Context) (consent.Result, error) {
+	select {
+	case <-f.done:
+		return f.res, nil
+	case <-ctx.Done():
+		return consent.Result{}, ctx.Err()
+	}
+}
+
+type pasteStarter struct {
+	answeredStarter
+	flow *pasteFlow
+}
+
+func (s *pasteStarter) Begin(context.Context, string) (consent.Flow, error) { return s.flow, nil }
+
+// A line longer than any address (a whole page pasted without breaks)
+// is refused with a word, and the next line is still read.
+func TestAnOverLongPastedLineIsRefusedAndReadingGoesOn(t *testing.T) {
+	answer := "http://localhost:47613/callback?code=c&state=s"
+	flow := &pasteFlow{answered: answered{consent.Result{Sites: twoSites.Sites[:1]}}, answer: answer, done: make(chan struct{})}
+	in := strings.NewReader(strings.Repeat("x", 200<<10) + "\n" + answer + "\n")
+	out := &testkit.Buffer{}
+	err := runQuietly(t, consent.Conversation{Consents: &pasteStarter{flow: flow}, Name: "p", NoBrowser: true, In: in, Out: out})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !slices.Equal(flow.pasted, []string{answer}) {
+		t.Errorf("pasted %d lines, want only the address", len(flow.pasted))
+	}
+	if !strings.Contains(out.String(), "too long") || !strings.Contains(out.String(), "paste only that address") {
+		t.Errorf("the over-long line is not explained:\n%s", out)
+	}
+}
