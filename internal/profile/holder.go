@@ -2,6 +2,7 @@ package profile
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,13 +60,31 @@ func writeHolder(path string) {
 	if err != nil {
 		return
 	}
-	_ = os.WriteFile(path, data, privateFile)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|noFollow, privateFile)
+	if err != nil {
+		return
+	}
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+		_, _ = f.Write(data)
+	}
+	f.Close()
 }
+
+// maxHolderNote bounds what is read of a note: a real one is a few lines.
+const maxHolderNote = 4 << 10
 
 // readHolder reads a lock's note; the zero Holder when there is none.
 func readHolder(path string) Holder {
 	var h Holder
-	data, err := os.ReadFile(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|noFollow, 0)
+	if err != nil {
+		return Holder{}
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		return Holder{}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxHolderNote))
 	if err != nil {
 		return Holder{}
 	}

@@ -49,6 +49,39 @@ func (e *BusyError) Error() string {
 // Is makes errors.Is(err, ErrBusy) work.
 func (e *BusyError) Is(target error) bool { return target == ErrBusy }
 
+// ErrLockFile: a lock file is not an ordinary file. The error is a
+// *LockFileError.
+var ErrLockFile = errors.New("the lock file is not an ordinary file")
+
+// LockFileError is a lock file that is a symbolic link, a named pipe, a
+// directory or anything else but an ordinary file. authwiz stops there
+// rather than follow the link (creating a file wherever it points) or wait
+// on the pipe for ever.
+type LockFileError struct {
+	Path string
+	Mode fs.FileMode
+}
+
+func (e *LockFileError) Error() string {
+	what, rm := "not an ordinary file", "rm"
+	switch {
+	case e.Mode&fs.ModeSymlink != 0:
+		what = "a symbolic link"
+	case e.Mode&fs.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO)"
+	case e.Mode&fs.ModeSocket != 0:
+		what = "a socket"
+	case e.Mode&fs.ModeDevice != 0:
+		what = "a device"
+	case e.Mode.IsDir():
+		what, rm = "a directory", "rmdir"
+	}
+	return fmt.Sprintf("%s is %s, not the ordinary file authwiz locks; nothing was read or written. Remove it with: %s %q (authwiz makes a new one)", e.Path, what, rm, e.Path)
+}
+
+// Is makes errors.Is(err, ErrLockFile) work.
+func (e *LockFileError) Is(target error) bool { return target == ErrLockFile }
+
 // fileLock is a lock every authwiz process shares, with a note beside it
 // naming the process that holds it exclusively. The note is a file of its
 // own because Windows keeps others from reading a locked file.
@@ -66,7 +99,7 @@ func (l fileLock) holderPath() string { return l.path + ".holder" }
 // change files there, so there is nothing to wait for, and reading must
 // not need write access.
 func (l fileLock) acquire(ctx context.Context, exclusive bool) (unlock func(), err error) {
-	fl := flock.New(l.path, flock.SetPermissions(privateFile))
+	fl := flock.New(l.path, flock.SetPermissions(privateFile), flock.SetFlag(os.O_CREATE|os.O_RDONLY|noFollow))
 	waitCtx, cancel := context.WithTimeout(ctx, l.timeout)
 	defer cancel()
 	try := fl.TryRLockContext
@@ -77,6 +110,16 @@ func (l fileLock) acquire(ctx context.Context, exclusive bool) (unlock func(), e
 	locked, err := try(waitCtx, pollLock)
 	switch {
 	case locked:
+		// Checked on what was opened, not on the name: nothing can swap
+		// the file between the check and the lock.
+		info, err := fl.Stat()
+		if err == nil && !info.Mode().IsRegular() {
+			err = &LockFileError{Path: l.path, Mode: info.Mode()}
+		}
+		if err != nil {
+			fl.Unlock()
+			return nil, err
+		}
 	case ctx.Err() != nil:
 		return nil, ctx.Err()
 	case err == nil || errors.Is(err, context.DeadlineExceeded):
@@ -84,6 +127,9 @@ func (l fileLock) acquire(ctx context.Context, exclusive bool) (unlock func(), e
 	case !exclusive && (cannotWrite(err) || errors.Is(err, fs.ErrNotExist)):
 		return func() {}, nil
 	default:
+		if info, lerr := os.Lstat(l.path); lerr == nil && !info.Mode().IsRegular() {
+			return nil, &LockFileError{Path: l.path, Mode: info.Mode()}
+		}
 		return nil, fmt.Errorf("lock %s: %w", l.path, err)
 	}
 	if !exclusive {
@@ -129,5 +175,8 @@ func (s *Store) exclusive(fn func() error) error {
 		return err
 	}
 	defer unlock()
+	if err := s.tighten(); err != nil {
+		return err
+	}
 	return fn()
 }

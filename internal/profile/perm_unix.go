@@ -7,7 +7,51 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/user"
+	"strconv"
+	"sync"
+	"syscall"
 )
+
+// unsafePath is the ssh rule: path must belong to the user running authwiz
+// and be writable by nobody else. A group write bit is allowed only for the
+// user's private group (a group of the user's name that is their primary
+// group, the Debian and Ubuntu default with umask 002), where it gives no
+// one else anything.
+func unsafePath(path string, info fs.FileInfo) error {
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil
+	}
+	if euid := os.Geteuid(); int(st.Uid) != euid {
+		return &UnsafeError{Path: path,
+			Problem: fmt.Sprintf("is owned by %s, not by you (%s)", userName(int(st.Uid)), userName(euid)),
+			Fix:     fmt.Sprintf("sudo chown %s %q", userOnly(euid), path)}
+	}
+	if info.Mode()&fs.ModeSymlink != 0 {
+		return nil // its own mode means nothing; a lock file refuses it
+	}
+	perm := info.Mode().Perm()
+	if perm&0o002 != 0 || perm&0o020 != 0 && !userPrivateGroup(st.Gid) {
+		return &UnsafeError{Path: path,
+			Problem: fmt.Sprintf("can be changed by other users (mode %04o)", perm),
+			Fix:     fmt.Sprintf("chmod go-w %q", path)}
+	}
+	return nil
+}
+
+// readableByOthers says, with the fix, when users other than the owner
+// may read path.
+func readableByOthers(path string, info fs.FileInfo) string {
+	if info.Mode()&fs.ModeSymlink != 0 || info.Mode().Perm()&0o077 == 0 {
+		return ""
+	}
+	if info.IsDir() {
+		return fmt.Sprintf("%s can be read by other users (mode %04o); fix it with: chmod 700 %q", path, info.Mode().Perm(), path)
+	}
+	return fmt.Sprintf("%s can be read by other users (mode %04o); authwiz makes it private (0600) at its next change, or fix it now with: chmod 600 %q. If it holds secrets someone else may have read, also reset the client secret in the Atlassian Developer Console",
+		path, info.Mode().Perm(), path)
+}
 
 // looseFile reports, with the command that fixes it, when other users may
 // read path. A missing file is not loose.
@@ -22,11 +66,43 @@ func looseFile(path string) (string, error) {
 	if info.Mode().Perm()&0o077 == 0 {
 		return "", nil
 	}
-	fix := "chmod 600"
-	if info.IsDir() {
-		fix = "chmod 700"
+	return fmt.Sprintf("%s can be read by other users (mode %04o); fix it with: chmod 600 %q", path, info.Mode().Perm(), path), nil
+}
+
+// userPrivateGroup reports whether gid is the running user's private
+// group; a variable so tests can stand for either kind of system.
+var userPrivateGroup = func(gid uint32) bool {
+	u := currentUser()
+	if u == nil || u.Gid != strconv.FormatUint(uint64(gid), 10) {
+		return false
 	}
-	return fmt.Sprintf("%s can be read by other users (mode %04o); fix it with: %s %q", path, info.Mode().Perm(), fix, path), nil
+	g, err := user.LookupGroupId(u.Gid)
+	return err == nil && g.Name == u.Username
+}
+
+var currentUser = sync.OnceValue(func() *user.User {
+	u, err := user.Current()
+	if err != nil {
+		return nil
+	}
+	return u
+})
+
+// userName names a user for a message: "alice (1000)", or the number
+// alone when it has no name here.
+func userName(uid int) string {
+	if u, err := user.LookupId(strconv.Itoa(uid)); err == nil {
+		return fmt.Sprintf("%s (%d)", u.Username, uid)
+	}
+	return fmt.Sprintf("user %d", uid)
+}
+
+// userOnly is the name chown takes for uid.
+func userOnly(uid int) string {
+	if u, err := user.LookupId(strconv.Itoa(uid)); err == nil {
+		return u.Username
+	}
+	return strconv.Itoa(uid)
 }
 
 // renameReplace renames over an existing file; POSIX makes that atomic.

@@ -3,12 +3,20 @@
 package profile
 
 import (
+	"io/fs"
 	"os"
 	"time"
 )
 
-// looseFile has nothing to check on Windows: mode bits do not describe who
-// may read a file there, and the user's AppData ACL already keeps others out.
+// unsafePath has nothing to check on Windows: who may change a file is
+// said by its ACL, which Go's standard library does not read, and the
+// user's AppData ACL already keeps other users out.
+func unsafePath(string, fs.FileInfo) error { return nil }
+
+// readableByOthers: see unsafePath.
+func readableByOthers(string, fs.FileInfo) string { return "" }
+
+// looseFile: see unsafePath.
 func looseFile(string) (string, error) { return "", nil }
 
 // renameReplace retries because Windows refuses to replace a file that

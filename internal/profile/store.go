@@ -32,9 +32,11 @@ type Store struct {
 	now         func() time.Time
 	lockTimeout time.Duration
 	warnings    []string
-	keyring     Keyring
-	probe       keyringProbe
-	check       func(Profile, Secrets) error
+	// readable are files others may read, made private by the next change.
+	readable []string
+	keyring  Keyring
+	probe    keyringProbe
+	check    func(Profile, Secrets) error
 	// defaultStorage is where new profiles keep their secrets; see
 	// WithSecretStorage.
 	defaultStorage string
@@ -61,21 +63,18 @@ func WithLockTimeout(d time.Duration) Option { return func(s *Store) { s.lockTim
 
 // Open opens the store in dir. It writes nothing: the directory is created
 // by the first change, so listing and reading work in a directory authwiz
-// may not write, or one that does not exist yet.
+// may not write, or one that does not exist yet. A directory or file there
+// that another user owns or may write is refused (*UnsafeError).
 func Open(dir string, opts ...Option) (*Store, error) {
 	s := &Store{dir: dir, now: time.Now, lockTimeout: DefaultLockTimeout}
 	for _, o := range opts {
 		o(s)
 	}
-	for _, path := range []string{dir, s.path(settingsFileName)} {
-		msg, err := looseFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("check permissions of %s: %w", path, err)
-		}
-		if msg != "" {
-			s.warnings = append(s.warnings, msg)
-		}
+	warnings, readable, err := checkPrivate(dir)
+	if err != nil {
+		return nil, err
 	}
+	s.warnings, s.readable = warnings, readable
 	return s, nil
 }
 

@@ -10,6 +10,12 @@ const (
 	MaxProfileName = 64
 	// MaxAppName matches the longest app name the Developer Console takes.
 	MaxAppName = 255
+	// MaxClientIDBytes and MaxSecretBytes bound what authwiz reads and keeps
+	// for the credentials. Atlassian's are 32 and about 76 characters; the
+	// room above that is for other OAuth servers, and the bound itself is what
+	// keeps a wrong file (/dev/zero, a log) from being read without end.
+	MaxClientIDBytes = 2 << 10
+	MaxSecretBytes   = 4 << 10
 )
 
 // ProfileName checks the name a profile is saved under. Names are compared
@@ -59,6 +65,10 @@ func AppName(input string) Result {
 // ClientID checks the Client ID copied from the app's Settings page.
 func ClientID(input string) Result {
 	const field = "Client ID"
+	if len(input) > MaxClientIDBytes {
+		// Checked on the raw input so an oversized paste costs no cleaning.
+		return tooLong(field, "The Client ID", input, "Atlassian's are 32", MaxClientIDBytes)
+	}
 	r := Result{Value: prepare(input)}
 	switch {
 	case r.Value == "":
@@ -76,6 +86,9 @@ func ClientID(input string) Result {
 // ClientSecret checks the secret. Its messages never repeat the value.
 func ClientSecret(input string) Result {
 	const field = "Client secret"
+	if len(input) > MaxSecretBytes {
+		return tooLong(field, "The secret", input, "Atlassian's are under 100", MaxSecretBytes)
+	}
 	r := Result{Value: prepare(input)}
 	switch {
 	case r.Value == "":
@@ -85,6 +98,15 @@ func ClientSecret(input string) Result {
 	case hasControl(r.Value):
 		r.fail(field, "The secret contains a control character, probably from a paste: copy it again from Settings in the Developer Console.")
 	}
+	return r
+}
+
+// tooLong refuses a value over its byte limit. The value is dropped, not
+// kept in Result.Value: nothing that long should travel further.
+func tooLong(field, what, input, usual string, limit int) Result {
+	var r Result
+	r.fail(field, "%s is %d characters; %s (authwiz takes up to %d bytes) — copy it again from Settings in the Developer Console.",
+		what, utf8.RuneCountInString(input), usual, limit)
 	return r
 }
 

@@ -119,3 +119,31 @@ func FuzzClean(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCredentials: whatever is pasted, an accepted client ID or secret is
+// within its byte limit, one word, and free of control characters, and no
+// message repeats the secret.
+func FuzzCredentials(f *testing.F) {
+	for _, s := range []string{
+		"aBcDeFgHiJkLmNoPqRsTuVwXyZ012345", "ATOA" + strings.Repeat("x", 72), " a\n", "a b", "\x1b[200~id\x1b[201~",
+		strings.Repeat("a", MaxClientIDBytes+1), strings.Repeat("b", MaxSecretBytes+1), "\ufeffx", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		for limit, r := range map[int]Result{MaxClientIDBytes: ClientID(in), MaxSecretBytes: ClientSecret(in)} {
+			if r.Err != nil {
+				if r.Value != "" && len(in) > limit {
+					t.Fatalf("an oversized value is carried on (%d bytes)", len(r.Value))
+				}
+				continue
+			}
+			if len(r.Value) > limit || r.Value == "" || hasSpace(r.Value) || hasControl(r.Value) || strings.ContainsRune(r.Value, esc) {
+				t.Fatalf("accepted a bad credential %q (limit %d)", r.Value, limit)
+			}
+		}
+		if r := ClientSecret(in); r.Err != nil && len(in) >= 12 && strings.Contains(r.Err.Message, in) {
+			t.Fatalf("the message repeats the secret: %s", r.Err.Message)
+		}
+	})
+}

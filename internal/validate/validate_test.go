@@ -110,7 +110,9 @@ func TestClientID(t *testing.T) {
 		{"tab", "a\tb", want{err: "one word"}},
 		{"NUL", "a\x00b", want{err: "control character"}},
 		{"empty", "", want{err: "Paste the Client ID"}},
-		{"10k paste warns, not errors", tenThousand, want{warn: "10000 characters"}},
+		{"odd but within the limit warns", strings.Repeat("a", MaxClientIDBytes), want{warn: "2048 characters"}},
+		{"131k paste refused", strings.Repeat("a", 131000), want{err: "is 131000 characters; Atlassian's are 32"}},
+		{"one byte over the limit", strings.Repeat("a", MaxClientIDBytes+1), want{err: "copy it again"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { check(t, ClientID(tc.in), tc.want) })
 	}
@@ -130,6 +132,8 @@ func TestClientSecretNeverEchoed(t *testing.T) {
 		{"byte order mark", "\ufeff" + secret, want{err: "control character"}},
 		{"zero-width space", "ATOA\u200b" + secret, want{err: "control character"}},
 		{"empty", " ", want{err: "Paste the Secret"}},
+		{"at the limit", strings.Repeat("S", MaxSecretBytes), want{}},
+		{"over the limit", strings.Repeat("Secret1234", 10000), want{err: "is 100000 characters"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := ClientSecret(tc.in)

@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+// TestRestoreEndToEnd cuts secrets.toml back to a prefix that still reads,
+// as a crash or a careless edit can, and walks what a user then meets: the
+// refusal naming restore, a save that must not run over the damage, and
+// restore bringing the consented profile back to work.
+func TestRestoreEndToEnd(t *testing.T) {
+	w := newWorld(t)
+	w.create("p")
+	store, err := profile.Open(w.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Expired, so the token call after the restore has to spend the
+	// restored refresh token at the server; twice, so that the newest
+	// backup holds an expired copy too.
+	for _, ago := range []time.Duration{2 * time.Hour, time.Hour} {
+		if err := store.Update("p", func(_ *profile.Profile, sec *profile.Secrets) error {
+			sec.Expiry = time.Now().Add(-ago)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, orig, err := store.Get("p")
+	if err != nil || orig.ClientSecret != testClientSecret || orig.RefreshToken == "" {
+		t.Fatalf("the profile has no consent to lose: %v", err)
+	}
+
+	secretsPath := filepath.Join(w.dir, "secrets.toml")
+	data, err := os.ReadFile(secretsPath)
+	cut := strings.Index(string(data), "[secrets]\n")
+	if err != nil || cut < 0 {
+		t.Fatalf("no [secrets] table in %s: %v", secretsPath, err)
+	}
+	// Everything up to the table header: the file still reads, and holds
+	// no secret.
+	if err := os.WriteFile(secretsPath, data[:cut+len("[secrets]\n")], 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	r := w.run("", nil, "token", "p")
+	if r.code == 0 || !strings.Contains(r.stderr, "authwiz restore") || !strings.Contains(r.stderr, "secrets.toml") {
+		t.Fatalf("a cut-back secrets file must be refused, pointing to restore: %d\n%s", r.code, r.stderr)
+	}
+	r = w.run(testClientSecret, nil, w.newArgs("other", "--client-secret-stdin")...)
+	if r.code == 0 || !strings.Contains(r.stderr, "authwiz restore") {
+		t.Fatalf("an unrelated save must not run over the damaged store: %d\n%s", r.code, r.stderr)
+	}
+	if _, _, err := store.Get("other"); err == nil {
+		t.Fatal("the refused save wrote a profile")
+	}
+
+	r = w.run("", nil, "restore")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "--yes") {
+		t.Errorf("restore without a terminal must ask for --yes: %d\n%s", r.code, r.stderr)
+	}
+	r = w.run("", nil, "restore", "--from", "9", "--yes")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "--from 9: choose a backup between 1 and") {
+		t.Errorf("--from out of range: %d\n%s", r.code, r.stderr)
+	}
+	if _, _, err := store.Get("p"); err == nil {
+		t.Fatal("a refused restore changed the store")
+	}
+
+	r = w.run("", nil, "restore", "--yes")
+	if r.code != 0 || !strings.Contains(r.stderr, `Put back "p"`) {
+		t.Fatalf("restore --yes: %d\n%s", r.code, r.stderr)
+	}
+	if strings.Contains(r.stderr+r.stdout, testClientSecret) || strings.Contains(r.stderr+r.stdout, orig.RefreshToken) {
+		t.Error("restore printed a secret")
+	}
+	_, got, err := store.Get("p")
+	if err != nil || got.ClientSecret != orig.ClientSecret || got.RefreshToken != orig.RefreshToken {
+		t.Fatalf("restore did not bring back the client secret and refresh token: %v", err)
+	}
+
+	r = w.run("", nil, "token", "p")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "access-") {
+		t.Fatalf("token after restore: %d %q\n%s", r.code, r.stdout, r.stderr)
+	}
+	if w.fake.Refreshes() != 1 {
+		t.Errorf("%d refreshes: the restored refresh token must have been spent once", w.fake.Refreshes())
+	}
+	r = w.run("", nil, "restore", "--yes")
+	if r.code != 0 || !strings.Contains(r.stderr, "Nothing to restore") {
+		t.Errorf("a sound store has nothing to restore: %d\n%s", r.code, r.stderr)
+	}
+}
