@@ -74,20 +74,26 @@ type result struct {
 // run runs authwiz in this process with stdin and the world's seams.
 func (w *world) run(stdin string, env map[string]string, args ...string) result {
 	w.t.Helper()
-	var out, errOut bytes.Buffer
-	opts := &rootOptions{keyring: failingKeyring{}, browser: &atltest.Browser{}}
-	root := newRootCmdWith(Streams{In: strings.NewReader(stdin), Out: &out, Err: &errOut}, nil, opts)
 	for k, v := range env {
 		w.t.Setenv(k, v)
 	}
+	return w.runWith(strings.NewReader(stdin), &testkit.Buffer{}, args...)
+}
+
+// runWith runs authwiz in this process reading stdin, with stderr written
+// to as it runs.
+func (w *world) runWith(stdin io.Reader, stderr *testkit.Buffer, args ...string) result {
+	var out bytes.Buffer
+	opts := &rootOptions{keyring: failingKeyring{}, browser: &atltest.Browser{}}
+	root := newRootCmdWith(Streams{In: stdin, Out: &out, Err: stderr}, nil, opts)
 	root.SetArgs(append([]string{"--config-dir", w.dir}, args...))
 	err := root.ExecuteContext(context.Background())
 	code := ExitOK
 	if err != nil {
-		fmt.Fprintln(&errOut, "authwiz:", err)
+		fmt.Fprintln(stderr, "authwiz:", err)
 		code = exitCode(err)
 	}
-	return result{code, out.String(), errOut.String()}
+	return result{code, out.String(), stderr.String()}
 }
 
 // failingKeyring is a keyring that is never there, as on a headless server.

@@ -135,13 +135,7 @@ func TestLoginByPastingTheRedirectedAddress(t *testing.T) {
 	// The admin opens the printed link elsewhere; the browser there ends on
 	// an address this machine's listener never sees.
 	stderr.WaitFor(t, "Waiting until")
-	var authURL string
-	for _, line := range strings.Split(stderr.String(), "\n") {
-		if l := strings.TrimSpace(line); strings.HasPrefix(l, "http") && strings.Contains(l, "/authorize?") {
-			authURL = l
-		}
-	}
-	resp, err := atlserver.FollowConsent(context.Background(), testkit.NoRedirects(), authURL, true)
+	resp, err := atlserver.FollowConsent(context.Background(), testkit.NoRedirects(), authURLIn(stderr.String()), true)
 	if err != nil {
 		t.Fatal(err)
 	}

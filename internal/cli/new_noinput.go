@@ -7,12 +7,14 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/authwiz/authwiz/internal/atlassian"
 	"github.com/authwiz/authwiz/internal/browser"
 	"github.com/authwiz/authwiz/internal/consent"
+	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/setup"
 	"github.com/authwiz/authwiz/internal/validate"
@@ -45,6 +47,8 @@ type noInputOptions struct {
 	Login     bool
 	NoBrowser bool
 	Site      string
+	// Timeout bounds the wait for the consent and each question after it.
+	Timeout time.Duration
 }
 
 func addNoInputFlags(cmd *cobra.Command, o *noInputOptions) {
@@ -68,6 +72,7 @@ func addNoInputFlags(cmd *cobra.Command, o *noInputOptions) {
 	o.changed = f.Changed
 	f.StringVar(&o.From, "from", "", "start from the settings in this file, written by authwiz export (a flag given beside it wins)")
 	f.StringVar(&o.Site, "site", "", "with --login: the default site (name, URL or cloud ID) when the consent reaches several")
+	f.DurationVar(&o.Timeout, "timeout", oauthflow.DefaultTimeout, "with --login: how long to wait for the consent, and for each question after it")
 }
 
 // importSettings fills every field not given as a flag with the file's
@@ -155,6 +160,9 @@ func runNoInput(ctx context.Context, root *rootOptions, streams Streams, o *noIn
 	if o.secretFlag != nil && o.secretFlag() {
 		return usageError{errSecretFlag}
 	}
+	if o.Timeout <= 0 {
+		return usageError{errors.New("--timeout must be positive, like 5m")}
+	}
 	if o.From != "" {
 		in, err := readSettingsFile(o.From)
 		if err != nil {
@@ -195,8 +203,10 @@ func runNoInput(ctx context.Context, root *rootOptions, streams Streams, o *noIn
 		fmt.Fprintf(streams.Err, "Next: register %s as the app's Callback URL, then run `%s`.\n", saved.RedirectURL, profile.Command("login", saved.Name))
 		return nil
 	}
+	runner := runnerFor(root, store)
+	runner.Timeout = o.Timeout
 	return converse(ctx, consent.Conversation{
-		Consents: runnerFor(root, store), Name: saved.Name, Browser: opener, NoBrowser: o.NoBrowser,
-		In: streams.In, Out: streams.Err, Site: o.Site,
+		Consents: runner, Name: saved.Name, Browser: opener, NoBrowser: o.NoBrowser,
+		In: streams.In, Out: streams.Err, Site: o.Site, Timeout: o.Timeout,
 	})
 }
