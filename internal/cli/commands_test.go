@@ -568,9 +568,10 @@ func TestNewNoInputArgs(t *testing.T) {
 	}
 	o := parse("--no-input", "--name", "n", "--client-id", "id", "--redirect-url", "r", "--auth-url", "a", "--token-url", "tk",
 		"--api-url", "api", "--scopes", "s1 s2", "--app-name", "app", "--client-secret-file", "f", "--login", "--no-browser", "--site", "acme",
-		"--from", "settings.toml")
+		"--from", "settings.toml", "--timeout", "90s")
 	want := noInputOptions{NoInput: true, Name: "n", ClientID: "id", RedirectURL: "r", AuthURL: "a", TokenURL: "tk", APIURL: "api",
-		Scopes: "s1 s2", AppName: "app", SecretFile: "f", Login: true, NoBrowser: true, Site: "acme", From: "settings.toml"}
+		Scopes: "s1 s2", AppName: "app", SecretFile: "f", Login: true, NoBrowser: true, Site: "acme", From: "settings.toml",
+		Timeout: 90 * time.Second}
 	o.secretFlag, o.changed = nil, nil
 	if !reflect.DeepEqual(*o, want) {
 		t.Errorf("got %+v\nwant %+v", *o, want)
