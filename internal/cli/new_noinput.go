@@ -133,19 +133,38 @@ func (o *noInputOptions) readSecret(stdin io.Reader, getenv func(string) string)
 	case sources > 1:
 		return "", secretProblem("give it one way only (--client-secret-stdin, --client-secret-file or %s)", secretEnv)
 	case o.SecretStdin:
-		b, err := io.ReadAll(io.LimitReader(stdin, 64<<10))
-		if err != nil {
-			return "", secretProblem("read standard input: %v", err)
-		}
-		return string(b), nil
+		return readBoundedSecret(stdin, "standard input")
 	case o.SecretFile != "":
-		b, err := os.ReadFile(o.SecretFile)
+		f, err := os.Open(o.SecretFile)
 		if err != nil {
 			return "", secretProblem("%v", err)
 		}
-		return string(b), nil
+		defer f.Close()
+		return readBoundedSecret(f, o.SecretFile)
+	case len(env) > validate.MaxSecretBytes:
+		return "", secretTooLong(secretEnv)
 	}
 	return env, nil
+}
+
+// readBoundedSecret reads a client secret from r, named from, refusing one
+// longer than validate.MaxSecretBytes: cutting it would save a wrong
+// secret, and reading on would let a wrong file (/dev/zero, a log) fill
+// the memory.
+func readBoundedSecret(r io.Reader, from string) (string, error) {
+	b, err := readAtMost(r, validate.MaxSecretBytes)
+	if err != nil {
+		return "", secretProblem("read %s: %v", from, err)
+	}
+	if len(b) > validate.MaxSecretBytes {
+		return "", secretTooLong(from)
+	}
+	return string(b), nil
+}
+
+func secretTooLong(from string) error {
+	return secretProblem("%s holds more than %d bytes, far more than a client secret (Atlassian's are under 100 characters): "+
+		"give the Secret from Settings in the Developer Console alone", from, validate.MaxSecretBytes)
 }
 
 // secretProblem is a problem with the client secret, named by its field
