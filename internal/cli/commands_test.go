@@ -74,20 +74,26 @@ type result struct {
 // run runs authwiz in this process with stdin and the world's seams.
 func (w *world) run(stdin string, env map[string]string, args ...string) result {
 	w.t.Helper()
-	var out, errOut bytes.Buffer
-	opts := &rootOptions{keyring: failingKeyring{}, browser: &atltest.Browser{}}
-	root := newRootCmdWith(Streams{In: strings.NewReader(stdin), Out: &out, Err: &errOut}, nil, opts)
 	for k, v := range env {
 		w.t.Setenv(k, v)
 	}
+	return w.runWith(strings.NewReader(stdin), &testkit.Buffer{}, args...)
+}
+
+// runWith runs authwiz in this process reading stdin, with stderr written
+// to as it runs.
+func (w *world) runWith(stdin io.Reader, stderr *testkit.Buffer, args ...string) result {
+	var out bytes.Buffer
+	opts := &rootOptions{keyring: failingKeyring{}, browser: &atltest.Browser{}}
+	root := newRootCmdWith(Streams{In: stdin, Out: &out, Err: stderr}, nil, opts)
 	root.SetArgs(append([]string{"--config-dir", w.dir}, args...))
 	err := root.ExecuteContext(context.Background())
 	code := ExitOK
 	if err != nil {
-		fmt.Fprintln(&errOut, "authwiz:", err)
+		fmt.Fprintln(stderr, "authwiz:", err)
 		code = exitCode(err)
 	}
-	return result{code, out.String(), errOut.String()}
+	return result{code, out.String(), stderr.String()}
 }
 
 // failingKeyring is a keyring that is never there, as on a headless server.
@@ -562,9 +568,10 @@ func TestNewNoInputArgs(t *testing.T) {
 	}
 	o := parse("--no-input", "--name", "n", "--client-id", "id", "--redirect-url", "r", "--auth-url", "a", "--token-url", "tk",
 		"--api-url", "api", "--scopes", "s1 s2", "--app-name", "app", "--client-secret-file", "f", "--login", "--no-browser", "--site", "acme",
-		"--from", "settings.toml")
+		"--from", "settings.toml", "--timeout", "90s")
 	want := noInputOptions{NoInput: true, Name: "n", ClientID: "id", RedirectURL: "r", AuthURL: "a", TokenURL: "tk", APIURL: "api",
-		Scopes: "s1 s2", AppName: "app", SecretFile: "f", Login: true, NoBrowser: true, Site: "acme", From: "settings.toml"}
+		Scopes: "s1 s2", AppName: "app", SecretFile: "f", Login: true, NoBrowser: true, Site: "acme", From: "settings.toml",
+		Timeout: 90 * time.Second}
 	o.secretFlag, o.changed = nil, nil
 	if !reflect.DeepEqual(*o, want) {
 		t.Errorf("got %+v\nwant %+v", *o, want)

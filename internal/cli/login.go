@@ -24,8 +24,9 @@ type loginOptions struct {
 	Site      string
 	Timeout   time.Duration
 
-	Streams   Streams
-	OpenStore func() (*profile.Store, error)
+	Streams Streams
+	// Open finds the profile called Name and the store that holds it.
+	Open      func() (*profile.Store, profile.Profile, error)
 	Browser   browser.Opener
 	HTTP      *http.Client
 	HintAfter time.Duration
@@ -35,7 +36,9 @@ type loginOptions struct {
 // argument parsing (nil runs for real).
 func newLoginCmd(root *rootOptions, streams Streams, runF func(context.Context, *loginOptions) error) *cobra.Command {
 	opts := &loginOptions{Streams: streams, Browser: root.opener(), HTTP: root.httpClient()}
-	opts.OpenStore = func() (*profile.Store, error) { return storeFor(root, streams, opts.Rehearsal) }
+	opts.Open = func() (*profile.Store, profile.Profile, error) {
+		return openTarget(root, streams, target{opts.Name, opts.Rehearsal})
+	}
 	cmd := &cobra.Command{
 		Use:   "login NAME",
 		Short: "Run the Atlassian consent again for a saved profile",
@@ -74,13 +77,18 @@ starts with the profile's Redirect URL) back here.`,
 }
 
 func runLogin(ctx context.Context, opts *loginOptions) error {
-	store, err := opts.OpenStore()
+	store, p, err := opts.Open()
 	if err != nil {
 		return err
 	}
+	if opts.Rehearsal {
+		if p, err = followDemo(store, p); err != nil {
+			return err
+		}
+	}
 	runner := &consent.Runner{Store: store, HTTP: opts.HTTP, Timeout: opts.Timeout, HintAfter: opts.HintAfter}
 	return converse(ctx, consent.Conversation{
-		Consents: runner, Name: opts.Name, Browser: opts.Browser, NoBrowser: opts.NoBrowser,
+		Consents: runner, Name: p.Name, Browser: opts.Browser, NoBrowser: opts.NoBrowser,
 		In: opts.Streams.In, Out: opts.Streams.Err,
 		Command: func(verb, name string) string { return commandFor(verb, target{name, opts.Rehearsal}) },
 		Site:    opts.Site, Timeout: opts.Timeout,

@@ -76,6 +76,18 @@ func loginWorld(t *testing.T) (dir, name string, server *httptest.Server) {
 	return dir, name, server
 }
 
+// profileIn is login's lookup of the profile called name in dir.
+func profileIn(dir, name string) func() (*profile.Store, profile.Profile, error) {
+	return func() (*profile.Store, profile.Profile, error) {
+		store, err := profile.Open(dir)
+		if err != nil {
+			return nil, profile.Profile{}, err
+		}
+		p, _, err := store.Get(name)
+		return store, p, err
+	}
+}
+
 func TestLoginWithBrowserSavesTokensAndSites(t *testing.T) {
 	dir, name, _ := loginWorld(t)
 	var stderr testkit.Buffer
@@ -84,7 +96,7 @@ func TestLoginWithBrowserSavesTokensAndSites(t *testing.T) {
 	go func() {
 		done <- runLogin(context.Background(), &loginOptions{
 			Name: name, Timeout: 20 * time.Second, Streams: Streams{In: pr, Out: io.Discard, Err: &stderr},
-			OpenStore: func() (*profile.Store, error) { return profile.Open(dir) }, Browser: &atltest.Browser{},
+			Open: profileIn(dir, name), Browser: &atltest.Browser{},
 		})
 	}()
 	// The grant reaches two sites: answer the question which is the default.
@@ -117,19 +129,13 @@ func TestLoginByPastingTheRedirectedAddress(t *testing.T) {
 	go func() {
 		done <- runLogin(context.Background(), &loginOptions{
 			Name: name, NoBrowser: true, Timeout: 20 * time.Second, Streams: Streams{In: pr, Out: io.Discard, Err: &stderr},
-			OpenStore: func() (*profile.Store, error) { return profile.Open(dir) }, Browser: &atltest.Browser{},
+			Open: profileIn(dir, name), Browser: &atltest.Browser{},
 		})
 	}()
 	// The admin opens the printed link elsewhere; the browser there ends on
 	// an address this machine's listener never sees.
 	stderr.WaitFor(t, "Waiting until")
-	var authURL string
-	for _, line := range strings.Split(stderr.String(), "\n") {
-		if l := strings.TrimSpace(line); strings.HasPrefix(l, "http") && strings.Contains(l, "/authorize?") {
-			authURL = l
-		}
-	}
-	resp, err := atlserver.FollowConsent(context.Background(), testkit.NoRedirects(), authURL, true)
+	resp, err := atlserver.FollowConsent(context.Background(), testkit.NoRedirects(), authURLIn(stderr.String()), true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,12 +7,14 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/authwiz/authwiz/internal/atlassian"
 	"github.com/authwiz/authwiz/internal/browser"
 	"github.com/authwiz/authwiz/internal/consent"
+	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/setup"
 	"github.com/authwiz/authwiz/internal/validate"
@@ -45,6 +47,8 @@ type noInputOptions struct {
 	Login     bool
 	NoBrowser bool
 	Site      string
+	// Timeout bounds the wait for the consent and each question after it.
+	Timeout time.Duration
 }
 
 func addNoInputFlags(cmd *cobra.Command, o *noInputOptions) {
@@ -68,6 +72,7 @@ func addNoInputFlags(cmd *cobra.Command, o *noInputOptions) {
 	o.changed = f.Changed
 	f.StringVar(&o.From, "from", "", "start from the settings in this file, written by authwiz export (a flag given beside it wins)")
 	f.StringVar(&o.Site, "site", "", "with --login: the default site (name, URL or cloud ID) when the consent reaches several")
+	f.DurationVar(&o.Timeout, "timeout", oauthflow.DefaultTimeout, "with --login: how long to wait for the consent, and for each question after it")
 }
 
 // importSettings fills every field not given as a flag with the file's
@@ -128,19 +133,38 @@ func (o *noInputOptions) readSecret(stdin io.Reader, getenv func(string) string)
 	case sources > 1:
 		return "", secretProblem("give it one way only (--client-secret-stdin, --client-secret-file or %s)", secretEnv)
 	case o.SecretStdin:
-		b, err := io.ReadAll(io.LimitReader(stdin, 64<<10))
-		if err != nil {
-			return "", secretProblem("read standard input: %v", err)
-		}
-		return string(b), nil
+		return readBoundedSecret(stdin, "standard input")
 	case o.SecretFile != "":
-		b, err := os.ReadFile(o.SecretFile)
+		f, err := os.Open(o.SecretFile)
 		if err != nil {
 			return "", secretProblem("%v", err)
 		}
-		return string(b), nil
+		defer f.Close()
+		return readBoundedSecret(f, o.SecretFile)
+	case len(env) > validate.MaxSecretBytes:
+		return "", secretTooLong(secretEnv)
 	}
 	return env, nil
+}
+
+// readBoundedSecret reads a client secret from r, named from, refusing one
+// longer than validate.MaxSecretBytes: cutting it would save a wrong
+// secret, and reading on would let a wrong file (/dev/zero, a log) fill
+// the memory.
+func readBoundedSecret(r io.Reader, from string) (string, error) {
+	b, err := readAtMost(r, validate.MaxSecretBytes)
+	if err != nil {
+		return "", secretProblem("read %s: %v", from, err)
+	}
+	if len(b) > validate.MaxSecretBytes {
+		return "", secretTooLong(from)
+	}
+	return string(b), nil
+}
+
+func secretTooLong(from string) error {
+	return secretProblem("%s holds more than %d bytes, far more than a client secret (Atlassian's are under 100 characters): "+
+		"give the Secret from Settings in the Developer Console alone", from, validate.MaxSecretBytes)
 }
 
 // secretProblem is a problem with the client secret, named by its field
@@ -154,6 +178,9 @@ var errSecretFlag = errors.New("--client-secret is refused: a secret given as a 
 func runNoInput(ctx context.Context, root *rootOptions, streams Streams, o *noInputOptions, getenv func(string) string, opener browser.Opener) error {
 	if o.secretFlag != nil && o.secretFlag() {
 		return usageError{errSecretFlag}
+	}
+	if o.Timeout <= 0 {
+		return usageError{errors.New("--timeout must be positive, like 5m")}
 	}
 	if o.From != "" {
 		in, err := readSettingsFile(o.From)
@@ -195,8 +222,10 @@ func runNoInput(ctx context.Context, root *rootOptions, streams Streams, o *noIn
 		fmt.Fprintf(streams.Err, "Next: register %s as the app's Callback URL, then run `%s`.\n", saved.RedirectURL, profile.Command("login", saved.Name))
 		return nil
 	}
+	runner := runnerFor(root, store)
+	runner.Timeout = o.Timeout
 	return converse(ctx, consent.Conversation{
-		Consents: runnerFor(root, store), Name: saved.Name, Browser: opener, NoBrowser: o.NoBrowser,
-		In: streams.In, Out: streams.Err, Site: o.Site,
+		Consents: runner, Name: saved.Name, Browser: opener, NoBrowser: o.NoBrowser,
+		In: streams.In, Out: streams.Err, Site: o.Site, Timeout: o.Timeout,
 	})
 }

@@ -71,9 +71,11 @@ type profileStatus struct {
 	GrantedScopes   []string    `json:"granted_scopes"`
 	MissingScopes   []string    `json:"missing_scopes"`
 	// KeyringProblem says why secrets are in the file when no keyring works.
-	KeyringProblem string      `json:"keyring_problem,omitempty"`
-	Check          checkResult `json:"check"`
-	Problems       []string    `json:"problems"`
+	KeyringProblem string `json:"keyring_problem,omitempty"`
+	// Demo says, for a rehearsal profile, whether `authwiz demo` runs.
+	Demo     string      `json:"demo,omitempty"`
+	Check    checkResult `json:"check"`
+	Problems []string    `json:"problems"`
 	// Warnings say what to do before one of Atlassian's limits ends the
 	// grant; they do not make the profile need attention yet.
 	Warnings       []string `json:"warnings"`
@@ -170,6 +172,10 @@ func runStatus(ctx context.Context, root *rootOptions, streams Streams, opts *st
 // offline. It never fails: what goes wrong is part of the status.
 func checkProfile(ctx context.Context, root *rootOptions, store *profile.Store, p profile.Profile, t target, offline bool) profileStatus {
 	now := root.clock()
+	var followErr error
+	if t.Rehearsal {
+		p, followErr = followDemo(store, p)
+	}
 	s := profileStatus{
 		profileEntry:    entryOf(p, t.Rehearsal, now),
 		RequestedScopes: p.Scopes,
@@ -179,6 +185,12 @@ func checkProfile(ctx context.Context, root *rootOptions, store *profile.Store, 
 		Problems:        []string{},
 	}
 	s.setTokens(p, t, now)
+	if t.Rehearsal {
+		s.Demo = demoState(ctx, store)
+		if followErr != nil {
+			s.Problems = append(s.Problems, followErr.Error())
+		}
+	}
 	for _, site := range p.Sites {
 		s.Sites = append(s.Sites, *siteOf(site))
 	}
@@ -294,6 +306,9 @@ func printStatus(out io.Writer, s profileStatus, now time.Time) {
 		secrets += " — no OS keyring here: " + s.KeyringProblem
 	}
 	line("secrets", secrets)
+	if s.Demo != "" {
+		line("demo", s.Demo)
+	}
 	line("check", s.Check.Result+detail(s.Check.Detail))
 	for _, p := range s.Problems {
 		line("attention", p)

@@ -55,6 +55,9 @@ func runToken(ctx context.Context, root *rootOptions, streams Streams, opts *tok
 		return err
 	}
 	if opts.Rehearsal {
+		if p, err = followDemo(store, p); err != nil {
+			return err
+		}
 		if err := rehearsalDown(ctx, p); err != nil {
 			return tokenFailure(opts.target, err)
 		}
@@ -89,11 +92,20 @@ func rehearsalDown(ctx context.Context, p profile.Profile) error {
 	if err != nil {
 		return err
 	}
+	if err := dialBriefly(ctx, u.Host); err != nil {
+		return &oauthflow.Error{Kind: oauthflow.ErrNetwork, Err: err}
+	}
+	return nil
+}
+
+// dialBriefly connects to addr on this computer and hangs up: a server
+// there answers within a second or not at all.
+func dialBriefly(ctx context.Context, addr string) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
-	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", u.Host)
+	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return &oauthflow.Error{Kind: oauthflow.ErrNetwork, Err: err}
+		return err
 	}
 	return conn.Close()
 }
