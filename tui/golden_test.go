@@ -88,7 +88,7 @@ var screens = []struct {
 	{"12-consent-failed", nil, func(h *harness) {
 		h.walkTo(12)
 		h.press("enter", "enter")
-		h.finishConsent(consent.Result{}, fmt.Errorf("Atlassian says access was denied: you clicked Deny. Run the consent again and click Allow"))
+		h.finishConsent(consent.Result{}, fmt.Errorf("Atlassian says access was denied: you clicked Deny. Run the consent again and click Accept"))
 	}},
 	{"12-consent-success", nil, func(h *harness) {
 		h.walkTo(12)

@@ -23,8 +23,14 @@ type frame struct {
 }
 
 func (w *wizard) frame(c *stepContext) frame {
+	top := w.header() + "\n\n" + wrap(w.step().guide(c), c.width) + "\n"
+	if w.quit != nil {
+		// The dialog is about leaving, not about the step: the step's guide
+		// gives it its room, so its choices are never scrolled out of view.
+		top = w.header() + "\n"
+	}
 	return frame{
-		top:      w.header() + "\n\n" + wrap(w.step().guide(c), c.width) + "\n",
+		top:      top,
 		messages: w.messages(c),
 		help:     w.helpLine(c),
 	}
