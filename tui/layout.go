@@ -193,6 +193,8 @@ func (w *wizard) sidebar() string {
 		switch {
 		case id == w.cur:
 			b.WriteString(s.StepCurrent.Render("› " + label))
+		case w.draft.skips(id):
+			b.WriteString(s.StepTodo.Render("– " + label))
 		case id < w.reached:
 			b.WriteString(s.StepDone.Render("✓ " + label))
 		default:
@@ -234,6 +236,9 @@ func (w *wizard) jumpView() string {
 	var b strings.Builder
 	b.WriteString(s.Label.Render("Go to a completed step") + "\n")
 	for id := firstProfileStep; id <= w.reached; id++ {
+		if w.draft.skips(id) {
+			continue
+		}
 		line := fmt.Sprintf("%2d %s", id.number(), id.title())
 		if id == w.jump.cursor {
 			b.WriteString(s.Selected.Render("› " + line))

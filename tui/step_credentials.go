@@ -23,6 +23,10 @@ var revealKey = binding("ctrl+r", "show/hide secret")
 func (s *credentialsStep) guide(c *stepContext) string {
 	text := "In the console open Settings. Under Authentication details, copy the Client ID and " +
 		"the Secret and paste them here. The secret is never shown in full and never goes into drafts."
+	if c.draft.ExistingApp {
+		text = "Paste the app's Client ID and Secret, from whoever manages it (the console's Settings page, " +
+			"Authentication details). The secret is never shown in full and never goes into drafts."
+	}
 	if r := c.target.rehearsal; r != nil {
 		text += "\n\nThe rehearsal app's values (they work only in authwiz demo):\nClient ID: " + r.ClientID +
 			"\nSecret:\n" + r.ClientSecret
