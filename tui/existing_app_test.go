@@ -190,3 +190,22 @@ func TestAccessibleExistingAppImportsAndSkipsTheConsoleSteps(t *testing.T) {
 		t.Errorf("the console steps are asked for an app that exists:\n%s", out)
 	}
 }
+
+func TestASecondProfileOfTheSameAppWarns(t *testing.T) {
+	h := newHarness(t, withSaved("Confluence prod"))
+	h.walkTo(9)
+	h.typeText(testClientID)
+	h.wantText(`This Client ID is also used by "Confluence prod"`, "replaces the grant the other holds")
+	h.press("enter")
+	h.paste(testSecret)
+	h.press("enter")
+	h.walkTo(12)
+	h.wantText(`! This Client ID is also used by "Confluence prod"`)
+
+	// The profile itself, opened for editing, is not another one.
+	h = newHarness(t, editing("Confluence prod"))
+	h.jumpTo(12)
+	if strings.Contains(h.screen(), "also used by") {
+		t.Fatalf("an edited profile warns about itself:\n%s", h.screen())
+	}
+}
