@@ -21,6 +21,7 @@ func TestAccessibleNewProfileOverAPipe(t *testing.T) {
 	store := newFakeStore(fixedNow)
 	out, err := answerLines(t, store, nil, strings.Join([]string{
 		"",             // 2 name: the guide's default
+		"",             // 2 app: create a new one
 		"", "", "", "", // 3-6: checkpoints and the app name
 		"http://localhost/cb",              // 7: no port, refused
 		"",                                 // 7: the default
@@ -70,7 +71,8 @@ func TestAccessibleEditKeepsTheSecretAndSaves(t *testing.T) {
 
 func TestAccessibleBack(t *testing.T) {
 	store := newFakeStore(fixedNow)
-	out, err := answerLines(t, store, nil, "\n\nback\nback\n")
+	// 2 (name and app), 3, then back from 4 and from 3.
+	out, err := answerLines(t, store, nil, "\n\n\nback\nback\n")
 	if strings.Count(out, "Step 3 of 12") != 2 || strings.Count(out, "Step 2 of 12") != 2 {
 		t.Errorf("back returns to the previous step:\n%s", out)
 	}

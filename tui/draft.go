@@ -36,6 +36,49 @@ type draft struct {
 	// OfflineRemoved remembers that the admin took offline_access out, so
 	// picking scopes again does not quietly put it back.
 	OfflineRemoved bool
+	// ExistingApp: the app was created already (by the organisation or a
+	// vendor), so the console steps that create it are skipped.
+	ExistingApp bool
+	// ImportedFrom is the settings file the app's values came from, or
+	// importedByCommand; empty when nothing was imported.
+	ImportedFrom string
+}
+
+// importedByCommand is where settings handed over by `authwiz new --from`
+// came from, said in place of a path the wizard was not told.
+const importedByCommand = "the file given to authwiz new --from"
+
+// useExistingApp says whether the app exists already. Its console steps
+// are then done by whoever created it: they count as ticked, and skipped.
+func (d *draft) useExistingApp(on bool) {
+	d.ExistingApp = on
+	for _, id := range consoleSteps {
+		d.Confirmed[id] = on
+	}
+}
+
+// skips: the draft has no use for step id.
+func (d *draft) skips(id stepID) bool { return d.ExistingApp && slices.Contains(consoleSteps, id) }
+
+// importApp takes an existing app's settings; a value the file leaves
+// out keeps the one the draft has.
+func (d *draft) importApp(in setup.Input, from string) {
+	p := &d.Profile
+	for _, f := range []struct {
+		to   *string
+		from string
+	}{{&p.AppName, in.AppName}, {&p.ClientID, in.ClientID}, {&p.RedirectURL, in.RedirectURL},
+		{&p.AuthURL, in.AuthURL}, {&p.TokenURL, in.TokenURL}, {&p.APIBaseURL, in.APIBaseURL}} {
+		if f.from != "" {
+			*f.to = f.from
+		}
+	}
+	if len(in.Scopes) > 0 {
+		p.Scopes = slices.Clone(in.Scopes)
+		d.OfflineRemoved = !slices.Contains(in.Scopes, atlassian.OfflineAccess)
+	}
+	d.ImportedFrom = from
+	d.useExistingApp(true)
 }
 
 // newDraft is a fresh profile with the guide's defaults and the server's

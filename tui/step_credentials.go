@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/authwiz/authwiz/internal/setup"
 	"github.com/authwiz/authwiz/internal/validate"
 )
 
@@ -23,6 +24,10 @@ var revealKey = binding("ctrl+r", "show/hide secret")
 func (s *credentialsStep) guide(c *stepContext) string {
 	text := "In the console open Settings. Under Authentication details, copy the Client ID and " +
 		"the Secret and paste them here. The secret is never shown in full and never goes into drafts."
+	if c.draft.ExistingApp {
+		text = "Paste the app's Client ID and Secret, from whoever manages it (the console's Settings page, " +
+			"Authentication details). The secret is never shown in full and never goes into drafts."
+	}
 	if r := c.target.rehearsal; r != nil {
 		text += "\n\nThe rehearsal app's values (they work only in authwiz demo):\nClient ID: " + r.ClientID +
 			"\nSecret:\n" + r.ClientSecret
@@ -92,7 +97,21 @@ func (s *credentialsStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 }
 
 func (s *credentialsStep) validate(c *stepContext) verdict {
-	return checkClientID(c.draft).then(checkSecret(c.draft))
+	v := checkClientID(c.draft).then(checkSecret(c.draft))
+	if shared := sharedAppWarning(c); shared != "" {
+		v.warnings = append(v.warnings, shared)
+	}
+	return v
+}
+
+// sharedAppWarning warns that another saved profile uses the same app,
+// where one consent can undo the other's.
+func sharedAppWarning(c *stepContext) string {
+	others := setup.SharedClientID(validate.Clean(c.draft.Profile.ClientID), c.saved.profiles, c.draft.EditOf)
+	if len(others) == 0 {
+		return ""
+	}
+	return validate.Sanitize(setup.SharedClientIDWarning(others))
 }
 
 func (s *credentialsStep) keys(*stepContext) []key.Binding {

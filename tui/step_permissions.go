@@ -37,6 +37,11 @@ var (
 const pickerChrome = 5
 
 func (s *permissionsStep) guide(c *stepContext) string {
+	if c.draft.ExistingApp {
+		return "The app has its scopes in the console already: pick the same ones here, or fewer. A scope " +
+			"the app lacks makes the consent fail: whoever manages the app adds it under Permissions. " +
+			"offline_access is never ticked in the console: step " + strconv.Itoa(stepScopes.number()) + " adds it to the request."
+	}
 	return "In the console open Permissions, click Add next to Confluence API, then Configure. " +
 		"Pick scopes here, then tick the same ones there (Edit scopes) and save. " +
 		"offline_access is never ticked in the console: step " + strconv.Itoa(stepScopes.number()) + " adds it to the request." +

@@ -38,6 +38,12 @@ type (
 )
 
 func (s *redirectStep) guide(c *stepContext) string {
+	if c.draft.ExistingApp {
+		return "authwiz receives Atlassian's answer at this address on your computer. It must be one of " +
+			"the app's Callback URLs to the last character: imported settings bring the app's own; otherwise " +
+			"ask whoever manages the app for it, or to add this one under Authorization ▸ OAuth 2.0 (3LO)." +
+			c.target.note(" In this rehearsal, going on saves it in the rehearsal console for you.")
+	}
 	return "authwiz receives Atlassian's answer at this address on your computer. In the console, " +
 		"paste it into Callback URL" + c.onScreen(" (c copies it)") + " and click Save changes. It has to match to the " +
 		"last character: scheme, host, port and path." +

@@ -131,14 +131,26 @@ func (s *saveStep) view(c *stepContext) string {
 			"or q to finish and do it later with authwiz login.", c.draft.Profile.Name), c.width)) + "\n\n"
 	}
 	out += summary(c)
-	if stale := staleWarning(c.draft); stale != "" {
-		out += "\n\n" + st.Warning.Render(wrap(stale, c.width))
+	for _, warn := range summaryWarnings(c) {
+		out += "\n\n" + st.Warning.Render(wrap("! "+warn, c.width))
 	}
 	for _, p := range s.problems {
 		out += "\n" + st.Error.Render(wrap("✗ "+p, c.width))
 	}
 	if len(s.problems) > 0 {
 		out += "\n" + st.Subtle.Render(wrap("Fix these first: esc goes back, ctrl+g jumps to a step.", c.width))
+	}
+	return out
+}
+
+// summaryWarnings are what the admin should know before saving: stale
+// tokens and an app another profile uses too.
+func summaryWarnings(c *stepContext) []string {
+	var out []string
+	for _, w := range []string{staleWarning(c.draft), sharedAppWarning(c)} {
+		if w != "" {
+			out = append(out, w)
+		}
 	}
 	return out
 }
@@ -214,8 +226,8 @@ func (s *saveStep) lines(c *stepContext, p *prompter) error {
 	for _, r := range summaryRows(c.draft) {
 		p.say("%s: %s", r[0], r[1])
 	}
-	if stale := staleWarning(c.draft); stale != "" {
-		p.say("Warning: %s", stale)
+	for _, warn := range summaryWarnings(c) {
+		p.say("Warning: %s", warn)
 	}
 	if _, err := p.ask("Press Enter to save", ""); err != nil {
 		return err

@@ -175,3 +175,25 @@ func TestUppercaseLocalhostPortIsChecked(t *testing.T) {
 		t.Fatalf("LOCALHOST is this computer:\n%s", h.screen())
 	}
 }
+
+// The console steps say what today's Developer Console shows, with
+// Atlassian's own notice where the app is created.
+func TestConsoleStepsMatchTodaysConsole(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(3)
+	h.wantText("The app stays private to that account", "Distribution")
+	h.walkTo(4)
+	h.wantText("instruct customers to create individual 3LO apps don't comply",
+		"Acceptable use policy", "Atlassian's rules")
+	h.walkTo(5)
+	h.wantText("choose Resource-level grant")
+	h.walkTo(6)
+	h.wantText("Next to OAuth 2.0 (3LO), click Configure")
+	for n := 7; n <= 12; n++ {
+		h.walkTo(n)
+		if s := h.screen(); strings.Contains(s, "Allow") {
+			t.Fatalf("step %d says Allow where Atlassian's button says Accept:\n%s", n, s)
+		}
+	}
+	h.wantText("click Accept")
+}
