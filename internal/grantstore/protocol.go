@@ -154,9 +154,12 @@ func (s *Source) token(ctx context.Context) (Token, error) {
 	}
 }
 
-// fresh reports whether snap's token may be handed out now.
+// fresh reports whether snap's token may be handed out now: it lasts
+// beyond its margin, and no refresh that began over SupersededLimit ago
+// may have replaced it (an uncertain grant's refresh began even earlier).
 func (s *Source) fresh(snap Snapshot) bool {
-	return snap.AccessToken != "" && snap.State != Rejected && snap.TimeLeft() > s.margin(snap.Lifetime())
+	superseded := !snap.AttemptSince.IsZero() && snap.Now.Sub(snap.AttemptSince) >= SupersededLimit
+	return snap.AccessToken != "" && snap.State == Usable && !superseded && snap.TimeLeft() > s.margin(snap.Lifetime())
 }
 
 func (s *Source) margin(life time.Duration) time.Duration {
