@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"golang.org/x/oauth2"
 
 	"github.com/authwiz/authwiz/internal/grantstore"
@@ -61,7 +60,7 @@ func TestSharedGrantAcrossTwoHosts(t *testing.T) {
 		t.Fatal("host B did not get the shared access token")
 	}
 
-	execSQL(t, dsn, "UPDATE authwiz_grants SET access_expiry = now()")
+	pgtest.Exec(t, dsn, "UPDATE authwiz_grants SET access_expiry = now()")
 	fromB := strings.TrimSpace(mustRun(t, b, "", "token", "conf").stdout)
 	fromA := strings.TrimSpace(mustRun(t, a, "", "token", "conf").stdout)
 	if fromB == seeded.AccessToken || fromA != fromB || a.fake.Refreshes() != 1 {
@@ -156,19 +155,5 @@ func decode(t *testing.T, s string, v any) {
 	t.Helper()
 	if err := json.Unmarshal([]byte(s), v); err != nil {
 		t.Fatalf("%v:\n%s", err, s)
-	}
-}
-
-func execSQL(t *testing.T, dsn, sql string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql); err != nil {
-		t.Fatalf("%s: %v", sql, err)
 	}
 }

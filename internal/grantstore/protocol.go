@@ -29,9 +29,10 @@ const (
 	// DefaultMargin is how long an access token must still last to be
 	// handed out; short-lived tokens get a quarter of their lifetime.
 	DefaultMargin = 2 * time.Minute
-	// claimSlack is the part of a claim the request may not use: the
-	// answer must reach the journal and the store before the claim ends.
-	claimSlack = 5 * time.Second
+	// maxClaimSlack bounds the part of a claim the request may not use
+	// (a quarter of it): the answer must reach the journal and the store
+	// before the claim ends.
+	maxClaimSlack = 5 * time.Second
 )
 
 // Errors of the protocol, beyond the store's.

@@ -90,7 +90,7 @@ func (s *Source) release(ctx context.Context, c Claim, end End) error {
 // a deadline inside the claim: an answer must never come after the claim
 // could have passed to another host.
 func (s *Source) send(ctx context.Context, c Claim) (profile.Refreshed, error) {
-	limit := min(s.timeout(), c.Remaining()-claimSlack)
+	limit := min(s.timeout(), c.Remaining()-min(maxClaimSlack, c.Remaining()/4))
 	if limit <= 0 {
 		return profile.Refreshed{}, fmt.Errorf("the claim of %s leaves no time for a refresh: %w", c.Remaining(), context.DeadlineExceeded)
 	}
