@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,11 +17,18 @@ import (
 // it, which refuse it with the reason.
 func (s *Store) handEdits() []string {
 	var warnings []string
-	if settings, err := s.loadSettings(); err == nil {
-		warnings = settings.Unknown
+	settingsPath, secretsPath := s.path(settingsFileName), s.path(secretsFileName)
+	if info, err := os.Stat(settingsPath); err == nil {
+		if settings, err := s.loadSettings(); err == nil {
+			warnings = settings.Unknown
+			s.preread.keep(settingsPath, info, settings)
+		}
 	}
-	if secrets, err := s.loadSecrets(); err == nil {
-		warnings = append(warnings, secrets.Unknown...)
+	if info, err := os.Stat(secretsPath); err == nil {
+		if secrets, err := s.loadSecrets(); err == nil {
+			warnings = append(warnings, secrets.Unknown...)
+			s.preread.keep(secretsPath, info, secrets)
+		}
 	}
 	return warnings
 }

@@ -109,3 +109,22 @@ func TestHeadersSayHandEditsAreNotKept(t *testing.T) {
 		}
 	}
 }
+
+// Open reads the files to report hand edits; what it read must never stand
+// in for a file another process has replaced since.
+func TestWhatOpenReadIsNeverStale(t *testing.T) {
+	s := savedStore(t)
+	first, err := Open(s.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, sec := fullProfile()
+	p.AppName, sec.RefreshToken = "changed meanwhile", "refresh-3"
+	if err := s.Save(p, sec); err != nil {
+		t.Fatal(err)
+	}
+	got, gotSec, err := first.Get(p.Name)
+	if err != nil || got.AppName != p.AppName || gotSec.RefreshToken != sec.RefreshToken {
+		t.Fatalf("a store opened before a change read the old files: %q %q %v", got.AppName, gotSec.RefreshToken, err)
+	}
+}
