@@ -31,10 +31,16 @@ type App struct {
 	// Scopes are the scopes added under Permissions; offline_access is
 	// always allowed on top.
 	Scopes []string
+	// GrantedSites are the cloud IDs of the sites the user has let the app
+	// use so far. Atlassian keeps one grant per app and account: each
+	// Accept adds the site chosen under "Use app on", and every token of
+	// the app reaches every site added, and no other.
+	GrantedSites []string
 }
 
-// Site is a cloud site every grant reaches, unless its admins let no user
-// connect apps on their own (AdminMustAuthorize).
+// Site is a cloud site the user works on. A grant reaches it once a consent
+// chose it (App.GrantedSites), unless its admins let no user connect apps
+// on their own (AdminMustAuthorize).
 type Site struct {
 	ID, Name, URL string
 	Spaces        []string
@@ -90,8 +96,8 @@ type Config struct {
 	// DescribeScope, when set, adds a description to each scope on the
 	// consent page.
 	DescribeScope func(scope string) string
-	// Changed, when set, is called after a Callback URL is registered or a
-	// grant's tokens change, before the answer is sent, so the state can
+	// Changed, when set, is called after a Callback URL is registered, a
+	// consent lets an app use another site or a grant's tokens change, before the answer is sent, so the state can
 	// be kept (MarshalState). It is called without the server's lock held,
 	// possibly from several requests at once.
 	Changed func()
@@ -167,6 +173,7 @@ func New(cfg Config) *Server {
 	cfg.Apps = slices.Clone(cfg.Apps)
 	for i := range cfg.Apps {
 		cfg.Apps[i].CallbackURLs = slices.Clone(cfg.Apps[i].CallbackURLs)
+		cfg.Apps[i].GrantedSites = slices.Clone(cfg.Apps[i].GrantedSites)
 	}
 	s := &Server{
 		cfg:       cfg,
