@@ -2,13 +2,16 @@ package rehearsal
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -135,5 +138,104 @@ func TestRunningPortRefusesAStaleRecord(t *testing.T) {
 				t.Errorf("the answer took %v", took)
 			}
 		})
+	}
+}
+
+// A state that cannot be kept is reported by Close, naming the file and
+// why, never dropped: the next demo run would not know this run's grants.
+func TestCloseReportsAStateItCannotKeep(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Start(0, KeepIn(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A directory where the file goes stops even a user who may write
+	// anywhere.
+	path := filepath.Join(dir, stateFile)
+	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(path, "in-the-way"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RegisterCallback(redirect); err != nil {
+		t.Fatal(err)
+	}
+	err = s.Close()
+	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "writable") {
+		t.Fatalf("Close = %v, want the state file's path, the cause and what to do", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.Name() != stateFile {
+			t.Errorf("a failed save left %s behind", e.Name())
+		}
+	}
+}
+
+// In a dir that became read-only, Close says so, and the state kept
+// before stays whole: it is replaced at once or not at all.
+func TestCloseInAReadOnlyDirKeepsTheEarlierState(t *testing.T) {
+	if runtime.GOOS == "windows" || os.Geteuid() == 0 {
+		t.Skip("a read-only dir stops writes only for an ordinary user on Unix")
+	}
+	dir := t.TempDir()
+	s, err := Start(0, KeepIn(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RegisterCallback(redirect); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, stateFile)
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(dir, 0o700) })
+	if err := s.RegisterCallback(redirect + "/other"); err != nil {
+		t.Fatal(err)
+	}
+	err = s.Close()
+	if err == nil || !strings.Contains(err.Error(), path) || !errors.Is(err, fs.ErrPermission) {
+		t.Fatalf("Close = %v, want the state file's path and the permission refused", err)
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Errorf("the earlier state changed:\n%s", after)
+	}
+}
+
+// Close keeps what the server knows at the end, whatever an earlier save
+// met, so a demo that closes normally loses nothing.
+func TestCloseSavesTheLastState(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Start(0, KeepIn(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, stateFile)
+	if err := os.Mkdir(path, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RegisterCallback(redirect); err != nil {
+		t.Fatal(err)
+	}
+	// The way is clear again before the demo ends.
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(data), redirect) {
+		t.Fatalf("the state Close kept: %s %v", data, err)
+	}
+	info, _ := os.Stat(path)
+	if runtime.GOOS != "windows" && info.Mode().Perm() != 0o600 {
+		t.Errorf("%s has mode %04o", stateFile, info.Mode().Perm())
 	}
 }
