@@ -116,6 +116,7 @@ type Server struct {
 	access   map[string]*grant
 	refresh  map[string]*refreshToken
 	refreshN int
+	reuseN   int
 	failNext []int
 	// adminOnly holds the IDs of sites whose admins must authorize an
 	// app before a user can connect it.
@@ -282,6 +283,15 @@ func (s *Server) Refreshes() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.refreshN
+}
+
+// Reuses counts refresh requests that presented a refresh token a
+// rotation had already replaced, whether the reuse interval let them
+// through or not: clients that share a grant properly never make one.
+func (s *Server) Reuses() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reuseN
 }
 
 // CurrentRefreshTokens are the refresh tokens that have not been rotated.
