@@ -1,7 +1,10 @@
-// Package rehearsal runs the Atlassian-like server behind `authwiz demo`, so
-// an admin without an Atlassian app yet can walk all twelve steps and see a
-// real consent, Accept and Cancel included. Rehearsal profiles live in a store
-// of their own, and rehearsal values are refused in real profiles.
+// Package rehearsal runs the rehearsal server behind `authwiz demo`, so an
+// admin without an Atlassian app yet can walk all twelve steps and see a
+// real consent, Accept and Cancel included. The server keeps its registered
+// Callback URLs and grants from one demo run to the next (KeepIn), and
+// rehearsal profiles follow the running demo's port (Follow). Rehearsal
+// profiles live in a store of their own, and rehearsal values are refused
+// in real profiles.
 package rehearsal
 
 import (
@@ -47,7 +50,7 @@ func Dir(configDir string) string { return filepath.Join(configDir, "rehearsal")
 
 // Server is a running rehearsal server.
 type Server struct {
-	fake *atlserver.Server
+	atl  *atlserver.Server // the rehearsal's Atlassian
 	srv  *http.Server
 	base string
 	done chan error
@@ -97,7 +100,7 @@ func Start(port int, opts ...Option) (*Server, error) {
 		// reports.
 		cfg.Changed = func() { _ = s.save() }
 	}
-	s.fake = atlserver.New(cfg)
+	s.atl = atlserver.New(cfg)
 	if err := s.restore(); err != nil {
 		return nil, err
 	}
@@ -110,7 +113,7 @@ func Start(port int, opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("start the rehearsal server on %s: %w", addr, err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/", s.fake)
+	mux.Handle("/", s.atl)
 	mux.HandleFunc("GET "+identityPath, func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, s.instance)
@@ -142,7 +145,7 @@ func (s *Server) restore() error {
 		return nil
 	}
 	if err == nil {
-		err = s.fake.RestoreState(data)
+		err = s.atl.RestoreState(data)
 	}
 	if err != nil {
 		return fmt.Errorf("%w (in %s): delete that file to start the rehearsal afresh; rehearsal profiles then need `authwiz login --rehearsal` again", err, path)
@@ -156,7 +159,7 @@ func (s *Server) restore() error {
 func (s *Server) save() error {
 	s.saveMu.Lock()
 	defer s.saveMu.Unlock()
-	data, err := s.fake.MarshalState()
+	data, err := s.atl.MarshalState()
 	if err == nil {
 		err = profile.WriteFilePrivate(filepath.Join(s.dir, stateFile), data)
 	}
@@ -184,7 +187,7 @@ func (s *Server) APIBaseURL() string { return s.base }
 // RegisterCallback does in rehearsal what the admin does in the Developer
 // Console at step 7: it registers the Redirect URL as the app's Callback URL.
 func (s *Server) RegisterCallback(redirectURL string) error {
-	return s.fake.RegisterCallback(ClientID, redirectURL)
+	return s.atl.RegisterCallback(ClientID, redirectURL)
 }
 
 // Close stops the server, letting requests in flight finish, saves its

@@ -1,10 +1,13 @@
-// Package server is the rehearsal's stand-in for Atlassian: an
-// authorization and API server that behaves like Atlassian's for OAuth 2.0
-// (3LO), as strictly as the real one: exact redirect_uri, audience and prompt
-// required, single-use codes, the client secret checked, and refresh tokens
-// that rotate and cannot be reused. It serves a consent page of its own. It
-// ships in the binary: `authwiz demo` lets an admin rehearse the whole guide
-// against it, and the tests run authwiz against it end to end.
+// Package server is the rehearsal server, a feature of authwiz itself:
+// `authwiz demo` runs it so an admin can walk the whole guide and see a
+// consent complete before having an Atlassian app. It is an authorization
+// and API server that behaves as Atlassian's does for OAuth 2.0 (3LO), as
+// strictly: exact redirect_uri, audience and prompt required, single-use
+// codes, the client secret checked, Atlassian's consent page ("Use app on",
+// Accept, Cancel) and error pages, grants that reach only the sites chosen,
+// and refresh tokens that rotate, with Atlassian's reuse interval and
+// limits. Because it is held to Atlassian's rules, authwiz's own tests run
+// against it too.
 package server
 
 import (
@@ -103,7 +106,7 @@ type Config struct {
 	Changed func()
 }
 
-// Server is the stand-in for Atlassian. It is safe for concurrent use.
+// Server is the rehearsal's Atlassian. It is safe for concurrent use.
 type Server struct {
 	cfg Config
 	mux *http.ServeMux
