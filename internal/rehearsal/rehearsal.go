@@ -53,7 +53,6 @@ type Server struct {
 	atl  *atlserver.Server // the rehearsal's Atlassian
 	srv  *http.Server
 	base string
-	done chan error
 	dir  string // where its state and port are kept; "" keeps nothing
 	// instance tells this server from any other that answers on its port
 	// later, once it has stopped (RunningPort).
@@ -90,7 +89,7 @@ const probeTimeout = 750 * time.Millisecond
 
 // Start listens on 127.0.0.1:port (0 picks a free port) and serves.
 func Start(port int, opts ...Option) (*Server, error) {
-	s := &Server{done: make(chan error, 1), instance: rand.Text()}
+	s := &Server{instance: rand.Text()}
 	for _, o := range opts {
 		o(s)
 	}
@@ -116,7 +115,7 @@ func Start(port int, opts ...Option) (*Server, error) {
 	mux.Handle("/", s.atl)
 	mux.HandleFunc("GET "+identityPath, func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		io.WriteString(w, s.instance)
+		_, _ = io.WriteString(w, s.instance)
 	})
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	s.base = "http://" + ln.Addr().String()
@@ -127,7 +126,8 @@ func Start(port int, opts ...Option) (*Server, error) {
 			return nil, fmt.Errorf("record the rehearsal server's port: %w", err)
 		}
 	}
-	go func() { s.done <- s.srv.Serve(ln) }()
+	// Serve ends with ErrServerClosed once Close shuts it down.
+	go s.srv.Serve(ln)
 	return s, nil
 }
 
