@@ -182,6 +182,8 @@ func TestStoreDownDuringRefreshAndReads(t *testing.T) {
 		return hostConfig{DSN: dsn, Dir: dirs[dir], Settings: p, Refreshers: keys, Claim: 2 * time.Second, Check: atl.APIBaseURL()}
 	}
 	reader, refresher, stranger := host(0), host(1), host(2)
+	// A token with three minutes left, so its margin is 45 seconds.
+	pgtest.Exec(t, dsn, "UPDATE authwiz_grants SET access_expiry = now() + interval '3 minutes'")
 	first, err := start(t, reader).wait(t)
 	if err != nil {
 		t.Fatal(err)
@@ -203,11 +205,21 @@ func TestStoreDownDuringRefreshAndReads(t *testing.T) {
 	if tok, err := cached.wait(t); err != nil || tok != first || !strings.Contains(cached.stderr.String(), "cannot be reached") {
 		t.Fatalf("a reader with the store down: %v, its cached token %t\n%s", err, tok == first, cached.stderr)
 	}
-	reader.Skew = 2 * time.Hour // its copy's margin has run out
-	for name, cfg := range map[string]hostConfig{"a reader past the margin": reader, "a host without a copy": stranger} {
-		pr := start(t, cfg)
-		if pr.waitErr(t) == nil || !strings.Contains(pr.stderr.String(), "nothing was refreshed") {
-			t.Fatalf("%s with the store down:\n%s", name, pr.stderr)
+	pastMargin, longAgo := reader, reader
+	pastMargin.Skew = 150 * time.Second // the copy has 30 of its 45 seconds of margin left
+	longAgo.Skew = 6 * time.Minute      // another host may have replaced it long ago
+	for _, c := range []struct {
+		name string
+		cfg  hostConfig
+		want string
+	}{
+		{"a reader past the margin", pastMargin, "expires at"},
+		{"a reader whose copy was confirmed too long ago", longAgo, "too long ago"},
+		{"a host without a copy", stranger, "has no copy"},
+	} {
+		pr := start(t, c.cfg)
+		if err := pr.waitErr(t); err == nil || !strings.Contains(pr.stderr.String(), c.want) || !strings.Contains(pr.stderr.String(), "nothing was refreshed") {
+			t.Fatalf("%s with the store down: %v\n%s", c.name, err, pr.stderr)
 		}
 	}
 	if n := atl.Refreshes(); n != 1 {
