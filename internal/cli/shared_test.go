@@ -70,6 +70,23 @@ func TestSharedGrantAcrossTwoHosts(t *testing.T) {
 		t.Fatalf("status:\n%s", r.stdout)
 	}
 
+	held := openAs(t, a.dir, dsn)
+	claim, err := held.Claim(context.Background(), "conf", "ci-runner-7 (PID 42)", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := mustRun(t, b, "ci-runner-7 (PID 42) since", "status", "conf"); !strings.Contains(r.stdout, "claim") {
+		t.Fatalf("status while a claim is held:\n%s", r.stdout)
+	}
+	var statuses []profileStatus
+	decode(t, mustRun(t, b, "", "status", "conf", "--json").stdout, &statuses)
+	if c := statuses[0].Shared.Claim; c == nil || c.Host != "ci-runner-7 (PID 42)" || !c.Until.After(c.Since) {
+		t.Fatalf("status --json shows the claim as %+v", c)
+	}
+	if err := held.Release(context.Background(), claim, grantstore.NotSpent); err != nil {
+		t.Fatal(err)
+	}
+
 	answer := loseARefresh(t, a, dsn)
 	r := b.run("", nil, "token", "conf")
 	if r.code != ExitAttention || !strings.Contains(r.stderr, "authwiz recover conf") {
@@ -95,15 +112,7 @@ func TestSharedGrantAcrossTwoHosts(t *testing.T) {
 func loseARefresh(t *testing.T, a *world, dsn string) profile.Refreshed {
 	t.Helper()
 	ctx := context.Background()
-	id, err := seal.Load(a.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := pgstore.Open(ctx, dsn, id, pgstore.Recipients{Refreshers: []string{id.Recipient()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := openAs(t, a.dir, dsn)
 	c, err := store.Claim(ctx, "conf", "killed", time.Minute)
 	if err != nil {
 		t.Fatal(err)
@@ -115,6 +124,10 @@ func loseARefresh(t *testing.T, a *world, dsn string) profile.Refreshed {
 		t.Fatal(err)
 	}
 	answer := profile.Refreshed{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: "Bearer", Expiry: tok.Expiry, At: time.Now()}
+	id, err := seal.Load(a.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := grantstore.OpenJournal(a.dir, id).Put(grantstore.Entry{Name: "conf", Generation: c.Generation, Fence: c.Fence, Answer: answer}); err != nil {
 		t.Fatal(err)
 	}
@@ -122,6 +135,21 @@ func loseARefresh(t *testing.T, a *world, dsn string) profile.Refreshed {
 		t.Fatal(err)
 	}
 	return answer
+}
+
+// openAs opens the shared store as the host whose config dir is dir.
+func openAs(t *testing.T, dir, dsn string) *pgstore.Store {
+	t.Helper()
+	id, err := seal.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := pgstore.Open(context.Background(), dsn, id, pgstore.Recipients{Refreshers: []string{id.Recipient()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(store.Close)
+	return store
 }
 
 func hostKey(t *testing.T, w *world) string {

@@ -201,14 +201,18 @@ func (s *Source) unusable(snap Snapshot) error {
 // ends, as long as ctx and the token allow.
 func (s *Source) await(ctx context.Context, seen Snapshot, claimed *ClaimedError) error {
 	limit := s.claimFor() + s.timeout()
-	if deadline, ok := ctx.Deadline(); ok {
-		limit = min(limit, time.Until(deadline))
-	}
 	stop := time.Now().Add(limit)
+	waited := func(cause error) error {
+		if s.Consumer {
+			return fmt.Errorf("%w, and no refresher host renewed its token while this one waited (%w): run `%s` on a refresher host, and keep one running it every few minutes",
+				ErrConsumerOnly, cause, profile.Command("token", s.Name))
+		}
+		return fmt.Errorf("%w; try again once that claim has ended", &ClaimedError{Holder: claimed.Holder})
+	}
 	for time.Now().Before(stop) {
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return waited(ctx.Err())
 		case <-time.After(s.poll()):
 		}
 		snap, err := s.Store.Read(ctx, s.Name)
@@ -219,11 +223,7 @@ func (s *Source) await(ctx context.Context, seen Snapshot, claimed *ClaimedError
 			return nil
 		}
 	}
-	if s.Consumer {
-		return fmt.Errorf("%w, and no refresher host renewed its token in %s: run `%s` on a refresher host",
-			ErrConsumerOnly, limit.Round(time.Second), profile.Command("token", s.Name))
-	}
-	return &ClaimedError{Holder: claimed.Holder}
+	return waited(fmt.Errorf("%s passed", limit.Round(time.Second)))
 }
 
 // cached serves this host's copy of the token when the store cannot be

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"sync"
@@ -66,6 +67,7 @@ func RunProtocol(t *testing.T, open Seeded) {
 		{"LostAnswerPastTheWindowMakesTheGrantUncertain", lostAnswerPastTheWindow},
 		{"SettingsComeFromThisHost", settingsComeFromThisHost},
 		{"SkewedHostClockDecidesNothing", skewedHostClock},
+		{"ConsumerWaitsForARefresher", consumerWaits},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, open) })
@@ -203,6 +205,31 @@ func skewedHostClock(t *testing.T, open Seeded) {
 	}
 	if n := w.Atlassian.Refreshes(); n != 0 {
 		t.Fatalf("%d refreshes of a valid token", n)
+	}
+}
+
+// A host that may only read never refreshes: it waits for a refresher
+// host, and says so when none comes.
+func consumerWaits(t *testing.T, open Seeded) {
+	w := NewWorld(t, open, true, false)
+	consumer := w.Source(t, "consumer")
+	consumer.Consumer = true
+	short, cancel := context.WithTimeout(ctx(t), 300*time.Millisecond)
+	defer cancel()
+	if _, err := consumer.Token(short); !errors.Is(err, grantstore.ErrConsumerOnly) || w.Atlassian.Refreshes() != 0 {
+		t.Fatalf("a consumer alone = %v after %d refreshes, want ErrConsumerOnly and none", err, w.Atlassian.Refreshes())
+	}
+	got := make(chan grantstore.Token, 1)
+	go func() {
+		tok, err := consumer.Token(ctx(t))
+		if err != nil {
+			t.Error(err)
+		}
+		got <- tok
+	}()
+	time.Sleep(50 * time.Millisecond)
+	if refreshed := token(t, w.Source(t, "refresher")); (<-got).AccessToken != refreshed.AccessToken {
+		t.Fatal("the consumer did not get the refresher's token")
 	}
 }
 
