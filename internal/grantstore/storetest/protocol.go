@@ -68,6 +68,7 @@ func RunProtocol(t *testing.T, open Seeded) {
 		{"SettingsComeFromThisHost", settingsComeFromThisHost},
 		{"SkewedHostClockDecidesNothing", skewedHostClock},
 		{"ConsumerWaitsForARefresher", consumerWaits},
+		{"UncertainGrantIsRecoveredFromThisHostsJournal", recoveredFromTheJournal},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, open) })
@@ -128,8 +129,9 @@ func hostsShareOneRefresh(t *testing.T, open Seeded) {
 }
 
 // lose spends the grant's refresh token the way a host does that dies
-// before its answer is saved: claimed, sent, and the claim left unanswered.
-func lose(t *testing.T, w *World) {
+// before its answer is saved: claimed, sent, and the claim left with end.
+// The answer is kept in keep's journal when keep is set.
+func lose(t *testing.T, w *World, end grantstore.End, keep *grantstore.Source) profile.Refreshed {
 	t.Helper()
 	c, err := w.Store.Claim(ctx(t), "conf", "lost", time.Minute)
 	if err != nil {
@@ -137,17 +139,43 @@ func lose(t *testing.T, w *World) {
 	}
 	conf := oauth2.Config{ClientID: w.Settings.ClientID, ClientSecret: c.Secrets.ClientSecret,
 		Endpoint: oauth2.Endpoint{TokenURL: w.Settings.TokenURL, AuthStyle: oauth2.AuthStyleInParams}}
-	if _, err := conf.TokenSource(ctx(t), &oauth2.Token{RefreshToken: c.Secrets.RefreshToken}).Token(); err != nil {
+	tok, err := conf.TokenSource(ctx(t), &oauth2.Token{RefreshToken: c.Secrets.RefreshToken}).Token()
+	if err != nil {
 		t.Fatalf("the lost refresh: %v", err)
 	}
-	if err := w.Store.Release(ctx(t), c, grantstore.Unanswered); err != nil {
+	answer := profile.Refreshed{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: "Bearer", Expiry: tok.Expiry, At: time.Now()}
+	if keep != nil {
+		if err := keep.Journal.Put(grantstore.Entry{Name: "conf", Generation: c.Generation, Fence: c.Fence, Answer: answer}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Store.Release(ctx(t), c, end); err != nil {
 		t.Fatal(err)
+	}
+	return answer
+}
+
+// The host that kept a lost answer mends the uncertain grant itself, at
+// its next token, without spending anything.
+func recoveredFromTheJournal(t *testing.T, open Seeded) {
+	w := NewWorld(t, open, true, false)
+	keeper := w.Source(t, "keeper")
+	answer := lose(t, w, grantstore.EndUncertain, keeper)
+	if _, err := w.Source(t, "other").Token(ctx(t)); !errors.Is(err, grantstore.ErrUncertain) {
+		t.Fatalf("a host without the answer = %v, want ErrUncertain", err)
+	}
+	if tok := token(t, keeper); tok.AccessToken != answer.AccessToken || w.Atlassian.Refreshes() != 1 {
+		t.Fatalf("the keeper handed out the kept answer %t after %d refreshes, want it after the lost one only",
+			tok.AccessToken == answer.AccessToken, w.Atlassian.Refreshes())
+	}
+	if tok := token(t, w.Source(t, "other")); tok.AccessToken != answer.AccessToken {
+		t.Fatal("another host does not get the recovered token")
 	}
 }
 
 func lostAnswerIsRetried(t *testing.T, open Seeded) {
 	w := NewWorld(t, open, true, true)
-	lose(t, w)
+	lose(t, w, grantstore.Unanswered, nil)
 	tok := token(t, w.Source(t, "next"))
 	if !Works(t, w.Atlassian, tok.AccessToken) {
 		t.Fatal("the retry did not give a working token")
@@ -161,7 +189,7 @@ func lostAnswerIsRetried(t *testing.T, open Seeded) {
 
 func lostAnswerPastTheWindow(t *testing.T, open Seeded) {
 	w := NewWorld(t, open, true, true)
-	lose(t, w)
+	lose(t, w, grantstore.Unanswered, nil)
 	src := w.Source(t, "late")
 	src.Window = time.Nanosecond // the first attempt is older than that
 	before := w.Atlassian.Refreshes()
