@@ -47,6 +47,9 @@ func TestSharedGrantAcrossTwoHosts(t *testing.T) {
 		t.Fatal("host A kept its copy of the tokens after sharing them")
 	}
 	mustRun(t, b, "now uses the grant", "share", "conf", "--to", dsn, "--refresher", keyA)
+	if r := mustRun(t, a, "client_id", "export", "conf"); strings.Contains(r.stdout, testClientSecret) {
+		t.Fatal("export of a shared profile holds the client secret")
+	}
 
 	var listed []profileEntry
 	decode(t, mustRun(t, a, "", "list", "--json").stdout, &listed)
