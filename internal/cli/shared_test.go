@@ -7,11 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/oauth2"
-
 	"github.com/authwiz/authwiz/internal/grantstore"
 	"github.com/authwiz/authwiz/internal/grantstore/pgstore"
 	"github.com/authwiz/authwiz/internal/grantstore/pgtest"
+	"github.com/authwiz/authwiz/internal/grantstore/storetest"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/seal"
 )
@@ -114,19 +113,9 @@ func TestSharedGrantAcrossTwoHosts(t *testing.T) {
 // does; the grant is then marked uncertain, as after the retry window.
 func loseARefresh(t *testing.T, a *world, dsn string) profile.Refreshed {
 	t.Helper()
-	ctx := context.Background()
 	store := openAs(t, a.dir, dsn)
-	c, err := store.Claim(ctx, "conf", "killed", time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conf := oauth2.Config{ClientID: testClientID, ClientSecret: c.Secrets.ClientSecret,
-		Endpoint: oauth2.Endpoint{TokenURL: a.server.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}}
-	tok, err := conf.TokenSource(ctx, &oauth2.Token{RefreshToken: c.Secrets.RefreshToken}).Token()
-	if err != nil {
-		t.Fatal(err)
-	}
-	answer := profile.Refreshed{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: "Bearer", Expiry: tok.Expiry, At: time.Now()}
+	settings, _, _ := mustGet(t, a.dir)
+	c, answer := storetest.Spend(t, store, settings)
 	id, err := seal.Load(a.dir)
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +123,7 @@ func loseARefresh(t *testing.T, a *world, dsn string) profile.Refreshed {
 	if err := grantstore.OpenJournal(a.dir, id).Put(grantstore.Entry{Name: "conf", Generation: c.Generation, Fence: c.Fence, Answer: answer}); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.Release(ctx, c, grantstore.EndUncertain); err != nil {
+	if err := store.Release(context.Background(), c, grantstore.EndUncertain); err != nil {
 		t.Fatal(err)
 	}
 	return answer

@@ -128,22 +128,30 @@ func hostsShareOneRefresh(t *testing.T, open Seeded) {
 	}
 }
 
-// lose spends the grant's refresh token the way a host does that dies
-// before its answer is saved: claimed, sent, and the claim left with end.
-// The answer is kept in keep's journal when keep is set.
-func lose(t *testing.T, w *World, end grantstore.End, keep *grantstore.Source) profile.Refreshed {
+// Spend claims the grant and spends its refresh token with settings,
+// committing nothing: what a host does before it dies mid-refresh. The
+// caller ends the claim.
+func Spend(t testing.TB, store grantstore.Store, settings profile.Profile) (grantstore.Claim, profile.Refreshed) {
 	t.Helper()
-	c, err := w.Store.Claim(ctx(t), "conf", "lost", time.Minute)
+	c, err := store.Claim(ctx(t), settings.Name, "lost", time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
-	conf := oauth2.Config{ClientID: w.Settings.ClientID, ClientSecret: c.Secrets.ClientSecret,
-		Endpoint: oauth2.Endpoint{TokenURL: w.Settings.TokenURL, AuthStyle: oauth2.AuthStyleInParams}}
+	conf := oauth2.Config{ClientID: settings.ClientID, ClientSecret: c.Secrets.ClientSecret,
+		Endpoint: oauth2.Endpoint{TokenURL: settings.TokenURL, AuthStyle: oauth2.AuthStyleInParams}}
 	tok, err := conf.TokenSource(ctx(t), &oauth2.Token{RefreshToken: c.Secrets.RefreshToken}).Token()
 	if err != nil {
 		t.Fatalf("the lost refresh: %v", err)
 	}
-	answer := profile.Refreshed{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: "Bearer", Expiry: tok.Expiry, At: time.Now()}
+	return c, profile.Refreshed{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: "Bearer", Expiry: tok.Expiry, At: time.Now()}
+}
+
+// lose spends the grant's refresh token the way a host does that dies
+// before its answer is saved, and ends the claim with end. The answer is
+// kept in keep's journal when keep is set.
+func lose(t *testing.T, w *World, end grantstore.End, keep *grantstore.Source) profile.Refreshed {
+	t.Helper()
+	c, answer := Spend(t, w.Store, w.Settings)
 	if keep != nil {
 		if err := keep.Journal.Put(grantstore.Entry{Name: "conf", Generation: c.Generation, Fence: c.Fence, Answer: answer}); err != nil {
 			t.Fatal(err)
