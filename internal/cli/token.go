@@ -27,7 +27,9 @@ func newTokenCmd(root *rootOptions, streams Streams, runF func(context.Context, 
 		Long: `token prints a valid access token for the profile on stdout and nothing else.
 When the saved one is about to expire it refreshes it first and saves the new
 refresh token Atlassian rotates in, under a lock shared by every authwiz
-process, so many scripts may ask at once.
+process, so many scripts may ask at once. A profile moved to a shared store
+with authwiz share is read from it, and refreshed through it by one host at a
+time (see authwiz share --help).
 
 Exit code 3 means the profile needs a new consent: run authwiz login NAME.`,
 		Example: `  curl -H "Authorization: Bearer $(authwiz token "OAuth2 confluence Authentication")" \
