@@ -90,7 +90,7 @@ func (w *world) runWith(stdin io.Reader, stderr *testkit.Buffer, args ...string)
 	err := root.ExecuteContext(context.Background())
 	code := ExitOK
 	if err != nil {
-		fmt.Fprintln(stderr, "authwiz:", err)
+		printError(stderr, err)
 		code = exitCode(err)
 	}
 	return result{code, out.String(), stderr.String()}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"text/tabwriter"
 
@@ -61,9 +60,7 @@ func runList(root *rootOptions, streams Streams, opts *listOptions) error {
 		if entries == nil {
 			entries = []profileEntry{}
 		}
-		enc := json.NewEncoder(streams.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(entries)
+		return writeJSON(streams.Out, entries)
 	}
 	if len(entries) == 0 {
 		fmt.Fprintln(streams.Err, errNoProfiles.Error())
@@ -80,7 +77,7 @@ func runList(root *rootOptions, streams Streams, opts *listOptions) error {
 		if e.Site != nil {
 			site = e.Site.Name
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", name, site, e.Token.State, e.SecretStorage)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", shown(name), shown(site), shown(e.Token.State), shown(e.SecretStorage))
 	}
 	return tw.Flush()
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/rehearsal"
+	"github.com/authwiz/authwiz/internal/validate"
 )
 
 // Version is set at build time with -ldflags "-X .../internal/cli.Version=…".
@@ -39,7 +40,7 @@ func Main(args []string, streams Streams, wizard launch.Wizard) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintln(streams.Err, "authwiz:", err)
+	printError(streams.Err, err)
 	return exitCode(err)
 }
 
@@ -262,7 +263,7 @@ func openStoreAt(dir string, streams Streams, opts ...profile.Option) (*profile.
 		return nil, err
 	}
 	for _, w := range store.Warnings() {
-		fmt.Fprintln(streams.Err, "authwiz: warning:", w)
+		fmt.Fprintln(streams.Err, "authwiz: warning:", validate.Sanitize(w))
 	}
 	return store, nil
 }

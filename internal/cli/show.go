@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -105,12 +104,10 @@ func runShow(root *rootOptions, streams Streams, opts *showOptions) error {
 	}
 	v := showOf(p, sec.ClientSecret != "", opts.Rehearsal, root.clock())
 	if opts.JSON {
-		enc := json.NewEncoder(streams.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
+		return writeJSON(streams.Out, v)
 	}
 	tw := tabwriter.NewWriter(streams.Out, 0, 4, 2, ' ', 0)
-	row := func(k, v string) { fmt.Fprintf(tw, "%s\t%s\n", k, v) }
+	row := func(k, v string) { fmt.Fprintf(tw, "%s\t%s\n", k, shown(v)) }
 	name := v.Name
 	if v.Rehearsal {
 		name += " (rehearsal)"

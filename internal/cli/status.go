@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -141,9 +140,7 @@ func runStatus(ctx context.Context, root *rootOptions, streams Streams, opts *st
 		if statuses == nil {
 			statuses = []profileStatus{}
 		}
-		enc := json.NewEncoder(streams.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(statuses); err != nil {
+		if err := writeJSON(streams.Out, statuses); err != nil {
 			return err
 		}
 	} else {
@@ -269,8 +266,8 @@ func printStatus(out io.Writer, s profileStatus, now time.Time) {
 	if s.NeedsAttention {
 		mark = "!"
 	}
-	fmt.Fprintf(out, "%s %s\n", mark, name)
-	line := func(k, v string) { fmt.Fprintf(out, "    %-9s %s\n", k, v) }
+	fmt.Fprintf(out, "%s %s\n", mark, shown(name))
+	line := func(k, v string) { fmt.Fprintf(out, "    %-9s %s\n", k, shown(v)) }
 	token := s.Token.State
 	// An access token's time means something only while the profile can
 	// hand out tokens: a past one beside "valid" reads as a contradiction.

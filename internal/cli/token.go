@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,6 +14,7 @@ import (
 	"github.com/authwiz/authwiz/internal/httpclient"
 	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/validate"
 )
 
 type tokenOptions struct {
@@ -67,8 +69,20 @@ func runToken(ctx context.Context, root *rootOptions, streams Streams, opts *tok
 	if err != nil {
 		return tokenFailure(opts.target, err)
 	}
+	if !printableToken(tok.AccessToken) {
+		return fmt.Errorf("the access token of %q holds spaces or control characters, so it is not printed: "+
+			"a script would send it on as it is. Check the profile's Token URL (`%s`), then run `%s`",
+			opts.Name, commandFor("show", opts.target), commandFor("login", opts.target))
+	}
 	_, err = fmt.Fprintln(streams.Out, tok.AccessToken)
 	return err
+}
+
+// printableToken: an access token is one word of visible characters. One
+// that is not came from a hand-edited file or a server that is not
+// Atlassian's, and printed raw it could act on the terminal.
+func printableToken(tok string) bool {
+	return validate.Sanitize(tok) == tok && !strings.ContainsAny(tok, " \t\n")
 }
 
 // tokenFailure says what a failed token means for t and marks the cases
