@@ -51,12 +51,7 @@ any machine, choose Allow, and paste the address the browser ends on (it
 starts with the profile's Redirect URL) back here.`,
 		Example: `  authwiz login "OAuth2 confluence Authentication"
   authwiz login "OAuth2 confluence Authentication" --no-browser`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if err := cobra.ExactArgs(1)(cmd, args); err != nil {
-				return usageError{err}
-			}
-			return nil
-		},
+		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			if opts.Timeout <= 0 {

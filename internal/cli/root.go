@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -67,6 +68,15 @@ type usageError struct{ err error }
 
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
+
+// withUsage is a usage error followed, when printed, by the command's
+// usage, to show what it takes.
+type withUsage struct {
+	usageError
+	usage string
+}
+
+func (e withUsage) Unwrap() error { return e.usageError }
 
 func exitCode(err error) int {
 	var ue usageError
@@ -166,7 +176,9 @@ Exit codes:
 		Version:       Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          unknownCommand,
+		// cobra's own default, which SuggestionsFor does not apply.
+		SuggestionsMinimumDistance: 2,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			err := openWizard(cmd, opts, streams, wizard, launch.Request{Mode: launch.Start})
 			if errors.Is(err, launch.ErrRehearse) {
@@ -200,6 +212,19 @@ Exit codes:
 		newExportCmd(opts, streams, nil),
 	)
 	return cmd
+}
+
+// unknownCommand refuses words after `authwiz` that name no command, with
+// the commands they may be a typo of.
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("%q is not an authwiz command; `authwiz --help` lists them", args[0])
+	if near := cmd.SuggestionsFor(args[0]); len(near) > 0 {
+		msg += "; did you mean " + strings.Join(near, " or ") + "?"
+	}
+	return usageError{errors.New(msg)}
 }
 
 // configDir is the directory authwiz keeps its files in.

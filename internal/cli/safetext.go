@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -52,6 +53,11 @@ func writeJSON(w io.Writer, v any) error {
 // printError writes a failed command's error for people, stripped of
 // anything a terminal would act on: errors quote names and answers that
 // came from files and servers.
+// A mistake in the command line is followed by the command's usage.
 func printError(w io.Writer, err error) {
 	fmt.Fprintln(w, "authwiz:", validate.Sanitize(err.Error()))
+	var wu withUsage
+	if errors.As(err, &wu) {
+		fmt.Fprint(w, "\n", wu.usage)
+	}
 }

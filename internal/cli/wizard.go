@@ -84,18 +84,23 @@ and the last step offers to authenticate again. Renaming keeps everything else.`
 				return usageError{errors.New("rehearsal profiles are edited inside the rehearsal, where their server runs: " +
 					"run `authwiz demo` and choose the profile on the start screen")}
 			}
-			return openWizard(cmd, root, streams, wizard, launch.Request{Mode: launch.Edit, ProfileName: args[0]})
+			store, p, err := openTarget(root, streams, target{Name: args[0]})
+			if err != nil {
+				return err
+			}
+			return wizard(cmd.Context(), wired(launch.Request{Mode: launch.Edit, ProfileName: p.Name}, root, streams, store))
 		},
 	}
 	addRehearsalFlag(cmd, &rehearsal)
 	return cmd
 }
 
-// usageArgs marks an argument-count mistake as a usage error (exit 2).
+// usageArgs marks an argument-count mistake as a usage error (exit 2),
+// with the command's usage to show what it takes.
 func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if err := check(cmd, args); err != nil {
-			return usageError{err}
+			return withUsage{usageError{err}, cmd.UsageString()}
 		}
 		return nil
 	}
