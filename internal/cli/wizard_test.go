@@ -6,10 +6,11 @@ import (
 	"testing"
 
 	"github.com/authwiz/authwiz/internal/launch"
+	"github.com/authwiz/authwiz/internal/profile"
 )
 
 // runWizardArgs runs authwiz with args against a wizard that only records
-// what it was asked to do.
+// what it was asked to do, with one profile saved: "Confluence prod".
 func runWizardArgs(t *testing.T, args ...string) (launch.Request, bool, int) {
 	t.Helper()
 	var got launch.Request
@@ -19,7 +20,16 @@ func runWizardArgs(t *testing.T, args ...string) (launch.Request, bool, int) {
 		return nil
 	}
 	var out, errOut bytes.Buffer
-	args = append([]string{"--config-dir", t.TempDir()}, args...)
+	dir := t.TempDir()
+	store, err := profile.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Create(profile.Profile{Name: "Confluence prod", ClientID: testClientID, RedirectURL: profile.DefaultRedirectURL,
+		SecretStorage: profile.StorageFile}, profile.Secrets{ClientSecret: testClientSecret}); err != nil {
+		t.Fatal(err)
+	}
+	args = append([]string{"--config-dir", dir}, args...)
 	code := Main(args, Streams{In: &bytes.Buffer{}, Out: &out, Err: &errOut}, wizard)
 	return got, called, code
 }
@@ -32,7 +42,7 @@ func TestWizardCommands(t *testing.T) {
 	}{
 		{nil, launch.Start, ""},
 		{[]string{"new"}, launch.New, ""},
-		{[]string{"edit", "Confluence prod"}, launch.Edit, "Confluence prod"},
+		{[]string{"edit", "confluence PROD"}, launch.Edit, "Confluence prod"},
 	} {
 		req, called, code := runWizardArgs(t, tc.args...)
 		if code != ExitOK || !called {
