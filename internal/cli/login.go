@@ -51,7 +51,8 @@ any machine, choose Allow, and paste the address the browser ends on (it
 starts with the profile's Redirect URL) back here.`,
 		Example: `  authwiz login "OAuth2 confluence Authentication"
   authwiz login "OAuth2 confluence Authentication" --no-browser`,
-		Args: usageArgs(cobra.ExactArgs(1)),
+		Args:              usageArgs(cobra.ExactArgs(1)),
+		ValidArgsFunction: completeProfiles(root, streams),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			if opts.Timeout <= 0 {

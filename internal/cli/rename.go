@@ -18,10 +18,11 @@ type renameOptions struct {
 func newRenameCmd(root *rootOptions, streams Streams, runF func(context.Context, *renameOptions) error) *cobra.Command {
 	opts := &renameOptions{}
 	cmd := &cobra.Command{
-		Use:     "rename OLD NEW",
-		Short:   "Give a profile a new name, keeping everything else",
-		Example: `  authwiz rename "OAuth2 confluence Authentication" "Confluence production"`,
-		Args:    usageArgs(cobra.ExactArgs(2)),
+		Use:               "rename OLD NEW",
+		Short:             "Give a profile a new name, keeping everything else",
+		Example:           `  authwiz rename "OAuth2 confluence Authentication" "Confluence production"`,
+		Args:              usageArgs(cobra.ExactArgs(2)),
+		ValidArgsFunction: completeProfiles(root, streams),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name, opts.NewName = args[0], args[1]
 			if runF != nil {

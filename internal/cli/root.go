@@ -165,7 +165,8 @@ func newRootCmdWith(streams Streams, wizard launch.Wizard, opts *rootOptions) *c
 OAuth 2.0 (3LO) authentication for Confluence, runs the consent, verifies it,
 and saves a profile whose tokens it keeps fresh.
 
-Run without a command to open the wizard.
+Run without a command to open the wizard. Tab completes profile names once
+the shell has loaded authwiz completion (authwiz completion --help says how).
 
 Exit codes:
   0  success

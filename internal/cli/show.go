@@ -24,7 +24,8 @@ func newShowCmd(root *rootOptions, streams Streams, runF func(context.Context, *
 		Short: "Show a profile's settings; secrets only as set or not set",
 		Example: `  authwiz show "OAuth2 confluence Authentication"
   authwiz show --rehearsal "OAuth2 confluence Authentication" --json`,
-		Args: usageArgs(cobra.ExactArgs(1)),
+		Args:              usageArgs(cobra.ExactArgs(1)),
+		ValidArgsFunction: completeProfiles(root, streams),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			if runF != nil {

@@ -34,7 +34,8 @@ the secrets are kept, and the result of a live call to Confluence (skipped with
 		Example: `  authwiz status
   authwiz status "OAuth2 confluence Authentication" --json
   authwiz status --offline`,
-		Args: usageArgs(cobra.MaximumNArgs(1)),
+		Args:              usageArgs(cobra.MaximumNArgs(1)),
+		ValidArgsFunction: completeProfiles(root, streams),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Name = args[0]

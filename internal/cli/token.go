@@ -34,7 +34,8 @@ process, so many scripts may ask at once.
 Exit code 3 means the profile needs a new consent: run authwiz login NAME.`,
 		Example: `  curl -H "Authorization: Bearer $(authwiz token "OAuth2 confluence Authentication")" \
     https://api.atlassian.com/oauth/token/accessible-resources`,
-		Args: usageArgs(cobra.ExactArgs(1)),
+		Args:              usageArgs(cobra.ExactArgs(1)),
+		ValidArgsFunction: completeProfiles(root, streams),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			if err := checkTimeout(root); err != nil {

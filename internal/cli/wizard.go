@@ -77,8 +77,9 @@ func newEditCmd(root *rootOptions, streams Streams, wizard launch.Wizard) *cobra
 		Long: `edit opens the wizard prefilled with the profile called NAME. Changing the
 client ID or secret, the Redirect URL or the scopes marks its tokens stale,
 and the last step offers to authenticate again. Renaming keeps everything else.`,
-		Example: `  authwiz edit "OAuth2 confluence Authentication"`,
-		Args:    usageArgs(cobra.ExactArgs(1)),
+		Example:           `  authwiz edit "OAuth2 confluence Authentication"`,
+		Args:              usageArgs(cobra.ExactArgs(1)),
+		ValidArgsFunction: completeProfiles(root, streams),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if rehearsal {
 				return usageError{errors.New("rehearsal profiles are edited inside the rehearsal, where their server runs: " +
