@@ -528,7 +528,7 @@ func TestRehearsalProfilesFromTheCommandLine(t *testing.T) {
 		t.Errorf("token of a rehearsal profile with the demo stopped: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	r = w.run("", nil, "status")
-	if r.code != 0 || !strings.Contains(r.stdout, "authwiz demo is not running") {
+	if r.code != 0 || !strings.Contains(r.stdout, "`authwiz demo` is not running") {
 		t.Errorf("a stopped rehearsal must not fail status of the real profiles: %d\n%s", r.code, r.stdout)
 	}
 }

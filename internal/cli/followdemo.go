@@ -36,11 +36,11 @@ func followDemo(store *profile.Store, p profile.Profile) (profile.Profile, error
 func demoState(ctx context.Context, store *profile.Store) string {
 	port, ok := rehearsal.RunningPort(store.Dir())
 	if !ok {
-		return "not running: start `authwiz demo` to use rehearsal profiles"
+		return "not running: start `" + suggest("demo") + "` to use rehearsal profiles"
 	}
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	if err := dialBriefly(ctx, addr); err != nil {
-		return fmt.Sprintf("not answering on %s (stopped without closing?): start `authwiz demo` again", addr)
+		return fmt.Sprintf("not answering on %s (stopped without closing?): start `%s` again", addr, suggest("demo"))
 	}
 	return "running on " + addr
 }

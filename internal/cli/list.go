@@ -63,7 +63,7 @@ func runList(root *rootOptions, streams Streams, opts *listOptions) error {
 		return writeJSON(streams.Out, entries)
 	}
 	if len(entries) == 0 {
-		fmt.Fprintln(streams.Err, errNoProfiles.Error())
+		fmt.Fprintln(streams.Err, noProfiles())
 		return nil
 	}
 	tw := tabwriter.NewWriter(streams.Out, 0, 4, 2, ' ', 0)

@@ -221,7 +221,7 @@ func unknownCommand(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
 		return nil
 	}
-	msg := fmt.Sprintf("%q is not an authwiz command; `authwiz --help` lists them", args[0])
+	msg := fmt.Sprintf("%q is not an authwiz command; `%s` lists them", args[0], suggest("--help"))
 	if near := cmd.SuggestionsFor(args[0]); len(near) > 0 {
 		msg += "; did you mean " + strings.Join(near, " or ") + "?"
 	}

@@ -146,7 +146,7 @@ func runStatus(ctx context.Context, root *rootOptions, streams Streams, opts *st
 		}
 	} else {
 		if len(statuses) == 0 {
-			fmt.Fprintln(streams.Err, errNoProfiles.Error())
+			fmt.Fprintln(streams.Err, noProfiles())
 		}
 		for _, s := range statuses {
 			printStatus(streams.Out, s, root.clock())
@@ -218,7 +218,7 @@ func checkProfile(ctx context.Context, root *rootOptions, store *profile.Store, 
 	case health == profile.NeedsConsent || err != nil:
 		s.Check = checkResult{Result: "skipped", Detail: "no usable token"}
 	case t.Rehearsal && rehearsalDown(ctx, p) != nil:
-		s.Check = checkResult{Result: "skipped", Detail: "authwiz demo is not running; rehearsal tokens work only while it runs"}
+		s.Check = checkResult{Result: "skipped", Detail: "`" + suggest("demo") + "` is not running; rehearsal tokens work only while it runs"}
 	default:
 		s.Check = liveCheck(ctx, root, store, p, sec.GrantedScopes, t)
 		if s.Check.Result == "failed" {

@@ -91,7 +91,7 @@ func printableToken(tok string) bool {
 func tokenFailure(t target, err error) error {
 	switch {
 	case t.Rehearsal && errors.Is(err, oauthflow.ErrNetwork):
-		return attentionError{fmt.Errorf("%q is a rehearsal profile: its tokens work only while `authwiz demo` is running", t.Name)}
+		return attentionError{fmt.Errorf("%q is a rehearsal profile: its tokens work only while `%s` is running", t.Name, suggest("demo"))}
 	case errors.Is(err, oauthflow.ErrRefreshRejected), errors.Is(err, oauthflow.ErrNoTokens), errors.Is(err, oauthflow.ErrNoRefreshToken),
 		errors.Is(err, oauthflow.ErrClientRejected):
 		return attentionError{err}

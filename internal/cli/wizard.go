@@ -83,7 +83,7 @@ and the last step offers to authenticate again. Renaming keeps everything else.`
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if rehearsal {
 				return usageError{errors.New("rehearsal profiles are edited inside the rehearsal, where their server runs: " +
-					"run `authwiz demo` and choose the profile on the start screen")}
+					"run `" + suggest("demo") + "` and choose the profile on the start screen")}
 			}
 			store, p, err := openTarget(root, streams, target{Name: args[0]})
 			if err != nil {
