@@ -174,7 +174,7 @@ Exit codes:
   2  the command line was wrong
   3  a profile needs attention: a new consent (authwiz login NAME) or a fix
   4  no profile has that name`,
-		Version:       Version,
+		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          unknownCommand,

@@ -22,6 +22,14 @@ func newShowCmd(root *rootOptions, streams Streams, runF func(context.Context, *
 	cmd := &cobra.Command{
 		Use:   "show NAME",
 		Short: "Show a profile's settings; secrets only as set or not set",
+		Long: `show prints the settings of the profile called NAME: app name, Redirect URL,
+Client ID, the authorization, token and API endpoints, scopes, default site,
+token state and where its secrets are kept. The client secret and the tokens
+appear only as "set" or "not set"; authwiz never prints them (authwiz token
+prints an access token, for scripts).
+
+It reads the files only, no network call. With --rehearsal it shows a
+rehearsal profile; with --json the same on stdout for scripts.`,
 		Example: `  authwiz show "OAuth2 confluence Authentication"
   authwiz show --rehearsal "OAuth2 confluence Authentication" --json`,
 		Args:              usageArgs(cobra.ExactArgs(1)),
