@@ -49,7 +49,7 @@ func runExport(root *rootOptions, streams Streams, opts *exportOptions) error {
 	if err != nil {
 		return err
 	}
-	data := setup.WriteSettings(p)
+	data := escapeInvisible(setup.WriteSettings(p))
 	if opts.Output == "" {
 		_, err := streams.Out.Write(data)
 		return err

@@ -25,16 +25,23 @@ func shown(s string) string {
 	}, validate.Sanitize(s))
 }
 
-// writeJSON writes v as indented JSON. encoding/json escapes C0 controls
-// but writes C1 controls (U+009B is CSI to some terminals), bidi overrides
-// and invisible characters raw; they are escaped here too, so a script
-// that prints the JSON shows what the file says and nothing more. They can
-// stand only inside strings, where \uXXXX means the same.
+// writeJSON writes v as indented JSON, escaped as escapeInvisible says.
 func writeJSON(w io.Writer, v any) error {
 	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
+	_, err = w.Write(append(escapeInvisible(data), '\n'))
+	return err
+}
+
+// escapeInvisible escapes, as \uXXXX, the characters that JSON and TOML
+// encoders write raw but a terminal may act on or hide: C1 controls
+// (U+009B is CSI to some terminals), bidi overrides and invisible
+// characters. They can stand only inside the documents' strings, where
+// \uXXXX means the same, so a script that prints the output shows what the
+// file says and nothing more.
+func escapeInvisible(data []byte) []byte {
 	var b bytes.Buffer
 	for len(data) > 0 {
 		r, size := utf8.DecodeRune(data)
@@ -45,9 +52,7 @@ func writeJSON(w io.Writer, v any) error {
 		}
 		data = data[size:]
 	}
-	b.WriteByte('\n')
-	_, err = w.Write(b.Bytes())
-	return err
+	return b.Bytes()
 }
 
 // printError writes a failed command's error for people, stripped of

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/authwiz/authwiz/internal/setup"
 )
 
 // evil is what a hand edit might put in a value, as TOML escapes: an OSC 52
@@ -72,7 +74,7 @@ func TestEscapesInTheFilesNeverReachTheTerminal(t *testing.T) {
 	}
 	for _, args := range [][]string{
 		{"list"}, {"show", name}, {"status", "--offline"}, {"status", "--offline", name},
-		{"list", "--json"}, {"show", "--json", name}, {"status", "--offline", "--json"},
+		{"list", "--json"}, {"show", "--json", name}, {"status", "--offline", "--json"}, {"export", name},
 	} {
 		r := w.run("", nil, args...)
 		if r.code != 0 && (args[0] != "status" || r.code != ExitAttention) {
@@ -81,6 +83,11 @@ func TestEscapesInTheFilesNeverReachTheTerminal(t *testing.T) {
 		for stream, out := range map[string]string{"stdout": r.stdout, "stderr": r.stderr} {
 			if loc := rawControl.FindStringIndex(out); loc != nil {
 				t.Errorf("authwiz %q: a raw %q on %s:\n%q", args, out[loc[0]:loc[1]], stream, out)
+			}
+		}
+		if args[0] == "export" {
+			if in, err := setup.ReadSettings([]byte(r.stdout)); err != nil || in.Name != name {
+				t.Errorf("export does not read back as the file has it: %q, %v", in.Name, err)
 			}
 		}
 		if !slices.Contains(args, "--json") {
