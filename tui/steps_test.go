@@ -208,6 +208,7 @@ func TestSummaryFlagsATokenURLThatIsNotAtlassians(t *testing.T) {
 	h.walkTo(10)
 	h.press("down", "ctrl+u")
 	h.typeText("https://proxy.example.com/oauth/token")
+	h.press("enter", "enter")
 	h.walkTo(12)
 	h.wantText("! The Token URL is not Atlassian's (https://proxy.example.com/oauth/token): authwiz sends the client secret there")
 }
