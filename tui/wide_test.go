@@ -112,7 +112,7 @@ func TestWhatDoesNotFitScrolls(t *testing.T) {
 		t.Fatalf("scrolled to the end, yet more below:\n%s", h.screen())
 	}
 	h.press("pgup", "pgup")
-	h.wantScreen("> http://localhost:…/callback")
+	h.wantScreen("> ‹http://localhost:…/callback")
 
 	h.press("esc")
 	h.finishConsent(longSitesResult(), nil)
