@@ -64,14 +64,14 @@ func runLines(w *wizard, p *prompter) error {
 		err := w.step().lines(c, p)
 		switch {
 		case errors.Is(err, errBack):
-			w.cur = max(firstProfileStep, w.cur-1)
+			w.cur = max(firstProfileStep, w.neighbour(w.cur, -1))
 			continue
 		case err != nil:
 			return err
 		case w.cur == stepSave:
 			return nil
 		}
-		w.cur++
+		w.cur = w.neighbour(w.cur, 1)
 	}
 }
 

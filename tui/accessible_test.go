@@ -21,9 +21,11 @@ func TestAccessibleNewProfileOverAPipe(t *testing.T) {
 	store := newFakeStore(fixedNow)
 	out, err := answerLines(t, store, nil, strings.Join([]string{
 		"",             // 2 name: the guide's default
+		"",             // 2 app: create a new one
 		"", "", "", "", // 3-6: checkpoints and the app name
 		"http://localhost/cb",              // 7: no port, refused
 		"",                                 // 7: the default
+		"",                                 // 7: saved as the Callback URL
 		"9",                                // 8: no such preset: read as a scope, refused
 		"1",                                // 8: read-only preset
 		"aBcDeFgHiJkLmNoPqRsTuVwXyZ012345", // 9: client ID, then the secret needs a terminal
@@ -51,9 +53,9 @@ func TestAccessibleEditKeepsTheSecretAndSaves(t *testing.T) {
 	p, sec := savedProfile("Confluence prod")
 	store := newFakeStore(fixedNow, p)
 	store.secrets[p.Name] = sec
-	// Step 2 renames; every other answer keeps what is there (3, 4 and 6
-	// are done in edit mode but still asked), and n keeps the secret.
-	lines := []string{"Confluence production", "", "", "", "", "", "", "", "n", "", "", "", "", "", ""}
+	// Step 2 renames; every other answer keeps what is there (3, 4, 6 and
+	// 7's box are done in edit mode but still asked), and n keeps the secret.
+	lines := []string{"Confluence production", "", "", "", "", "", "", "", "", "n", "", "", "", "", "", ""}
 	input := strings.Join(lines, "\n") + "\n"
 	out, err := answerLines(t, store, editDraft(p, sec), input)
 	if err != nil {
@@ -70,7 +72,8 @@ func TestAccessibleEditKeepsTheSecretAndSaves(t *testing.T) {
 
 func TestAccessibleBack(t *testing.T) {
 	store := newFakeStore(fixedNow)
-	out, err := answerLines(t, store, nil, "\n\nback\nback\n")
+	// 2 (name and app), 3, then back from 4 and from 3.
+	out, err := answerLines(t, store, nil, "\n\n\nback\nback\n")
 	if strings.Count(out, "Step 3 of 12") != 2 || strings.Count(out, "Step 2 of 12") != 2 {
 		t.Errorf("back returns to the previous step:\n%s", out)
 	}

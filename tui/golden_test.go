@@ -10,6 +10,7 @@ import (
 
 	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/setup"
 )
 
 // screens reaches every screen of the wizard; each is compared with its
@@ -32,6 +33,8 @@ var screens = []struct {
 		h.typeText("confluence PROD")
 		h.press("enter")
 	}},
+	{"02-name-existing-app", nil, func(h *harness) { h.walkTo(2); h.chooseExistingApp(); h.press("down") }},
+	{"02-name-imported", []harnessOpt{importedFromCommand()}, func(*harness) {}},
 	{"03-console", nil, func(h *harness) { h.walkTo(3) }},
 	{"03-console-unticked", nil, func(h *harness) { h.walkTo(3); h.press("enter") }},
 	{"04-create", nil, func(h *harness) { h.walkTo(4) }},
@@ -88,7 +91,7 @@ var screens = []struct {
 	{"12-consent-failed", nil, func(h *harness) {
 		h.walkTo(12)
 		h.press("enter", "enter")
-		h.finishConsent(consent.Result{}, fmt.Errorf("Atlassian says access was denied: you clicked Deny. Run the consent again and click Allow"))
+		h.finishConsent(consent.Result{}, fmt.Errorf("Atlassian says access was denied: you clicked Deny. Run the consent again and click Accept"))
 	}},
 	{"12-consent-success", nil, func(h *harness) {
 		h.walkTo(12)
@@ -134,6 +137,18 @@ const longHint = "Still waiting after a minute. If the browser shows an Atlassia
 	"\"redirect_uri is not registered\" means the Callback URL in the console differs from " + defaultRedirectURL +
 	"; \"requested scopes that have not been added\" means step 8's scopes are not all added in the console; " +
 	"\"Your site admin must authorize this app\" means your organisation blocks apps its users install."
+
+// importedFromCommand opens the wizard as `authwiz new --from FILE` does,
+// with a colleague's exported app.
+func importedFromCommand() harnessOpt {
+	return func(_ *harness, d **draft) {
+		in, err := setup.ReadSettings(setup.WriteSettings(sharedApp()))
+		if err != nil {
+			panic(err)
+		}
+		*d = importedDraft(in, atlassianEndpoints)
+	}
+}
 
 func noBrowser() harnessOpt {
 	return func(h *harness, _ **draft) { h.browser.Err = errors.New("no browser can be opened here") }

@@ -23,8 +23,14 @@ type frame struct {
 }
 
 func (w *wizard) frame(c *stepContext) frame {
+	top := w.header() + "\n\n" + wrap(w.step().guide(c), c.width) + "\n"
+	if w.quit != nil {
+		// The dialog is about leaving, not about the step: the step's guide
+		// gives it its room, so its choices are never scrolled out of view.
+		top = w.header() + "\n"
+	}
 	return frame{
-		top:      w.header() + "\n\n" + wrap(w.step().guide(c), c.width) + "\n",
+		top:      top,
 		messages: w.messages(c),
 		help:     w.helpLine(c),
 	}
@@ -187,6 +193,8 @@ func (w *wizard) sidebar() string {
 		switch {
 		case id == w.cur:
 			b.WriteString(s.StepCurrent.Render("› " + label))
+		case w.draft.skips(id):
+			b.WriteString(s.StepTodo.Render("– " + label))
 		case id < w.reached:
 			b.WriteString(s.StepDone.Render("✓ " + label))
 		default:
@@ -228,6 +236,9 @@ func (w *wizard) jumpView() string {
 	var b strings.Builder
 	b.WriteString(s.Label.Render("Go to a completed step") + "\n")
 	for id := firstProfileStep; id <= w.reached; id++ {
+		if w.draft.skips(id) {
+			continue
+		}
 		line := fmt.Sprintf("%2d %s", id.number(), id.title())
 		if id == w.jump.cursor {
 			b.WriteString(s.Selected.Render("› " + line))

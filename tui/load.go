@@ -13,12 +13,16 @@ import (
 func (w *wizard) started(sd startData) tea.Cmd {
 	w.start = sd
 	d := w.draft
+	renamed := false
 	if d.EditOf == "" && d.Profile.Name == w.baseline.Profile.Name {
-		d.Profile.Name = uniqueName(d.Profile.Name, profile.Names(sd.profiles))
-		w.baseline.Profile.Name = d.Profile.Name
+		unique := uniqueName(d.Profile.Name, profile.Names(sd.profiles))
+		renamed = unique != d.Profile.Name
+		d.Profile.Name, w.baseline.Profile.Name = unique, unique
 	}
-	if w.cur <= firstProfileStep {
-		return w.step().enter(w.ctx()) // show the list, or the new name
+	// Entering again shows the list, or the new name; step 2 is left alone
+	// otherwise, so where the admin is on it stays.
+	if w.cur == stepStart || w.cur == firstProfileStep && renamed {
+		return w.step().enter(w.ctx())
 	}
 	return nil
 }

@@ -11,7 +11,17 @@ func (w *wizard) next() tea.Cmd {
 		return nil
 	}
 	done := w.step().advance(w.ctx())
-	return tea.Batch(done, w.goTo(w.cur+1))
+	return tea.Batch(done, w.goTo(w.neighbour(w.cur, 1)))
+}
+
+// neighbour is the step dir (+1 or -1) from id that the draft uses: the
+// console steps are passed over for an app that exists already.
+func (w *wizard) neighbour(id stepID, dir int) stepID {
+	to := id + stepID(dir)
+	for to > firstProfileStep && to < stepSave && w.draft.skips(to) {
+		to += stepID(dir)
+	}
+	return to
 }
 
 // pass validates the current step and, when it passes, stores its cleaned
@@ -34,7 +44,7 @@ func (w *wizard) back() tea.Cmd {
 	if w.cur == stepStart {
 		return nil
 	}
-	return w.goTo(w.cur - 1)
+	return w.goTo(w.neighbour(w.cur, -1))
 }
 
 // goTo leaves the current step and enters step to.
@@ -68,9 +78,9 @@ func (w *wizard) openJump() { w.jump = &jumpPicker{cursor: w.cur} }
 func (w *wizard) updateJump(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, jumpUp):
-		w.jump.cursor = max(firstProfileStep, w.jump.cursor-1)
+		w.jump.cursor = max(firstProfileStep, w.neighbour(w.jump.cursor, -1))
 	case key.Matches(msg, jumpDown):
-		w.jump.cursor = min(w.reached, w.jump.cursor+1)
+		w.jump.cursor = min(w.reached, w.neighbour(w.jump.cursor, 1))
 	case key.Matches(msg, jumpClose):
 		w.jump = nil
 	case key.Matches(msg, jumpGo):

@@ -18,6 +18,8 @@ import (
 	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/loopback"
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/setup"
+	"github.com/authwiz/authwiz/internal/validate"
 )
 
 // Run runs the wizard until the admin finishes or quits. Nothing is read
@@ -33,6 +35,9 @@ func Run(ctx context.Context, req launch.Request) error {
 	switch req.Mode {
 	case launch.New:
 		d = newDraft(nil, dp.target.endpoints) // the name is made unique once the profiles are read
+		if req.Imported != nil {
+			d = importedDraft(*req.Imported, dp.target.endpoints)
+		}
 	case launch.Edit:
 		p, sec, err := req.Store.Get(req.ProfileName)
 		if errors.Is(err, profile.ErrNotFound) {
@@ -48,6 +53,17 @@ func Run(ctx context.Context, req launch.Request) error {
 		return runLines(w, newPrompter(ctx, req.Streams.In, req.Streams.Err))
 	}
 	return runScreen(ctx, w, req.Streams)
+}
+
+// importedDraft is a new profile for the app whose settings `authwiz new
+// --from FILE` read: the app exists, so the console steps are skipped.
+func importedDraft(in setup.Input, ep endpoints) *draft {
+	d := newDraft(nil, ep)
+	d.importApp(in, importedByCommand)
+	if name := validate.Clean(in.Name); name != "" {
+		d.Profile.Name = name
+	}
+	return d
 }
 
 // depsFor is the wizard's side of the adapters the command line wired.

@@ -20,8 +20,10 @@ var appNameCheck = checkpoint{step: stepAppName, label: "I named the app, agreed
 var copyKey = binding("c", "copy")
 
 func (s *appNameStep) guide(c *stepContext) string {
-	return "In the new app's form, put the name below into Name" + c.onScreen(" (c copies it)") + ". Tick the box that " +
-		"you agree to Atlassian's developer terms, then click Create. The app's own page opens." +
+	return "In the new app's form, put the name below into Name" + c.onScreen(" (c copies it)") + ". " +
+		"For the grant type, choose Resource-level grant: the consent then covers only the site you " +
+		"select on the consent page (an Account-level grant covers every site where the app is installed). " +
+		"Tick the box that you agree to Atlassian's developer terms, then click Create. The app's own page opens." +
 		rehearsalConsoleNote(c)
 }
 

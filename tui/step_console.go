@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strconv"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -23,7 +25,9 @@ func consoleDeveloper() step {
 		text: func(c *stepContext) string {
 			return "Open the Atlassian Developer Console" + c.onScreen(" (o opens it in your browser)") +
 				" and log in with the Atlassian account that should own the app. It needs to be allowed " +
-				"to manage your Confluence site. After logging in you see the My apps list."
+				"to manage your Confluence site. The app stays private to that account: the consent on step " +
+				strconv.Itoa(stepSave.number()) + " must be given by it too (unless you turn on sharing under Distribution). " +
+				"After logging in you see the My apps list."
 		},
 		check: checkpoint{step: stepConsole, label: "I am logged in and see My apps"},
 	}
@@ -33,7 +37,7 @@ func consoleCreate() step {
 	return &consoleStep{
 		text: func(*stepContext) string {
 			return "On My apps, click Create and choose OAuth 2.0 integration from the menu. " +
-				"A form for the new app opens."
+				"A form for the new app opens.\n\n" + complianceNotice
 		},
 		check: checkpoint{step: stepCreate, label: "The form for a new OAuth 2.0 integration is open"},
 	}
@@ -42,13 +46,19 @@ func consoleCreate() step {
 func consoleEnable3LO() step {
 	return &consoleStep{
 		text: func(*stepContext) string {
-			return "In the new app's menu on the left, open Authorization. On the OAuth 2.0 (3LO) row, " +
-				"click Add (it reads Configure when it was added before). The page now asks for a " +
+			return "In the new app's menu on the left, open Authorization. Next to OAuth 2.0 (3LO), " +
+				"click Configure (an older console reads Add). The page now asks for a " +
 				"Callback URL: the next step gives you the one to use."
 		},
-		check: checkpoint{step: stepEnable3LO, label: "OAuth 2.0 (3LO) is added and asks for a Callback URL"},
+		check: checkpoint{step: stepEnable3LO, label: "OAuth 2.0 (3LO) is configured and asks for a Callback URL"},
 	}
 }
+
+// complianceNotice is Atlassian's own rule about set-ups like this one, said
+// where the admin is about to create the app, so the choice is made knowing it.
+const complianceNotice = "Atlassian says apps that instruct customers to create individual 3LO apps " +
+	"don't comply with its security requirements and Acceptable use policy (README: \"Atlassian's rules\"). " +
+	"If your organisation or vendor already has an app, go back to step 2 and use it instead."
 
 func (s *consoleStep) guide(c *stepContext) string     { return s.text(c) + rehearsalConsoleNote(c) }
 func (s *consoleStep) enter(*stepContext) tea.Cmd      { return nil }

@@ -7,6 +7,8 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/authwiz/authwiz/internal/rehearsal/sampleapp"
+	"github.com/authwiz/authwiz/internal/setup"
 	"github.com/authwiz/authwiz/internal/validate"
 )
 
@@ -23,6 +25,10 @@ var revealKey = binding("ctrl+r", "show/hide secret")
 func (s *credentialsStep) guide(c *stepContext) string {
 	text := "In the console open Settings. Under Authentication details, copy the Client ID and " +
 		"the Secret and paste them here. The secret is never shown in full and never goes into drafts."
+	if c.draft.ExistingApp {
+		text = "Paste the app's Client ID and Secret, from whoever manages it (the console's Settings page, " +
+			"Authentication details). The secret is never shown in full and never goes into drafts."
+	}
 	if r := c.target.rehearsal; r != nil {
 		text += "\n\nThe rehearsal app's values (they work only in authwiz demo):\nClient ID: " + r.ClientID +
 			"\nSecret:\n" + r.ClientSecret
@@ -49,7 +55,7 @@ func (s *credentialsStep) enter(c *stepContext) tea.Cmd {
 	secret.input.EchoCharacter = '•'
 	secret.input.SetValue(c.draft.Secret)
 	if c.draft.KeptSecret != "" {
-		secret.input.Placeholder = "leave empty to keep the saved one"
+		secret.input.Placeholder = hint("leave empty to keep the saved one")
 	}
 	s.form = fieldGroup{fields: []*formField{id, secret}}
 	return s.form.focusOn(0)
@@ -92,7 +98,39 @@ func (s *credentialsStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 }
 
 func (s *credentialsStep) validate(c *stepContext) verdict {
-	return checkClientID(c.draft).then(checkSecret(c.draft))
+	v := checkClientID(c.draft).then(checkSecret(c.draft))
+	for _, w := range []string{sharedAppWarning(c), rehearsalIDWarning(c)} {
+		if w != "" {
+			v.warnings = append(v.warnings, w)
+		}
+	}
+	return v
+}
+
+// rehearsalIDWarning catches a Client ID a typo away from the rehearsal
+// app's: in a rehearsal the consent would fail only in the browser, and
+// outside one it is the wrong app altogether.
+func rehearsalIDWarning(c *stepContext) string {
+	id := validate.Clean(c.draft.Profile.ClientID)
+	near := sampleapp.LooksLikeRehearsalClientID(id)
+	if !near && (c.target.rehearsing() || id != sampleapp.ClientID) {
+		return ""
+	}
+	return c.target.pick(
+		"This looks like the rehearsal app's Client ID, which works only in authwiz demo: paste your own app's, "+
+			"from Settings in the console.",
+		"This is close to the rehearsal app's Client ID but not it: compare it with "+sampleapp.ClientID+
+			" character by character, or the consent fails with \"Unknown client_id\".")
+}
+
+// sharedAppWarning warns that another saved profile uses the same app,
+// where one consent can undo the other's.
+func sharedAppWarning(c *stepContext) string {
+	others := setup.SharedClientID(validate.Clean(c.draft.Profile.ClientID), c.saved.profiles, c.draft.EditOf)
+	if len(others) == 0 {
+		return ""
+	}
+	return validate.Sanitize(setup.SharedClientIDWarning(others))
 }
 
 func (s *credentialsStep) keys(*stepContext) []key.Binding {

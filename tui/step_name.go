@@ -1,10 +1,15 @@
 package tui
 
 import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/setup"
 	"github.com/authwiz/authwiz/internal/validate"
 )
 
@@ -12,50 +17,277 @@ import (
 // working tokens. The Integration Builder offers more; listing only what
 // works end to end keeps anyone from picking a dead end.
 var authTypes = []struct{ id, label, about string }{
-	{profile.TypeOAuth2, "OAuth2", "Atlassian OAuth 2.0 (3LO): you consent once, authwiz keeps the tokens fresh"},
+	{profile.TypeOAuth2, "OAuth2", "Atlassian OAuth 2.0 (3LO)"},
 }
 
-// nameStep is step 2: the authentication type and the profile's name.
+// appSources are the two ways to an app: the guide's (create one in the
+// console) and the one Atlassian asks for (use the app that exists).
+var appSources = [2]string{
+	"New: create it in the Developer Console",
+	"Existing: made by my organisation or vendor",
+}
+
+// nameRow is what has the keyboard on step 2.
+type nameRow int
+
+const (
+	rowName nameRow = iota
+	rowSource
+	rowFile
+)
+
+// nameStep is step 2: the authentication type, the profile's name, and
+// where the app comes from. An app that exists already skips the console
+// steps; its settings can come from a file `authwiz export` wrote.
 type nameStep struct {
 	stepBase
-	name textinput.Model
+	name, file textinput.Model
+	row        nameRow
+	importing  bool
+	importErr  string
 }
 
-func (s *nameStep) guide(*stepContext) string {
-	return "Choose the kind of authentication and a name you will recognise later, in lists and " +
-		"in commands such as `authwiz token NAME`. The guide's name is filled in; keep it or type your own."
+var (
+	nameRowKeys = binding("↑/↓", "switch field", "up", "down")
+	sourceKey   = binding("space", "switch", "space", "left", "right")
+	importKey   = binding("enter", "import the file")
+)
+
+// importedMsg carries the settings read from the file at path.
+type importedMsg struct {
+	path string
+	in   setup.Input
+	err  error
+}
+
+func (s *nameStep) guide(c *stepContext) string {
+	text := "Choose the kind of authentication and a name you will recognise later, in lists and " +
+		"in commands such as `authwiz token NAME`."
+	if c.draft.EditOf != "" {
+		return text + " The guide's name is filled in; keep it or type your own."
+	}
+	return text + " Then create an app, or use one that exists (as Atlassian's rules prefer)."
 }
 
 func (s *nameStep) enter(c *stepContext) tea.Cmd {
 	s.name = newInput(c.styles, "a name you will recognise")
 	s.name.SetValue(c.draft.Profile.Name)
-	return s.name.Focus()
+	s.file = newInput(c.styles, "a file from authwiz export, or empty to type the Client ID later")
+	if c.draft.ImportedFrom != importedByCommand {
+		s.file.SetValue(c.draft.ImportedFrom)
+	}
+	s.importErr, s.importing = "", false
+	return s.focus(rowName)
 }
 
-func (s *nameStep) restyle(st Styles) { s.name.SetStyles(st.Input) }
+func (s *nameStep) focus(r nameRow) tea.Cmd {
+	s.row = r
+	s.name.Blur()
+	s.file.Blur()
+	switch r {
+	case rowName:
+		return s.name.Focus()
+	case rowFile:
+		return s.file.Focus()
+	}
+	return nil
+}
 
-func (s *nameStep) typing() bool { return true }
+func (s *nameStep) restyle(st Styles) {
+	s.name.SetStyles(st.Input)
+	s.file.SetStyles(st.Input)
+}
+
+func (s *nameStep) typing() bool { return s.row != rowSource }
+
+// rows are the rows the admin can move to: the file only for an app that
+// exists, and the choice only for a new profile (a saved one has its app).
+func (s *nameStep) rows(c *stepContext) []nameRow {
+	switch {
+	case c.draft.EditOf != "":
+		return []nameRow{rowName}
+	case c.draft.ExistingApp:
+		return []nameRow{rowName, rowSource, rowFile}
+	}
+	return []nameRow{rowName, rowSource}
+}
 
 func (s *nameStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
-	cmd, handled := updateInput(&s.name, msg, c.width, fieldIndent)
-	c.draft.Profile.Name = s.name.Value()
-	return cmd, handled
+	switch msg := msg.(type) {
+	case importedMsg:
+		return nil, s.imported(c, msg)
+	case tea.KeyPressMsg:
+		rows := s.rows(c)
+		switch {
+		case key.Matches(msg, upKey) && s.row > rows[0]:
+			return s.focus(s.row - 1), true
+		case key.Matches(msg, downKey) && s.row < rows[len(rows)-1]:
+			return s.focus(s.row + 1), true
+		case s.row == rowSource && key.Matches(msg, sourceKey):
+			c.draft.useExistingApp(!c.draft.ExistingApp)
+			return nil, true
+		case s.row == rowFile && key.Matches(msg, importKey) && s.pendingImport(c):
+			return s.startImport(), true
+		}
+	}
+	switch s.row {
+	case rowName:
+		cmd, handled := updateInput(&s.name, msg, c.width, fieldIndent)
+		c.draft.Profile.Name = s.name.Value()
+		return cmd, handled
+	case rowFile:
+		cmd, handled := updateInput(&s.file, msg, c.width, fieldIndent)
+		s.importErr = ""
+		return cmd, handled
+	}
+	return nil, false
+}
+
+// pendingImport: a file is named that has not been imported yet.
+func (s *nameStep) pendingImport(c *stepContext) bool {
+	path := strings.TrimSpace(s.file.Value())
+	return path != "" && path != c.draft.ImportedFrom
+}
+
+// startImport reads the named file in the background.
+func (s *nameStep) startImport() tea.Cmd {
+	s.importing, s.importErr = true, ""
+	path := strings.TrimSpace(s.file.Value())
+	return func() tea.Msg {
+		in, err := setup.ReadSettingsFile(path)
+		return importedMsg{path: path, in: in, err: err}
+	}
+}
+
+// imported takes in the file's settings, unless the field names another
+// file by now.
+func (s *nameStep) imported(c *stepContext, msg importedMsg) bool {
+	if msg.path != strings.TrimSpace(s.file.Value()) {
+		return true
+	}
+	s.importing = false
+	if msg.err != nil {
+		s.importErr = validate.Sanitize(msg.err.Error())
+		return true
+	}
+	importInto(c, msg.in, msg.path)
+	s.name.SetValue(c.draft.Profile.Name)
+	return true
+}
+
+// importInto fills the draft with an imported app's settings. The file's
+// profile name replaces only the default one: a name the admin typed stays.
+func importInto(c *stepContext, in setup.Input, from string) {
+	d := c.draft
+	taken := profile.Names(c.saved.profiles)
+	if in.Name != "" && d.Profile.Name == uniqueName(defaultProfileName, taken) {
+		d.Profile.Name = uniqueName(validate.Clean(in.Name), taken)
+	}
+	d.importApp(in, from)
 }
 
 func (s *nameStep) validate(c *stepContext) verdict {
 	r := validate.ProfileName(c.draft.Profile.Name, profile.Names(c.saved.profiles), c.draft.EditOf)
-	return fieldVerdict(r, func(d *draft, v string) { d.Profile.Name = v })
+	v := fieldVerdict(r, func(d *draft, v string) { d.Profile.Name = v })
+	if c.draft.ExistingApp && s.pendingImport(c) {
+		v = v.then(verdict{err: "Press enter on the file to import it, or empty the field to type the Client ID and secret on step " +
+			fmt.Sprint(stepCredentials.number()) + "."})
+	}
+	return v
+}
+
+func (s *nameStep) keys(c *stepContext) []key.Binding {
+	var keys []key.Binding
+	if len(s.rows(c)) > 1 {
+		keys = append(keys, nameRowKeys)
+	}
+	switch {
+	case s.row == rowSource:
+		keys = append(keys, sourceKey)
+	case s.row == rowFile && s.pendingImport(c):
+		keys = append(keys, importKey)
+	}
+	return keys
 }
 
 func (s *nameStep) view(c *stepContext) string {
 	st := c.styles
-	out := st.Label.Render("Type") + "\n"
+	// One type only, so one line: the room goes to the fields.
+	out := "  " + st.Label.Render("Type") + " "
 	for _, t := range authTypes {
-		out += st.Selected.Render("  (•) "+t.label) + "\n      " + st.Subtle.Render(hang(t.about, c.width, 6)) + "\n"
+		out += hang("(•) "+t.label+" — "+t.about, c.width-7, 7) + "\n"
 	}
-	return out + "\n" + labelled(st, "Name", s.name, c.width)
+	out += "\n" + labelled(st, "Name", s.name, c.width)
+	if c.draft.EditOf != "" {
+		return out
+	}
+	mark := "  "
+	if s.row == rowSource {
+		mark = st.Selected.Render("› ")
+	}
+	out += "\n\n" + mark + st.Label.Render("App") + "\n"
+	for i, label := range appSources {
+		dot := " "
+		if (i == 1) == c.draft.ExistingApp {
+			dot = "•"
+		}
+		out += "  (" + dot + ") " + hang(label, c.width, 6) + "\n"
+	}
+	if !c.draft.ExistingApp {
+		return strings.TrimSuffix(out, "\n")
+	}
+	out += "\n" + labelled(st, "Settings file (optional)", s.file, c.width)
+	switch {
+	case s.importing:
+		out += "\n  " + st.Subtle.Render("Reading the file…")
+	case s.importErr != "":
+		out += "\n" + st.Error.Render(wrap("✗ "+s.importErr, c.width))
+	case c.draft.ImportedFrom != "":
+		out += "\n" + st.Success.Render(hang("✓ "+importedSummary(c.draft), c.width, 2))
+	}
+	return out
 }
 
+// importedSummary says what came from the file, so the admin can tell it
+// is the right app before going on.
+func importedSummary(d *draft) string {
+	p := d.Profile
+	return validate.Sanitize(fmt.Sprintf("Imported %s: Client ID %s, Callback URL %s, %s. Steps 3–6 are skipped.",
+		d.ImportedFrom, p.ClientID, p.RedirectURL, countNoun(len(d.consoleScopes()), "1 scope", "%d scopes")))
+}
+
+// lines asks for the name, then (for a new profile) where the app comes
+// from and the file to import its settings from.
 func (s *nameStep) lines(c *stepContext, p *prompter) error {
-	return p.field(c, s, "Name", func(d *draft) *string { return &d.Profile.Name })
+	if err := p.field(c, s, "Name", func(d *draft) *string { return &d.Profile.Name }); err != nil {
+		return err
+	}
+	if c.draft.EditOf != "" {
+		return nil
+	}
+	def := "n"
+	if c.draft.ExistingApp {
+		def = "y"
+	}
+	answer, err := p.ask("Does the app exist already, created by your organisation or vendor? y/n (n: create it in the Developer Console)", def)
+	if err != nil {
+		return err
+	}
+	c.draft.useExistingApp(strings.HasPrefix(strings.ToLower(strings.TrimSpace(answer)), "y"))
+	for c.draft.ExistingApp {
+		path, err := p.ask("Settings file from authwiz export (empty: type the Client ID and secret on step "+
+			fmt.Sprint(stepCredentials.number())+")", c.draft.ImportedFrom)
+		if err != nil || path == "" || path == c.draft.ImportedFrom {
+			return err
+		}
+		in, err := setup.ReadSettingsFile(path)
+		if err != nil {
+			p.say("Error: %s", validate.Sanitize(err.Error()))
+			continue
+		}
+		importInto(c, in, path)
+		p.say("%s", importedSummary(c.draft))
+		return nil
+	}
+	return nil
 }

@@ -131,8 +131,8 @@ func (s *saveStep) view(c *stepContext) string {
 			"or q to finish and do it later with authwiz login.", c.draft.Profile.Name), c.width)) + "\n\n"
 	}
 	out += summary(c)
-	if stale := staleWarning(c.draft); stale != "" {
-		out += "\n\n" + st.Warning.Render(wrap(stale, c.width))
+	for _, warn := range summaryWarnings(c) {
+		out += "\n\n" + st.Warning.Render(wrap("! "+warn, c.width))
 	}
 	for _, p := range s.problems {
 		out += "\n" + st.Error.Render(wrap("✗ "+p, c.width))
@@ -141,6 +141,19 @@ func (s *saveStep) view(c *stepContext) string {
 		out += "\n" + st.Subtle.Render(wrap("Fix these first: esc goes back, ctrl+g jumps to a step.", c.width))
 	}
 	return out
+}
+
+// summaryWarnings are what the admin should know before saving: stale
+// tokens, an app another profile uses too, and endpoints that send the
+// secret or the consent somewhere unexpected.
+func summaryWarnings(c *stepContext) []string {
+	var out []string
+	for _, w := range []string{staleWarning(c.draft), sharedAppWarning(c)} {
+		if w != "" {
+			out = append(out, w)
+		}
+	}
+	return append(out, c.target.endpointWarnings(c.draft.Profile)...)
 }
 
 // staleWarning says which changes the saved tokens were not granted for.
@@ -208,14 +221,27 @@ func (s *saveStep) copyables(c *stepContext) []string {
 
 func (s *saveStep) modal() bool { return s.phase == phaseConsent && s.consent.pasting }
 
+// typing: the paste field has the keyboard, so ? is part of a pasted URL.
+func (s *saveStep) typing() bool { return s.modal() }
+
+// laterReminder is what to print when the program ends with the profile
+// saved but not (yet) authenticated: the command that authenticates it.
+func (s *saveStep) laterReminder(c *stepContext) string {
+	saved := s.phase == phaseSaved || s.phase == phaseConsent && s.consent.result == nil
+	if !saved || !c.canConsent() {
+		return ""
+	}
+	return nextCommands(c, false, indented)
+}
+
 // lines shows the summary, saves as the screen does, and runs the consent
 // as the one consent conversation `authwiz login` holds too.
 func (s *saveStep) lines(c *stepContext, p *prompter) error {
 	for _, r := range summaryRows(c.draft) {
 		p.say("%s: %s", r[0], r[1])
 	}
-	if stale := staleWarning(c.draft); stale != "" {
-		p.say("Warning: %s", stale)
+	for _, warn := range summaryWarnings(c) {
+		p.say("Warning: %s", warn)
 	}
 	if _, err := p.ask("Press Enter to save", ""); err != nil {
 		return err

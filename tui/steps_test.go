@@ -40,6 +40,9 @@ func TestRedirectURLIsEditable(t *testing.T) {
 	h.press("enter") // done editing
 	h.wantStep(7)
 	h.press("enter")
+	h.wantStep(7) // the box is not ticked yet
+	h.wantText("Tick the box with space")
+	h.press("space", "enter")
 	h.wantStep(8)
 	if got := h.w.draft.Profile.RedirectURL; got != "http://localhost:40001/cb" {
 		t.Fatalf("Redirect URL = %q", got)
@@ -174,4 +177,55 @@ func TestUppercaseLocalhostPortIsChecked(t *testing.T) {
 	if strings.Contains(h.screen(), "not on this computer") {
 		t.Fatalf("LOCALHOST is this computer:\n%s", h.screen())
 	}
+}
+
+// The console steps say what today's Developer Console shows, with
+// Atlassian's own notice where the app is created.
+func TestConsoleStepsMatchTodaysConsole(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(3)
+	h.wantText("The app stays private to that account", "Distribution")
+	h.walkTo(4)
+	h.wantText("instruct customers to create individual 3LO apps don't comply",
+		"Acceptable use policy", "Atlassian's rules")
+	h.walkTo(5)
+	h.wantText("choose Resource-level grant")
+	h.walkTo(6)
+	h.wantText("Next to OAuth 2.0 (3LO), click Configure")
+	for n := 7; n <= 12; n++ {
+		h.walkTo(n)
+		if s := h.screen(); strings.Contains(s, "Allow") {
+			t.Fatalf("step %d says Allow where Atlassian's button says Accept:\n%s", n, s)
+		}
+	}
+	h.wantText("click Accept")
+}
+
+func TestSummaryFlagsATokenURLThatIsNotAtlassians(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(12)
+	if strings.Contains(h.screen(), "Token URL is not Atlassian's") {
+		t.Fatalf("Atlassian's own Token URL is flagged:\n%s", h.screen())
+	}
+	h = newHarness(t)
+	h.walkTo(10)
+	h.press("down", "ctrl+u")
+	h.typeText("https://proxy.example.com/oauth/token")
+	h.press("enter", "enter")
+	h.walkTo(12)
+	h.wantText("! The Token URL is not Atlassian's (https://proxy.example.com/oauth/token): authwiz sends the client secret there")
+}
+
+// Step 7's box: ticked for one URL, it no longer counts once the URL
+// changes, since the new one is not in the console yet.
+func TestRedirectCheckpointFollowsTheURL(t *testing.T) {
+	h := newHarness(t, busyPort(defaultRedirectURL))
+	h.walkTo(7)
+	h.wantScreen("[ ] I pasted it and clicked Save changes")
+	h.press("space")
+	h.wantScreen("[✓] I pasted it and clicked Save changes")
+	h.press("p") // another port: another URL to register
+	h.wantScreen("[ ] I pasted it and clicked Save changes")
+	h.press("enter")
+	h.wantStep(7)
 }

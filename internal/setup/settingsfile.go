@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -94,6 +96,22 @@ func ReadSettings(data []byte) (Input, error) {
 		Name: f.Name, AppName: f.AppName, ClientID: f.ClientID, RedirectURL: f.RedirectURL,
 		AuthURL: f.AuthURL, TokenURL: f.TokenURL, APIBaseURL: f.APIBaseURL, Scopes: f.Scopes,
 	}, nil
+}
+
+// ReadSettingsFile reads the settings file at path. It reads at most one
+// byte more than a settings file may hold, so a wrong path such as a
+// device or a huge log fails at once instead of filling memory.
+func ReadSettingsFile(path string) (Input, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Input{}, fmt.Errorf("open the settings file: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxSettingsFile+1))
+	if err != nil {
+		return Input{}, fmt.Errorf("read the settings file %s: %w", path, err)
+	}
+	return ReadSettings(data)
 }
 
 // atLine names line n, or nothing when the place is not known: a pointer

@@ -3,6 +3,7 @@ package setup
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -114,4 +115,27 @@ func FuzzReadSettings(f *testing.F) {
 			t.Fatalf("round trip changed the settings\n got %+v\nwant %+v", again, in)
 		}
 	})
+}
+
+func TestReadSettingsFile(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/app.toml"
+	p := Check(validInput()).Profile
+	if err := os.WriteFile(path, WriteSettings(p), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadSettingsFile(path)
+	if err != nil || got.ClientID != p.ClientID || got.RedirectURL != p.RedirectURL {
+		t.Fatalf("ReadSettingsFile = %+v, %v", got, err)
+	}
+	if _, err := ReadSettingsFile(dir + "/missing.toml"); err == nil || !strings.Contains(err.Error(), "open the settings file") {
+		t.Fatalf("a missing file: %v", err)
+	}
+	big := dir + "/big.toml"
+	if err := os.WriteFile(big, bytes.Repeat([]byte("# x\n"), MaxSettingsFile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadSettingsFile(big); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Fatalf("an oversized file: %v", err)
+	}
 }

@@ -6,6 +6,7 @@ package setup
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/authwiz/authwiz/internal/atlassian"
@@ -27,6 +28,9 @@ type Input struct {
 	// edited, whose own name does not count as taken.
 	Taken  []string
 	EditOf string
+	// Saved are the saved profiles, to warn when another one uses the
+	// same app (see SharedClientID).
+	Saved []profile.Profile
 }
 
 // Result is a checked profile: Problems block saving, Warnings do not.
@@ -64,6 +68,9 @@ func Check(in Input) Result {
 	if in.Secret != "" || in.KeptSecret == "" {
 		res.Secret = field(validate.ClientSecret(in.Secret))
 	}
+	if others := SharedClientID(res.Profile.ClientID, in.Saved, in.EditOf); len(others) > 0 {
+		res.Warnings = append(res.Warnings, validate.Warning{Field: "Client ID", Message: SharedClientIDWarning(others)})
+	}
 	scopes := Scopes(in.Scopes)
 	if scopes.Err != nil {
 		res.Problems = append(res.Problems, *scopes.Err)
@@ -95,4 +102,30 @@ func RequestScopes(console []string, offlineRemoved bool) []string {
 // every scope to request but offline_access.
 func ConsoleScopes(scopes []string) []string {
 	return slices.DeleteFunc(slices.Clone(scopes), func(s string) bool { return s == atlassian.OfflineAccess })
+}
+
+// SharedClientID names the saved profiles, other than editOf, that use the
+// app clientID. Atlassian keeps one grant per app and account: when two
+// profiles of one app consent with the same account, the newer consent
+// replaces the grant the other's refresh token belongs to.
+func SharedClientID(clientID string, saved []profile.Profile, editOf string) []string {
+	var names []string
+	for _, p := range saved {
+		if clientID != "" && p.ClientID == clientID && !strings.EqualFold(p.Name, editOf) {
+			names = append(names, p.Name)
+		}
+	}
+	return names
+}
+
+// SharedClientIDWarning says what sharing an app with the profiles others
+// means, and what to do about it.
+func SharedClientIDWarning(others []string) string {
+	quoted := make([]string, len(others))
+	for i, n := range others {
+		quoted[i] = strconv.Quote(n)
+	}
+	return "This Client ID is also used by " + strings.Join(quoted, ", ") + ": if both profiles consent with the same " +
+		"Atlassian account, a new consent on one replaces the grant the other holds and its tokens stop working. " +
+		"Use one profile per app and account, or consent with another account."
 }

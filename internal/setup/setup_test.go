@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/authwiz/authwiz/internal/atlassian"
+	"github.com/authwiz/authwiz/internal/profile"
 )
 
 func validInput() Input {
@@ -74,5 +75,27 @@ func TestMissingOfflineAccessWarns(t *testing.T) {
 	res := Check(in)
 	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0].Message, atlassian.OfflineAccess) {
 		t.Fatalf("warnings %v", res.Warnings)
+	}
+}
+
+func TestSharedClientIDWarns(t *testing.T) {
+	in := validInput()
+	in.Saved = []profile.Profile{
+		{Name: "Confluence test", ClientID: in.ClientID},
+		{Name: "Other app", ClientID: "zZzZzZzZzZzZzZzZzZzZzZzZzZzZ0000"},
+		{Name: "Confluence prod", ClientID: in.ClientID}, // the one being edited
+	}
+	in.EditOf = "confluence PROD"
+	if got := SharedClientID(in.ClientID, in.Saved, in.EditOf); !slices.Equal(got, []string{"Confluence test"}) {
+		t.Fatalf("SharedClientID = %q", got)
+	}
+	res := Check(in)
+	if len(res.Problems) != 0 || len(res.Warnings) != 1 || res.Warnings[0].Field != "Client ID" ||
+		!strings.Contains(res.Warnings[0].Message, `"Confluence test"`) || !strings.Contains(res.Warnings[0].Message, "replaces the grant") {
+		t.Fatalf("problems %v, warnings %v", res.Problems, res.Warnings)
+	}
+	in.Saved = in.Saved[1:]
+	if res := Check(in); len(res.Warnings) != 0 {
+		t.Fatalf("warned without another profile of the app: %v", res.Warnings)
 	}
 }
