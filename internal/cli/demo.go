@@ -26,15 +26,16 @@ and marked as such; their tokens work only while authwiz demo runs.`,
 		Example: "  authwiz demo\n  authwiz demo --port 47700",
 		Args:    usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDemo(cmd, root, streams, wizard, port)
+			return runDemo(cmd, root, streams, wizard, port, false)
 		},
 	}
 	cmd.Flags().IntVar(&port, "port", port, "the port the rehearsal server listens on")
 	return cmd
 }
 
-// runDemo runs the wizard against a rehearsal server on port.
-func runDemo(cmd *cobra.Command, root *rootOptions, streams Streams, wizard launch.Wizard, port int) error {
+// runDemo runs the wizard against a rehearsal server on port; backToStart
+// when it was chosen on the real start screen, which opens again after it.
+func runDemo(cmd *cobra.Command, root *rootOptions, streams Streams, wizard launch.Wizard, port int, backToStart bool) error {
 	store, err := openRehearsalStore(root, streams)
 	if err != nil {
 		return err
@@ -52,6 +53,7 @@ func runDemo(cmd *cobra.Command, root *rootOptions, streams Streams, wizard laun
 			AuthURL: srv.AuthURL(), TokenURL: srv.TokenURL(), APIBaseURL: srv.APIBaseURL(),
 			ClientID: rehearsal.ClientID, ClientSecret: rehearsal.ClientSecret,
 			RegisterCallback: srv.RegisterCallback,
+			BackToStart:      backToStart,
 			TunnelCommand: func(redirectURL string) string {
 				return rehearsal.TunnelCommand(os.Getenv, srv.Port(), redirectURL)
 			},

@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -106,6 +107,9 @@ type rootOptions struct {
 	http     *http.Client
 	keyring  profile.Keyring
 	browser  browser.Opener
+	// demoPort is where a rehearsal chosen on the start screen runs; zero
+	// means rehearsal.DefaultPort.
+	demoPort int
 }
 
 // httpClient is the client for every network call a command makes: each
@@ -181,11 +185,17 @@ Exit codes:
 		// cobra's own default, which SuggestionsFor does not apply.
 		SuggestionsMinimumDistance: 2,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			err := openWizard(cmd, opts, streams, wizard, launch.Request{Mode: launch.Start})
-			if errors.Is(err, launch.ErrRehearse) {
-				return runDemo(cmd, opts, streams, wizard, rehearsal.DefaultPort)
+			for {
+				err := openWizard(cmd, opts, streams, wizard, launch.Request{Mode: launch.Start})
+				if !errors.Is(err, launch.ErrRehearse) {
+					return err
+				}
+				// A rehearsal chosen on the start screen leads back there.
+				err = runDemo(cmd, opts, streams, wizard, cmp.Or(opts.demoPort, rehearsal.DefaultPort), true)
+				if err != nil || cmd.Context().Err() != nil {
+					return err
+				}
 			}
-			return err
 		},
 	}
 	cmd.SetIn(streams.In)

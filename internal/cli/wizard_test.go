@@ -3,9 +3,12 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/authwiz/authwiz/internal/launch"
+	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
@@ -62,6 +65,43 @@ func TestEditNeedsExactlyOneName(t *testing.T) {
 		_, called, code := runWizardArgs(t, args...)
 		if called || code != ExitUsage {
 			t.Fatalf("%q: exit %d, wizard called %v; want a usage error", args, code, called)
+		}
+	}
+}
+
+// A rehearsal chosen on the real start screen says so to the wizard, and
+// when it ends the start screen opens again; `authwiz demo` ends with it.
+func TestRehearsalFromTheStartScreenLeadsBackThere(t *testing.T) {
+	var calls []string
+	wizard := func(_ context.Context, req launch.Request) error {
+		switch {
+		case req.Rehearsal != nil:
+			calls = append(calls, fmt.Sprintf("rehearsal back=%v", req.Rehearsal.BackToStart))
+		case len(calls) == 0:
+			calls = append(calls, "start")
+			return launch.ErrRehearse
+		default:
+			calls = append(calls, "start")
+		}
+		return nil
+	}
+	dir := t.TempDir()
+	// The rehearsal server on a free port: the default one may be taken.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "start, rehearsal back=true, start"},
+		{[]string{"demo", "--port", "0"}, "rehearsal back=false"},
+	} {
+		calls = nil
+		var errOut bytes.Buffer
+		root := newRootCmdWith(Streams{In: &bytes.Buffer{}, Out: &bytes.Buffer{}, Err: &errOut}, wizard,
+			&rootOptions{keyring: failingKeyring{}, demoPort: testport.Free(t)})
+		root.SetArgs(append([]string{"--config-dir", dir}, tc.args...))
+		err := root.Execute()
+		if got := strings.Join(calls, ", "); err != nil || got != tc.want {
+			t.Errorf("authwiz %q: %v, wizard calls %q, want %q\n%s", tc.args, err, got, tc.want, errOut.String())
 		}
 	}
 }
