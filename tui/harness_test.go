@@ -3,6 +3,9 @@ package tui
 import (
 	"flag"
 	"fmt"
+	"reflect"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,10 +84,25 @@ func (h *harness) send(msg tea.Msg) {
 	h.run(cmd)
 }
 
-// run executes cmd; a command that does not answer within a moment is
-// left to answer later, through drain.
+// blocking are the commands that wait for something a test drives by
+// hand (a timer, the consent's answer, its hint): run leaves them to
+// answer later at once. Every other command answers as soon as it has
+// run, however long a loaded machine takes to run it.
+var blocking = []string{
+	"charm.land/bubbletea/v2.Tick.",
+	"tui.(*consentView).onStarted.(*consentView).wait.",
+	"tui.(*consentView).onStarted.(*consentView).waitHint.",
+}
+
+// run executes cmd and feeds back its answer; a blocking command is left
+// to answer later, through drain.
 func (h *harness) run(cmd tea.Cmd) {
 	if cmd == nil {
+		return
+	}
+	name := runtime.FuncForPC(reflect.ValueOf(cmd).Pointer()).Name()
+	if slices.ContainsFunc(blocking, func(b string) bool { return strings.Contains(name, b) }) {
+		go func() { h.late <- cmd() }()
 		return
 	}
 	got := make(chan tea.Msg, 1)
@@ -92,8 +110,8 @@ func (h *harness) run(cmd tea.Cmd) {
 	select {
 	case msg := <-got:
 		h.handle(msg)
-	case <-time.After(50 * time.Millisecond):
-		go func() { h.late <- <-got }()
+	case <-time.After(20 * time.Second):
+		h.t.Fatalf("command %s has not answered for 20 s: if it waits for something the test drives, list it in blocking", name)
 	}
 }
 

@@ -260,6 +260,7 @@ func NoCallbackCauses(redirectURL string) []string {
 		fmt.Sprintf(`Atlassian shows "redirect_uri is not registered for client": the Callback URL under Authorization in the Developer Console is not exactly %s.`, redirectURL),
 		`Atlassian shows "This app has requested scopes that have not been added to the app": tick the same scopes under Permissions in the Developer Console.`,
 		`Atlassian shows "Your site admin must authorize this app": the organisation does not let users connect apps on their own; a site admin must allow it.`,
+		`Atlassian shows "failed to retrieve client": the Client ID is not the app's; copy it again from the app's Settings page in the Developer Console.`,
 		`The consent page is still open: choose the site and click Accept.`,
 		`The app is private to the account that created it: consent with that account, or turn on sharing under Distribution in the Developer Console.`,
 		`The browser ended on a page that did not load (for example on another computer): paste that page's address here.`,

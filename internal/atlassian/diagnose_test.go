@@ -87,7 +87,7 @@ func TestDiagnoseLeavesOtherTextAlone(t *testing.T) {
 func TestNoCallbackCausesNameEachKnownPage(t *testing.T) {
 	causes := strings.Join(atlassian.NoCallbackCauses("http://localhost:47613/callback"), "\n")
 	for _, want := range []string{"redirect_uri is not registered", "http://localhost:47613/callback", "scopes that have not been added",
-		"site admin must authorize", "click Accept", "Distribution", "paste that page's address"} {
+		"site admin must authorize", "failed to retrieve client", "click Accept", "Distribution", "paste that page's address"} {
 		if !strings.Contains(causes, want) {
 			t.Errorf("the causes do not mention %q:\n%s", want, causes)
 		}

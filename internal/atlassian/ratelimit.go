@@ -44,11 +44,9 @@ func (r RateLimit) Advice(now time.Time) string {
 // TokenAdvice is what to tell people when the token endpoint answered 429.
 // A token request is never repeated on its own (a refresh that reached
 // Atlassian may have replaced the refresh token already), so the words
-// say it is Atlassian's limit, not a wrong Token URL or secret, and when
-// to try again.
+// say the settings are not the problem, and when to try again.
 func (r RateLimit) TokenAdvice(now time.Time) string {
-	return "Atlassian is limiting requests to its token endpoint for now (429 Too Many Requests); " +
-		"the Token URL, Client ID and secret are not the problem: " + r.Advice(now) + "."
+	return "The Token URL, Client ID and secret are not the problem: " + r.Advice(now)
 }
 
 // about rounds a wait the way people say it.

@@ -7,20 +7,23 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/authwiz/authwiz/internal/testkit"
 )
 
 // recordEnvVar, when set, turns this test binary into a fake browser that
 // writes the environment it was started with to the named file.
 const recordEnvVar = "FAKE_BROWSER_RECORD_ENV"
 
-func TestMain(m *testing.M) {
-	if path := os.Getenv(recordEnvVar); path != "" {
-		if err := os.WriteFile(path, []byte(strings.Join(os.Environ(), "\n")), 0o600); err != nil {
-			os.Exit(1)
-		}
-		os.Exit(0)
+func TestMain(m *testing.M) { testkit.RunMain(m, recordEnvVar, recordEnvironment) }
+
+// recordEnvironment is the fake browser: it writes the environment it was
+// started with to path.
+func recordEnvironment(path string) int {
+	if err := os.WriteFile(path, []byte(strings.Join(os.Environ(), "\n")), 0o600); err != nil {
+		return 1
 	}
-	os.Exit(m.Run())
+	return 0
 }
 
 const secretValue = "ATOAclient-secret-from-the-environment"

@@ -56,7 +56,7 @@ func allEntries(root *rootOptions, streams Streams) ([]profileEntry, error) {
 			return nil, err
 		}
 		for _, p := range list {
-			entries = append(entries, entryOf(p, rehearsal, now))
+			entries = append(entries, withShared(context.Background(), root, entryOf(p, rehearsal, now)))
 		}
 	}
 	return entries, nil

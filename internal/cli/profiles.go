@@ -102,6 +102,8 @@ type profileEntry struct {
 	Token         tokenEntry `json:"token"`
 	SecretStorage string     `json:"secret_storage"`
 	UpdatedAt     time.Time  `json:"updated_at"`
+	// Shared is where a shared grant lives (see shared.go).
+	Shared *sharedEntry `json:"shared,omitempty"`
 }
 
 type siteEntry struct {

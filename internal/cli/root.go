@@ -221,6 +221,8 @@ Exit codes:
 		newRenameCmd(opts, streams, nil),
 		newDeleteCmd(opts, streams, nil),
 		newExportCmd(opts, streams, nil),
+		newShareCmd(opts, streams, nil),
+		newRecoverCmd(opts, streams, nil),
 	)
 	return cmd
 }

@@ -189,6 +189,9 @@ func checkProfile(ctx context.Context, root *rootOptions, store *profile.Store, 
 			s.Problems = append(s.Problems, followErr.Error())
 		}
 	}
+	if shared := sharedStatus(ctx, root, s); shared.Shared != nil {
+		return shared
+	}
 	for _, site := range p.Sites {
 		s.Sites = append(s.Sites, *siteOf(site))
 	}
@@ -303,9 +306,15 @@ func printStatus(out io.Writer, s profileStatus, now time.Time) {
 	if s.KeyringProblem != "" {
 		secrets += " — no OS keyring here: " + s.KeyringProblem
 	}
+	if s.Shared != nil {
+		secrets = "sealed in the shared store"
+	}
 	line("secrets", secrets)
 	if s.Demo != "" {
 		line("demo", s.Demo)
+	}
+	if s.Shared != nil {
+		printShared(line, s.Shared)
 	}
 	line("check", s.Check.Result+detail(s.Check.Detail))
 	for _, p := range s.Problems {

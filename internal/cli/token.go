@@ -57,6 +57,11 @@ func runToken(ctx context.Context, root *rootOptions, streams Streams, opts *tok
 	if err != nil {
 		return err
 	}
+	if link, shared, err := sharedLinkOf(root, p.Name); err != nil {
+		return err
+	} else if shared && !opts.Rehearsal {
+		return runSharedToken(ctx, root, streams, p, link)
+	}
 	if opts.Rehearsal {
 		if p, err = followDemo(store, p); err != nil {
 			return err

@@ -141,7 +141,7 @@ func TestHintListsTheUsualCauses(t *testing.T) {
 		t.Fatal("no hint")
 	}
 	for _, want := range []string{a.RedirectURL(), "redirect_uri is not registered", "scopes that have not been added",
-		"site admin must authorize", "click Accept", "Distribution", "paste that page's address"} {
+		"site admin must authorize", "failed to retrieve client", "click Accept", "Distribution", "paste that page's address"} {
 		if !strings.Contains(hint, want) {
 			t.Errorf("the hint does not mention %q:\n%s", want, hint)
 		}

@@ -15,7 +15,13 @@
 // site: the previous choice when still there, else the only site. One site
 // is checked with a cheap Confluence read, and /me names the account when
 // read:me was granted. a.Hint(ctx) blocks until the wait looks stuck and
-// returns the usual cause, for the caller to show.
+// returns the usual causes, for the caller to show. A paste that is an
+// Atlassian error page (its address or its words), and an error the
+// browser comes back with, become a *DiagnosedError: the cause and its fix.
+//
+// Conversation holds the same consent on plain lines. It never waits for
+// ever on its input: the default-site question is skipped where the input
+// is a file but not a terminal, and bounded by Timeout elsewhere.
 //
 // Runner.TokenSource hands out the saved profile's access token, refreshed
 // and saved under the store's lock when needed (`authwiz token`).

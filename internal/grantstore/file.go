@@ -143,6 +143,9 @@ func snapshotOf(g profile.Grant, now time.Time) Snapshot {
 		AccessToken: sec.AccessToken, TokenType: sec.TokenType, Issued: sec.AccessIssuedAt, Expiry: sec.Expiry,
 		Now: now, State: Usable,
 	}
+	if g.Pending != nil {
+		snap.AttemptSince = g.Pending.Since
+	}
 	switch sec.RefreshFailure {
 	case profile.RefreshRejected:
 		snap.State, snap.StateSince = Rejected, sec.RefreshFailedAt

@@ -20,3 +20,16 @@ func TestFileStore(t *testing.T) {
 		return storetest.Harness{Store: grantstore.File(files), Name: "conf"}
 	})
 }
+
+func TestFileStoreProtocol(t *testing.T) {
+	storetest.RunProtocol(t, func(t *testing.T, p profile.Profile, sec profile.Secrets) grantstore.Store {
+		files, err := profile.Open(t.TempDir(), profile.WithSecretStorage(profile.StorageFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := files.Create(p, sec); err != nil {
+			t.Fatal(err)
+		}
+		return grantstore.File(files)
+	})
+}

@@ -56,6 +56,9 @@ type Snapshot struct {
 	StateSince time.Time
 	// Holder is the live claim on the grant, if any.
 	Holder *Holder
+	// AttemptSince is when a refresh of this generation began that has
+	// not ended: from then on the access token may be superseded.
+	AttemptSince time.Time
 }
 
 // TimeLeft is how long the access token lasts, by the store's clock.

@@ -150,12 +150,22 @@ func (k *Keyring) call(fn func() (string, error)) (string, error) {
 		return "", fmt.Errorf("%s did not answer within %s; it may be locked: unlock it and try again, or keep the secrets in the file with --secrets file", k.name, k.timeout)
 	case errors.Is(err, gokeyring.ErrNotFound):
 		return "", profile.ErrNotInKeyring
+	case errors.Is(err, errLocked):
+		return "", fmt.Errorf("%s is locked: unlock it and try again, or keep the secrets in the file with --secrets file", k.name)
+	case err != nil:
+		// The backend's own words ("exit status 36", a D-Bus error name)
+		// do not say which store failed.
+		return "", fmt.Errorf("%s: %w", k.name, err)
 	}
-	return v, err
+	return v, nil
 }
 
-// errNoAnswer: a call did not return in time.
-var errNoAnswer = errors.New("no answer in time")
+var (
+	// errNoAnswer: a call did not return in time.
+	errNoAnswer = errors.New("no answer in time")
+	// errLocked: the store is locked and nobody can unlock it from here.
+	errLocked = errors.New("the keyring is locked")
+)
 
 // within runs fn and stops waiting for it after timeout. A D-Bus or
 // Keychain call cannot be cancelled, so fn may go on in the background;

@@ -20,6 +20,9 @@ type limitedBackend struct {
 	max        int
 	failAfterN int // 0: never
 	sets       int
+	// down, when set, is what every call fails with: a keyring that was
+	// locked or went away.
+	down error
 }
 
 func newLimited(max int) *limitedBackend {
@@ -29,6 +32,9 @@ func newLimited(max int) *limitedBackend {
 func (b *limitedBackend) Get(service, account string) (string, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.down != nil {
+		return "", b.down
+	}
 	v, ok := b.entries[service+"|"+account]
 	if !ok {
 		return "", gokeyring.ErrNotFound
@@ -40,6 +46,9 @@ func (b *limitedBackend) Set(service, account, secret string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.sets++
+	if b.down != nil {
+		return b.down
+	}
 	if b.failAfterN > 0 && b.sets > b.failAfterN {
 		return errors.New("interrupted")
 	}
@@ -53,6 +62,9 @@ func (b *limitedBackend) Set(service, account, secret string) error {
 func (b *limitedBackend) Delete(service, account string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.down != nil {
+		return b.down
+	}
 	if _, ok := b.entries[service+"|"+account]; !ok {
 		return gokeyring.ErrNotFound
 	}
@@ -123,16 +135,21 @@ func TestALockedKeyringCannotHang(t *testing.T) {
 	}
 }
 
-func TestSystemErrorsNameTheKeyring(t *testing.T) {
-	if systemError(nil) != nil {
-		t.Error("success became an error")
-	}
-	if err := systemError(gokeyring.ErrNotFound); !errors.Is(err, gokeyring.ErrNotFound) {
+func TestErrorsNameTheKeyring(t *testing.T) {
+	backend := newLimited(2560)
+	k := New(backend, time.Second)
+	k.name = "the test keyring"
+	if _, err := k.Get("svc", "prod"); !errors.Is(err, profile.ErrNotInKeyring) {
 		t.Errorf("a missing entry must stay recognisable: %v", err)
 	}
-	err := systemError(errors.New("exit status 36"))
-	if err == nil || !strings.Contains(err.Error(), systemName) || !strings.Contains(err.Error(), "exit status 36") {
+	cause := errors.New("exit status 36")
+	backend.down = cause
+	if _, err := k.Get("svc", "prod"); !errors.Is(err, cause) || !strings.Contains(err.Error(), "the test keyring: exit status 36") {
 		t.Errorf("want the keyring named and the cause kept, got %v", err)
+	}
+	backend.down = errLocked
+	if err := k.Set("svc", "prod", "v"); err == nil || !strings.Contains(err.Error(), "the test keyring is locked") || !strings.Contains(err.Error(), "--secrets file") {
+		t.Errorf("want a locked keyring said plainly, got %v", err)
 	}
 }
 
@@ -165,5 +182,48 @@ func TestStoreUsesTheKeyring(t *testing.T) {
 	p, got, err := s.Get("prod")
 	if err != nil || p.SecretStorage != profile.StorageKeyring || got.AccessToken != sec.AccessToken {
 		t.Fatalf("storage %q err %v", p.SecretStorage, err)
+	}
+}
+
+// A keyring that is locked or goes away after the secrets were saved: every
+// use of the profile fails with an error naming the keyring, the files are
+// left alone, and the secrets are all there once it is back.
+func TestKeyringThatFailsLosesNothing(t *testing.T) {
+	for name, down := range map[string]error{
+		"locked":      errors.New("the collection is locked"),
+		"unavailable": errors.New("connection refused"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			backend := newLimited(2560)
+			k := New(backend, time.Second)
+			k.name = "the test keyring"
+			dir := t.TempDir()
+			store, err := profile.Open(dir, profile.WithKeyring(k), profile.WithSecretStorage(profile.StorageKeyring))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tokensNumbered(1)
+			if err := store.Save(profile.Profile{Name: profileName}, want); err != nil {
+				t.Fatal(err)
+			}
+			filesUnchanged := unchangedFiles(t, dir)
+
+			backend.mu.Lock()
+			backend.down = down
+			backend.mu.Unlock()
+			assertFailsInTime(t, "a refresh", refresh(store), "the test keyring", down.Error())
+			assertFailsInTime(t, "a read", func() error { _, _, err := store.Get(profileName); return err }, "the test keyring", down.Error())
+			assertFailsInTime(t, "a new profile", func() error {
+				return store.Save(profile.Profile{Name: "another"}, tokensNumbered(0))
+			}, "the test keyring")
+			filesUnchanged()
+
+			backend.mu.Lock()
+			backend.down = nil
+			backend.mu.Unlock()
+			if got := getSecrets(t, store); !got.Equal(want) {
+				t.Fatal("the secrets saved before the keyring failed are gone")
+			}
+		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/testkit"
 )
 
 // Some tests run this test binary again as a separate authwiz process:
@@ -21,14 +22,13 @@ const (
 )
 
 func TestMain(m *testing.M) {
-	if mode := os.Getenv(childModeVar); mode != "" {
+	testkit.RunMain(m, childModeVar, func(mode string) int {
 		if err := runChild(mode, os.Getenv(childDirVar)); err != nil {
 			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
+			return 1
 		}
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
+		return 0
+	})
 }
 
 const (

@@ -142,18 +142,6 @@ func keyringStore(t *testing.T, ss *secretService) (*profile.Store, string) {
 // serviceOf is the service name the store in dir files its entries under.
 func serviceOf(dir string) string { return "authwiz:" + dir }
 
-func getSecrets(t *testing.T, store *profile.Store) profile.Secrets {
-	t.Helper()
-	p, sec, err := store.Get(profileName)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p.SecretStorage != profile.StorageKeyring {
-		t.Fatalf("secrets kept in %q, want the keyring", p.SecretStorage)
-	}
-	return sec
-}
-
 func TestRealKeyringSavesAndReadsLargeSecrets(t *testing.T) {
 	needSecretService(t)
 	ss := openSecretService(t)
@@ -243,54 +231,6 @@ func encodeForCount(t *testing.T, store *profile.Store) string {
 		t.Fatal(err)
 	}
 	return v
-}
-
-// assertFailsInTime runs fn, which must fail within a deadline with an
-// error containing each of words.
-func assertFailsInTime(t *testing.T, what string, fn func() error, words ...string) {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() { done <- fn() }()
-	select {
-	case err := <-done:
-		if err == nil {
-			t.Fatalf("%s succeeded", what)
-		}
-		for _, w := range words {
-			if !strings.Contains(err.Error(), w) {
-				t.Errorf("%s: the error should say %q: %v", what, w, err)
-			}
-		}
-	case <-time.After(3 * DefaultTimeout):
-		t.Fatalf("%s hung", what)
-	}
-}
-
-// unchangedFiles returns a check that the store's files still hold what
-// they hold now.
-func unchangedFiles(t *testing.T, dir string) func() {
-	t.Helper()
-	read := func() map[string]string {
-		files := map[string]string{}
-		for _, name := range []string{"profiles.toml", "secrets.toml"} {
-			data, _ := os.ReadFile(filepath.Join(dir, name))
-			files[name] = string(data)
-		}
-		return files
-	}
-	before := read()
-	return func() {
-		t.Helper()
-		for name, data := range read() {
-			if data != before[name] {
-				t.Errorf("%s changed although the keyring failed", name)
-			}
-		}
-	}
-}
-
-func refresh(store *profile.Store) func() error {
-	return func() error { return store.Update(profileName, rotate) }
 }
 
 func TestRealKeyringThatBecomesLocked(t *testing.T) {

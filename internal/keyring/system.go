@@ -2,7 +2,6 @@ package keyring
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	gokeyring "github.com/zalando/go-keyring"
@@ -35,14 +34,12 @@ func (systemBackend) Delete(service, account string) error {
 	return systemError(gokeyring.Delete(service, account))
 }
 
-// systemError names the store in go-keyring's errors, which on their own
-// ("exit status 36", a D-Bus error name) do not say what failed.
+// systemError recognises a locked store in go-keyring's errors, which
+// say so in a different way on each platform; Keyring.call names the store
+// in every error.
 func systemError(err error) error {
-	switch {
-	case err == nil, errors.Is(err, gokeyring.ErrNotFound):
-		return err
-	case isLocked(err):
-		return fmt.Errorf("%s is locked: unlock it and try again, or keep the secrets in the file with --secrets file", systemName)
+	if err != nil && !errors.Is(err, gokeyring.ErrNotFound) && isLocked(err) {
+		return errLocked
 	}
-	return fmt.Errorf("%s: %w", systemName, err)
+	return err
 }

@@ -3,11 +3,14 @@ package oauthflow
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"golang.org/x/oauth2"
 
+	"github.com/authwiz/authwiz/internal/atlassian"
 	"github.com/authwiz/authwiz/internal/httpclient"
 )
 
@@ -30,6 +33,8 @@ var (
 	ErrRefreshRejected = errors.New("the saved refresh token was rejected")
 	// ErrNoRefreshToken: offline access was asked for but no refresh token came.
 	ErrNoRefreshToken = errors.New("no refresh token came back")
+	// ErrRateLimited: the token endpoint answered 429 Too Many Requests.
+	ErrRateLimited = errors.New("the token endpoint is limiting requests (429 Too Many Requests)")
 	// ErrServer: the token endpoint failed on its side (HTTP 5xx).
 	ErrServer = errors.New("the token endpoint had a problem")
 	// ErrNetwork: the token endpoint could not be reached, or did not
@@ -80,8 +85,8 @@ const tokenURLSetting = "the Token URL"
 
 // tokenError turns a failed call to the token endpoint into an *Error.
 // invalid_grant means different things for a code and for a refresh token,
-// so the caller names that kind and its fix.
-func tokenError(err error, grantKind error, grantFix string) error {
+// so the caller names that kind and its fix; now dates a Retry-After.
+func tokenError(err error, grantKind error, grantFix string, now time.Time) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
@@ -107,6 +112,9 @@ func tokenError(err error, grantKind error, grantFix string) error {
 		case re.ErrorCode == "invalid_client", re.ErrorCode == "unauthorized_client",
 			re.ErrorCode == "access_denied", re.ErrorCode == "" && status == 401:
 			return &Error{Kind: ErrClientRejected, Detail: detail, Fix: fixClient, Err: err}
+		case status == http.StatusTooManyRequests:
+			limit, _ := atlassian.RateLimitOf(re.Response, now)
+			return &Error{Kind: ErrRateLimited, Detail: detail, Fix: limit.TokenAdvice(now), Err: err}
 		case status >= 500:
 			return &Error{Kind: ErrServer, Detail: detail, Fix: fixServer, Err: err}
 		default:

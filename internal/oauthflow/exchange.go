@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"golang.org/x/oauth2"
 )
@@ -33,7 +34,7 @@ func (s *Session) Exchange(ctx context.Context, cb Callback) (Grant, error) {
 	})
 	if err != nil {
 		return Grant{}, tokenError(err, ErrCodeRejected, fmt.Sprintf(
-			"The code was already used or has expired, or the Redirect URL differs from the app's Callback URL: make the Callback URL in the Atlassian Developer Console exactly %s and start the consent again", s.redirect))
+			"The code was already used or has expired, or the Redirect URL differs from the app's Callback URL: make the Callback URL in the Atlassian Developer Console exactly %s and start the consent again", s.redirect), time.Now())
 	}
 	requested := s.conf.Scopes
 	if slices.Contains(requested, OfflineAccessScope) && tok.RefreshToken == "" {

@@ -25,6 +25,7 @@ type tokenEndpoint struct {
 	status   int
 	body     string
 	jsonType bool
+	header   http.Header // sent with every answer; set before the first request
 }
 
 func newTokenEndpoint(t *testing.T, status int, body string) *tokenEndpoint {
@@ -37,6 +38,9 @@ func newTokenEndpoint(t *testing.T, status int, body string) *tokenEndpoint {
 		te.mu.Unlock()
 		if te.jsonType {
 			w.Header().Set("Content-Type", "application/json")
+		}
+		for k, v := range te.header {
+			w.Header()[k] = v
 		}
 		w.WriteHeader(te.status)
 		w.Write([]byte(te.body))

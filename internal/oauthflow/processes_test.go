@@ -17,6 +17,7 @@ import (
 	"github.com/authwiz/authwiz/internal/atlassian"
 	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/testkit"
 )
 
 // The test binary acts as one authwiz process asking for the token of
@@ -28,12 +29,7 @@ const (
 	childNowEnv     = "AUTHWIZ_TEST_REFRESH_CHILD_NOW"
 )
 
-func TestMain(m *testing.M) {
-	if dir := os.Getenv(refreshChildEnv); dir != "" {
-		os.Exit(refreshChild(dir))
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { testkit.RunMain(m, refreshChildEnv, refreshChild) }
 
 func refreshChild(dir string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

@@ -97,7 +97,7 @@ func (s *StoredTokenSource) refreshFailed(claim profile.GrantClaim, g profile.Gr
 	case !answered && !notSent(err):
 		return s.noAnswer(g, err)
 	}
-	return tokenError(err, ErrRefreshRejected, "")
+	return tokenError(err, ErrRefreshRejected, "", s.now())
 }
 
 // claimError explains why the profile could not be claimed.

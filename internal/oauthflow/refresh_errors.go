@@ -55,7 +55,7 @@ func (s *StoredTokenSource) remembered(g profile.Grant) error {
 
 // rejected explains a refresh token the server just refused.
 func (s *StoredTokenSource) rejected(g profile.Grant, err error) error {
-	return tokenError(err, ErrRefreshRejected, s.likelyCause(g)+causesOfRejection+". Consent again with "+s.login())
+	return tokenError(err, ErrRefreshRejected, s.likelyCause(g)+causesOfRejection+". Consent again with "+s.login(), s.now())
 }
 
 // likelyCause names the cause the saved dates point to, if any.

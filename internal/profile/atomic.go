@@ -10,6 +10,15 @@ import (
 
 const tempMarker = ".tmp-"
 
+// fsync and fsyncDir are the two flushes that make a replacement durable:
+// the new content before the rename, the directory entry after it. They
+// are variables so that a test can see both happen, in that order;
+// without either, a power cut can leave an empty or an old file behind.
+var (
+	fsync    = (*os.File).Sync
+	fsyncDir = syncDir
+)
+
 // writeAtomic replaces path with data so that a reader, or a crash at any
 // moment, sees either the old file or the new one, never a mix. The old
 // file, when there is one, is first kept among the backups (see
@@ -62,7 +71,7 @@ func replaceVia(path string, data []byte, tmp *os.File) (err error) {
 	if err = tmp.Truncate(int64(len(data))); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err = tmp.Sync(); err != nil {
+	if err = fsync(tmp); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err = tmp.Close(); err != nil {
@@ -71,7 +80,7 @@ func replaceVia(path string, data []byte, tmp *os.File) (err error) {
 	if err = renameReplace(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return syncDir(dir)
+	return fsyncDir(dir)
 }
 
 // removeStaleTemps deletes temp files a crashed writer left behind. It runs

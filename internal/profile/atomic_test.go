@@ -44,3 +44,83 @@ func TestReservedSpaceCarriesAWriteOnAFullDisk(t *testing.T) {
 	}
 	assertMode(t, path, 0o600)
 }
+
+// savedStore is a store in a private directory holding one profile, saved
+// twice so that both files have a backup.
+func savedStore(t *testing.T) *Store {
+	t.Helper()
+	s := openTest(t)
+	p, sec := fullProfile()
+	for _, token := range []string{"refresh-1", "refresh-2"} {
+		sec.RefreshToken = token
+		if err := s.Save(p, sec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+// Every save replaces each file by a new one, never rewrites it in place
+// (a crash in the middle of that leaves half a file), and makes it durable:
+// the new content is flushed before the rename, the directory right after.
+func TestWritesReplaceAndFlushBoth(t *testing.T) {
+	s := savedStore(t)
+	files := []string{s.path(settingsFileName), s.path(secretsFileName)}
+	before := map[string]os.FileInfo{}
+	for _, path := range files {
+		info, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[path] = info
+	}
+	type flush struct {
+		dir  bool
+		path string // the temp file, or the directory
+		data []byte // what the temp file held when flushed
+	}
+	var flushes []flush
+	defer func(f func(*os.File) error, d func(string) error) { fsync, fsyncDir = f, d }(fsync, fsyncDir)
+	fsync = func(f *os.File) error {
+		data, err := os.ReadFile(f.Name())
+		if err != nil {
+			t.Errorf("read the flushed file: %v", err)
+		}
+		flushes = append(flushes, flush{path: f.Name(), data: data})
+		return f.Sync()
+	}
+	fsyncDir = func(dir string) error {
+		flushes = append(flushes, flush{dir: true, path: dir})
+		return syncDir(dir)
+	}
+
+	p, sec := fullProfile()
+	sec.RefreshToken = "refresh-3"
+	if err := s.Save(p, sec); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range files {
+		after, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if os.SameFile(before[path], after) {
+			t.Errorf("%s was rewritten in place, not replaced by a new file", filepath.Base(path))
+		}
+		assertMode(t, path, privateFile)
+		final, _ := os.ReadFile(path)
+		prefix := filepath.Join(s.Dir(), "."+filepath.Base(path)+tempMarker)
+		last := -1
+		for i, f := range flushes {
+			if !f.dir && strings.HasPrefix(f.path, prefix) {
+				last = i
+			}
+		}
+		switch {
+		case last < 0 || string(flushes[last].data) != string(final):
+			t.Errorf("%s: its new content was not flushed before it took the file's place", filepath.Base(path))
+		case last+1 == len(flushes) || !flushes[last+1].dir || filepath.Clean(flushes[last+1].path) != filepath.Clean(s.Dir()):
+			t.Errorf("%s: the directory was not flushed right after the rename", filepath.Base(path))
+		}
+	}
+}

@@ -52,7 +52,8 @@ func (s *Store) LoadDraft() (Draft, bool, error) {
 			return fmt.Errorf("read %s: %w", path, err)
 		}
 		found = true
-		return decodeFile(path, data, &f, func() int { return f.SchemaVersion })
+		_, err = decodeFile(path, data, &f, func() int { return f.SchemaVersion })
+		return err
 	})
 	return f.Draft, found && err == nil, err
 }

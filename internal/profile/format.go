@@ -24,7 +24,9 @@ const (
 )
 
 type settingsFile struct {
-	SchemaVersion int `toml:"schema_version"`
+	// Unknown are the keys authwiz does not know, as found by decodeFile.
+	Unknown       []string `toml:"-"`
+	SchemaVersion int      `toml:"schema_version"`
 	// Generation numbers the change that wrote the file; secrets.toml
 	// carries the same number.
 	Generation uint64    `toml:"generation,omitempty"`
@@ -34,18 +36,22 @@ type settingsFile struct {
 }
 
 type secretsFile struct {
+	Unknown       []string           `toml:"-"`
 	SchemaVersion int                `toml:"schema_version"`
 	Generation    uint64             `toml:"generation,omitempty"`
 	Secrets       map[string]Secrets `toml:"secrets"`
 }
 
 const settingsHeader = `# authwiz profiles: settings only, safe to show. Secrets live in secrets.toml.
-# Edit with care; authwiz refuses a file it cannot read and keeps the previous
-# version in profiles.toml.bak.
+# authwiz rewrites this file on every change: comments and keys it does not
+# know are not kept. Edit with care; authwiz refuses a file it cannot read
+# and keeps earlier versions in profiles.toml.bak, .bak.2 and .bak.3.
 
 `
 
 const secretsHeader = `# authwiz secrets: client secrets and tokens. Never share this file.
+# authwiz rewrites this file on every change: comments and keys it does not
+# know are not kept.
 
 `
 
@@ -68,26 +74,28 @@ func (e *ParseError) Error() string {
 func (e *ParseError) Unwrap() error { return e.Err }
 
 // decodeFile parses one of authwiz's TOML files into v and checks its schema
-// version. An empty file is an error, not "nothing saved yet": treating it as
-// empty would let the next save replace whatever it used to hold.
-func decodeFile(path string, data []byte, v any, version func() int) error {
+// version, returning the keys it does not know (see unknownKeys). An empty
+// file is an error, not "nothing saved yet": treating it as empty would let
+// the next save replace whatever it used to hold.
+func decodeFile(path string, data []byte, v any, version func() int) ([]string, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return &ParseError{Path: path, Err: errors.New("the file is empty")}
+		return nil, &ParseError{Path: path, Err: errors.New("the file is empty")}
 	}
-	if _, err := toml.Decode(string(data), v); err != nil {
+	md, err := toml.Decode(string(data), v)
+	if err != nil {
 		var perr toml.ParseError
 		if errors.As(err, &perr) {
-			return &ParseError{Path: path, Line: lineAt(data, perr.Position), Err: errors.New(perr.Message)}
+			return nil, &ParseError{Path: path, Line: lineAt(data, perr.Position), Err: errors.New(perr.Message)}
 		}
-		return &ParseError{Path: path, Err: err}
+		return nil, &ParseError{Path: path, Err: err}
 	}
 	switch got := version(); {
 	case got == 0:
-		return &ParseError{Path: path, Err: errors.New("schema_version is missing")}
+		return nil, &ParseError{Path: path, Err: errors.New("schema_version is missing")}
 	case got > SchemaVersion:
-		return &ParseError{Path: path, Err: fmt.Errorf("it was written by a newer authwiz (schema_version %d; this one knows %d); upgrade authwiz", got, SchemaVersion)}
+		return nil, &ParseError{Path: path, Err: fmt.Errorf("it was written by a newer authwiz (schema_version %d; this one knows %d); upgrade authwiz", got, SchemaVersion)}
 	}
-	return nil
+	return unknownKeys(path, data, md.Undecoded()), nil
 }
 
 // lineAt is the line holding the offending byte. The parser's own line count
@@ -102,9 +110,11 @@ func lineAt(data []byte, pos toml.Position) int {
 
 func parseSettings(path string, data []byte) (settingsFile, error) {
 	var f settingsFile
-	if err := decodeFile(path, data, &f, func() int { return f.SchemaVersion }); err != nil {
+	unknown, err := decodeFile(path, data, &f, func() int { return f.SchemaVersion })
+	if err != nil {
 		return settingsFile{}, err
 	}
+	f.Unknown = unknown
 	seen := make(map[string]bool, len(f.Profiles))
 	for i, p := range f.Profiles {
 		key := nameKey(p.Name)
@@ -121,9 +131,11 @@ func parseSettings(path string, data []byte) (settingsFile, error) {
 
 func parseSecrets(path string, data []byte) (secretsFile, error) {
 	var f secretsFile
-	if err := decodeFile(path, data, &f, func() int { return f.SchemaVersion }); err != nil {
+	unknown, err := decodeFile(path, data, &f, func() int { return f.SchemaVersion })
+	if err != nil {
 		return secretsFile{}, err
 	}
+	f.Unknown = unknown
 	if f.Secrets == nil {
 		f.Secrets = map[string]Secrets{}
 	}

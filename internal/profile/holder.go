@@ -26,12 +26,7 @@ const maxCommandShown = 120
 // since 14:03:07. The command is cleaned of control characters: it was
 // written by another process and may hold anything a profile name can.
 func (h Holder) String() string {
-	cmd := strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.In(r, unicode.Cf) {
-			return '?'
-		}
-		return r
-	}, h.Command)
+	cmd := printable(h.Command)
 	if r := []rune(cmd); len(r) > maxCommandShown {
 		cmd = string(r[:maxCommandShown]) + "…"
 	}
@@ -43,6 +38,17 @@ func (h Holder) String() string {
 		s += ", since " + h.Since.Local().Format("15:04:05")
 	}
 	return s
+}
+
+// printable replaces what a terminal would act on, or would not show,
+// with '?': for text another process or a hand edit wrote.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.In(r, unicode.Cf) {
+			return '?'
+		}
+		return r
+	}, s)
 }
 
 // thisProcess describes the running process. authwiz never takes a secret

@@ -95,3 +95,35 @@ func TestHolderNoteIsNeverFollowedOrWaitedOn(t *testing.T) {
 		t.Errorf("writing the note followed a link out of the directory: %v", err)
 	}
 }
+
+// The space a refresh reserves later takes a file's place: a link or a
+// pipe where it goes is an error, never followed or waited on.
+func TestReserveRefusesLinksAndPipes(t *testing.T) {
+	dir := t.TempDir()
+	outside := filepath.Join(t.TempDir(), "planted")
+	link := filepath.Join(dir, "link"+reserveSuffix)
+	if err := os.Symlink(outside, link); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := reserve(link, 100); err == nil {
+		f.Close()
+		t.Error("reserved space through a link")
+	}
+	if _, err := os.Lstat(outside); !os.IsNotExist(err) {
+		t.Errorf("the link's target was created: %v", err)
+	}
+	pipe := filepath.Join(dir, "pipe"+reserveSuffix)
+	if err := syscall.Mkfifo(pipe, privateFile); err != nil {
+		t.Skipf("cannot make a named pipe here: %v", err)
+	}
+	err := withinSeconds(t, "reserving space in a FIFO", func() error {
+		f, err := reserve(pipe, 100)
+		if err == nil {
+			f.Close()
+		}
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "not an ordinary file") {
+		t.Errorf("a FIFO: %v", err)
+	}
+}

@@ -24,7 +24,8 @@ var ErrUnsafe = errors.New("the configuration directory is not private")
 // their own, and whoever can replace secrets.toml can swap in their grant.
 type UnsafeError struct {
 	Path string
-	// Problem completes "it …": "is owned by user nobody (65534)".
+	// Problem completes "it …": "is owned by nobody (65534), not by you,
+	// alice (1000)".
 	Problem string
 	// Fix is the command that makes it private again.
 	Fix string

@@ -24,9 +24,15 @@ func unsafePath(path string, info fs.FileInfo) error {
 		return nil
 	}
 	if euid := os.Geteuid(); int(st.Uid) != euid {
+		fix := fmt.Sprintf("sudo chown %s %q", userOnly(euid), path)
+		if euid == 0 {
+			// Root running on a user's files (sudo authwiz): taking them
+			// over is not the fix, running as their owner is.
+			fix = fmt.Sprintf("sudo -u %s authwiz … (run authwiz as the owner of the files)", userOnly(int(st.Uid)))
+		}
 		return &UnsafeError{Path: path,
-			Problem: fmt.Sprintf("is owned by %s, not by you (%s)", userName(int(st.Uid)), userName(euid)),
-			Fix:     fmt.Sprintf("sudo chown %s %q", userOnly(euid), path)}
+			Problem: fmt.Sprintf("is owned by %s, not by you, %s", userName(int(st.Uid)), userName(euid)),
+			Fix:     fix}
 	}
 	if info.Mode()&fs.ModeSymlink != 0 {
 		return nil // its own mode means nothing; a lock file refuses it

@@ -20,9 +20,18 @@ const (
 // Zeros are written rather than the size merely set: a sparse file would
 // promise space the disk may not have.
 func reserve(path string, size int) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, privateFile)
+	// Not following a link, and not waiting on a pipe: the file takes
+	// the place of profiles.toml or secrets.toml later.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC|noFollow, privateFile)
 	if err != nil {
+		if info, lerr := os.Lstat(path); lerr == nil && !info.Mode().IsRegular() {
+			return nil, notOrdinary(path)
+		}
 		return nil, err
+	}
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		f.Close()
+		return nil, notOrdinary(path)
 	}
 	if err := fill(f, size); err != nil {
 		f.Close()
@@ -30,6 +39,10 @@ func reserve(path string, size int) (*os.File, error) {
 		return nil, fmt.Errorf("reserve space in %s: %w", path, err)
 	}
 	return f, nil
+}
+
+func notOrdinary(path string) error {
+	return fmt.Errorf("reserve space in %s: it is not an ordinary file; remove it with: rm %q", path, path)
 }
 
 func fill(f *os.File, size int) error {

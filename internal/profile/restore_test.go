@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -192,5 +193,87 @@ func TestDeleteRemovesSecretsFromEveryBackup(t *testing.T) {
 	}
 	if plan, err := s.PlanRestore(); err != nil || !plan.Damage.None() {
 		t.Errorf("after a delete the store is sound: %+v %v", plan.Damage, err)
+	}
+}
+
+// A rename reaches the backups: restoring one must not bring the profile
+// back under the name the user gave up, beside its renamed self.
+func TestRenameRenamesInEveryBackup(t *testing.T) {
+	s := openTest(t)
+	p, sec := fullProfile()
+	for i := range 4 {
+		sec.AccessToken = "access-" + string(rune('a'+i))
+		if err := s.Save(p, sec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Rename(p.Name, "renamed"); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{settingsFileName, secretsFileName} {
+		backups := backupsOf(filepath.Join(s.Dir(), name))
+		if len(backups) < 2 {
+			t.Fatalf("too few backups of %s to test: %v", name, backups)
+		}
+		for _, b := range backups {
+			data, _ := os.ReadFile(b)
+			var names []string
+			if name == secretsFileName {
+				f, _ := parseSecrets(b, data)
+				names = slices.Collect(maps.Keys(f.Secrets))
+				if f.Secrets["renamed"].ClientSecret != sec.ClientSecret {
+					t.Errorf("%s lost the renamed profile's client secret", filepath.Base(b))
+				}
+			} else {
+				f, _ := parseSettings(b, data)
+				for _, q := range f.Profiles {
+					names = append(names, q.Name)
+				}
+			}
+			if !slices.Equal(names, []string{"renamed"}) {
+				t.Errorf("%s holds %q, want the profile under its new name only", filepath.Base(b), names)
+			}
+		}
+	}
+	if plan, err := s.PlanRestore(); err != nil || !plan.Damage.None() {
+		t.Errorf("after a rename the store is sound: %+v %v", plan.Damage, err)
+	}
+}
+
+// A refresh token that only a backup still holds (both files lost it by
+// hand, so nothing vouches for it) is never rotated out of the backups by
+// saves of another profile.
+func TestBackupHoldingASecretIsNeverDropped(t *testing.T) {
+	s := openTest(t)
+	p, sec := fullProfile()
+	keep := p
+	keep.Name = "keep"
+	for _, pr := range []Profile{keep, p} {
+		if err := s.Save(pr, sec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Update(keep.Name, func(_ *Profile, sec *Secrets) error {
+		sec.RefreshToken = ""
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		sec.AccessToken = "access-" + string(rune('a'+i))
+		if err := s.Save(p, sec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	held := 0
+	for _, b := range backupsOf(filepath.Join(s.Dir(), secretsFileName)) {
+		data, _ := os.ReadFile(b)
+		f, err := parseSecrets(b, data)
+		if err == nil && f.Secrets[keep.Name].RefreshToken == sec.RefreshToken {
+			held++
+		}
+	}
+	if held == 0 {
+		t.Fatal("five saves of another profile rotated out the only copy of a refresh token")
 	}
 }

@@ -34,6 +34,7 @@ type Store struct {
 	warnings    []string
 	// readable are files others may read, made private by the next change.
 	readable []string
+	preread  preread
 	keyring  Keyring
 	probe    keyringProbe
 	check    func(Profile, Secrets) error
@@ -74,7 +75,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.warnings, s.readable = warnings, readable
+	s.warnings, s.readable = append(warnings, s.handEdits()...), readable
 	return s, nil
 }
 
@@ -460,6 +461,9 @@ func (s *Store) load() (state, error) {
 
 func (s *Store) loadSettings() (settingsFile, error) {
 	path := s.path(settingsFileName)
+	if f, ok := s.preread.take(path); ok {
+		return f.(settingsFile), nil
+	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return settingsFile{SchemaVersion: SchemaVersion}, nil
@@ -479,6 +483,9 @@ func (s *Store) loadSecrets() (secretsFile, error) {
 			return secretsFile{}, fmt.Errorf("check permissions of %s: %w", path, err)
 		}
 		return secretsFile{}, fmt.Errorf("refusing to use the secrets: %s. If someone else may have read it, also reset the client secret in the Atlassian Developer Console", msg)
+	}
+	if f, ok := s.preread.take(path); ok {
+		return f.(secretsFile), nil
 	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {

@@ -14,18 +14,15 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/authwiz/authwiz/internal/testkit"
 )
 
 // The store is exercised from separate processes by re-running this test
 // binary with helperEnv set: "dir|prefix|count" saves count profiles.
 const helperEnv = "AUTHWIZ_PROFILE_TEST_HELPER"
 
-func TestMain(m *testing.M) {
-	if spec := os.Getenv(helperEnv); spec != "" {
-		os.Exit(runSaveHelper(spec))
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { testkit.RunMain(m, helperEnv, runSaveHelper) }
 
 func runSaveHelper(spec string) int {
 	parts := strings.Split(spec, "|")

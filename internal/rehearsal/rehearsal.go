@@ -1,13 +1,18 @@
-// Package rehearsal runs the Atlassian-like server behind `authwiz demo`, so
-// an admin without an Atlassian app yet can walk all twelve steps and see a
-// real consent, Accept and Cancel included. Rehearsal profiles live in a store
-// of their own, and rehearsal values are refused in real profiles.
+// Package rehearsal runs the rehearsal server behind `authwiz demo`, so an
+// admin without an Atlassian app yet can walk all twelve steps and see a
+// real consent, Accept and Cancel included. The server keeps its registered
+// Callback URLs and grants from one demo run to the next (KeepIn), and
+// rehearsal profiles follow the running demo's port (Follow). Rehearsal
+// profiles live in a store of their own, and rehearsal values are refused
+// in real profiles.
 package rehearsal
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"net/http"
@@ -45,14 +50,15 @@ func Dir(configDir string) string { return filepath.Join(configDir, "rehearsal")
 
 // Server is a running rehearsal server.
 type Server struct {
-	fake *atlserver.Server
+	atl  *atlserver.Server // the rehearsal's Atlassian
 	srv  *http.Server
 	base string
-	done chan error
 	dir  string // where its state and port are kept; "" keeps nothing
+	// instance tells this server from any other that answers on its port
+	// later, once it has stopped (RunningPort).
+	instance string
 
-	saveMu  sync.Mutex
-	saveErr error // the first failure to keep the state
+	saveMu sync.Mutex
 }
 
 // Option changes how Start runs the server.
@@ -64,23 +70,36 @@ type Option func(*Server)
 // and records the port there while it runs, for Follow.
 func KeepIn(dir string) Option { return func(s *Server) { s.dir = dir } }
 
-// The files KeepIn keeps in the rehearsal dir.
+// The files KeepIn keeps in the rehearsal dir. The port file holds the
+// port and the server's instance, one a line.
 const (
 	stateFile = "server-state.json"
 	portFile  = "server.port"
 )
 
+// identityPath answers with the server's instance, so RunningPort can tell
+// the demo that recorded a port from whatever answers there after it was
+// killed.
+const identityPath = "/.well-known/authwiz-rehearsal"
+
+// probeTimeout bounds RunningPort's question to the port: a server on this
+// computer answers within milliseconds, and a command asking must not hang
+// on a port some other program holds open.
+const probeTimeout = 750 * time.Millisecond
+
 // Start listens on 127.0.0.1:port (0 picks a free port) and serves.
 func Start(port int, opts ...Option) (*Server, error) {
-	s := &Server{done: make(chan error, 1)}
+	s := &Server{instance: rand.Text()}
 	for _, o := range opts {
 		o(s)
 	}
 	cfg := atlserver.Sample()
 	if s.dir != "" {
-		cfg.Changed = s.save
+		// A failure here cannot reach the client; Close saves again and
+		// reports.
+		cfg.Changed = func() { _ = s.save() }
 	}
-	s.fake = atlserver.New(cfg)
+	s.atl = atlserver.New(cfg)
 	if err := s.restore(); err != nil {
 		return nil, err
 	}
@@ -92,15 +111,23 @@ func Start(port int, opts ...Option) (*Server, error) {
 		}
 		return nil, fmt.Errorf("start the rehearsal server on %s: %w", addr, err)
 	}
-	s.srv = &http.Server{Handler: s.fake, ReadHeaderTimeout: 10 * time.Second}
+	mux := http.NewServeMux()
+	mux.Handle("/", s.atl)
+	mux.HandleFunc("GET "+identityPath, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, s.instance)
+	})
+	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	s.base = "http://" + ln.Addr().String()
 	if s.dir != "" {
-		if err := profile.WriteFilePrivate(filepath.Join(s.dir, portFile), []byte(strconv.Itoa(s.Port())+"\n")); err != nil {
+		record := fmt.Sprintf("%d\n%s\n", s.Port(), s.instance)
+		if err := profile.WriteFilePrivate(filepath.Join(s.dir, portFile), []byte(record)); err != nil {
 			ln.Close()
 			return nil, fmt.Errorf("record the rehearsal server's port: %w", err)
 		}
 	}
-	go func() { s.done <- s.srv.Serve(ln) }()
+	// Serve ends with ErrServerClosed once Close shuts it down.
+	go s.srv.Serve(ln)
 	return s, nil
 }
 
@@ -118,7 +145,7 @@ func (s *Server) restore() error {
 		return nil
 	}
 	if err == nil {
-		err = s.fake.RestoreState(data)
+		err = s.atl.RestoreState(data)
 	}
 	if err != nil {
 		return fmt.Errorf("%w (in %s): delete that file to start the rehearsal afresh; rehearsal profiles then need `authwiz login --rehearsal` again", err, path)
@@ -126,19 +153,20 @@ func (s *Server) restore() error {
 	return nil
 }
 
-// save keeps the server's state after each change. One save at a time,
-// each writing the state as it is then, so the last write holds every
-// change. A failure is kept for Close: the server cannot tell the client.
-func (s *Server) save() {
+// save keeps the server's state, atomically and private to the user. One
+// save at a time, each writing the state as it is then, so the last write
+// holds every change.
+func (s *Server) save() error {
 	s.saveMu.Lock()
 	defer s.saveMu.Unlock()
-	data, err := s.fake.MarshalState()
+	data, err := s.atl.MarshalState()
 	if err == nil {
 		err = profile.WriteFilePrivate(filepath.Join(s.dir, stateFile), data)
 	}
-	if err != nil && s.saveErr == nil {
-		s.saveErr = fmt.Errorf("keep the rehearsal server's grants for the next run: %w", err)
+	if err != nil {
+		return fmt.Errorf("keep the rehearsal server's grants for the next demo run: %w; make %s writable, or rehearsal profiles need `authwiz login --rehearsal NAME` again next time", err, s.dir)
 	}
+	return nil
 }
 
 // BaseURL is the server's root, e.g. http://127.0.0.1:47620.
@@ -159,38 +187,67 @@ func (s *Server) APIBaseURL() string { return s.base }
 // RegisterCallback does in rehearsal what the admin does in the Developer
 // Console at step 7: it registers the Redirect URL as the app's Callback URL.
 func (s *Server) RegisterCallback(redirectURL string) error {
-	return s.fake.RegisterCallback(ClientID, redirectURL)
+	return s.atl.RegisterCallback(ClientID, redirectURL)
 }
 
-// Close stops the server, letting requests in flight finish, and removes
-// its port record. It reports a failure to keep the state, too.
+// Close stops the server, letting requests in flight finish, saves its
+// state a last time and removes its port record. A failure to save is
+// returned with the file's path and its cause: the next demo run would
+// not know the grants made in this one.
 func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	err := s.srv.Shutdown(ctx)
-	if s.dir != "" {
-		// Another demo may have started on another port since: its record
-		// stays.
-		if port, ok := RunningPort(s.dir); ok && port == s.Port() {
-			os.Remove(filepath.Join(s.dir, portFile))
-		}
+	if s.dir == "" {
+		return err
 	}
-	s.saveMu.Lock()
-	defer s.saveMu.Unlock()
-	return errors.Join(err, s.saveErr)
+	// Another demo may have started since: its record stays.
+	if _, instance, ok := readPortRecord(s.dir); ok && instance == s.instance {
+		os.Remove(filepath.Join(s.dir, portFile))
+	}
+	return errors.Join(err, s.save())
 }
 
-// RunningPort is the port of the demo whose server keeps its state in dir,
-// as it recorded it; ok is false when none is running. A demo killed
-// without closing leaves its record behind: a connection to the port then
-// fails as it would have without Follow.
+// RunningPort is the port of the demo whose server keeps its state in dir;
+// ok is false when none is running. A demo killed without closing leaves
+// its record behind, and another program may listen on that port since:
+// the port counts only when the server recorded there answers on it.
 func RunningPort(dir string) (port int, ok bool) {
-	data, err := os.ReadFile(filepath.Join(dir, portFile))
-	if err != nil {
+	port, instance, ok := readPortRecord(dir)
+	if !ok {
 		return 0, false
 	}
-	port, err = strconv.Atoi(strings.TrimSpace(string(data)))
-	return port, err == nil && port > 0 && port <= 65535
+	return port, answersAs(port, instance)
+}
+
+// readPortRecord reads what Start recorded in dir.
+func readPortRecord(dir string) (port int, instance string, ok bool) {
+	data, err := os.ReadFile(filepath.Join(dir, portFile))
+	if err != nil {
+		return 0, "", false
+	}
+	lines := strings.Fields(string(data))
+	if len(lines) != 2 {
+		return 0, "", false
+	}
+	port, err = strconv.Atoi(lines[0])
+	return port, lines[1], err == nil && port > 0 && port <= 65535
+}
+
+// answersAs reports whether the rehearsal server instance answers on port.
+func answersAs(port int, instance string) bool {
+	client := &http.Client{
+		Timeout:       probeTimeout,
+		Transport:     &http.Transport{DisableKeepAlives: true},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	resp, err := client.Get("http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(port)) + identityPath)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 256))
+	return err == nil && resp.StatusCode == http.StatusOK && string(body) == instance
 }
 
 // Follow points a rehearsal profile's endpoints at the demo running from

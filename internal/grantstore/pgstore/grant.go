@@ -38,14 +38,15 @@ func (s *Store) scanSnapshot(row scanner, extra ...any) (grantstore.Snapshot, er
 		holder                 *string
 		fence                  int64
 		claimSince, claimUntil *time.Time
+		attempt                *time.Time
 		state                  string
 	)
 	err := row.Scan(append([]any{&snap.Name, &snap.Generation, &access, &snap.TokenType, &issued, &expiry, &state, &since,
-		&fence, &holder, &claimSince, &claimUntil, &snap.Now}, extra...)...)
+		&fence, &holder, &claimSince, &claimUntil, &attempt, &snap.Now}, extra...)...)
 	if err != nil {
 		return snap, err
 	}
-	snap.Issued, snap.Expiry, snap.StateSince = deref(issued), deref(expiry), deref(since)
+	snap.Issued, snap.Expiry, snap.StateSince, snap.AttemptSince = deref(issued), deref(expiry), deref(since), deref(attempt)
 	snap.State = grantstore.State(state)
 	if holder != nil && claimUntil != nil && claimUntil.After(snap.Now) {
 		snap.Holder = &grantstore.Holder{Host: *holder, Fence: fence, Since: deref(claimSince), Until: *claimUntil}

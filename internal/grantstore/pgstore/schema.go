@@ -38,4 +38,4 @@ const schemaVersion = 1
 
 // ConsumerColumns are the only columns a consumer host needs: grant them
 // alone to the consumers' role (GRANT SELECT (…) ON authwiz_grants).
-const ConsumerColumns = "name, generation, access_token, token_type, access_issued, access_expiry, state, state_since, fence, claim_holder, claim_since, claim_until"
+const ConsumerColumns = "name, generation, access_token, token_type, access_issued, access_expiry, state, state_since, fence, claim_holder, claim_since, claim_until, attempt_since"

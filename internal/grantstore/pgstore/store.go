@@ -58,7 +58,7 @@ var _ grantstore.Store = (*Store)(nil)
 // PGPASSWORD or a PGPASSFILE, never from the DSN a command line shows;
 // Open refuses a DSN that holds one. id opens the envelopes sealed to this
 // host; to is who the secrets this host writes are sealed to.
-func Open(ctx context.Context, dsn string, id seal.Identity, to Recipients) (*Store, error) {
+func Open(ctx context.Context, dsn string, id seal.Identity, to Recipients, opts ...Option) (*Store, error) {
 	where, err := Describe(dsn)
 	if err != nil {
 		return nil, err
@@ -71,11 +71,30 @@ func Open(ctx context.Context, dsn string, id seal.Identity, to Recipients) (*St
 		cfg.ConnConfig.ConnectTimeout = ConnectTimeout
 	}
 	cfg.MaxConns = 4
+	for _, o := range opts {
+		o(cfg)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open the shared store %s: %w", where, err)
 	}
 	return &Store{pool: pool, id: id, to: to, where: where}, nil
+}
+
+// Option changes how Open connects.
+type Option func(*pgxpool.Config)
+
+// WithPassword is the database password, as a person typed it at a
+// prompt: never from the DSN or a flag.
+func WithPassword(password string) Option {
+	return func(cfg *pgxpool.Config) { cfg.ConnConfig.Password = password }
+}
+
+// NeedsPassword reports whether neither PGPASSWORD nor a PGPASSFILE
+// (~/.pgpass) gives a password for dsn, so one may have to be asked for.
+func NeedsPassword(dsn string) bool {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	return err == nil && cfg.ConnConfig.Password == ""
 }
 
 // Describe is the DSN as messages show it; a DSN that holds a password is

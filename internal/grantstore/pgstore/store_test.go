@@ -6,9 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authwiz/authwiz/internal/grantstore"
 	"github.com/authwiz/authwiz/internal/grantstore/pgstore"
 	"github.com/authwiz/authwiz/internal/grantstore/pgtest"
 	"github.com/authwiz/authwiz/internal/grantstore/storetest"
+	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/seal"
 )
 
@@ -24,16 +26,7 @@ func TestPostgresStore(t *testing.T) {
 // seeded grant "conf" in it.
 func shared(t *testing.T, dsn string, id seal.Identity) *pgstore.Store {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	s := open(t, dsn, id, pgstore.Recipients{Refreshers: []string{id.Recipient()}})
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Share(ctx, storetest.Profile("conf"), storetest.Seed); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return seeded(t, dsn, id, storetest.Profile("conf"), storetest.Seed)
 }
 
 func open(t *testing.T, dsn string, id seal.Identity, to pgstore.Recipients) *pgstore.Store {
@@ -55,4 +48,26 @@ func host(t *testing.T) seal.Identity {
 		t.Fatal(err)
 	}
 	return id
+}
+
+func TestPostgresProtocol(t *testing.T) {
+	storetest.RunProtocol(t, func(t *testing.T, p profile.Profile, sec profile.Secrets) grantstore.Store {
+		return seeded(t, pgtest.Database(t), host(t), p, sec)
+	})
+}
+
+// seeded opens the store at dsn as id, sealing to id alone, with p's grant
+// shared into it.
+func seeded(t *testing.T, dsn string, id seal.Identity, p profile.Profile, sec profile.Secrets) *pgstore.Store {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s := open(t, dsn, id, pgstore.Recipients{Refreshers: []string{id.Recipient()}})
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Share(ctx, p, sec); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

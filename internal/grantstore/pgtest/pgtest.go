@@ -208,3 +208,19 @@ func findScript() (string, error) {
 		dir = parent
 	}
 }
+
+// Exec runs SQL on the database of dsn, as a test that stands in for time
+// passing or for an administrator does.
+func Exec(t testing.TB, dsn, sql string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatalf("connect to the test PostgreSQL: %v", err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+}

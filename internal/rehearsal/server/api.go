@@ -36,11 +36,20 @@ func productScopes(g grant, product string) []string {
 	return out
 }
 
-// accessibleResources lists each site once per product the grant has
-// scopes for, as Atlassian does: a grant with Confluence and Jira scopes
-// sees the same cloud id twice, once with each product's scopes. A grant
-// without product scopes reaches no site, and no grant reaches a site
-// whose admins must authorize the app first.
+// reaches reports whether g may be used on site: a consent for its app
+// chose the site, and the site's admins have not since made the app theirs
+// to authorize.
+func (s *Server) reaches(g grant, site Site) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app := s.app(g.clientID)
+	return app != nil && slices.Contains(app.GrantedSites, site.ID) && !s.adminOnly[site.ID]
+}
+
+// accessibleResources lists each site the grant reaches once per product
+// the grant has scopes for, as Atlassian does: a grant with Confluence and
+// Jira scopes sees the same cloud id twice, once with each product's
+// scopes. A grant without product scopes reaches no site.
 func (s *Server) accessibleResources(w http.ResponseWriter, r *http.Request) {
 	g, ok := s.bearer(w, r)
 	if !ok {
@@ -48,7 +57,7 @@ func (s *Server) accessibleResources(w http.ResponseWriter, r *http.Request) {
 	}
 	out := []map[string]any{}
 	for _, site := range s.cfg.Sites {
-		if s.adminMustAuthorize(site) {
+		if !s.reaches(g, site) {
 			continue
 		}
 		for _, product := range products {
@@ -66,7 +75,7 @@ func (s *Server) accessibleResources(w http.ResponseWriter, r *http.Request) {
 }
 
 // confluenceCall checks what every Confluence call needs: a valid token, a
-// known site and the scope.
+// known site the grant reaches and the scope.
 func (s *Server) confluenceCall(w http.ResponseWriter, r *http.Request, scope string) (Site, bool) {
 	g, ok := s.bearer(w, r)
 	if !ok {
@@ -75,6 +84,12 @@ func (s *Server) confluenceCall(w http.ResponseWriter, r *http.Request, scope st
 	i := slices.IndexFunc(s.cfg.Sites, func(site Site) bool { return site.ID == r.PathValue("cloudid") })
 	if i < 0 {
 		writeJSON(w, http.StatusNotFound, map[string]any{"code": 404, "message": "Site not found"})
+		return Site{}, false
+	}
+	if !s.reaches(g, s.cfg.Sites[i]) {
+		// Atlassian's gateway answers a site the token may not use as it
+		// answers a token it does not know.
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"code": 401, "message": "Unauthorized"})
 		return Site{}, false
 	}
 	if !slices.Contains(g.scopes, scope) {

@@ -15,7 +15,7 @@ const (
 )
 
 // decide takes the admin's Accept, with the site chosen under "Use app
-// on", or Cancel. The consent id in the form is single use, so a form
+// on", which the app may use from then on, or Cancel. The consent id in the form is single use, so a form
 // cannot be submitted twice or forged; an Accept without a site is sent
 // back to the page, as Atlassian's page keeps Accept off until one is
 // chosen.
@@ -60,7 +60,14 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 			grant:       grant{clientID: p.app.ClientID, scopes: p.scopes, expires: s.now().Add(s.cfg.CodeLifetime)},
 			redirectURI: p.redirectURI,
 		}
+		added := !slices.Contains(p.app.GrantedSites, site.ID)
+		if added {
+			p.app.GrantedSites = append(p.app.GrantedSites, site.ID)
+		}
 		s.mu.Unlock()
+		if added {
+			s.changed()
+		}
 		back.Set("code", code)
 	}
 	http.Redirect(w, r, withQuery(p.redirectURI, back), http.StatusFound)
@@ -86,7 +93,7 @@ func (s *Server) adminMustAuthorize(site Site) bool {
 // SetSiteAdminMustAuthorize makes the site named name (e.g. "acme") let no
 // user connect apps on their own, or lets them again: a consent that
 // chooses it ends on Atlassian's "Your site admin must authorize this app"
-// page, and its grants no longer reach it.
+// page, and grants that chose it earlier no longer reach it.
 func (s *Server) SetSiteAdminMustAuthorize(name string, on bool) error {
 	i := slices.IndexFunc(s.cfg.Sites, func(site Site) bool { return site.Name == name })
 	if i < 0 {

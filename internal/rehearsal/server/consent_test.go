@@ -138,3 +138,64 @@ func TestFollowConsentAcceptsOnTheFirstSite(t *testing.T) {
 		t.Fatalf("Accept on a site whose admin must authorize: %v", err)
 	}
 }
+
+// consentOn answers a consent page with Accept on the site with cloud ID
+// site and exchanges the code.
+func (w *world) consentOn(t *testing.T, site string) tokenAnswer {
+	t.Helper()
+	_, id := w.consentPage(t)
+	resp := w.answer(t, url.Values{"consent_id": {id}, "decision": {"accept"}, "site": {site}})
+	loc, err := resp.Location()
+	if err != nil {
+		t.Fatalf("Accept on %s: %d, no way back", site, resp.StatusCode)
+	}
+	return w.exchange(t, loc.Query().Get("code"))
+}
+
+// reachedSites are the names accessible-resources lists for access.
+func (w *world) reachedSites(t *testing.T, access string) []string {
+	t.Helper()
+	var sites []resource
+	if status := w.getJSON(t, "/oauth/token/accessible-resources", "Bearer "+access, &sites); status != 200 {
+		t.Fatalf("accessible-resources: %d", status)
+	}
+	var names []string
+	for _, s := range sites {
+		names = append(names, s.Name)
+	}
+	return names
+}
+
+// The grant reaches the site chosen under "Use app on" and no other, as at
+// Atlassian: accessible-resources lists it alone, and a call for another
+// site's cloud ID is refused. Atlassian keeps one grant per app and
+// account, so a later consent on another site adds it for every token.
+func TestGrantReachesOnlyTheSitesChosenOnConsent(t *testing.T) {
+	w := newWorldWith(t, func(cfg *Config) { cfg.Apps[0].GrantedSites = nil })
+	acme, sandbox := w.srv.cfg.Sites[0].ID, w.srv.cfg.Sites[1].ID
+	first := w.consentOn(t, sandbox)
+	if got := w.reachedSites(t, first.AccessToken); strings.Join(got, " ") != "acme-sandbox" {
+		t.Errorf("after Accept on acme-sandbox the grant reaches %v", got)
+	}
+	call := func(access, site string) (int, string) {
+		var answer struct{ Message string }
+		status := w.getJSON(t, "/ex/confluence/"+site+"/wiki/rest/api/user/current", "Bearer "+access, &answer)
+		return status, answer.Message
+	}
+	if status, msg := call(first.AccessToken, acme); status != 401 || msg != "Unauthorized" {
+		t.Errorf("a call for a site not chosen: %d %q, want 401 Unauthorized", status, msg)
+	}
+	if status, _ := call(first.AccessToken, sandbox); status != 200 {
+		t.Errorf("a call for the chosen site: %d", status)
+	}
+
+	second := w.consentOn(t, acme)
+	for _, access := range []string{first.AccessToken, second.AccessToken} {
+		if got := w.reachedSites(t, access); strings.Join(got, " ") != "acme acme-sandbox" {
+			t.Errorf("after a second consent on acme a token reaches %v", got)
+		}
+		if status, _ := call(access, acme); status != 200 {
+			t.Errorf("a call for acme after the consent that chose it: %d", status)
+		}
+	}
+}

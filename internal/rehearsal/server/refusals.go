@@ -7,9 +7,9 @@ import (
 )
 
 // RefusalCase is one request Atlassian refuses, with how it refuses it.
-// The table is shared by every test of a server that must behave like
-// Atlassian's, so the test server and the rehearsal server are held to the
-// same rules.
+// The table is shared by every test of the rehearsal server, however it is
+// started (`authwiz demo` or a test's own), so each is held to Atlassian's
+// rules.
 type RefusalCase struct {
 	Name string
 	// Request builds the request against the server at base.

@@ -1,10 +1,13 @@
-// Package server is the rehearsal's stand-in for Atlassian: an
-// authorization and API server that behaves like Atlassian's for OAuth 2.0
-// (3LO), as strictly as the real one: exact redirect_uri, audience and prompt
-// required, single-use codes, the client secret checked, and refresh tokens
-// that rotate and cannot be reused. It serves a consent page of its own. It
-// ships in the binary: `authwiz demo` lets an admin rehearse the whole guide
-// against it, and the tests run authwiz against it end to end.
+// Package server is the rehearsal server, a feature of authwiz itself:
+// `authwiz demo` runs it so an admin can walk the whole guide and see a
+// consent complete before having an Atlassian app. It is an authorization
+// and API server that behaves as Atlassian's does for OAuth 2.0 (3LO), as
+// strictly: exact redirect_uri, audience and prompt required, single-use
+// codes, the client secret checked, Atlassian's consent page ("Use app on",
+// Accept, Cancel) and error pages, grants that reach only the sites chosen,
+// and refresh tokens that rotate, with Atlassian's reuse interval and
+// limits. Because it is held to Atlassian's rules, authwiz's own tests run
+// against it too.
 package server
 
 import (
@@ -31,10 +34,16 @@ type App struct {
 	// Scopes are the scopes added under Permissions; offline_access is
 	// always allowed on top.
 	Scopes []string
+	// GrantedSites are the cloud IDs of the sites the user has let the app
+	// use so far. Atlassian keeps one grant per app and account: each
+	// Accept adds the site chosen under "Use app on", and every token of
+	// the app reaches every site added, and no other.
+	GrantedSites []string
 }
 
-// Site is a cloud site every grant reaches, unless its admins let no user
-// connect apps on their own (AdminMustAuthorize).
+// Site is a cloud site the user works on. A grant reaches it once a consent
+// chose it (App.GrantedSites), unless its admins let no user connect apps
+// on their own (AdminMustAuthorize).
 type Site struct {
 	ID, Name, URL string
 	Spaces        []string
@@ -90,14 +99,14 @@ type Config struct {
 	// DescribeScope, when set, adds a description to each scope on the
 	// consent page.
 	DescribeScope func(scope string) string
-	// Changed, when set, is called after a Callback URL is registered or a
-	// grant's tokens change, before the answer is sent, so the state can
+	// Changed, when set, is called after a Callback URL is registered, a
+	// consent lets an app use another site or a grant's tokens change, before the answer is sent, so the state can
 	// be kept (MarshalState). It is called without the server's lock held,
 	// possibly from several requests at once.
 	Changed func()
 }
 
-// Server is the stand-in for Atlassian. It is safe for concurrent use.
+// Server is the rehearsal's Atlassian. It is safe for concurrent use.
 type Server struct {
 	cfg Config
 	mux *http.ServeMux
@@ -110,6 +119,7 @@ type Server struct {
 	access   map[string]*grant
 	refresh  map[string]*refreshToken
 	refreshN int
+	reuseN   int
 	failNext []int
 	// adminOnly holds the IDs of sites whose admins must authorize an
 	// app before a user can connect it.
@@ -167,6 +177,7 @@ func New(cfg Config) *Server {
 	cfg.Apps = slices.Clone(cfg.Apps)
 	for i := range cfg.Apps {
 		cfg.Apps[i].CallbackURLs = slices.Clone(cfg.Apps[i].CallbackURLs)
+		cfg.Apps[i].GrantedSites = slices.Clone(cfg.Apps[i].GrantedSites)
 	}
 	s := &Server{
 		cfg:       cfg,
@@ -275,6 +286,15 @@ func (s *Server) Refreshes() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.refreshN
+}
+
+// Reuses counts refresh requests that presented a refresh token a
+// rotation had already replaced, whether the reuse interval let them
+// through or not: clients that share a grant properly never make one.
+func (s *Server) Reuses() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reuseN
 }
 
 // CurrentRefreshTokens are the refresh tokens that have not been rotated.

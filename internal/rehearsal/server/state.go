@@ -9,15 +9,19 @@ import (
 
 // state is what the server keeps across restarts, so a rehearsal profile
 // keeps working from one `authwiz demo` run to the next: the Callback URLs
-// registered in the rehearsal and every grant's tokens. Consent pages and
-// codes live minutes and are not kept.
+// registered in the rehearsal, the sites consents let each app use, and
+// every grant's tokens. Consent pages and codes live minutes and are not
+// kept.
 type state struct {
 	Version   int                 `json:"version"`
 	Callbacks map[string][]string `json:"callbacks"` // by Client ID
+	Sites     map[string][]string `json:"sites"`     // cloud IDs, by Client ID
 	Grants    []savedGrant        `json:"grants"`
 }
 
-const stateVersion = 1
+// stateVersion 2 added Sites. Version 1 was written when every grant
+// reached every site, so its grants keep doing so.
+const stateVersion = 2
 
 // savedGrant is one consent's family of tokens.
 type savedGrant struct {
@@ -47,9 +51,10 @@ type savedRefresh struct {
 func (s *Server) MarshalState() ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := state{Version: stateVersion, Callbacks: map[string][]string{}}
+	st := state{Version: stateVersion, Callbacks: map[string][]string{}, Sites: map[string][]string{}}
 	for _, app := range s.cfg.Apps {
 		st.Callbacks[app.ClientID] = slices.Clone(app.CallbackURLs)
+		st.Sites[app.ClientID] = slices.Clone(app.GrantedSites)
 	}
 	families := map[*family]*savedGrant{}
 	saved := func(clientID string, scopes []string, f *family) *savedGrant {
@@ -79,27 +84,35 @@ func (s *Server) MarshalState() ([]byte, error) {
 	return json.MarshalIndent(st, "", "  ")
 }
 
-// RestoreState brings back what MarshalState kept: Callback URLs are added
-// to the apps with the same Client ID (an app no longer configured is
-// dropped with its grants), and the grants' tokens work again as they did.
+// RestoreState brings back what MarshalState kept: Callback URLs and the
+// sites consents chose are added to the apps with the same Client ID (an
+// app no longer configured is dropped with its grants), and the grants'
+// tokens work again as they did.
 func (s *Server) RestoreState(data []byte) error {
 	var st state
 	if err := json.Unmarshal(data, &st); err != nil {
 		return fmt.Errorf("read the rehearsal server's saved state: %w", err)
 	}
-	if st.Version != stateVersion {
-		return fmt.Errorf("the rehearsal server's saved state has version %d; this authwiz reads version %d", st.Version, stateVersion)
+	switch st.Version {
+	case 1:
+		var every []string
+		for _, site := range s.cfg.Sites {
+			every = append(every, site.ID)
+		}
+		st.Sites = map[string][]string{}
+		for _, g := range st.Grants {
+			st.Sites[g.ClientID] = every
+		}
+	case stateVersion:
+	default:
+		return fmt.Errorf("the rehearsal server's saved state has version %d; this authwiz reads versions 1 to %d", st.Version, stateVersion)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for clientID, urls := range st.Callbacks {
-		if app := s.app(clientID); app != nil {
-			for _, u := range urls {
-				if !slices.Contains(app.CallbackURLs, u) {
-					app.CallbackURLs = append(app.CallbackURLs, u)
-				}
-			}
-		}
+	for i := range s.cfg.Apps {
+		app := &s.cfg.Apps[i]
+		app.CallbackURLs = union(app.CallbackURLs, st.Callbacks[app.ClientID])
+		app.GrantedSites = union(app.GrantedSites, st.Sites[app.ClientID])
 	}
 	for _, sg := range st.Grants {
 		if s.app(sg.ClientID) == nil {
@@ -120,4 +133,14 @@ func (s *Server) RestoreState(data []byte) error {
 	}
 	s.forgetExpired()
 	return nil
+}
+
+// union is have with what of add it lacks, in add's order.
+func union(have, add []string) []string {
+	for _, v := range add {
+		if !slices.Contains(have, v) {
+			have = append(have, v)
+		}
+	}
+	return have
 }

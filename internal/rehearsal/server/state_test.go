@@ -1,6 +1,7 @@
 package server
 
 import (
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -59,9 +60,42 @@ func TestStateCarriesOverToTheNextServer(t *testing.T) {
 
 func TestRestoreStateRefusesWhatItCannotRead(t *testing.T) {
 	w := newWorld(t)
-	for _, data := range []string{"", "{", `{"version": 2}`} {
+	for _, data := range []string{"", "{", `{"version": 3}`} {
 		if err := w.srv.RestoreState([]byte(data)); err == nil {
 			t.Errorf("%q was restored", data)
 		}
+	}
+}
+
+// The sites consents chose are kept, and reach no further after a
+// restart; a state written before sites were kept (version 1) keeps its
+// grants reaching every site, as they did then.
+func TestChosenSitesCarryOverToTheNextServer(t *testing.T) {
+	fresh := func(cfg *Config) { cfg.Apps[0].GrantedSites = nil }
+	first := newWorldWith(t, fresh)
+	kept := first.consentOn(t, first.srv.cfg.Sites[1].ID)
+	data, err := first.srv.MarshalState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := newWorldWith(t, fresh)
+	if err := second.srv.RestoreState(data); err != nil {
+		t.Fatal(err)
+	}
+	if got := second.reachedSites(t, kept.AccessToken); strings.Join(got, " ") != "acme-sandbox" {
+		t.Errorf("after a restart the grant reaches %v, want acme-sandbox alone", got)
+	}
+
+	version1 := strings.Replace(string(data), `"version": 2`, `"version": 1`, 1)
+	version1 = regexp.MustCompile(`(?s)"sites": \{.*?\},\n`).ReplaceAllString(version1, "")
+	if strings.Contains(version1, `"sites"`) || !strings.Contains(version1, `"version": 1`) {
+		t.Fatalf("not a version 1 state:\n%s", version1)
+	}
+	third := newWorldWith(t, fresh)
+	if err := third.srv.RestoreState([]byte(version1)); err != nil {
+		t.Fatal(err)
+	}
+	if got := third.reachedSites(t, kept.AccessToken); strings.Join(got, " ") != "acme acme-sandbox" {
+		t.Errorf("a version 1 grant reaches %v, want every site", got)
 	}
 }

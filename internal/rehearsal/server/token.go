@@ -151,6 +151,10 @@ func (s *Server) refreshGrant(w http.ResponseWriter, r *http.Request, app *App, 
 // revoking as Atlassian does. The caller holds s.mu.
 func (s *Server) spend(token string, rt *refreshToken) bool {
 	now, f := s.now(), rt.family
+	if token != f.current {
+		// A rotation replaced it: a reuse, whatever comes of it.
+		s.reuseN++
+	}
 	switch {
 	case f.revoked || !now.Before(rt.expires) || !now.Before(f.consentAt.Add(s.cfg.GrantLifetime)):
 		return false

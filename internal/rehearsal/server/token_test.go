@@ -324,3 +324,44 @@ func TestOnlyTheImmediatelyPreviousRefreshTokenIsReusable(t *testing.T) {
 		t.Error("the grant's access token survived the reuse of an old refresh token")
 	}
 }
+
+// Once the previous refresh token was used again within the interval,
+// the token the lost answer held is no longer the grant's: a client that
+// got it after all and uses it is reusing a replaced token, which ends
+// the grant. A shared grant store must never use a fenced-out answer.
+func TestTheLostAnswersRefreshTokenDiesWithTheRetry(t *testing.T) {
+	w, first := newReuseWorld(t)
+	lost := w.refreshWith(t, first.RefreshToken)
+	retry := w.refreshWith(t, first.RefreshToken)
+	if retry.Status != 200 {
+		t.Fatalf("retry within the interval: %+v", retry)
+	}
+	if a := w.refreshWith(t, lost.RefreshToken); a.Status != 403 || a.Error != "invalid_grant" {
+		t.Fatalf("the lost answer's refresh token after the retry: %+v", a)
+	}
+	if a := w.refreshWith(t, retry.RefreshToken); a.Status != 403 {
+		t.Errorf("the grant survived the use of a replaced refresh token: %+v", a)
+	}
+}
+
+// Reuses counts every refresh with a replaced token, refused or let
+// through by the interval, and no ordinary rotation: what a test of
+// clients sharing one grant asserts is zero.
+func TestReusesAreCounted(t *testing.T) {
+	w := newWorld(t)
+	first := w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code"))
+	second := w.refreshWith(t, first.RefreshToken)
+	third := w.refreshWith(t, second.RefreshToken)
+	if n := w.srv.Reuses(); n != 0 {
+		t.Fatalf("rotations alone counted %d reuses", n)
+	}
+	w.refreshWith(t, second.RefreshToken) // strict: refused
+	w.srv.SetRefreshReuseLeeway(AtlassianReuseInterval)
+	w.refreshWith(t, third.RefreshToken)
+	if a := w.refreshWith(t, third.RefreshToken); a.Status != 200 { // within the interval
+		t.Fatalf("reuse within the interval: %+v", a)
+	}
+	if n, refreshes := w.srv.Reuses(), w.srv.Refreshes(); n != 2 || refreshes != 4 {
+		t.Errorf("%d reuses and %d refreshes, want 2 and 4", n, refreshes)
+	}
+}

@@ -1,0 +1,156 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/authwiz/authwiz/internal/grantstore"
+	"github.com/authwiz/authwiz/internal/grantstore/pgstore"
+	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/seal"
+)
+
+type shareOptions struct {
+	Name       string
+	To         string
+	Refreshers []string
+	Consumers  []string
+	Consumer   bool
+	HostKey    bool
+}
+
+func newShareCmd(root *rootOptions, streams Streams, runF func(context.Context, *shareOptions) error) *cobra.Command {
+	opts := &shareOptions{}
+	cmd := &cobra.Command{
+		Use:   "share NAME --to postgres://USER@HOST/DATABASE",
+		Short: "Move a profile's grant into a shared PostgreSQL store, so many hosts use one consent",
+		Long: `share moves the grant (tokens and client secret) of the profile called NAME into
+a shared store on PostgreSQL, where several hosts use it without ever losing
+the refresh token Atlassian rotates: one host at a time refreshes it, under a
+claim the database times and fences. The profile's settings stay here, and
+export still writes them without any secret.
+
+Secrets are sealed in the database to the hosts allowed to read them: this
+host, plus every --refresher (may refresh) and --consumer (may only read the
+access token) key given. Get a host's key with authwiz share --host-key there.
+A database dump holds no usable secret.
+
+When the store already holds a grant of that name, share links this host to
+it instead (with --consumer, as a host that only reads).
+
+The database password is never taken from the command line or the address:
+set PGPASSWORD, put it in ~/.pgpass (PGPASSFILE), or type it at the prompt.`,
+		Example: `  authwiz share --host-key
+  authwiz share "Confluence prod" --to postgres://authwiz@db.example/authwiz \
+    --refresher age1… --consumer age1…`,
+		Args: usageArgs(cobra.RangeArgs(0, 1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Name = args[0]
+			}
+			if !opts.HostKey && (opts.Name == "" || opts.To == "") {
+				return usageError{errors.New("share needs a profile NAME and --to postgres://USER@HOST/DATABASE (or --host-key alone)")}
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runShare(cmd.Context(), root, streams, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.To, "to", "", "the shared store: postgres://USER@HOST/DATABASE, without a password")
+	cmd.Flags().StringArrayVar(&opts.Refreshers, "refresher", nil, "another host's key (age1…) that may refresh the grant; repeat for each")
+	cmd.Flags().StringArrayVar(&opts.Consumers, "consumer", nil, "another host's key (age1…) that may only read the access token; repeat for each")
+	cmd.Flags().BoolVar(&opts.Consumer, "consumer-only", false, "this host only reads the access token: it never refreshes")
+	cmd.Flags().BoolVar(&opts.HostKey, "host-key", false, "print this host's public key, for the other hosts' --refresher or --consumer")
+	return cmd
+}
+
+func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *shareOptions) error {
+	dir, err := configDir(root)
+	if err != nil {
+		return err
+	}
+	id, err := seal.LoadOrCreate(dir)
+	if err != nil {
+		return err
+	}
+	if opts.HostKey {
+		_, err := fmt.Fprintln(streams.Out, id.Recipient())
+		return err
+	}
+	where, err := pgstore.Describe(opts.To)
+	if err != nil {
+		return usageError{err}
+	}
+	if _, err := seal.ParseRecipients(append(append([]string{id.Recipient()}, opts.Refreshers...), opts.Consumers...)); err != nil {
+		return usageError{err}
+	}
+	store, p, err := openTarget(root, streams, target{Name: opts.Name})
+	if err != nil {
+		return err
+	}
+	link := sharedLink{Store: where, Refreshers: opts.Refreshers, Consumers: opts.Consumers, Consumer: opts.Consumer}
+	self := &link.Refreshers
+	if opts.Consumer {
+		self = &link.Consumers
+	}
+	if !slices.Contains(*self, id.Recipient()) {
+		*self = append([]string{id.Recipient()}, *self...)
+	}
+	if len(link.Refreshers) == 0 {
+		return usageError{errors.New("--consumer-only needs at least one --refresher: some host must be able to refresh the grant")}
+	}
+	shared, _, err := openShared(ctx, root, streams, sharedLink{Store: opts.To, Refreshers: link.Refreshers, Consumers: link.Consumers})
+	if err != nil {
+		return err
+	}
+	defer shared.Close()
+	_, sec, err := store.Get(p.Name)
+	if err != nil {
+		return err
+	}
+	_, err = shared.Read(ctx, p.Name)
+	joined := err == nil
+	switch {
+	case errors.Is(err, grantstore.ErrUnreachable):
+		return err
+	case !joined && !sec.HasTokens():
+		return fmt.Errorf("profile %q holds no grant to share, and %s holds none of that name: consent with `%s` first", p.Name, where, profile.Command("login", p.Name))
+	case !joined:
+		if err := shared.Migrate(ctx); err != nil {
+			return fmt.Errorf("%w (the first share needs the role that owns the authwiz tables; see the README, \"Many hosts\")", err)
+		}
+		if err := shared.Share(ctx, p, sec); err != nil {
+			return err
+		}
+	}
+	links, err := loadShared(dir)
+	if err != nil {
+		return err
+	}
+	link.Store = opts.To
+	links[p.Name] = link
+	if err := saveShared(dir, links); err != nil {
+		return err
+	}
+	if !joined {
+		// The store holds the only refresh token from now on: a copy left
+		// here, spent by mistake, would revoke the grant for every host.
+		if err := store.Update(p.Name, func(_ *profile.Profile, sec *profile.Secrets) error {
+			*sec = profile.Secrets{ClientSecret: sec.ClientSecret}
+			return nil
+		}); err != nil {
+			return fmt.Errorf("the grant is in %s, but its copy here could not be removed: %w; run `%s` and do not use this host's old tokens",
+				where, err, profile.Command("delete", p.Name))
+		}
+		fmt.Fprintf(streams.Err, "The grant of %q now lives in %s; this host's copy of its tokens is gone.\n", p.Name, where)
+	} else {
+		fmt.Fprintf(streams.Err, "This host now uses the grant of %q in %s, as a %s; its own tokens of the profile are not used.\n", p.Name, where, link.role())
+	}
+	fmt.Fprintf(streams.Err, "This host's key is %s: list it with --refresher or --consumer when sharing on the other hosts.\n", id.Recipient())
+	return nil
+}

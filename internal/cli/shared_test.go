@@ -1,0 +1,159 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/authwiz/authwiz/internal/grantstore"
+	"github.com/authwiz/authwiz/internal/grantstore/pgstore"
+	"github.com/authwiz/authwiz/internal/grantstore/pgtest"
+	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/seal"
+)
+
+func TestShareRefusesAPasswordOnTheCommandLine(t *testing.T) {
+	w := newWorld(t)
+	w.saveWithSecrets("conf", profile.Secrets{AccessToken: "a", RefreshToken: "r", Expiry: time.Now().Add(time.Hour)})
+	r := w.run("", nil, "share", "conf", "--to", "postgres://authwiz:hunter2@db.example/authwiz")
+	if r.code != ExitUsage || strings.Contains(r.stdout+r.stderr, "hunter2") || !strings.Contains(r.stderr, "PGPASSWORD") {
+		t.Fatalf("share with a password in the address: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := w.run("", nil, "share", "--help"); !strings.Contains(r.stdout, "never taken from the command line") {
+		t.Fatalf("share --help does not say where the password comes from:\n%s", r.stdout)
+	}
+}
+
+// Two hosts (config dirs) share one grant: A moves it into the store, B
+// joins, both get the same token, B refreshes it for both; a refresh whose
+// answer only A's journal holds makes the grant uncertain until A recovers.
+func TestSharedGrantAcrossTwoHosts(t *testing.T) {
+	a := newWorld(t)
+	a.create("conf")
+	b := &world{t: t, dir: t.TempDir(), fake: a.fake, server: a.server, redirect: a.redirect, now: a.now}
+	if r := b.run(testClientSecret, nil, b.newArgs("conf", "--client-secret-stdin")...); r.code != 0 {
+		t.Fatalf("new on host B: %d\n%s", r.code, r.stderr)
+	}
+	dsn := pgtest.Own(t).Database(t)
+	keyA, keyB := hostKey(t, a), hostKey(t, b)
+	_, seeded, _ := mustGet(t, a.dir)
+
+	mustRun(t, a, "now lives in", "share", "conf", "--to", dsn, "--refresher", keyB)
+	if _, sec, _ := mustGet(t, a.dir); sec.RefreshToken != "" || sec.AccessToken != "" {
+		t.Fatal("host A kept its copy of the tokens after sharing them")
+	}
+	mustRun(t, b, "now uses the grant", "share", "conf", "--to", dsn, "--refresher", keyA)
+
+	var listed []profileEntry
+	decode(t, mustRun(t, a, "", "list", "--json").stdout, &listed)
+	if sh := listed[0].Shared; sh == nil || sh.Generation != 1 || sh.State != "ok" || listed[0].Token.Health != "ok" || listed[0].SecretStorage != "shared" {
+		t.Fatalf("list --json shows the shared profile as %+v, shared %+v", listed[0], listed[0].Shared)
+	}
+	if r := mustRun(t, a, "", "status", "conf", "--json"); strings.Contains(r.stdout, "needs consent") || !strings.Contains(r.stdout, `"store": "postgres://postgres@`) {
+		t.Fatalf("status --json of a shared profile:\n%s", r.stdout)
+	}
+	if tok := strings.TrimSpace(mustRun(t, b, "", "token", "conf").stdout); tok != seeded.AccessToken {
+		t.Fatal("host B did not get the shared access token")
+	}
+
+	pgtest.Exec(t, dsn, "UPDATE authwiz_grants SET access_expiry = now()")
+	fromB := strings.TrimSpace(mustRun(t, b, "", "token", "conf").stdout)
+	fromA := strings.TrimSpace(mustRun(t, a, "", "token", "conf").stdout)
+	if fromB == seeded.AccessToken || fromA != fromB || a.fake.Refreshes() != 1 {
+		t.Fatalf("after expiry: B and A agree %t, %d refreshes; want one refresh both use", fromA == fromB, a.fake.Refreshes())
+	}
+	if r := mustRun(t, a, "generation 2", "status", "conf"); !strings.Contains(r.stdout, "sealed in the shared store") {
+		t.Fatalf("status:\n%s", r.stdout)
+	}
+
+	answer := loseARefresh(t, a, dsn)
+	r := b.run("", nil, "token", "conf")
+	if r.code != ExitAttention || !strings.Contains(r.stderr, "authwiz recover conf") {
+		t.Fatalf("token on an uncertain grant: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := b.run("", nil, "status", "conf"); r.code != ExitAttention || !strings.Contains(r.stdout, "uncertain") {
+		t.Fatalf("status of an uncertain grant: exit %d\n%s", r.code, r.stdout)
+	}
+	if r := b.run("", nil, "recover", "conf"); r.code != ExitAttention || !strings.Contains(r.stderr, "journal holds no refresh answer") {
+		t.Fatalf("recover on a host without the answer: exit %d\n%s", r.code, r.stderr)
+	}
+	mustRun(t, a, "Recovered", "recover", "conf")
+	if tok := strings.TrimSpace(mustRun(t, b, "", "token", "conf").stdout); tok != answer.AccessToken {
+		t.Fatal("after recover, host B does not get the recovered token")
+	}
+	assertNoSecretInFiles(t, a.dir, []string{seeded.RefreshToken, answer.RefreshToken, answer.AccessToken})
+	assertNoSecretInFiles(t, b.dir, []string{seeded.RefreshToken, answer.RefreshToken, answer.AccessToken})
+}
+
+// loseARefresh spends the shared refresh token as host A and keeps the
+// answer only in A's journal, as a refresher killed before its commit
+// does; the grant is then marked uncertain, as after the retry window.
+func loseARefresh(t *testing.T, a *world, dsn string) profile.Refreshed {
+	t.Helper()
+	ctx := context.Background()
+	id, err := seal.Load(a.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := pgstore.Open(ctx, dsn, id, pgstore.Recipients{Refreshers: []string{id.Recipient()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	c, err := store.Claim(ctx, "conf", "killed", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf := oauth2.Config{ClientID: testClientID, ClientSecret: c.Secrets.ClientSecret,
+		Endpoint: oauth2.Endpoint{TokenURL: a.server.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}}
+	tok, err := conf.TokenSource(ctx, &oauth2.Token{RefreshToken: c.Secrets.RefreshToken}).Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer := profile.Refreshed{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: "Bearer", Expiry: tok.Expiry, At: time.Now()}
+	if err := grantstore.OpenJournal(a.dir, id).Put(grantstore.Entry{Name: "conf", Generation: c.Generation, Fence: c.Fence, Answer: answer}); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Release(ctx, c, grantstore.EndUncertain); err != nil {
+		t.Fatal(err)
+	}
+	return answer
+}
+
+func hostKey(t *testing.T, w *world) string {
+	t.Helper()
+	return strings.TrimSpace(mustRun(t, w, "", "share", "--host-key").stdout)
+}
+
+func mustRun(t *testing.T, w *world, want string, args ...string) result {
+	t.Helper()
+	r := w.run("", nil, args...)
+	if r.code != 0 || !strings.Contains(r.stdout+r.stderr, want) {
+		t.Fatalf("authwiz %s: exit %d, want 0 with %q\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), r.code, want, r.stdout, r.stderr)
+	}
+	return r
+}
+
+func mustGet(t *testing.T, dir string) (profile.Profile, profile.Secrets, error) {
+	t.Helper()
+	store, err := profile.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, sec, err := store.Get("conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, sec, nil
+}
+
+func decode(t *testing.T, s string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		t.Fatalf("%v:\n%s", err, s)
+	}
+}

@@ -1,0 +1,99 @@
+package grantstore
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/seal"
+)
+
+// Journal keeps, on this host, the answer of a refresh of a shared grant
+// from the moment it arrives until the store has saved it. A refresher
+// that dies in between leaves its answer here, the only copy of the
+// rotated refresh token: `authwiz recover` (or the next refresh on this
+// host) saves it to the store. Entries are sealed to this host's key and
+// written 0600, so neither the file nor a backup of it shows a token.
+type Journal struct {
+	dir string
+	id  seal.Identity
+}
+
+// JournalDirName is the journal's directory in the config directory.
+const JournalDirName = "shared-journal"
+
+// OpenJournal is the journal in configDir, opened with this host's key.
+func OpenJournal(configDir string, id seal.Identity) *Journal {
+	return &Journal{dir: filepath.Join(configDir, JournalDirName), id: id}
+}
+
+// Entry is one refresh's answer, for the generation and claim it spent.
+type Entry struct {
+	Name       string            `json:"name"`
+	Generation int64             `json:"generation"`
+	Fence      int64             `json:"fence"`
+	Answer     profile.Refreshed `json:"answer"`
+}
+
+// Put keeps e, replacing any earlier entry for the same grant: only the
+// newest answer can hold the current refresh token.
+func (j *Journal) Put(e Entry) error {
+	data, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	sealed, err := seal.Seal(data, []string{j.id.Recipient()})
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(j.dir, 0o700); err != nil {
+		return fmt.Errorf("keep the refresh's answer on this host: %w", err)
+	}
+	if err := seal.WritePrivate(j.path(e.Name), sealed, false); err != nil {
+		return fmt.Errorf("keep the refresh's answer on this host: %w", err)
+	}
+	return nil
+}
+
+// Get is the entry kept for the grant name; ok is false when there is none.
+func (j *Journal) Get(name string) (e Entry, ok bool, err error) {
+	sealed, err := os.ReadFile(j.path(name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return e, false, nil
+	}
+	if err != nil {
+		return e, false, fmt.Errorf("read this host's journal of %q: %w", name, err)
+	}
+	data, err := j.id.Open(sealed)
+	if err != nil {
+		return e, false, fmt.Errorf("read this host's journal of %q: %w", name, err)
+	}
+	if err := json.Unmarshal(data, &e); err != nil {
+		return e, false, fmt.Errorf("read this host's journal of %q: %w", name, err)
+	}
+	return e, true, nil
+}
+
+// Drop forgets the entry of the grant name, once the store holds its
+// answer or the answer was superseded.
+func (j *Journal) Drop(name string) error {
+	if err := os.Remove(j.path(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("clear this host's journal of %q: %w", name, err)
+	}
+	return nil
+}
+
+func (j *Journal) path(name string) string { return filepath.Join(j.dir, fileKey(name)+".age") }
+
+// fileKey names a grant's files: profile names hold spaces and slashes,
+// and a file name need not tell which grant it is.
+func fileKey(name string) string {
+	sum := sha256.Sum256([]byte(name))
+	return hex.EncodeToString(sum[:12])
+}

@@ -1,0 +1,48 @@
+package grantstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+// ErrNothingToRecover: this host's journal holds no answer for the grant.
+var ErrNothingToRecover = errors.New("this host's journal holds no refresh answer for the grant")
+
+// Recover saves to the store the refresh answer this host's journal kept
+// when its refresher stopped between the refresh and the commit: the one
+// way back for a grant marked uncertain without a new consent. It claims
+// the grant first, so it never races a refresh, and saves the answer only
+// onto the generation it was the answer to.
+func (s *Source) Recover(ctx context.Context) (Snapshot, error) {
+	e, ok, err := s.Journal.Get(s.Name)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	if !ok {
+		return Snapshot{}, fmt.Errorf("%w %q: run `%s` on the host that refreshed it last (`%s` names it), or consent again with `%s`",
+			ErrNothingToRecover, s.Name, profile.Command("recover", s.Name), profile.Command("status", s.Name), profile.Command("login", s.Name))
+	}
+	c, err := s.Store.Claim(ctx, s.Name, s.Host, s.claimFor())
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("recover shared profile %q: %w; try again when the claim has ended", s.Name, err)
+	}
+	if c.Generation != e.Generation {
+		err := s.release(ctx, c, NotSpent)
+		if err == nil {
+			err = s.Journal.Drop(s.Name)
+		}
+		return c.Grant, errors.Join(err, fmt.Errorf("recover shared profile %q: the store has moved on to another refresh since this host's answer (generation %d); nothing to recover here",
+			s.Name, e.Generation))
+	}
+	snap, err := s.Store.Commit(context.WithoutCancel(ctx), c, e.Answer)
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("recover shared profile %q: %w", s.Name, err)
+	}
+	if err := s.Journal.Drop(s.Name); err != nil {
+		s.warn(err.Error())
+	}
+	return snap, nil
+}

@@ -1,0 +1,161 @@
+package grantstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/authwiz/authwiz/internal/httpclient"
+	"github.com/authwiz/authwiz/internal/oauthflow"
+	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/sighold"
+)
+
+// underClaim refreshes the grant under c. done is false when the loop must
+// read the grant again: the answer was fenced out by a host that took over.
+func (s *Source) underClaim(ctx context.Context, c Claim) (tok Token, done bool, err error) {
+	if s.fresh(c.Grant) {
+		// Another host refreshed between our read and our claim.
+		return s.handOut(c.Grant), true, s.release(ctx, c, NotSpent)
+	}
+	if e, ok, err := s.Journal.Get(s.Name); err != nil {
+		s.warn(err.Error())
+	} else if ok && e.Generation == c.Generation {
+		// This host's earlier refresh got its answer and could not save it.
+		return s.commit(ctx, c, e.Answer)
+	}
+	if !c.EarlierAttempt.IsZero() {
+		if age := c.Now.Sub(c.EarlierAttempt); age >= s.window() {
+			if err := s.release(ctx, c, EndUncertain); err != nil {
+				return tok, true, err
+			}
+			return tok, true, s.unusable(Snapshot{State: Uncertain, StateSince: time.Now()})
+		}
+	}
+	if c.Secrets.RefreshToken == "" {
+		return tok, true, errors.Join(s.release(ctx, c, NotSpent),
+			fmt.Errorf("the shared grant holds no refresh token: consent again with `%s`", profile.Command("login", s.Name)))
+	}
+
+	release := s.hold()
+	defer release()
+	answer, err := s.send(ctx, c)
+	if err != nil {
+		return tok, true, errors.Join(s.release(ctx, c, s.endOf(c, err)), s.failed(c, err))
+	}
+	if err := s.Journal.Put(Entry{Name: s.Name, Generation: c.Generation, Fence: c.Fence, Answer: answer}); err != nil {
+		// The store is the only copy left to save it in: commit anyway.
+		s.warn(err.Error())
+	}
+	if s.afterJournal != nil {
+		s.afterJournal()
+	}
+	return s.commit(ctx, c, answer)
+}
+
+// commit saves answer under c, and clears it from the journal once saved
+// or superseded.
+func (s *Source) commit(ctx context.Context, c Claim, answer profile.Refreshed) (Token, bool, error) {
+	// The answer must reach the store even if the caller gave up meanwhile.
+	snap, err := s.Store.Commit(context.WithoutCancel(ctx), c, answer)
+	switch {
+	case errors.Is(err, ErrFenced):
+		s.warn(fmt.Sprintf("this host's refresh of %q (generation %d, claim %d) was superseded by a host that took over its claim; its answer was discarded unused",
+			s.Name, c.Generation, c.Fence))
+		if derr := s.Journal.Drop(s.Name); derr != nil {
+			s.warn(derr.Error())
+		}
+		return Token{}, false, nil
+	case err != nil:
+		return Token{}, true, fmt.Errorf("the refreshed tokens reached this host but could not be saved to the shared store: %w; "+
+			"they are kept, sealed, in this host's journal: run `%s` once the store is back, before %s, or the other hosts lose the grant",
+			err, profile.Command("recover", s.Name), time.Now().Add(s.window()).Local().Format(time.TimeOnly))
+	}
+	if err := s.Journal.Drop(s.Name); err != nil {
+		s.warn(err.Error())
+	}
+	return s.handOut(snap), true, nil
+}
+
+func (s *Source) release(ctx context.Context, c Claim, end End) error {
+	return s.Store.Release(context.WithoutCancel(ctx), c, end)
+}
+
+// send spends the claim's refresh token with this host's settings, with
+// a deadline inside the claim: an answer must never come after the claim
+// could have passed to another host.
+func (s *Source) send(ctx context.Context, c Claim) (profile.Refreshed, error) {
+	limit := min(s.timeout(), c.Remaining()-min(maxClaimSlack, c.Remaining()/4))
+	if limit <= 0 {
+		return profile.Refreshed{}, fmt.Errorf("the claim of %s leaves no time for a refresh: %w", c.Remaining(), context.DeadlineExceeded)
+	}
+	reqCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), limit)
+	defer cancel()
+	client := s.HTTP
+	if client == nil {
+		client = httpclient.New(httpclient.Config{Overall: limit})
+	}
+	reqCtx = context.WithValue(httpclient.WithSetting(reqCtx, "the Token URL"), oauth2.HTTPClient, client)
+	p := s.Settings
+	style := oauth2.AuthStyleInParams
+	if p.TokenAuthStyle == oauthflow.AuthStyleBasic {
+		style = oauth2.AuthStyleInHeader
+	}
+	conf := oauth2.Config{ClientID: p.ClientID, ClientSecret: c.Secrets.ClientSecret,
+		Endpoint: oauth2.Endpoint{AuthURL: p.AuthURL, TokenURL: p.TokenURL, AuthStyle: style}}
+	tok, err := conf.TokenSource(reqCtx, &oauth2.Token{RefreshToken: c.Secrets.RefreshToken}).Token()
+	if err != nil {
+		return profile.Refreshed{}, err
+	}
+	at := s.now()
+	expiry := oauthflow.Expiry(tok, at)
+	if expiry.IsZero() {
+		expiry = at.Add(oauthflow.UnknownLifetime)
+	}
+	scopes := c.Secrets.GrantedScopes
+	if granted, _ := tok.Extra("scope").(string); strings.TrimSpace(granted) != "" {
+		scopes = strings.Fields(granted)
+	}
+	return profile.Refreshed{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: tok.TokenType,
+		Expiry: expiry, GrantedScopes: scopes, At: at}, nil
+}
+
+// endOf is what a failed refresh means for the grant's next claim.
+func (s *Source) endOf(c Claim, err error) End {
+	var re *oauth2.RetrieveError
+	switch {
+	case errors.As(err, &re) && re.ErrorCode == "invalid_grant" && !c.EarlierAttempt.IsZero():
+		// The retry was refused: the lost answer rotated the token.
+		return EndUncertain
+	case errors.As(err, &re) && re.ErrorCode == "invalid_grant":
+		return EndRejected
+	case errors.As(err, &re), httpclient.NotSent(err):
+		return NotSpent
+	}
+	return Unanswered
+}
+
+func (s *Source) failed(c Claim, err error) error {
+	switch s.endOf(c, err) {
+	case EndUncertain:
+		return s.unusable(Snapshot{State: Uncertain, StateSince: time.Now()})
+	case EndRejected:
+		return fmt.Errorf("%w: %w", ErrRejected, err)
+	case Unanswered:
+		return fmt.Errorf("the token endpoint gave no answer: %w; the refresh may have reached it: run `%s` again within %s and the claim's next holder retries it",
+			err, profile.Command("token", s.Name), s.window())
+	}
+	return fmt.Errorf("refresh the shared grant: %w", err)
+}
+
+func (s *Source) hold() func() os.Signal {
+	if s.HoldSignals != nil {
+		return s.HoldSignals()
+	}
+	return sighold.Hold()
+}

@@ -1,0 +1,231 @@
+package storetest
+
+import (
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/authwiz/authwiz/internal/grantstore"
+	"github.com/authwiz/authwiz/internal/profile"
+	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
+	"github.com/authwiz/authwiz/internal/seal"
+	"github.com/authwiz/authwiz/internal/testkit/atltest"
+)
+
+// Seeded is a store holding the grant p.Name with sec in it.
+type Seeded func(t *testing.T, p profile.Profile, sec profile.Secrets) grantstore.Store
+
+// World is one protocol test's stand-in for Atlassian and its store.
+type World struct {
+	Atlassian *atltest.Atlassian
+	Store     grantstore.Store
+	Settings  profile.Profile
+	Secrets   profile.Secrets
+}
+
+// NewWorld seeds a store from a consent on a strict stand-in (with
+// Atlassian's reuse interval when leeway is set).
+func NewWorld(t *testing.T, open Seeded, expired, leeway bool) *World {
+	t.Helper()
+	atl := atltest.Start(t)
+	if leeway {
+		atl.SetRefreshReuseLeeway(atlserver.AtlassianReuseInterval)
+	}
+	p, sec := Consented(t, atl, "conf", expired)
+	return &World{Atlassian: atl, Store: open(t, p, sec), Settings: p, Secrets: sec}
+}
+
+// Source is a host of its own (config dir, key) running the protocol on
+// w's grant with this host's copy of the settings.
+func (w *World) Source(t *testing.T, host string) *grantstore.Source {
+	t.Helper()
+	id, err := seal.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	return &grantstore.Source{Store: w.Store, Name: w.Settings.Name, Settings: w.Settings, Host: host,
+		Journal: grantstore.OpenJournal(dir, id), Cache: grantstore.OpenCache(dir, id), Poll: 10 * time.Millisecond,
+		Warn: func(msg string) { t.Log(host + ": " + msg) }}
+}
+
+// RunProtocol runs the refresh protocol's tests that hold for every store.
+func RunProtocol(t *testing.T, open Seeded) {
+	tests := []struct {
+		name string
+		run  func(t *testing.T, open Seeded)
+	}{
+		{"ValidTokenIsServedWithoutARefresh", validTokenIsServed},
+		{"ExpiredTokenIsRefreshedOnceAndSaved", expiredTokenIsRefreshed},
+		{"HostsAskingAtOnceShareOneRefresh", hostsShareOneRefresh},
+		{"LostAnswerIsRetriedWithinTheWindow", lostAnswerIsRetried},
+		{"LostAnswerPastTheWindowMakesTheGrantUncertain", lostAnswerPastTheWindow},
+		{"SettingsComeFromThisHost", settingsComeFromThisHost},
+		{"SkewedHostClockDecidesNothing", skewedHostClock},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { tc.run(t, open) })
+	}
+}
+
+func validTokenIsServed(t *testing.T, open Seeded) {
+	w := NewWorld(t, open, false, false)
+	tok := token(t, w.Source(t, "a"))
+	if tok.AccessToken != w.Secrets.AccessToken || w.Atlassian.Refreshes() != 0 {
+		t.Fatalf("a valid token: got another (%t), %d refreshes", tok.AccessToken != w.Secrets.AccessToken, w.Atlassian.Refreshes())
+	}
+}
+
+func expiredTokenIsRefreshed(t *testing.T, open Seeded) {
+	w := NewWorld(t, open, true, false)
+	src := w.Source(t, "a")
+	first := token(t, src)
+	if first.AccessToken == w.Secrets.AccessToken || !Works(t, w.Atlassian, first.AccessToken) {
+		t.Fatal("the expired token was not replaced by a working one")
+	}
+	if again := token(t, w.Source(t, "b")); again.AccessToken != first.AccessToken {
+		t.Fatal("another host got another token: the refresh was not saved to the store")
+	}
+	if n := w.Atlassian.Refreshes(); n != 1 {
+		t.Fatalf("%d refreshes, want 1", n)
+	}
+	if _, kept, err := src.Journal.Get("conf"); kept || err != nil {
+		t.Fatalf("the journal still holds the committed answer (%t, %v)", kept, err)
+	}
+}
+
+func hostsShareOneRefresh(t *testing.T, open Seeded) {
+	w := NewWorld(t, open, true, false)
+	w.Atlassian.SetTokenDelay(200 * time.Millisecond)
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		tokens = map[string]int{}
+	)
+	for i := range 6 {
+		src := w.Source(t, "host-"+string(rune('a'+i)))
+		wg.Go(func() {
+			tok, err := src.Token(ctx(t))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			tokens[tok.AccessToken]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if n := w.Atlassian.Refreshes(); n != 1 || len(tokens) != 1 {
+		t.Fatalf("%d refreshes and %d different tokens, want 1 and 1", n, len(tokens))
+	}
+}
+
+// lose spends the grant's refresh token the way a host does that dies
+// before its answer is saved: claimed, sent, and the claim left unanswered.
+func lose(t *testing.T, w *World) {
+	t.Helper()
+	c, err := w.Store.Claim(ctx(t), "conf", "lost", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf := oauth2.Config{ClientID: w.Settings.ClientID, ClientSecret: c.Secrets.ClientSecret,
+		Endpoint: oauth2.Endpoint{TokenURL: w.Settings.TokenURL, AuthStyle: oauth2.AuthStyleInParams}}
+	if _, err := conf.TokenSource(ctx(t), &oauth2.Token{RefreshToken: c.Secrets.RefreshToken}).Token(); err != nil {
+		t.Fatalf("the lost refresh: %v", err)
+	}
+	if err := w.Store.Release(ctx(t), c, grantstore.Unanswered); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func lostAnswerIsRetried(t *testing.T, open Seeded) {
+	w := NewWorld(t, open, true, true)
+	lose(t, w)
+	tok := token(t, w.Source(t, "next"))
+	if !Works(t, w.Atlassian, tok.AccessToken) {
+		t.Fatal("the retry did not give a working token")
+	}
+	// The chain goes on from the retry: one more refresh works.
+	expire(t, w)
+	if tok := token(t, w.Source(t, "later")); !Works(t, w.Atlassian, tok.AccessToken) {
+		t.Fatal("the refresh after the retry failed")
+	}
+}
+
+func lostAnswerPastTheWindow(t *testing.T, open Seeded) {
+	w := NewWorld(t, open, true, true)
+	lose(t, w)
+	src := w.Source(t, "late")
+	src.Window = time.Nanosecond // the first attempt is older than that
+	before := w.Atlassian.Refreshes()
+	_, err := src.Token(ctx(t))
+	if !errors.Is(err, grantstore.ErrUncertain) || !strings.Contains(err.Error(), "authwiz recover conf") {
+		t.Fatalf("a lost refresh past the window = %v, want ErrUncertain naming authwiz recover", err)
+	}
+	if w.Atlassian.Refreshes() != before {
+		t.Fatal("the refresh token was sent again past the window")
+	}
+	snap, err := w.Store.Read(ctx(t), "conf")
+	if err != nil || snap.State != grantstore.Uncertain {
+		t.Fatalf("the grant reads %q, %v; want uncertain", snap.State, err)
+	}
+	if _, err := w.Source(t, "other").Token(ctx(t)); !errors.Is(err, grantstore.ErrUncertain) {
+		t.Fatalf("another host's token = %v, want ErrUncertain without a refresh", err)
+	}
+}
+
+// A store whose writer points the token URL elsewhere sends nothing there:
+// the refresh goes where this host's settings say.
+func settingsComeFromThisHost(t *testing.T, open Seeded) {
+	atl := atltest.Start(t)
+	p, sec := Consented(t, atl, "conf", true)
+	elsewhere := p
+	elsewhere.TokenURL, elsewhere.ClientID = "http://127.0.0.1:1/steal", "someone-else"
+	w := &World{Atlassian: atl, Store: open(t, elsewhere, sec), Settings: p, Secrets: sec}
+	if tok := token(t, w.Source(t, "a")); !Works(t, atl, tok.AccessToken) || atl.Refreshes() != 1 {
+		t.Fatal("the refresh did not go to this host's token URL")
+	}
+}
+
+func skewedHostClock(t *testing.T, open Seeded) {
+	w := NewWorld(t, open, false, false)
+	for _, skew := range []time.Duration{-7 * time.Minute, 9 * time.Minute} {
+		src := w.Source(t, "skewed")
+		src.Now = func() time.Time { return time.Now().Add(skew) }
+		if tok := token(t, src); tok.AccessToken != w.Secrets.AccessToken {
+			t.Fatalf("a host clock %s off refreshed a valid token", skew)
+		}
+	}
+	if n := w.Atlassian.Refreshes(); n != 0 {
+		t.Fatalf("%d refreshes of a valid token", n)
+	}
+}
+
+// expire makes the grant's access token due for a refresh, as an hour
+// passing would.
+func expire(t *testing.T, w *World) {
+	t.Helper()
+	c, err := w.Store.Claim(ctx(t), "conf", "clock", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now()
+	answer := profile.Refreshed{AccessToken: c.Grant.AccessToken, TokenType: "Bearer", Expiry: at.Add(-time.Minute), At: at}
+	if _, err := w.Store.Commit(ctx(t), c, answer); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func token(t *testing.T, src *grantstore.Source) grantstore.Token {
+	t.Helper()
+	tok, err := src.Token(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
