@@ -75,20 +75,21 @@ func runToken(ctx context.Context, root *rootOptions, streams Streams, opts *tok
 	if err != nil {
 		return tokenFailure(opts.target, err)
 	}
-	if !printableToken(tok.AccessToken) {
-		return fmt.Errorf("the access token of %q holds spaces or control characters, so it is not printed: "+
-			"a script would send it on as it is. Check the profile's Token URL (`%s`), then run `%s`",
-			opts.Name, commandFor("show", opts.target), commandFor("login", opts.target))
-	}
-	_, err = fmt.Fprintln(streams.Out, tok.AccessToken)
-	return err
+	return printToken(streams, opts.target, tok.AccessToken)
 }
 
-// printableToken: an access token is one word of visible characters. One
-// that is not came from a hand-edited file or a server that is not
-// Atlassian's, and printed raw it could act on the terminal.
-func printableToken(tok string) bool {
-	return validate.Sanitize(tok) == tok && !strings.ContainsAny(tok, " \t\n")
+// printToken prints the access token of t for a script, alone on its
+// line. A token is one word of visible characters: one that is not came
+// from a hand-edited file, a store or a server that is not Atlassian's, and
+// printed raw it could act on the terminal, so it is refused.
+func printToken(streams Streams, t target, tok string) error {
+	if validate.Sanitize(tok) != tok || strings.ContainsAny(tok, " \t\n") {
+		return fmt.Errorf("the access token of %q holds spaces or control characters, so it is not printed: "+
+			"a script would send it on as it is. Check the profile's Token URL (`%s`), then run `%s`",
+			t.Name, commandFor("show", t), commandFor("login", t))
+	}
+	_, err := fmt.Fprintln(streams.Out, tok)
+	return err
 }
 
 // tokenFailure says what a failed token means for t and marks the cases
