@@ -55,6 +55,10 @@ func TestRehearsalProfileFollowsTheDemoToAnotherPort(t *testing.T) {
 	if !strings.Contains(r.stdout, "demo      not running") {
 		t.Errorf("status with no demo running:\n%s", r.stdout)
 	}
+	r = w.run("", nil, "login", "--rehearsal", "--timeout", "20s", name)
+	if r.code != ExitAttention || !strings.Contains(r.stderr, "`authwiz demo`, which is not running") {
+		t.Errorf("login with no demo running: %d\n%s", r.code, r.stderr)
+	}
 
 	port := testport.Free(t)
 	for port == first.Port() {

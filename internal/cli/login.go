@@ -81,6 +81,12 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		if p, err = followDemo(store, p); err != nil {
 			return err
 		}
+		// Without the demo the consent page would never load, and the
+		// wait for it would last the whole --timeout.
+		if err := rehearsalDown(ctx, p); err != nil {
+			return attentionError{fmt.Errorf("%q is a rehearsal profile: its consent runs against `%s`, which is not running; start it, then run this again",
+				p.Name, suggest("demo"))}
+		}
 	}
 	runner := &consent.Runner{Store: store, HTTP: opts.HTTP, Timeout: opts.Timeout, HintAfter: opts.HintAfter}
 	return converse(ctx, consent.Conversation{
