@@ -580,3 +580,16 @@ func TestNewNoInputArgs(t *testing.T) {
 		t.Errorf("stdin flag: %+v", o)
 	}
 }
+
+// A second profile of the same app is saved with a warning: a consent on
+// one would replace the grant the other holds.
+func TestNewNoInputWarnsOfASharedClientID(t *testing.T) {
+	w := newWorld(t)
+	if r := w.run(testClientSecret, nil, w.newArgs("first", "--client-secret-stdin")...); r.code != 0 || strings.Contains(r.stderr, "also used by") {
+		t.Fatalf("the first profile of an app: %d\n%s", r.code, r.stderr)
+	}
+	r := w.run(testClientSecret, nil, w.newArgs("second", "--client-secret-stdin")...)
+	if r.code != 0 || !strings.Contains(r.stderr, `Warning: Client ID: This Client ID is also used by "first"`) {
+		t.Errorf("the second profile of the same app: %d\n%s", r.code, r.stderr)
+	}
+}
