@@ -16,7 +16,7 @@ func newDemoCmd(root *rootOptions, streams Streams, wizard launch.Wizard) *cobra
 		Use:   "demo",
 		Short: "Rehearse the whole guide against a built-in stand-in for Atlassian",
 		Long: `demo runs the wizard against a rehearsal server on this computer that behaves
-like Atlassian's (the same checks, a consent page with Allow and Deny, two
+like Atlassian's (the same checks, a consent page with Accept and Cancel, two
 sample sites), so you can walk all twelve steps and see a consent complete
 before you have an Atlassian app.
 

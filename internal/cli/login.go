@@ -47,7 +47,7 @@ consent page in your browser, waits for the answer, and saves the new tokens
 and the sites they reach.
 
 Without a browser here (an SSH session, --no-browser), open the printed link on
-any machine, choose Allow, and paste the address the browser ends on (it
+any machine, choose Accept, and paste the address the browser ends on (it
 starts with the profile's Redirect URL) back here.`,
 		Example: `  authwiz login "OAuth2 confluence Authentication"
   authwiz login "OAuth2 confluence Authentication" --no-browser`,
