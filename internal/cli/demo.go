@@ -44,7 +44,24 @@ func runDemo(cmd *cobra.Command, root *rootOptions, streams Streams, wizard laun
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
+	defer func() {
+		// The server's grants could not be kept for the next run: say so
+		// now, or the next run's refresh fails without a clue.
+		if err := srv.Close(); err != nil {
+			fmt.Fprintln(streams.Err, "authwiz: warning:", err)
+		}
+	}()
+	// Profiles made while a demo ran on another port follow this one, so
+	// the start screen's re-authentication reaches this server.
+	list, err := store.List()
+	if err != nil {
+		return err
+	}
+	for _, p := range list {
+		if _, err := followDemo(store, p); err != nil {
+			fmt.Fprintln(streams.Err, "authwiz: warning:", err)
+		}
+	}
 	fmt.Fprintf(streams.Err, "Rehearsal server on %s. The rehearsal app's credentials (type them at step 9):\n"+
 		"  Client ID      %s\n  Client secret  %s\n", srv.BaseURL(), rehearsal.ClientID, rehearsal.ClientSecret)
 	return wizard(cmd.Context(), wired(launch.Request{
