@@ -28,8 +28,10 @@ func newTokenCmd(root *rootOptions, streams Streams, runF func(context.Context, 
 		Short: "Print a valid access token, refreshing it when needed",
 		Long: `token prints a valid access token for the profile on stdout and nothing else.
 When the saved one is about to expire it refreshes it first and saves the new
-refresh token Atlassian rotates in, under a lock shared by every authwiz
-process, so many scripts may ask at once.
+refresh token Atlassian rotates in, under a lock of that profile that every
+authwiz process respects, so many scripts may ask at once and other profiles
+never wait. Once the refresh is sent, Ctrl-C and SIGTERM wait until its answer
+is saved; --timeout bounds each network call.
 
 Exit code 3 means the profile needs a new consent: run authwiz login NAME.`,
 		Example: `  curl -H "Authorization: Bearer $(authwiz token "OAuth2 confluence Authentication")" \
