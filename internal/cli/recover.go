@@ -54,10 +54,10 @@ func runRecover(ctx context.Context, root *rootOptions, streams Streams, opts *r
 		return err
 	}
 	defer closeStore()
-	snap, err := src.Recover(ctx)
+	tok, err := src.Recover(ctx)
 	if err != nil {
 		return sharedFailure(err)
 	}
-	fmt.Fprintf(streams.Err, "Recovered %q from this host's journal: the store holds generation %d, usable by every host again.\n", p.Name, snap.Generation)
+	fmt.Fprintf(streams.Err, "Recovered %q from this host's journal: the store holds generation %d, usable by every host again.\n", p.Name, tok.Generation)
 	return nil
 }

@@ -7,11 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/oauth2"
-
 	"github.com/authwiz/authwiz/internal/grantstore"
 	"github.com/authwiz/authwiz/internal/grantstore/pgstore"
 	"github.com/authwiz/authwiz/internal/grantstore/pgtest"
+	"github.com/authwiz/authwiz/internal/grantstore/storetest"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/seal"
 )
@@ -47,6 +46,9 @@ func TestSharedGrantAcrossTwoHosts(t *testing.T) {
 		t.Fatal("host A kept its copy of the tokens after sharing them")
 	}
 	mustRun(t, b, "now uses the grant", "share", "conf", "--to", dsn, "--refresher", keyA)
+	if r := mustRun(t, a, "client_id", "export", "conf"); strings.Contains(r.stdout, testClientSecret) {
+		t.Fatal("export of a shared profile holds the client secret")
+	}
 
 	var listed []profileEntry
 	decode(t, mustRun(t, a, "", "list", "--json").stdout, &listed)
@@ -68,6 +70,23 @@ func TestSharedGrantAcrossTwoHosts(t *testing.T) {
 	}
 	if r := mustRun(t, a, "generation 2", "status", "conf"); !strings.Contains(r.stdout, "sealed in the shared store") {
 		t.Fatalf("status:\n%s", r.stdout)
+	}
+
+	held := openAs(t, a.dir, dsn)
+	claim, err := held.Claim(context.Background(), "conf", "ci-runner-7 (PID 42)", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := mustRun(t, b, "ci-runner-7 (PID 42) since", "status", "conf"); !strings.Contains(r.stdout, "claim") {
+		t.Fatalf("status while a claim is held:\n%s", r.stdout)
+	}
+	var statuses []profileStatus
+	decode(t, mustRun(t, b, "", "status", "conf", "--json").stdout, &statuses)
+	if c := statuses[0].Shared.Claim; c == nil || c.Host != "ci-runner-7 (PID 42)" || !c.Until.After(c.Since) {
+		t.Fatalf("status --json shows the claim as %+v", c)
+	}
+	if err := held.Release(context.Background(), claim, grantstore.NotSpent); err != nil {
+		t.Fatal(err)
 	}
 
 	answer := loseARefresh(t, a, dsn)
@@ -94,34 +113,35 @@ func TestSharedGrantAcrossTwoHosts(t *testing.T) {
 // does; the grant is then marked uncertain, as after the retry window.
 func loseARefresh(t *testing.T, a *world, dsn string) profile.Refreshed {
 	t.Helper()
-	ctx := context.Background()
+	store := openAs(t, a.dir, dsn)
+	settings, _, _ := mustGet(t, a.dir)
+	c, answer := storetest.Spend(t, store, settings)
 	id, err := seal.Load(a.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := pgstore.Open(ctx, dsn, id, pgstore.Recipients{Refreshers: []string{id.Recipient()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	c, err := store.Claim(ctx, "conf", "killed", time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conf := oauth2.Config{ClientID: testClientID, ClientSecret: c.Secrets.ClientSecret,
-		Endpoint: oauth2.Endpoint{TokenURL: a.server.URL + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}}
-	tok, err := conf.TokenSource(ctx, &oauth2.Token{RefreshToken: c.Secrets.RefreshToken}).Token()
-	if err != nil {
-		t.Fatal(err)
-	}
-	answer := profile.Refreshed{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: "Bearer", Expiry: tok.Expiry, At: time.Now()}
 	if err := grantstore.OpenJournal(a.dir, id).Put(grantstore.Entry{Name: "conf", Generation: c.Generation, Fence: c.Fence, Answer: answer}); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.Release(ctx, c, grantstore.EndUncertain); err != nil {
+	if err := store.Release(context.Background(), c, grantstore.EndUncertain); err != nil {
 		t.Fatal(err)
 	}
 	return answer
+}
+
+// openAs opens the shared store as the host whose config dir is dir.
+func openAs(t *testing.T, dir, dsn string) *pgstore.Store {
+	t.Helper()
+	id, err := seal.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := pgstore.Open(context.Background(), dsn, id, pgstore.Recipients{Refreshers: []string{id.Recipient()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(store.Close)
+	return store
 }
 
 func hostKey(t *testing.T, w *world) string {

@@ -31,7 +31,9 @@ When the saved one is about to expire it refreshes it first and saves the new
 refresh token Atlassian rotates in, under a lock of that profile that every
 authwiz process respects, so many scripts may ask at once and other profiles
 never wait. Once the refresh is sent, Ctrl-C and SIGTERM wait until its answer
-is saved; --timeout bounds each network call.
+is saved; --timeout bounds each network call. A profile moved to a shared
+store with authwiz share is read from it, and refreshed through it by one host
+at a time (see authwiz share --help).
 
 Exit code 3 means the profile needs a new consent: run authwiz login NAME.`,
 		Example: `  curl -H "Authorization: Bearer $(authwiz token "OAuth2 confluence Authentication")" \

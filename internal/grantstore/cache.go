@@ -58,7 +58,7 @@ func (c *Cache) put(snap Snapshot, margin time.Duration, now time.Time) error {
 	if err := os.MkdirAll(c.dir, 0o700); err != nil {
 		return fmt.Errorf("cache the access token: %w", err)
 	}
-	if err := seal.WritePrivate(path, sealed, false); err != nil {
+	if err := seal.WriteScratch(path, sealed); err != nil {
 		return fmt.Errorf("cache the access token: %w", err)
 	}
 	if err := os.Chtimes(path, now, now); err != nil {

@@ -22,7 +22,15 @@ import (
 // hands out a token that works.
 func TestSixteenHostsRefreshOneGrantAtOnce(t *testing.T) {
 	dsn := pgtest.Own(t).Database(t)
-	atl := atltest.Start(t, func(cfg *atlserver.Config) { cfg.AccessTokenLifetime = time.Second })
+	// The stand-in's clock stands still, so it refuses a token only for
+	// what the hosts did (a reuse, a lost rotation), never for a loaded
+	// machine's delay between handing it out and trying it. The store's
+	// clock, which decides when to refresh, runs: tokens last a second.
+	frozen := time.Now()
+	atl := atltest.Start(t, func(cfg *atlserver.Config) {
+		cfg.AccessTokenLifetime = time.Second
+		cfg.Now = func() time.Time { return frozen }
+	})
 	p, sec := storetest.Consented(t, atl, "conf", true)
 	dirs, keys := hosts(t, 16)
 	store := shareTo(t, dsn, dirs[0], keys, p, sec)
@@ -182,6 +190,8 @@ func TestStoreDownDuringRefreshAndReads(t *testing.T) {
 		return hostConfig{DSN: dsn, Dir: dirs[dir], Settings: p, Refreshers: keys, Claim: 2 * time.Second, Check: atl.APIBaseURL()}
 	}
 	reader, refresher, stranger := host(0), host(1), host(2)
+	// A token with three minutes left, so its margin is 45 seconds.
+	pgtest.Exec(t, dsn, "UPDATE authwiz_grants SET access_expiry = now() + interval '3 minutes'")
 	first, err := start(t, reader).wait(t)
 	if err != nil {
 		t.Fatal(err)
@@ -203,11 +213,21 @@ func TestStoreDownDuringRefreshAndReads(t *testing.T) {
 	if tok, err := cached.wait(t); err != nil || tok != first || !strings.Contains(cached.stderr.String(), "cannot be reached") {
 		t.Fatalf("a reader with the store down: %v, its cached token %t\n%s", err, tok == first, cached.stderr)
 	}
-	reader.Skew = 2 * time.Hour // its copy's margin has run out
-	for name, cfg := range map[string]hostConfig{"a reader past the margin": reader, "a host without a copy": stranger} {
-		pr := start(t, cfg)
-		if pr.waitErr(t) == nil || !strings.Contains(pr.stderr.String(), "nothing was refreshed") {
-			t.Fatalf("%s with the store down:\n%s", name, pr.stderr)
+	pastMargin, longAgo := reader, reader
+	pastMargin.Skew = 150 * time.Second // the copy has 30 of its 45 seconds of margin left
+	longAgo.Skew = 6 * time.Minute      // another host may have replaced it long ago
+	for _, c := range []struct {
+		name string
+		cfg  hostConfig
+		want string
+	}{
+		{"a reader past the margin", pastMargin, "expires at"},
+		{"a reader whose copy was confirmed too long ago", longAgo, "too long ago"},
+		{"a host without a copy", stranger, "has no copy"},
+	} {
+		pr := start(t, c.cfg)
+		if err := pr.waitErr(t); err == nil || !strings.Contains(pr.stderr.String(), c.want) || !strings.Contains(pr.stderr.String(), "nothing was refreshed") {
+			t.Fatalf("%s with the store down: %v\n%s", c.name, err, pr.stderr)
 		}
 	}
 	if n := atl.Refreshes(); n != 1 {

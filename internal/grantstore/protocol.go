@@ -126,6 +126,9 @@ func (s *Source) token(ctx context.Context) (Token, error) {
 		if s.fresh(snap) {
 			return s.handOut(snap), nil
 		}
+		if s.recoverable(ctx, snap) {
+			continue
+		}
 		if err := s.unusable(snap); err != nil {
 			return Token{}, err
 		}
@@ -182,6 +185,23 @@ func (s *Source) handOut(snap Snapshot) Token {
 	return Token{AccessToken: snap.AccessToken, TokenType: snap.TokenType, Generation: snap.Generation}
 }
 
+// recoverable recovers an uncertain grant whose lost answer this host's
+// journal holds, reporting whether it did.
+func (s *Source) recoverable(ctx context.Context, snap Snapshot) bool {
+	if snap.State != Uncertain || s.Consumer {
+		return false
+	}
+	if _, kept, err := s.Journal.Get(s.Name); err != nil || !kept {
+		return false
+	}
+	if _, err := s.Recover(ctx); err != nil {
+		s.warn(err.Error())
+		return false
+	}
+	s.warn(fmt.Sprintf("recovered %q from this host's journal: a refresh here had stopped before the store saved it", s.Name))
+	return true
+}
+
 // unusable explains a grant that no refresh may renew.
 func (s *Source) unusable(snap Snapshot) error {
 	switch snap.State {
@@ -201,29 +221,32 @@ func (s *Source) unusable(snap Snapshot) error {
 // ends, as long as ctx and the token allow.
 func (s *Source) await(ctx context.Context, seen Snapshot, claimed *ClaimedError) error {
 	limit := s.claimFor() + s.timeout()
-	if deadline, ok := ctx.Deadline(); ok {
-		limit = min(limit, time.Until(deadline))
-	}
 	stop := time.Now().Add(limit)
+	waited := func(cause error) error {
+		if s.Consumer {
+			return fmt.Errorf("%w, and no refresher host renewed its token while this one waited (%w): run `%s` on a refresher host, and keep one running it every few minutes",
+				ErrConsumerOnly, cause, profile.Command("token", s.Name))
+		}
+		return fmt.Errorf("%w; try again once that claim has ended", &ClaimedError{Holder: claimed.Holder})
+	}
 	for time.Now().Before(stop) {
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return waited(ctx.Err())
 		case <-time.After(s.poll()):
 		}
 		snap, err := s.Store.Read(ctx, s.Name)
-		if err != nil {
+		switch {
+		case ctx.Err() != nil:
+			return waited(ctx.Err())
+		case err != nil:
 			return err
 		}
 		if snap.Generation != seen.Generation || snap.State != seen.State || !s.Consumer && snap.Holder == nil {
 			return nil
 		}
 	}
-	if s.Consumer {
-		return fmt.Errorf("%w, and no refresher host renewed its token in %s: run `%s` on a refresher host",
-			ErrConsumerOnly, limit.Round(time.Second), profile.Command("token", s.Name))
-	}
-	return &ClaimedError{Holder: claimed.Holder}
+	return waited(fmt.Errorf("%s passed", limit.Round(time.Second)))
 }
 
 // cached serves this host's copy of the token when the store cannot be

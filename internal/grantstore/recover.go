@@ -16,33 +16,33 @@ var ErrNothingToRecover = errors.New("this host's journal holds no refresh answe
 // way back for a grant marked uncertain without a new consent. It claims
 // the grant first, so it never races a refresh, and saves the answer only
 // onto the generation it was the answer to.
-func (s *Source) Recover(ctx context.Context) (Snapshot, error) {
+func (s *Source) Recover(ctx context.Context) (Token, error) {
 	e, ok, err := s.Journal.Get(s.Name)
 	if err != nil {
-		return Snapshot{}, err
+		return Token{}, err
 	}
 	if !ok {
-		return Snapshot{}, fmt.Errorf("%w %q: run `%s` on the host that refreshed it last (`%s` names it), or consent again with `%s`",
+		return Token{}, fmt.Errorf("%w %q: run `%s` on the host that refreshed it last (`%s` names it), or consent again with `%s`",
 			ErrNothingToRecover, s.Name, profile.Command("recover", s.Name), profile.Command("status", s.Name), profile.Command("login", s.Name))
 	}
 	c, err := s.Store.Claim(ctx, s.Name, s.Host, s.claimFor())
 	if err != nil {
-		return Snapshot{}, fmt.Errorf("recover shared profile %q: %w; try again when the claim has ended", s.Name, err)
+		return Token{}, fmt.Errorf("recover shared profile %q: %w; try again when the claim has ended", s.Name, err)
 	}
 	if c.Generation != e.Generation {
 		err := s.release(ctx, c, NotSpent)
 		if err == nil {
 			err = s.Journal.Drop(s.Name)
 		}
-		return c.Grant, errors.Join(err, fmt.Errorf("recover shared profile %q: the store has moved on to another refresh since this host's answer (generation %d); nothing to recover here",
+		return Token{}, errors.Join(err, fmt.Errorf("recover shared profile %q: the store has moved on to another refresh since this host's answer (generation %d); nothing to recover here",
 			s.Name, e.Generation))
 	}
-	snap, err := s.Store.Commit(context.WithoutCancel(ctx), c, e.Answer)
-	if err != nil {
-		return Snapshot{}, fmt.Errorf("recover shared profile %q: %w", s.Name, err)
+	tok, saved, err := s.commit(ctx, c, e.Answer)
+	switch {
+	case err != nil:
+		return Token{}, fmt.Errorf("recover shared profile %q: %w", s.Name, err)
+	case !saved:
+		return Token{}, fmt.Errorf("recover shared profile %q: another host took the claim over meanwhile; run `%s` again", s.Name, profile.Command("status", s.Name))
 	}
-	if err := s.Journal.Drop(s.Name); err != nil {
-		s.warn(err.Error())
-	}
-	return snap, nil
+	return tok, nil
 }

@@ -61,6 +61,9 @@ func (s *Source) underClaim(ctx context.Context, c Claim) (tok Token, done bool,
 // commit saves answer under c, and clears it from the journal once saved
 // or superseded.
 func (s *Source) commit(ctx context.Context, c Claim, answer profile.Refreshed) (Token, bool, error) {
+	// The store counts the time left from its own clock's now: what is
+	// left by this host's clock, which timed the answer, however long ago.
+	answer.At = s.now()
 	// The answer must reach the store even if the caller gave up meanwhile.
 	snap, err := s.Store.Commit(context.WithoutCancel(ctx), c, answer)
 	switch {
@@ -108,11 +111,13 @@ func (s *Source) send(ctx context.Context, c Claim) (profile.Refreshed, error) {
 	}
 	conf := oauth2.Config{ClientID: p.ClientID, ClientSecret: c.Secrets.ClientSecret,
 		Endpoint: oauth2.Endpoint{AuthURL: p.AuthURL, TokenURL: p.TokenURL, AuthStyle: style}}
+	// The token's lifetime is counted from before the request: the
+	// server's count starts later, so the saved expiry is never after its.
+	at := s.now()
 	tok, err := conf.TokenSource(reqCtx, &oauth2.Token{RefreshToken: c.Secrets.RefreshToken}).Token()
 	if err != nil {
 		return profile.Refreshed{}, err
 	}
-	at := s.now()
 	expiry := oauthflow.Expiry(tok, at)
 	if expiry.IsZero() {
 		expiry = at.Add(oauthflow.UnknownLifetime)

@@ -67,13 +67,23 @@ func Load(dir string) (Identity, error) {
 // a reader, or a crash, sees the old file or the new one. With exclusive it
 // fails with fs.ErrExist rather than replace a file that is there.
 func WritePrivate(path string, data []byte, exclusive bool) error {
+	return writePrivate(path, data, exclusive, true)
+}
+
+// WriteScratch is WritePrivate (replacing) without waiting for the disk:
+// for copies a crash may lose, such as a cache, written on a hot path.
+func WriteScratch(path string, data []byte) error {
+	return writePrivate(path, data, false, false)
+}
+
+func writePrivate(path string, data []byte, exclusive, durable bool) error {
 	dir, base := filepath.Split(path)
 	f, err := os.CreateTemp(dir, "."+strings.TrimPrefix(base, ".")+".tmp-*")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
-	err = writeSynced(f, data)
+	err = writeFile(f, data, durable)
 	if err == nil && exclusive {
 		// A hard link fails when path exists, so two processes racing to
 		// make the file cannot both win.
@@ -83,6 +93,9 @@ func WritePrivate(path string, data []byte, exclusive bool) error {
 		}
 	} else if err == nil {
 		if err = os.Rename(tmp, path); err == nil {
+			if !durable {
+				return nil
+			}
 			return syncDir(dir)
 		}
 	}
@@ -90,12 +103,12 @@ func WritePrivate(path string, data []byte, exclusive bool) error {
 	return err
 }
 
-func writeSynced(f *os.File, data []byte) error {
+func writeFile(f *os.File, data []byte, durable bool) error {
 	err := f.Chmod(0o600)
 	if err == nil {
 		_, err = f.Write(data)
 	}
-	if err == nil {
+	if err == nil && durable {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {

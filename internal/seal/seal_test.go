@@ -125,6 +125,22 @@ func TestWritePrivateExclusiveKeepsTheFirst(t *testing.T) {
 	}
 }
 
+func TestWriteScratchReplacesPrivately(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f")
+	for _, text := range []string{"one", "two"} {
+		if err := seal.WriteScratch(path, []byte(text)); err != nil {
+			t.Fatal(err)
+		}
+		info, err := os.Stat(path)
+		if got, _ := os.ReadFile(path); err != nil || string(got) != text || runtime.GOOS != "windows" && info.Mode().Perm() != 0o600 {
+			t.Fatalf("after writing %q: %q, %v", text, got, err)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".*tmp*")); len(left) != 0 {
+		t.Fatalf("temp files left: %v", left)
+	}
+}
+
 func generate(t *testing.T) seal.Identity {
 	t.Helper()
 	id, err := seal.Generate()

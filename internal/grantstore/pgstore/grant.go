@@ -134,6 +134,7 @@ func (s *Store) notClaimed(ctx context.Context, name string) error {
 // taking over may still commit: nothing else was spent meanwhile. The
 // lifetime of the access token is put on the database's clock.
 func (s *Store) Commit(ctx context.Context, c grantstore.Claim, answer profile.Refreshed) (grantstore.Snapshot, error) {
+	called := time.Now()
 	access, err := s.sealAccess(answer.AccessToken)
 	if err != nil {
 		return grantstore.Snapshot{}, err
@@ -144,6 +145,8 @@ func (s *Store) Commit(ctx context.Context, c grantstore.Claim, answer profile.R
 			return grantstore.Snapshot{}, err
 		}
 	}
+	// Sealing to many hosts takes a while: the time left shrinks by it.
+	left := answer.Expiry.Sub(answer.At) - time.Since(called)
 	row := s.pool.QueryRow(ctx, `
 		UPDATE authwiz_grants SET
 			generation = generation + 1,
@@ -158,7 +161,7 @@ func (s *Store) Commit(ctx context.Context, c grantstore.Claim, answer profile.R
 		WHERE name = $1 AND generation = $2 AND fence = $3 AND claim_holder IS NOT NULL
 		RETURNING `+ConsumerColumns+`, now()`,
 		c.Name, c.Generation, c.Fence, access, answer.TokenType, nonNil(answer.GrantedScopes),
-		answer.Expiry.Sub(answer.At).Seconds(), refresh)
+		left.Seconds(), refresh)
 	snap, err := s.scanSnapshot(row)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return snap, fmt.Errorf("grant %q generation %d, claim %d: %w", c.Name, c.Generation, c.Fence, grantstore.ErrFenced)

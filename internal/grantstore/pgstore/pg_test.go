@@ -99,7 +99,7 @@ func TestConsumerRoleReadsTheAccessTokenOnly(t *testing.T) {
 	}
 	c.Exec(t, "CREATE ROLE authwiz_consumer LOGIN")
 	db := dsn[strings.LastIndex(dsn, "/")+1 : strings.Index(dsn, "?")]
-	exec(t, dsn, "GRANT SELECT ("+pgstore.ConsumerColumns+") ON authwiz_grants TO authwiz_consumer")
+	pgtest.Exec(t, dsn, "GRANT SELECT ("+pgstore.ConsumerColumns+") ON authwiz_grants TO authwiz_consumer")
 	asConsumer := open(t, strings.Replace(dsn, "postgres@", "authwiz_consumer@", 1), consumer, pgstore.Recipients{Refreshers: []string{refresher.Recipient()}})
 	snap, err := asConsumer.Read(ctx, "conf")
 	if err != nil || snap.AccessToken != storetest.Seed.AccessToken {
@@ -160,16 +160,25 @@ func TestUnreachableStoreSaysSo(t *testing.T) {
 	}
 }
 
-func exec(t *testing.T, dsn, sql string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := pgconn.Connect(ctx, dsn)
+// The README's grant for refresher hosts is all a refresh needs.
+func TestRefresherRoleRefreshesWithSelectAndUpdate(t *testing.T) {
+	c := pgtest.Own(t)
+	dsn := c.Database(t)
+	id := host(t)
+	shared(t, dsn, id)
+	c.Exec(t, "CREATE ROLE authwiz_refresher LOGIN")
+	pgtest.Exec(t, dsn, "GRANT SELECT, UPDATE ON authwiz_grants TO authwiz_refresher")
+	s := open(t, strings.Replace(dsn, "postgres@", "authwiz_refresher@", 1), id, pgstore.Recipients{Refreshers: []string{id.Recipient()}})
+	ctx := context.Background()
+	claim, err := s.Claim(ctx, "conf", "refresher", time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql).ReadAll(); err != nil {
-		t.Fatalf("%s: %v", sql, err)
+	at := time.Now()
+	if _, err := s.Commit(ctx, claim, profile.Refreshed{AccessToken: "a2", RefreshToken: "r2", Expiry: at.Add(time.Hour), At: at}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Release(ctx, claim, grantstore.NotSpent); err != nil {
+		t.Fatal(err)
 	}
 }

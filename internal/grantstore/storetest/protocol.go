@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"sync"
@@ -66,6 +67,8 @@ func RunProtocol(t *testing.T, open Seeded) {
 		{"LostAnswerPastTheWindowMakesTheGrantUncertain", lostAnswerPastTheWindow},
 		{"SettingsComeFromThisHost", settingsComeFromThisHost},
 		{"SkewedHostClockDecidesNothing", skewedHostClock},
+		{"ConsumerWaitsForARefresher", consumerWaits},
+		{"UncertainGrantIsRecoveredFromThisHostsJournal", recoveredFromTheJournal},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, open) })
@@ -125,27 +128,62 @@ func hostsShareOneRefresh(t *testing.T, open Seeded) {
 	}
 }
 
-// lose spends the grant's refresh token the way a host does that dies
-// before its answer is saved: claimed, sent, and the claim left unanswered.
-func lose(t *testing.T, w *World) {
+// Spend claims the grant and spends its refresh token with settings,
+// committing nothing: what a host does before it dies mid-refresh. The
+// caller ends the claim.
+func Spend(t testing.TB, store grantstore.Store, settings profile.Profile) (grantstore.Claim, profile.Refreshed) {
 	t.Helper()
-	c, err := w.Store.Claim(ctx(t), "conf", "lost", time.Minute)
+	c, err := store.Claim(ctx(t), settings.Name, "lost", time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
-	conf := oauth2.Config{ClientID: w.Settings.ClientID, ClientSecret: c.Secrets.ClientSecret,
-		Endpoint: oauth2.Endpoint{TokenURL: w.Settings.TokenURL, AuthStyle: oauth2.AuthStyleInParams}}
-	if _, err := conf.TokenSource(ctx(t), &oauth2.Token{RefreshToken: c.Secrets.RefreshToken}).Token(); err != nil {
+	conf := oauth2.Config{ClientID: settings.ClientID, ClientSecret: c.Secrets.ClientSecret,
+		Endpoint: oauth2.Endpoint{TokenURL: settings.TokenURL, AuthStyle: oauth2.AuthStyleInParams}}
+	tok, err := conf.TokenSource(ctx(t), &oauth2.Token{RefreshToken: c.Secrets.RefreshToken}).Token()
+	if err != nil {
 		t.Fatalf("the lost refresh: %v", err)
 	}
-	if err := w.Store.Release(ctx(t), c, grantstore.Unanswered); err != nil {
+	return c, profile.Refreshed{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: "Bearer", Expiry: tok.Expiry, At: time.Now()}
+}
+
+// lose spends the grant's refresh token the way a host does that dies
+// before its answer is saved, and ends the claim with end. The answer is
+// kept in keep's journal when keep is set.
+func lose(t *testing.T, w *World, end grantstore.End, keep *grantstore.Source) profile.Refreshed {
+	t.Helper()
+	c, answer := Spend(t, w.Store, w.Settings)
+	if keep != nil {
+		if err := keep.Journal.Put(grantstore.Entry{Name: "conf", Generation: c.Generation, Fence: c.Fence, Answer: answer}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Store.Release(ctx(t), c, end); err != nil {
 		t.Fatal(err)
+	}
+	return answer
+}
+
+// The host that kept a lost answer mends the uncertain grant itself, at
+// its next token, without spending anything.
+func recoveredFromTheJournal(t *testing.T, open Seeded) {
+	w := NewWorld(t, open, true, false)
+	keeper := w.Source(t, "keeper")
+	answer := lose(t, w, grantstore.EndUncertain, keeper)
+	if _, err := w.Source(t, "other").Token(ctx(t)); !errors.Is(err, grantstore.ErrUncertain) {
+		t.Fatalf("a host without the answer = %v, want ErrUncertain", err)
+	}
+	if tok := token(t, keeper); tok.AccessToken != answer.AccessToken || w.Atlassian.Refreshes() != 1 {
+		t.Fatalf("the keeper handed out the kept answer %t after %d refreshes, want it after the lost one only",
+			tok.AccessToken == answer.AccessToken, w.Atlassian.Refreshes())
+	}
+	if tok := token(t, w.Source(t, "other")); tok.AccessToken != answer.AccessToken {
+		t.Fatal("another host does not get the recovered token")
 	}
 }
 
 func lostAnswerIsRetried(t *testing.T, open Seeded) {
 	w := NewWorld(t, open, true, true)
-	lose(t, w)
+	lose(t, w, grantstore.Unanswered, nil)
 	tok := token(t, w.Source(t, "next"))
 	if !Works(t, w.Atlassian, tok.AccessToken) {
 		t.Fatal("the retry did not give a working token")
@@ -159,7 +197,7 @@ func lostAnswerIsRetried(t *testing.T, open Seeded) {
 
 func lostAnswerPastTheWindow(t *testing.T, open Seeded) {
 	w := NewWorld(t, open, true, true)
-	lose(t, w)
+	lose(t, w, grantstore.Unanswered, nil)
 	src := w.Source(t, "late")
 	src.Window = time.Nanosecond // the first attempt is older than that
 	before := w.Atlassian.Refreshes()
@@ -203,6 +241,31 @@ func skewedHostClock(t *testing.T, open Seeded) {
 	}
 	if n := w.Atlassian.Refreshes(); n != 0 {
 		t.Fatalf("%d refreshes of a valid token", n)
+	}
+}
+
+// A host that may only read never refreshes: it waits for a refresher
+// host, and says so when none comes.
+func consumerWaits(t *testing.T, open Seeded) {
+	w := NewWorld(t, open, true, false)
+	consumer := w.Source(t, "consumer")
+	consumer.Consumer = true
+	short, cancel := context.WithTimeout(ctx(t), 300*time.Millisecond)
+	defer cancel()
+	if _, err := consumer.Token(short); !errors.Is(err, grantstore.ErrConsumerOnly) || w.Atlassian.Refreshes() != 0 {
+		t.Fatalf("a consumer alone = %v after %d refreshes, want ErrConsumerOnly and none", err, w.Atlassian.Refreshes())
+	}
+	got := make(chan grantstore.Token, 1)
+	go func() {
+		tok, err := consumer.Token(ctx(t))
+		if err != nil {
+			t.Error(err)
+		}
+		got <- tok
+	}()
+	time.Sleep(50 * time.Millisecond)
+	if refreshed := token(t, w.Source(t, "refresher")); (<-got).AccessToken != refreshed.AccessToken {
+		t.Fatal("the consumer did not get the refresher's token")
 	}
 }
 
