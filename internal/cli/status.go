@@ -184,7 +184,7 @@ func checkProfile(ctx context.Context, root *rootOptions, store *profile.Store, 
 	}
 	s.setTokens(p, t, now)
 	if t.Rehearsal {
-		s.Demo = demoState(ctx, store)
+		s.Demo = demoState(store)
 		if followErr != nil {
 			s.Problems = append(s.Problems, followErr.Error())
 		}
