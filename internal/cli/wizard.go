@@ -101,7 +101,7 @@ and the last step offers to authenticate again. Renaming keeps everything else.`
 func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if err := check(cmd, args); err != nil {
-			return withUsage{usageError{err}, cmd.UsageString()}
+			return withUsage{usageError{fmt.Errorf("%s: %w", cmd.CommandPath(), err)}, cmd.UsageString()}
 		}
 		return nil
 	}
