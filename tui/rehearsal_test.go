@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/authwiz/authwiz/internal/launch"
+	"github.com/authwiz/authwiz/internal/rehearsal/sampleapp"
 )
 
 // fakeRehearsal records the Callback URLs registered with it.
@@ -24,12 +25,19 @@ func (f *fakeRehearsal) register(url string) error {
 }
 
 func rehearsing(f *fakeRehearsal, tunnel string) harnessOpt {
+	return rehearsingFrom(f, tunnel, false)
+}
+
+// rehearsingFrom is rehearsing, chosen on the real start screen when
+// backToStart.
+func rehearsingFrom(f *fakeRehearsal, tunnel string, backToStart bool) harnessOpt {
 	return func(h *harness, _ **draft) {
 		h.adjust = append(h.adjust, func(d *deps) {
 			d.target = rehearsalTarget(&launch.Rehearsal{
-				AuthURL: "http://127.0.0.1:47620/authorize", TokenURL: "http://127.0.0.1:47620/oauth/token",
+				BackToStart: backToStart,
+				AuthURL:     "http://127.0.0.1:47620/authorize", TokenURL: "http://127.0.0.1:47620/oauth/token",
 				APIBaseURL: "http://127.0.0.1:47620",
-				ClientID:   "RehearsalC1ientIdForAuthwizDemo0", ClientSecret: "ATOArehearsal",
+				ClientID:   sampleapp.ClientID, ClientSecret: sampleapp.ClientSecret,
 				RegisterCallback: f.register,
 				TunnelCommand:    func(string) string { return tunnel },
 			})
@@ -49,7 +57,7 @@ func TestRehearsalWalk(t *testing.T) {
 	if len(f.registered) != 0 {
 		t.Fatal("registered before the admin went on from step 7")
 	}
-	h.press("enter")
+	h.press("space", "enter")
 	h.wantStep(8)
 	if len(f.registered) != 1 || f.registered[0] != defaultRedirectURL {
 		t.Fatalf("registered %v", f.registered)
@@ -60,7 +68,7 @@ func TestRehearsalWalk(t *testing.T) {
 	}
 	h.press("space", "enter")
 	h.wantStep(9)
-	h.wantText("RehearsalC1ientIdForAuthwizDemo0", "ATOArehearsal")
+	h.wantText(sampleapp.ClientID, sampleapp.ClientSecret)
 }
 
 func TestRehearsalEndpointsNeedNoWarning(t *testing.T) {
@@ -80,7 +88,7 @@ func TestRehearsalEndpointsNeedNoWarning(t *testing.T) {
 func TestRehearsalCallbackRefused(t *testing.T) {
 	f := &fakeRehearsal{fail: errors.New("no such app")}
 	h := newHarness(t, rehearsing(f, ""))
-	h.press("enter", "enter", "space", "enter", "space", "enter", "space", "enter", "space", "enter", "enter")
+	h.press("enter", "enter", "space", "enter", "space", "enter", "space", "enter", "space", "enter", "space", "enter")
 	h.wantStep(8)
 	h.wantText("did not take the Callback URL: no such app")
 }
@@ -97,5 +105,49 @@ func TestRealStartScreenOffersARehearsal(t *testing.T) {
 	h.press("enter")
 	if !h.w.wantsRehearsal || !h.quit {
 		t.Fatal("choosing the rehearsal ends the wizard so the command line can start it")
+	}
+}
+
+func TestRehearsalWarnsOfAtlassiansRealEndpoints(t *testing.T) {
+	h := newHarness(t, rehearsing(&fakeRehearsal{}, ""))
+	h.press("enter")
+	h.walkTo(10)
+	h.press("ctrl+u")
+	h.typeText(atlassianEndpoints.auth)
+	h.wantText("would go to the real Atlassian")
+	h.walkTo(12)
+	h.wantText("! These endpoints include Atlassian's real ones")
+}
+
+func TestStep9NoticesATypoOfTheRehearsalClientID(t *testing.T) {
+	typo := strings.Replace(sampleapp.ClientID, "i", "1", 1)
+	h := newHarness(t, rehearsing(&fakeRehearsal{}, ""))
+	h.press("enter")
+	h.walkTo(9)
+	h.typeText(typo)
+	h.wantText("close to the rehearsal app's Client ID but not it", sampleapp.ClientID)
+	h.press("ctrl+u")
+	h.typeText(sampleapp.ClientID)
+	if strings.Contains(h.screen(), "close to the rehearsal") {
+		t.Fatalf("the right Client ID is flagged:\n%s", h.screen())
+	}
+
+	h = newHarness(t)
+	h.walkTo(9)
+	h.typeText(sampleapp.ClientID)
+	h.wantText("looks like the rehearsal app's Client ID, which works only in authwiz demo")
+}
+
+func TestLeavingARehearsalChosenOnTheRealStartScreenSaysItGoesBack(t *testing.T) {
+	h := newHarness(t, rehearsingFrom(&fakeRehearsal{}, "", true))
+	h.wantText("q takes you back to your real profiles", "q back to your real profiles")
+	h.press("q")
+	if !h.quit || h.w.wantsRehearsal {
+		t.Fatalf("q should end the rehearsal for the command line to reopen the start screen: quit %v", h.quit)
+	}
+
+	h = newHarness(t, rehearsing(&fakeRehearsal{}, ""))
+	if strings.Contains(h.screen(), "back to your real profiles") {
+		t.Fatalf("a rehearsal started on its own offers a way back:\n%s", h.screen())
 	}
 }

@@ -144,7 +144,8 @@ func (s *saveStep) view(c *stepContext) string {
 }
 
 // summaryWarnings are what the admin should know before saving: stale
-// tokens and an app another profile uses too.
+// tokens, an app another profile uses too, and endpoints that send the
+// secret or the consent somewhere unexpected.
 func summaryWarnings(c *stepContext) []string {
 	var out []string
 	for _, w := range []string{staleWarning(c.draft), sharedAppWarning(c)} {
@@ -152,7 +153,7 @@ func summaryWarnings(c *stepContext) []string {
 			out = append(out, w)
 		}
 	}
-	return out
+	return append(out, c.target.endpointWarnings(c.draft.Profile)...)
 }
 
 // staleWarning says which changes the saved tokens were not granted for.
@@ -219,6 +220,19 @@ func (s *saveStep) copyables(c *stepContext) []string {
 }
 
 func (s *saveStep) modal() bool { return s.phase == phaseConsent && s.consent.pasting }
+
+// typing: the paste field has the keyboard, so ? is part of a pasted URL.
+func (s *saveStep) typing() bool { return s.modal() }
+
+// laterReminder is what to print when the program ends with the profile
+// saved but not (yet) authenticated: the command that authenticates it.
+func (s *saveStep) laterReminder(c *stepContext) string {
+	saved := s.phase == phaseSaved || s.phase == phaseConsent && s.consent.result == nil
+	if !saved || !c.canConsent() {
+		return ""
+	}
+	return nextCommands(c, false, indented)
+}
 
 // lines shows the summary, saves as the screen does, and runs the consent
 // as the one consent conversation `authwiz login` holds too.

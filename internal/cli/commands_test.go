@@ -90,7 +90,7 @@ func (w *world) runWith(stdin io.Reader, stderr *testkit.Buffer, args ...string)
 	err := root.ExecuteContext(context.Background())
 	code := ExitOK
 	if err != nil {
-		fmt.Fprintln(stderr, "authwiz:", err)
+		printError(stderr, err)
 		code = exitCode(err)
 	}
 	return result{code, out.String(), stderr.String()}
@@ -528,7 +528,7 @@ func TestRehearsalProfilesFromTheCommandLine(t *testing.T) {
 		t.Errorf("token of a rehearsal profile with the demo stopped: %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	r = w.run("", nil, "status")
-	if r.code != 0 || !strings.Contains(r.stdout, "authwiz demo is not running") {
+	if r.code != 0 || !strings.Contains(r.stdout, "`authwiz demo` is not running") {
 		t.Errorf("a stopped rehearsal must not fail status of the real profiles: %d\n%s", r.code, r.stdout)
 	}
 }
@@ -578,5 +578,18 @@ func TestNewNoInputArgs(t *testing.T) {
 	}
 	if o := parse("--client-secret-stdin"); !o.SecretStdin || o.secretFlag() {
 		t.Errorf("stdin flag: %+v", o)
+	}
+}
+
+// A second profile of the same app is saved with a warning: a consent on
+// one would replace the grant the other holds.
+func TestNewNoInputWarnsOfASharedClientID(t *testing.T) {
+	w := newWorld(t)
+	if r := w.run(testClientSecret, nil, w.newArgs("first", "--client-secret-stdin")...); r.code != 0 || strings.Contains(r.stderr, "also used by") {
+		t.Fatalf("the first profile of an app: %d\n%s", r.code, r.stderr)
+	}
+	r := w.run(testClientSecret, nil, w.newArgs("second", "--client-secret-stdin")...)
+	if r.code != 0 || !strings.Contains(r.stderr, `Warning: Client ID: This Client ID is also used by "first"`) {
+		t.Errorf("the second profile of the same app: %d\n%s", r.code, r.stderr)
 	}
 }

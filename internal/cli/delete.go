@@ -31,7 +31,8 @@ revokes it at ` + atlassian.RevokeAppsURL + `, and the app itself can be
 deleted in the Developer Console, ` + atlassian.DeveloperConsoleURL + `.`,
 		Example: `  authwiz delete "OAuth2 confluence Authentication"
   authwiz delete --yes --rehearsal "OAuth2 confluence Authentication"`,
-		Args: usageArgs(cobra.ExactArgs(1)),
+		Args:              usageArgs(cobra.ExactArgs(1)),
+		ValidArgsFunction: completeProfiles(root, streams),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			if runF != nil {

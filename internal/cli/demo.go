@@ -16,7 +16,7 @@ func newDemoCmd(root *rootOptions, streams Streams, wizard launch.Wizard) *cobra
 		Use:   "demo",
 		Short: "Rehearse the whole guide against a built-in stand-in for Atlassian",
 		Long: `demo runs the wizard against a rehearsal server on this computer that behaves
-like Atlassian's (the same checks, a consent page with Allow and Deny, two
+like Atlassian's (the same checks, a consent page with Accept and Cancel, two
 sample sites), so you can walk all twelve steps and see a consent complete
 before you have an Atlassian app.
 
@@ -26,15 +26,16 @@ and marked as such; their tokens work only while authwiz demo runs.`,
 		Example: "  authwiz demo\n  authwiz demo --port 47700",
 		Args:    usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDemo(cmd, root, streams, wizard, port)
+			return runDemo(cmd, root, streams, wizard, port, false)
 		},
 	}
 	cmd.Flags().IntVar(&port, "port", port, "the port the rehearsal server listens on")
 	return cmd
 }
 
-// runDemo runs the wizard against a rehearsal server on port.
-func runDemo(cmd *cobra.Command, root *rootOptions, streams Streams, wizard launch.Wizard, port int) error {
+// runDemo runs the wizard against a rehearsal server on port; backToStart
+// when it was chosen on the real start screen, which opens again after it.
+func runDemo(cmd *cobra.Command, root *rootOptions, streams Streams, wizard launch.Wizard, port int, backToStart bool) error {
 	store, err := openRehearsalStore(root, streams)
 	if err != nil {
 		return err
@@ -43,7 +44,24 @@ func runDemo(cmd *cobra.Command, root *rootOptions, streams Streams, wizard laun
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
+	defer func() {
+		// The server's grants could not be kept for the next run: say so
+		// now, or the next run's refresh fails without a clue.
+		if err := srv.Close(); err != nil {
+			fmt.Fprintln(streams.Err, "authwiz: warning:", err)
+		}
+	}()
+	// Profiles made while a demo ran on another port follow this one, so
+	// the start screen's re-authentication reaches this server.
+	list, err := store.List()
+	if err != nil {
+		return err
+	}
+	for _, p := range list {
+		if _, err := followDemo(store, p); err != nil {
+			fmt.Fprintln(streams.Err, "authwiz: warning:", err)
+		}
+	}
 	fmt.Fprintf(streams.Err, "Rehearsal server on %s. The rehearsal app's credentials (type them at step 9):\n"+
 		"  Client ID      %s\n  Client secret  %s\n", srv.BaseURL(), rehearsal.ClientID, rehearsal.ClientSecret)
 	return wizard(cmd.Context(), wired(launch.Request{
@@ -52,6 +70,7 @@ func runDemo(cmd *cobra.Command, root *rootOptions, streams Streams, wizard laun
 			AuthURL: srv.AuthURL(), TokenURL: srv.TokenURL(), APIBaseURL: srv.APIBaseURL(),
 			ClientID: rehearsal.ClientID, ClientSecret: rehearsal.ClientSecret,
 			RegisterCallback: srv.RegisterCallback,
+			BackToStart:      backToStart,
 			TunnelCommand: func(redirectURL string) string {
 				return rehearsal.TunnelCommand(os.Getenv, srv.Port(), redirectURL)
 			},

@@ -49,7 +49,7 @@ func runExport(root *rootOptions, streams Streams, opts *exportOptions) error {
 	if err != nil {
 		return err
 	}
-	data := setup.WriteSettings(p)
+	data := escapeInvisible(setup.WriteSettings(p))
 	if opts.Output == "" {
 		_, err := streams.Out.Write(data)
 		return err
@@ -57,8 +57,8 @@ func runExport(root *rootOptions, streams Streams, opts *exportOptions) error {
 	if err := writeNewFile(opts.Output, data); err != nil {
 		return err
 	}
-	fmt.Fprintf(streams.Err, "Wrote the settings of %q to %s (no secret, no token). Import them with `authwiz new --from %s`.\n",
-		p.Name, opts.Output, opts.Output)
+	fmt.Fprintf(streams.Err, "Wrote the settings of %q to %s (no secret, no token). Import them with `%s`.\n",
+		p.Name, opts.Output, suggest("new --from "+shellWord(opts.Output)))
 	return nil
 }
 

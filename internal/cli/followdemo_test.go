@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/oauthflow/testport"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/rehearsal"
@@ -22,6 +25,37 @@ func startDemo(t *testing.T, dir string, port int) *rehearsal.Server {
 	}
 	t.Cleanup(func() { srv.Close() })
 	return srv
+}
+
+// authwiz demo on another port than a rehearsal profile was made with
+// points the profile at itself before the wizard sees it.
+func TestDemoMovesRehearsalProfilesToItsPort(t *testing.T) {
+	w := newWorld(t)
+	store, err := profile.Open(rehearsal.Dir(w.dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := "http://127.0.0.1:" + strconv.Itoa(testport.Free(t))
+	if err := store.Create(profile.Profile{Name: "Demo", AppName: rehearsal.AppName, ClientID: rehearsal.ClientID,
+		RedirectURL: atltest.RedirectURL(t), AuthURL: old + "/authorize", TokenURL: old + "/oauth/token", APIBaseURL: old,
+		Scopes: []string{"offline_access"}}, profile.Secrets{ClientSecret: rehearsal.ClientSecret}); err != nil {
+		t.Fatal(err)
+	}
+	var seen profile.Profile
+	var runningOn string
+	wizard := func(_ context.Context, req launch.Request) error {
+		seen, _, err = req.Store.Get("Demo")
+		runningOn = req.Rehearsal.TokenURL
+		return err
+	}
+	root := newRootCmdWith(Streams{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard}, wizard, &rootOptions{})
+	root.SetArgs([]string{"--config-dir", w.dir, "demo", "--port", strconv.Itoa(testport.Free(t))})
+	if err := root.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if seen.TokenURL != runningOn {
+		t.Errorf("the wizard saw the profile's Token URL %s, the demo runs at %s", seen.TokenURL, runningOn)
+	}
 }
 
 // A rehearsal profile made while the demo ran on one port keeps working
@@ -54,6 +88,10 @@ func TestRehearsalProfileFollowsTheDemoToAnotherPort(t *testing.T) {
 	r := w.run("", nil, "status", "--rehearsal", "--offline", name)
 	if !strings.Contains(r.stdout, "demo      not running") {
 		t.Errorf("status with no demo running:\n%s", r.stdout)
+	}
+	r = w.run("", nil, "login", "--rehearsal", "--timeout", "20s", name)
+	if r.code != ExitAttention || !strings.Contains(r.stderr, "`authwiz demo`, which is not running") {
+		t.Errorf("login with no demo running: %d\n%s", r.code, r.stderr)
 	}
 
 	port := testport.Free(t)

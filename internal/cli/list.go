@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"text/tabwriter"
 
@@ -18,6 +17,17 @@ func newListCmd(root *rootOptions, streams Streams, runF func(context.Context, *
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List saved profiles, real and rehearsal, with their token state",
+		Long: `list shows every saved profile, real ones first, then rehearsal ones (made in
+authwiz demo, marked "(rehearsal)"): its name, default site, token state and
+where its secrets are kept. It reads the files only: no network call, no
+refresh, and it works on a read-only config dir.
+
+The token state is "valid", "expires in …" (an access token without a refresh
+token, or one about to be renewed), or "needs consent" with why (settings
+changed, refresh token rejected, refresh interrupted, unused 90 days, the
+365-day limit); run authwiz login NAME for those. With --json the same on
+stdout for scripts (.token.health is ok, expiring or needs_consent), never
+any secret.`,
 		Example: `  authwiz list
   authwiz list --json | jq -r '.[] | select(.token.health != "ok") | .name'`,
 		Args: usageArgs(cobra.NoArgs),
@@ -61,12 +71,10 @@ func runList(root *rootOptions, streams Streams, opts *listOptions) error {
 		if entries == nil {
 			entries = []profileEntry{}
 		}
-		enc := json.NewEncoder(streams.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(entries)
+		return writeJSON(streams.Out, entries)
 	}
 	if len(entries) == 0 {
-		fmt.Fprintln(streams.Err, errNoProfiles.Error())
+		fmt.Fprintln(streams.Err, noProfiles())
 		return nil
 	}
 	tw := tabwriter.NewWriter(streams.Out, 0, 4, 2, ' ', 0)
@@ -80,7 +88,7 @@ func runList(root *rootOptions, streams Streams, opts *listOptions) error {
 		if e.Site != nil {
 			site = e.Site.Name
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", name, site, e.Token.State, e.SecretStorage)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", shown(name), shown(site), shown(e.Token.State), shown(e.SecretStorage))
 	}
 	return tw.Flush()
 }

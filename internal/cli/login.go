@@ -47,16 +47,12 @@ consent page in your browser, waits for the answer, and saves the new tokens
 and the sites they reach.
 
 Without a browser here (an SSH session, --no-browser), open the printed link on
-any machine, choose Allow, and paste the address the browser ends on (it
+any machine, choose Accept, and paste the address the browser ends on (it
 starts with the profile's Redirect URL) back here.`,
 		Example: `  authwiz login "OAuth2 confluence Authentication"
   authwiz login "OAuth2 confluence Authentication" --no-browser`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if err := cobra.ExactArgs(1)(cmd, args); err != nil {
-				return usageError{err}
-			}
-			return nil
-		},
+		Args:              usageArgs(cobra.ExactArgs(1)),
+		ValidArgsFunction: completeProfiles(root, streams),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			if opts.Timeout <= 0 {
@@ -84,6 +80,12 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	if opts.Rehearsal {
 		if p, err = followDemo(store, p); err != nil {
 			return err
+		}
+		// Without the demo the consent page would never load, and the
+		// wait for it would last the whole --timeout.
+		if err := rehearsalDown(ctx, p); err != nil {
+			return attentionError{fmt.Errorf("%q is a rehearsal profile: its consent runs against `%s`, which is not running; start it, then run this again",
+				p.Name, suggest("demo"))}
 		}
 	}
 	runner := &consent.Runner{Store: store, HTTP: opts.HTTP, Timeout: opts.Timeout, HintAfter: opts.HintAfter}

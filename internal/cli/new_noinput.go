@@ -96,12 +96,14 @@ func (o *noInputOptions) importSettings(in setup.Input) {
 
 // check applies the rules every profile meets (the wizard's too) and
 // returns every problem at once, with the cleaned profile and secret.
-func (o *noInputOptions) check(taken []string, secret string, secretErr error) (p profile.Profile, cleanSecret string, problems, warnings []string) {
+// saved are the profiles already saved: their names are taken, and one
+// of the same app is warned about.
+func (o *noInputOptions) check(saved []profile.Profile, secret string, secretErr error) (p profile.Profile, cleanSecret string, problems, warnings []string) {
 	res := setup.Check(setup.Input{
 		Name: o.Name, AppName: o.AppName, ClientID: o.ClientID, RedirectURL: o.RedirectURL,
 		AuthURL: o.AuthURL, TokenURL: o.TokenURL, APIBaseURL: o.APIURL,
 		Scopes: setup.RequestScopes(strings.Fields(o.Scopes), false),
-		Secret: secret, Taken: taken,
+		Secret: secret, Taken: profile.Names(saved), Saved: saved,
 	})
 	for _, p := range res.Problems {
 		if p.Field == "Client secret" && secretErr != nil {
@@ -198,7 +200,7 @@ func runNoInput(ctx context.Context, root *rootOptions, streams Streams, o *noIn
 		return err
 	}
 	secret, secretErr := o.readSecret(streams.In, getenv)
-	p, secret, problems, warnings := o.check(profile.Names(list), secret, secretErr)
+	p, secret, problems, warnings := o.check(list, secret, secretErr)
 	for _, w := range warnings {
 		fmt.Fprintln(streams.Err, "Warning:", w)
 	}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -59,7 +58,7 @@ func openTarget(opts *rootOptions, streams Streams, t target) (*profile.Store, p
 			}
 		}
 	}
-	return nil, profile.Profile{}, fmt.Errorf("%w: no %s profile is called %q; `authwiz list` shows them", profile.ErrNotFound, kindOf(t.Rehearsal), t.Name)
+	return nil, profile.Profile{}, fmt.Errorf("%w: no %s profile is called %q; `%s` shows them", profile.ErrNotFound, kindOf(t.Rehearsal), t.Name, suggest("list"))
 }
 
 func kindOf(rehearsal bool) string {
@@ -165,8 +164,10 @@ func siteOf(s profile.Site) *siteEntry {
 	return &siteEntry{CloudID: s.CloudID, Name: s.Name, URL: s.URL}
 }
 
-// errNoProfiles: a command that lists found none anywhere.
-var errNoProfiles = errors.New("no profiles yet: `authwiz` (or `authwiz demo` to rehearse) sets one up")
+// noProfiles: a command that lists found none anywhere.
+func noProfiles() string {
+	return fmt.Sprintf("no profiles yet: `%s` (or `%s` to rehearse) sets one up", profile.Program, suggest("demo"))
+}
 
 // completeProfiles completes the first argument with the names of saved
 // profiles: the real ones, or with --rehearsal the rehearsal ones. Only

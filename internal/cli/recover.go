@@ -23,6 +23,7 @@ recover NAME there and the store gets it, so every host works again without a
 new consent. On a host without the answer it says so and changes nothing.
 
 Exit code 3 means there was nothing to recover here.`,
+		Example:           `  authwiz recover "Confluence prod"`,
 		Args:              usageArgs(cobra.ExactArgs(1)),
 		ValidArgsFunction: completeProfiles(root, streams),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -18,10 +18,16 @@ type renameOptions struct {
 func newRenameCmd(root *rootOptions, streams Streams, runF func(context.Context, *renameOptions) error) *cobra.Command {
 	opts := &renameOptions{}
 	cmd := &cobra.Command{
-		Use:     "rename OLD NEW",
-		Short:   "Give a profile a new name, keeping everything else",
-		Example: `  authwiz rename "OAuth2 confluence Authentication" "Confluence production"`,
-		Args:    usageArgs(cobra.ExactArgs(2)),
+		Use:   "rename OLD NEW",
+		Short: "Give a profile a new name, keeping everything else",
+		Long: `rename gives the profile called OLD the name NEW. Its settings, secrets,
+tokens and default site stay as they are, and so does the consent at
+Atlassian: nothing needs to be done again. Scripts that call authwiz token OLD
+must use the new name. NEW follows the wizard's rules for names, and names
+are compared without regard to case.`,
+		Example:           `  authwiz rename "OAuth2 confluence Authentication" "Confluence production"`,
+		Args:              usageArgs(cobra.ExactArgs(2)),
+		ValidArgsFunction: completeProfiles(root, streams),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name, opts.NewName = args[0], args[1]
 			if runF != nil {

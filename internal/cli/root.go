@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,6 +23,7 @@ import (
 	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/rehearsal"
+	"github.com/authwiz/authwiz/internal/validate"
 )
 
 // Version is set at build time with -ldflags "-X .../internal/cli.Version=…".
@@ -39,7 +42,7 @@ func Main(args []string, streams Streams, wizard launch.Wizard) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintln(streams.Err, "authwiz:", err)
+	printError(streams.Err, err)
 	return exitCode(err)
 }
 
@@ -66,6 +69,15 @@ type usageError struct{ err error }
 
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
+
+// withUsage is a usage error followed, when printed, by the command's
+// usage, to show what it takes.
+type withUsage struct {
+	usageError
+	usage string
+}
+
+func (e withUsage) Unwrap() error { return e.usageError }
 
 func exitCode(err error) int {
 	var ue usageError
@@ -95,6 +107,9 @@ type rootOptions struct {
 	http     *http.Client
 	keyring  profile.Keyring
 	browser  browser.Opener
+	// demoPort is where a rehearsal chosen on the start screen runs; zero
+	// means rehearsal.DefaultPort.
+	demoPort int
 }
 
 // httpClient is the client for every network call a command makes: each
@@ -154,7 +169,8 @@ func newRootCmdWith(streams Streams, wizard launch.Wizard, opts *rootOptions) *c
 OAuth 2.0 (3LO) authentication for Confluence, runs the consent, verifies it,
 and saves a profile whose tokens it keeps fresh.
 
-Run without a command to open the wizard.
+Run without a command to open the wizard. Tab completes profile names once
+the shell has loaded authwiz completion (authwiz completion --help says how).
 
 Exit codes:
   0  success
@@ -162,16 +178,24 @@ Exit codes:
   2  the command line was wrong
   3  a profile needs attention: a new consent (authwiz login NAME) or a fix
   4  no profile has that name`,
-		Version:       Version,
+		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args:          unknownCommand,
+		// cobra's own default, which SuggestionsFor does not apply.
+		SuggestionsMinimumDistance: 2,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			err := openWizard(cmd, opts, streams, wizard, launch.Request{Mode: launch.Start})
-			if errors.Is(err, launch.ErrRehearse) {
-				return runDemo(cmd, opts, streams, wizard, rehearsal.DefaultPort)
+			for {
+				err := openWizard(cmd, opts, streams, wizard, launch.Request{Mode: launch.Start})
+				if !errors.Is(err, launch.ErrRehearse) {
+					return err
+				}
+				// A rehearsal chosen on the start screen leads back there.
+				err = runDemo(cmd, opts, streams, wizard, cmp.Or(opts.demoPort, rehearsal.DefaultPort), true)
+				if err != nil || cmd.Context().Err() != nil {
+					return err
+				}
 			}
-			return err
 		},
 	}
 	cmd.SetIn(streams.In)
@@ -201,6 +225,19 @@ Exit codes:
 		newRecoverCmd(opts, streams, nil),
 	)
 	return cmd
+}
+
+// unknownCommand refuses words after `authwiz` that name no command, with
+// the commands they may be a typo of.
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("%q is not an authwiz command; `%s` lists them", args[0], suggest("--help"))
+	if near := cmd.SuggestionsFor(args[0]); len(near) > 0 {
+		msg += "; did you mean " + strings.Join(near, " or ") + "?"
+	}
+	return usageError{errors.New(msg)}
 }
 
 // configDir is the directory authwiz keeps its files in.
@@ -264,7 +301,7 @@ func openStoreAt(dir string, streams Streams, opts ...profile.Option) (*profile.
 		return nil, err
 	}
 	for _, w := range store.Warnings() {
-		fmt.Fprintln(streams.Err, "authwiz: warning:", w)
+		fmt.Fprintln(streams.Err, "authwiz: warning:", validate.Sanitize(w))
 	}
 	return store, nil
 }

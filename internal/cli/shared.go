@@ -141,8 +141,7 @@ func runSharedToken(ctx context.Context, root *rootOptions, streams Streams, p p
 	if err != nil {
 		return sharedFailure(err)
 	}
-	_, err = fmt.Fprintln(streams.Out, tok.AccessToken)
-	return err
+	return printToken(streams, target{Name: p.Name}, tok.AccessToken)
 }
 
 // sharedFailure marks the failures only the admin can mend.

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -23,9 +22,18 @@ func newShowCmd(root *rootOptions, streams Streams, runF func(context.Context, *
 	cmd := &cobra.Command{
 		Use:   "show NAME",
 		Short: "Show a profile's settings; secrets only as set or not set",
+		Long: `show prints the settings of the profile called NAME: app name, Redirect URL,
+Client ID, the authorization, token and API endpoints, scopes, default site,
+token state and where its secrets are kept. The client secret and the tokens
+appear only as "set" or "not set"; authwiz never prints them (authwiz token
+prints an access token, for scripts).
+
+It reads the files only, no network call. With --rehearsal it shows a
+rehearsal profile; with --json the same on stdout for scripts.`,
 		Example: `  authwiz show "OAuth2 confluence Authentication"
   authwiz show --rehearsal "OAuth2 confluence Authentication" --json`,
-		Args: usageArgs(cobra.ExactArgs(1)),
+		Args:              usageArgs(cobra.ExactArgs(1)),
+		ValidArgsFunction: completeProfiles(root, streams),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			if runF != nil {
@@ -105,12 +113,10 @@ func runShow(root *rootOptions, streams Streams, opts *showOptions) error {
 	}
 	v := showOf(p, sec.ClientSecret != "", opts.Rehearsal, root.clock())
 	if opts.JSON {
-		enc := json.NewEncoder(streams.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
+		return writeJSON(streams.Out, v)
 	}
 	tw := tabwriter.NewWriter(streams.Out, 0, 4, 2, ' ', 0)
-	row := func(k, v string) { fmt.Fprintf(tw, "%s\t%s\n", k, v) }
+	row := func(k, v string) { fmt.Fprintf(tw, "%s\t%s\n", k, shown(v)) }
 	name := v.Name
 	if v.Rehearsal {
 		name += " (rehearsal)"

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -35,7 +34,8 @@ the secrets are kept, and the result of a live call to Confluence (skipped with
 		Example: `  authwiz status
   authwiz status "OAuth2 confluence Authentication" --json
   authwiz status --offline`,
-		Args: usageArgs(cobra.MaximumNArgs(1)),
+		Args:              usageArgs(cobra.MaximumNArgs(1)),
+		ValidArgsFunction: completeProfiles(root, streams),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Name = args[0]
@@ -141,14 +141,12 @@ func runStatus(ctx context.Context, root *rootOptions, streams Streams, opts *st
 		if statuses == nil {
 			statuses = []profileStatus{}
 		}
-		enc := json.NewEncoder(streams.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(statuses); err != nil {
+		if err := writeJSON(streams.Out, statuses); err != nil {
 			return err
 		}
 	} else {
 		if len(statuses) == 0 {
-			fmt.Fprintln(streams.Err, errNoProfiles.Error())
+			fmt.Fprintln(streams.Err, noProfiles())
 		}
 		for _, s := range statuses {
 			printStatus(streams.Out, s, root.clock())
@@ -186,7 +184,7 @@ func checkProfile(ctx context.Context, root *rootOptions, store *profile.Store, 
 	}
 	s.setTokens(p, t, now)
 	if t.Rehearsal {
-		s.Demo = demoState(ctx, store)
+		s.Demo = demoState(store)
 		if followErr != nil {
 			s.Problems = append(s.Problems, followErr.Error())
 		}
@@ -223,7 +221,7 @@ func checkProfile(ctx context.Context, root *rootOptions, store *profile.Store, 
 	case health == profile.NeedsConsent || err != nil:
 		s.Check = checkResult{Result: "skipped", Detail: "no usable token"}
 	case t.Rehearsal && rehearsalDown(ctx, p) != nil:
-		s.Check = checkResult{Result: "skipped", Detail: "authwiz demo is not running; rehearsal tokens work only while it runs"}
+		s.Check = checkResult{Result: "skipped", Detail: "`" + suggest("demo") + "` is not running; rehearsal tokens work only while it runs"}
 	default:
 		s.Check = liveCheck(ctx, root, store, p, sec.GrantedScopes, t)
 		if s.Check.Result == "failed" {
@@ -272,8 +270,8 @@ func printStatus(out io.Writer, s profileStatus, now time.Time) {
 	if s.NeedsAttention {
 		mark = "!"
 	}
-	fmt.Fprintf(out, "%s %s\n", mark, name)
-	line := func(k, v string) { fmt.Fprintf(out, "    %-9s %s\n", k, v) }
+	fmt.Fprintf(out, "%s %s\n", mark, shown(name))
+	line := func(k, v string) { fmt.Fprintf(out, "    %-9s %s\n", k, shown(v)) }
 	token := s.Token.State
 	// An access token's time means something only while the profile can
 	// hand out tokens: a past one beside "valid" reads as a contradiction.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,6 +14,7 @@ import (
 	"github.com/authwiz/authwiz/internal/httpclient"
 	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/validate"
 )
 
 type tokenOptions struct {
@@ -26,15 +28,18 @@ func newTokenCmd(root *rootOptions, streams Streams, runF func(context.Context, 
 		Short: "Print a valid access token, refreshing it when needed",
 		Long: `token prints a valid access token for the profile on stdout and nothing else.
 When the saved one is about to expire it refreshes it first and saves the new
-refresh token Atlassian rotates in, under a lock shared by every authwiz
-process, so many scripts may ask at once. A profile moved to a shared store
-with authwiz share is read from it, and refreshed through it by one host at a
-time (see authwiz share --help).
+refresh token Atlassian rotates in, under a lock of that profile that every
+authwiz process respects, so many scripts may ask at once and other profiles
+never wait. Once the refresh is sent, Ctrl-C and SIGTERM wait until its answer
+is saved; --timeout bounds each network call. A profile moved to a shared
+store with authwiz share is read from it, and refreshed through it by one host
+at a time (see authwiz share --help).
 
 Exit code 3 means the profile needs a new consent: run authwiz login NAME.`,
 		Example: `  curl -H "Authorization: Bearer $(authwiz token "OAuth2 confluence Authentication")" \
     https://api.atlassian.com/oauth/token/accessible-resources`,
-		Args: usageArgs(cobra.ExactArgs(1)),
+		Args:              usageArgs(cobra.ExactArgs(1)),
+		ValidArgsFunction: completeProfiles(root, streams),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			if err := checkTimeout(root); err != nil {
@@ -74,7 +79,20 @@ func runToken(ctx context.Context, root *rootOptions, streams Streams, opts *tok
 	if err != nil {
 		return tokenFailure(opts.target, err)
 	}
-	_, err = fmt.Fprintln(streams.Out, tok.AccessToken)
+	return printToken(streams, opts.target, tok.AccessToken)
+}
+
+// printToken prints the access token of t for a script, alone on its
+// line. A token is one word of visible characters: one that is not came
+// from a hand-edited file, a store or a server that is not Atlassian's, and
+// printed raw it could act on the terminal, so it is refused.
+func printToken(streams Streams, t target, tok string) error {
+	if validate.Sanitize(tok) != tok || strings.ContainsAny(tok, " \t\n") {
+		return fmt.Errorf("the access token of %q holds spaces or control characters, so it is not printed: "+
+			"a script would send it on as it is. Check the profile's Token URL (`%s`), then run `%s`",
+			t.Name, commandFor("show", t), commandFor("login", t))
+	}
+	_, err := fmt.Fprintln(streams.Out, tok)
 	return err
 }
 
@@ -83,7 +101,7 @@ func runToken(ctx context.Context, root *rootOptions, streams Streams, opts *tok
 func tokenFailure(t target, err error) error {
 	switch {
 	case t.Rehearsal && errors.Is(err, oauthflow.ErrNetwork):
-		return attentionError{fmt.Errorf("%q is a rehearsal profile: its tokens work only while `authwiz demo` is running", t.Name)}
+		return attentionError{fmt.Errorf("%q is a rehearsal profile: its tokens work only while `%s` is running", t.Name, suggest("demo"))}
 	case errors.Is(err, oauthflow.ErrRefreshRejected), errors.Is(err, oauthflow.ErrNoTokens), errors.Is(err, oauthflow.ErrNoRefreshToken),
 		errors.Is(err, oauthflow.ErrClientRejected):
 		return attentionError{err}

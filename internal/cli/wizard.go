@@ -77,25 +77,31 @@ func newEditCmd(root *rootOptions, streams Streams, wizard launch.Wizard) *cobra
 		Long: `edit opens the wizard prefilled with the profile called NAME. Changing the
 client ID or secret, the Redirect URL or the scopes marks its tokens stale,
 and the last step offers to authenticate again. Renaming keeps everything else.`,
-		Example: `  authwiz edit "OAuth2 confluence Authentication"`,
-		Args:    usageArgs(cobra.ExactArgs(1)),
+		Example:           `  authwiz edit "OAuth2 confluence Authentication"`,
+		Args:              usageArgs(cobra.ExactArgs(1)),
+		ValidArgsFunction: completeProfiles(root, streams),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if rehearsal {
 				return usageError{errors.New("rehearsal profiles are edited inside the rehearsal, where their server runs: " +
-					"run `authwiz demo` and choose the profile on the start screen")}
+					"run `" + suggest("demo") + "` and choose the profile on the start screen")}
 			}
-			return openWizard(cmd, root, streams, wizard, launch.Request{Mode: launch.Edit, ProfileName: args[0]})
+			store, p, err := openTarget(root, streams, target{Name: args[0]})
+			if err != nil {
+				return err
+			}
+			return wizard(cmd.Context(), wired(launch.Request{Mode: launch.Edit, ProfileName: p.Name}, root, streams, store))
 		},
 	}
 	addRehearsalFlag(cmd, &rehearsal)
 	return cmd
 }
 
-// usageArgs marks an argument-count mistake as a usage error (exit 2).
+// usageArgs marks an argument-count mistake as a usage error (exit 2),
+// with the command's usage to show what it takes.
 func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if err := check(cmd, args); err != nil {
-			return usageError{err}
+			return withUsage{usageError{fmt.Errorf("%s: %w", cmd.CommandPath(), err)}, cmd.UsageString()}
 		}
 		return nil
 	}

@@ -3,13 +3,17 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/authwiz/authwiz/internal/launch"
+	"github.com/authwiz/authwiz/internal/oauthflow/testport"
+	"github.com/authwiz/authwiz/internal/profile"
 )
 
 // runWizardArgs runs authwiz with args against a wizard that only records
-// what it was asked to do.
+// what it was asked to do, with one profile saved: "Confluence prod".
 func runWizardArgs(t *testing.T, args ...string) (launch.Request, bool, int) {
 	t.Helper()
 	var got launch.Request
@@ -19,7 +23,16 @@ func runWizardArgs(t *testing.T, args ...string) (launch.Request, bool, int) {
 		return nil
 	}
 	var out, errOut bytes.Buffer
-	args = append([]string{"--config-dir", t.TempDir()}, args...)
+	dir := t.TempDir()
+	store, err := profile.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Create(profile.Profile{Name: "Confluence prod", ClientID: testClientID, RedirectURL: profile.DefaultRedirectURL,
+		SecretStorage: profile.StorageFile}, profile.Secrets{ClientSecret: testClientSecret}); err != nil {
+		t.Fatal(err)
+	}
+	args = append([]string{"--config-dir", dir}, args...)
 	code := Main(args, Streams{In: &bytes.Buffer{}, Out: &out, Err: &errOut}, wizard)
 	return got, called, code
 }
@@ -32,7 +45,7 @@ func TestWizardCommands(t *testing.T) {
 	}{
 		{nil, launch.Start, ""},
 		{[]string{"new"}, launch.New, ""},
-		{[]string{"edit", "Confluence prod"}, launch.Edit, "Confluence prod"},
+		{[]string{"edit", "confluence PROD"}, launch.Edit, "Confluence prod"},
 	} {
 		req, called, code := runWizardArgs(t, tc.args...)
 		if code != ExitOK || !called {
@@ -52,6 +65,43 @@ func TestEditNeedsExactlyOneName(t *testing.T) {
 		_, called, code := runWizardArgs(t, args...)
 		if called || code != ExitUsage {
 			t.Fatalf("%q: exit %d, wizard called %v; want a usage error", args, code, called)
+		}
+	}
+}
+
+// A rehearsal chosen on the real start screen says so to the wizard, and
+// when it ends the start screen opens again; `authwiz demo` ends with it.
+func TestRehearsalFromTheStartScreenLeadsBackThere(t *testing.T) {
+	var calls []string
+	wizard := func(_ context.Context, req launch.Request) error {
+		switch {
+		case req.Rehearsal != nil:
+			calls = append(calls, fmt.Sprintf("rehearsal back=%v", req.Rehearsal.BackToStart))
+		case len(calls) == 0:
+			calls = append(calls, "start")
+			return launch.ErrRehearse
+		default:
+			calls = append(calls, "start")
+		}
+		return nil
+	}
+	dir := t.TempDir()
+	// The rehearsal server on a free port: the default one may be taken.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "start, rehearsal back=true, start"},
+		{[]string{"demo", "--port", "0"}, "rehearsal back=false"},
+	} {
+		calls = nil
+		var errOut bytes.Buffer
+		root := newRootCmdWith(Streams{In: &bytes.Buffer{}, Out: &bytes.Buffer{}, Err: &errOut}, wizard,
+			&rootOptions{keyring: failingKeyring{}, demoPort: testport.Free(t)})
+		root.SetArgs(append([]string{"--config-dir", dir}, tc.args...))
+		err := root.Execute()
+		if got := strings.Join(calls, ", "); err != nil || got != tc.want {
+			t.Errorf("authwiz %q: %v, wizard calls %q, want %q\n%s", tc.args, err, got, tc.want, errOut.String())
 		}
 	}
 }

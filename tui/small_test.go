@@ -1,0 +1,88 @@
+package tui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/authwiz/authwiz/internal/atlassian"
+)
+
+func TestQuestionMarkGoesIntoThePasteField(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(12)
+	h.press("enter", "enter", "p")
+	h.typeText("http://localhost:47613/callback?code=abc")
+	if got := h.consentView().paste.Value(); got != "http://localhost:47613/callback?code=abc" {
+		t.Fatalf("paste field = %q", got)
+	}
+	if h.w.help.ShowAll {
+		t.Fatal("? opened the help instead of being typed")
+	}
+}
+
+func TestLeavingACancelledConsentSaysHowToAuthenticateLater(t *testing.T) {
+	for _, quit := range []string{"q", "ctrl+c"} {
+		t.Run(quit, func(t *testing.T) {
+			h := newHarness(t)
+			h.walkTo(12)
+			h.press("enter", "enter", "esc")
+			h.wantText("or q to finish and authenticate later")
+			h.press(quit)
+			if !h.quit || !strings.Contains(h.w.outcome, `authwiz login "OAuth2 confluence Authentication"`) {
+				t.Fatalf("quit %v, outcome %q", h.quit, h.w.outcome)
+			}
+		})
+	}
+}
+
+func TestAPresetKeepsScopesTickedByHand(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(8)
+	h.typeText("read:label")
+	h.press("space") // ticked by hand
+	h.press("esc")   // clear the filter: the cursor is on the first preset
+	h.press("space")
+	picked := h.w.draft.consoleScopes()
+	if !slices.Contains(picked, "read:label:confluence") || !slices.Contains(picked, "read:confluence-content.all") {
+		t.Fatalf("after the preset: %q", picked)
+	}
+	h.wantText("kept the scope you ticked by hand: read:label:confluence")
+
+	// Unticked by hand, it is no longer kept.
+	h.typeText("read:label")
+	h.press("space", "esc", "space")
+	if slices.Contains(h.w.draft.consoleScopes(), "read:label:confluence") {
+		t.Fatalf("an unticked scope came back: %q", h.w.draft.consoleScopes())
+	}
+}
+
+func TestTheFocusedScopeShowsItsFullDescription(t *testing.T) {
+	h := newHarness(t)
+	h.resize(60, 20)
+	h.walkTo(8)
+	h.typeText("read:confluence-content.all")
+	sc, _ := atlassian.LookupScope("read:confluence-content.all")
+	h.wantText("read:confluence-content.all: " + sc.Description)
+}
+
+func TestAMultiLinePasteSaysWhatItDid(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(9)
+	h.paste("Abcdefghijklmnop\nqrstuvwxyz012345\n")
+	if got := h.w.draft.Profile.ClientID; got != "Abcdefghijklmnop qrstuvwxyz012345" {
+		t.Fatalf("client ID = %q", got)
+	}
+	h.wantText("The paste had 2 lines; this field holds one, so they were joined with spaces")
+}
+
+func TestPlaceholdersAreMarkedAsHints(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(9)
+	out := renderAs(t, h.w.View().Content, colorprofile.NoTTY)
+	if !strings.Contains(out, "> ‹32 letters and digits›") {
+		t.Fatalf("without colour the placeholder reads like a typed value:\n%s", out)
+	}
+}
