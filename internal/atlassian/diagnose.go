@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/authwiz/authwiz/internal/validate"
@@ -54,32 +55,32 @@ func Diagnose(pasted string) (d Diagnosis, ok bool) {
 	words := wordsOf(text)
 	lower := strings.ToLower(text)
 	switch {
-	case scopesNotAdded.MatchString(words):
+	case wordings().scopesNotAdded.MatchString(words):
 		return scopesDiagnosis(namedScopes(lower)), true
-	case siteAdminMustApprove.MatchString(words):
-		return siteAdminDiagnosis(siteName.FindString(lower)), true
-	case addressNotAllowed.MatchString(words):
+	case wordings().siteAdminMustApprove.MatchString(words):
+		return siteAdminDiagnosis(wordings().siteName.FindString(lower)), true
+	case wordings().addressNotAllowed.MatchString(words):
 		return Diagnosis{
 			Problem: ProblemAddressNotAllowed,
 			Cause:   "The organisation lets people reach Atlassian only from certain IP addresses, and this network is not one of them.",
 			Fix:     "Consent from an allowed network (such as the company network or VPN), or ask an organisation admin to add this network to the IP allowlist; then start the consent again.",
 		}, true
-	case redirectNotRegistered.MatchString(words):
+	case wordings().redirectNotRegistered.MatchString(words):
 		return redirectDiagnosis(redirectURI(text)), true
-	case unknownClient.MatchString(words):
+	case wordings().unknownClient.MatchString(words):
 		return Diagnosis{
 			Problem: ProblemUnknownClient,
 			Cause:   "Atlassian knows no app with this Client ID.",
 			Fix: fmt.Sprintf("Copy the Client ID again from the app's Settings page in the Atlassian Developer Console (%s); it must be "+
 				"an OAuth 2.0 integration's, not an API token. Save it in the profile and start the consent again.", DeveloperConsoleURL),
 		}, true
-	case incorrectRequest.MatchString(words):
+	case wordings().incorrectRequest.MatchString(words):
 		return Diagnosis{
 			Problem: ProblemIncorrectRequest,
 			Cause:   "Atlassian did not accept the authorization request: its address was changed or cut short, or the consent page was left open too long.",
 			Fix:     "Start the consent again and use the address authwiz opens, unchanged. If it happens again, check the Authorization URL and the Client ID.",
 		}, true
-	case accessDenied.MatchString(words):
+	case wordings().accessDenied.MatchString(words):
 		return Diagnosis{
 			Problem: ProblemAccessDenied,
 			Cause:   "The consent was declined: Cancel was chosen on Atlassian's consent page.",
@@ -95,24 +96,32 @@ func Diagnose(pasted string) (d Diagnosis, ok bool) {
 // "Your site admin must authorize this application for the site …",
 // "redirect_uri is not registered for client: …", "failed to retrieve
 // client", "Incorrect request parameters", "You don't have permission to
-// connect from this IP address", error=access_denied.
-var (
-	scopesNotAdded        = regexp.MustCompile(`\bscopes? (that|which) (have|has) not been added to (the|this|your) app`)
-	siteAdminMustApprove  = regexp.MustCompile(`\bsite admin(istrator)? (must|needs to|has to) (authori[sz]e|approve|allow) (this|the) app(lication)?\b`)
-	addressNotAllowed     = regexp.MustCompile(`\bpermission to connect from this ip address\b`)
-	redirectNotRegistered = regexp.MustCompile(`\bredirect uri (is )?(not registered|not allowed|mismatch|does not match|is invalid)|\binvalid redirect uri\b`)
-	unknownClient         = regexp.MustCompile(`\b(failed to retrieve client|invalid client( id)?|unknown client( id)?|client id (is )?(invalid|unknown|not found)|client not found)\b`)
-	incorrectRequest      = regexp.MustCompile(`\bincorrect request parameters\b`)
-	accessDenied          = regexp.MustCompile(`\baccess denied\b`)
-)
-
-// What is picked out of the readable, lower-cased text.
-var (
-	siteName  = regexp.MustCompile(`[a-z0-9][a-z0-9-]{0,62}\.atlassian\.net`)
-	scopeName = regexp.MustCompile(`\b[a-z][a-z0-9_-]*(:[a-z0-9._-]+)+|\boffline_access\b`)
+// connect from this IP address", error=access_denied. pageWordings also
+// holds what is picked out of the readable, lower-cased text.
+type pageWordings struct {
+	scopesNotAdded, siteAdminMustApprove, addressNotAllowed, redirectNotRegistered,
+	unknownClient, incorrectRequest, accessDenied *regexp.Regexp
+	siteName, scopeName *regexp.Regexp
 	// redirectAfter finds the address after "registered for client:".
-	redirectAfter = regexp.MustCompile(`(?i)registered for client\s*:?\s*(\S+)`)
-)
+	redirectAfter *regexp.Regexp
+}
+
+var wordings = sync.OnceValue(func() *pageWordings {
+	// Compiled on the first diagnosis, not at start-up: most runs of
+	// authwiz (a token from a script) never diagnose anything.
+	return &pageWordings{
+		scopesNotAdded:        regexp.MustCompile(`\bscopes? (that|which) (have|has) not been added to (the|this|your) app`),
+		siteAdminMustApprove:  regexp.MustCompile(`\bsite admin(istrator)? (must|needs to|has to) (authori[sz]e|approve|allow) (this|the) app(lication)?\b`),
+		addressNotAllowed:     regexp.MustCompile(`\bpermission to connect from this ip address\b`),
+		redirectNotRegistered: regexp.MustCompile(`\bredirect uri (is )?(not registered|not allowed|mismatch|does not match|is invalid)|\binvalid redirect uri\b`),
+		unknownClient:         regexp.MustCompile(`\b(failed to retrieve client|invalid client( id)?|unknown client( id)?|client id (is )?(invalid|unknown|not found)|client not found)\b`),
+		incorrectRequest:      regexp.MustCompile(`\bincorrect request parameters\b`),
+		accessDenied:          regexp.MustCompile(`\baccess denied\b`),
+		siteName:              regexp.MustCompile(`[a-z0-9][a-z0-9-]{0,62}\.atlassian\.net`),
+		scopeName:             regexp.MustCompile(`\b[a-z][a-z0-9_-]*(:[a-z0-9._-]+)+|\boffline_access\b`),
+		redirectAfter:         regexp.MustCompile(`(?i)registered for client\s*:?\s*(\S+)`),
+	}
+})
 
 // maxScopesNamed bounds the scopes repeated from a page.
 const maxScopesNamed = 30
@@ -124,7 +133,7 @@ func namedScopes(lower string) []string {
 		return nil
 	}
 	var scopes []string
-	for _, s := range scopeName.FindAllString(lower[at:], -1) {
+	for _, s := range wordings().scopeName.FindAllString(lower[at:], -1) {
 		s = strings.TrimRight(s, ".:-_")
 		if len(s) <= 100 && !slices.Contains(scopes, s) && len(scopes) < maxScopesNamed {
 			scopes = append(scopes, s)
@@ -170,7 +179,7 @@ const maxRedirectShown = 200
 
 // redirectURI is the address named after "registered for client:".
 func redirectURI(text string) string {
-	m := redirectAfter.FindStringSubmatch(text)
+	m := wordings().redirectAfter.FindStringSubmatch(text)
 	if m == nil {
 		return ""
 	}
