@@ -76,8 +76,9 @@ func (s *Source) commit(ctx context.Context, c Claim, answer profile.Refreshed) 
 		return Token{}, false, nil
 	case err != nil:
 		return Token{}, true, fmt.Errorf("the refreshed tokens reached this host but could not be saved to the shared store: %w; "+
-			"they are kept, sealed, in this host's journal: run `%s` once the store is back, before %s, or the other hosts lose the grant",
-			err, profile.Command("recover", s.Name), time.Now().Add(s.window()).Local().Format(time.TimeOnly))
+			"they are kept, sealed, in this host's journal: once the store is back, run `%s` (or `%s`) here, "+
+			"which saves them without spending anything (other hosts retry the refresh for %s, then see the grant as uncertain)",
+			err, profile.Command("recover", s.Name), profile.Command("token", s.Name), s.window())
 	}
 	if err := s.Journal.Drop(s.Name); err != nil {
 		s.warn(err.Error())

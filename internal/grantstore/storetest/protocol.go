@@ -69,6 +69,7 @@ func RunProtocol(t *testing.T, open Seeded) {
 		{"SkewedHostClockDecidesNothing", skewedHostClock},
 		{"ConsumerWaitsForARefresher", consumerWaits},
 		{"UncertainGrantIsRecoveredFromThisHostsJournal", recoveredFromTheJournal},
+		{"RefreshEndsInsideTheClaim", refreshEndsInsideTheClaim},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, open) })
@@ -266,6 +267,28 @@ func consumerWaits(t *testing.T, open Seeded) {
 	time.Sleep(50 * time.Millisecond)
 	if refreshed := token(t, w.Source(t, "refresher")); (<-got).AccessToken != refreshed.AccessToken {
 		t.Fatal("the consumer did not get the refresher's token")
+	}
+}
+
+// A token endpoint slower than the claim is given up on before the claim
+// ends, and the attempt is kept for the next claim, which may retry it.
+func refreshEndsInsideTheClaim(t *testing.T, open Seeded) {
+	w := NewWorld(t, open, true, false)
+	w.Atlassian.SetTokenDelay(5 * time.Second)
+	src := w.Source(t, "slow")
+	src.Claim = 2 * time.Second
+	began := time.Now()
+	_, err := src.Token(ctx(t))
+	if err == nil || time.Since(began) >= src.Claim {
+		t.Fatalf("a refresh slower than its claim ended after %s with %v, want an error within the claim's %s", time.Since(began), err, src.Claim)
+	}
+	next, err := w.Store.Claim(ctx(t), "conf", "next", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Store.Release(ctx(t), next, grantstore.NotSpent)
+	if next.EarlierAttempt.IsZero() {
+		t.Fatal("the unanswered attempt was not kept for the next claim")
 	}
 }
 
