@@ -37,6 +37,12 @@ func answeredSession(t *testing.T, tokenURL string, opts ...oauthflow.Option) (*
 	t.Helper()
 	cfg := testConfig(redirectURL(testport.Free(t)))
 	cfg.TokenURL = tokenURL
+	return answered(t, cfg, opts...)
+}
+
+// answered is a session on cfg answered by a pasted callback.
+func answered(t *testing.T, cfg oauthflow.Config, opts ...oauthflow.Option) (*oauthflow.Session, oauthflow.Callback) {
+	t.Helper()
 	s, err := oauthflow.Begin(context.Background(), cfg, opts...)
 	if err != nil {
 		t.Fatal(err)

@@ -64,18 +64,7 @@ func exchangeWith(t *testing.T, te *tokenEndpoint, scopes ...string) (*oauthflow
 	if scopes != nil {
 		cfg.Scopes = scopes
 	}
-	s, err := oauthflow.Begin(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.Paste(callbackURL(s, url.Values{"code": {"the-code"}, "state": {stateOf(t, s)}})); err != nil {
-		t.Fatal(err)
-	}
-	cb, err := s.Wait(deadline(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, cb := answered(t, cfg)
 	grant, err := s.Exchange(context.Background(), cb)
 	return s, grant, err
 }
