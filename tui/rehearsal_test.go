@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/authwiz/authwiz/internal/launch"
+	"github.com/authwiz/authwiz/internal/rehearsal/sampleapp"
 )
 
 // fakeRehearsal records the Callback URLs registered with it.
@@ -29,7 +30,7 @@ func rehearsing(f *fakeRehearsal, tunnel string) harnessOpt {
 			d.target = rehearsalTarget(&launch.Rehearsal{
 				AuthURL: "http://127.0.0.1:47620/authorize", TokenURL: "http://127.0.0.1:47620/oauth/token",
 				APIBaseURL: "http://127.0.0.1:47620",
-				ClientID:   "RehearsalC1ientIdForAuthwizDemo0", ClientSecret: "ATOArehearsal",
+				ClientID:   sampleapp.ClientID, ClientSecret: sampleapp.ClientSecret,
 				RegisterCallback: f.register,
 				TunnelCommand:    func(string) string { return tunnel },
 			})
@@ -60,7 +61,7 @@ func TestRehearsalWalk(t *testing.T) {
 	}
 	h.press("space", "enter")
 	h.wantStep(9)
-	h.wantText("RehearsalC1ientIdForAuthwizDemo0", "ATOArehearsal")
+	h.wantText(sampleapp.ClientID, sampleapp.ClientSecret)
 }
 
 func TestRehearsalEndpointsNeedNoWarning(t *testing.T) {
@@ -98,4 +99,34 @@ func TestRealStartScreenOffersARehearsal(t *testing.T) {
 	if !h.w.wantsRehearsal || !h.quit {
 		t.Fatal("choosing the rehearsal ends the wizard so the command line can start it")
 	}
+}
+
+func TestRehearsalWarnsOfAtlassiansRealEndpoints(t *testing.T) {
+	h := newHarness(t, rehearsing(&fakeRehearsal{}, ""))
+	h.press("enter")
+	h.walkTo(10)
+	h.press("ctrl+u")
+	h.typeText(atlassianEndpoints.auth)
+	h.wantText("would go to the real Atlassian")
+	h.walkTo(12)
+	h.wantText("! These endpoints include Atlassian's real ones")
+}
+
+func TestStep9NoticesATypoOfTheRehearsalClientID(t *testing.T) {
+	typo := strings.Replace(sampleapp.ClientID, "i", "1", 1)
+	h := newHarness(t, rehearsing(&fakeRehearsal{}, ""))
+	h.press("enter")
+	h.walkTo(9)
+	h.typeText(typo)
+	h.wantText("close to the rehearsal app's Client ID but not it", sampleapp.ClientID)
+	h.press("ctrl+u")
+	h.typeText(sampleapp.ClientID)
+	if strings.Contains(h.screen(), "close to the rehearsal") {
+		t.Fatalf("the right Client ID is flagged:\n%s", h.screen())
+	}
+
+	h = newHarness(t)
+	h.walkTo(9)
+	h.typeText(sampleapp.ClientID)
+	h.wantText("looks like the rehearsal app's Client ID, which works only in authwiz demo")
 }

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/authwiz/authwiz/internal/rehearsal/sampleapp"
 	"github.com/authwiz/authwiz/internal/setup"
 	"github.com/authwiz/authwiz/internal/validate"
 )
@@ -98,10 +99,28 @@ func (s *credentialsStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 
 func (s *credentialsStep) validate(c *stepContext) verdict {
 	v := checkClientID(c.draft).then(checkSecret(c.draft))
-	if shared := sharedAppWarning(c); shared != "" {
-		v.warnings = append(v.warnings, shared)
+	for _, w := range []string{sharedAppWarning(c), rehearsalIDWarning(c)} {
+		if w != "" {
+			v.warnings = append(v.warnings, w)
+		}
 	}
 	return v
+}
+
+// rehearsalIDWarning catches a Client ID a typo away from the rehearsal
+// app's: in a rehearsal the consent would fail only in the browser, and
+// outside one it is the wrong app altogether.
+func rehearsalIDWarning(c *stepContext) string {
+	id := validate.Clean(c.draft.Profile.ClientID)
+	near := sampleapp.LooksLikeRehearsalClientID(id)
+	if !near && (c.target.rehearsing() || id != sampleapp.ClientID) {
+		return ""
+	}
+	return c.target.pick(
+		"This looks like the rehearsal app's Client ID, which works only in authwiz demo: paste your own app's, "+
+			"from Settings in the console.",
+		"This is close to the rehearsal app's Client ID but not it: compare it with "+sampleapp.ClientID+
+			" character by character, or the consent fails with \"Unknown client_id\".")
 }
 
 // sharedAppWarning warns that another saved profile uses the same app,

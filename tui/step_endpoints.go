@@ -93,6 +93,10 @@ func (s *endpointsStep) validate(c *stepContext) verdict {
 	for _, ef := range endpointFields {
 		v = v.then(ef.verdict(c.draft, c.target))
 	}
+	if c.target.rehearsing() {
+		// Outside a rehearsal the fields warn one by one already.
+		v.warnings = append(v.warnings, c.target.endpointWarnings(c.draft.Profile)...)
+	}
 	return v
 }
 

@@ -144,7 +144,8 @@ func (s *saveStep) view(c *stepContext) string {
 }
 
 // summaryWarnings are what the admin should know before saving: stale
-// tokens and an app another profile uses too.
+// tokens, an app another profile uses too, and endpoints that send the
+// secret or the consent somewhere unexpected.
 func summaryWarnings(c *stepContext) []string {
 	var out []string
 	for _, w := range []string{staleWarning(c.draft), sharedAppWarning(c)} {
@@ -152,7 +153,7 @@ func summaryWarnings(c *stepContext) []string {
 			out = append(out, w)
 		}
 	}
-	return out
+	return append(out, c.target.endpointWarnings(c.draft.Profile)...)
 }
 
 // staleWarning says which changes the saved tokens were not granted for.

@@ -197,3 +197,18 @@ func TestConsoleStepsMatchTodaysConsole(t *testing.T) {
 	}
 	h.wantText("click Accept")
 }
+
+func TestSummaryFlagsATokenURLThatIsNotAtlassians(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(12)
+	if strings.Contains(h.screen(), "Token URL is not Atlassian's") {
+		t.Fatalf("Atlassian's own Token URL is flagged:\n%s", h.screen())
+	}
+	h = newHarness(t)
+	h.walkTo(10)
+	h.press("down", "ctrl+u")
+	h.typeText("https://proxy.example.com/oauth/token")
+	h.press("enter", "enter")
+	h.walkTo(12)
+	h.wantText("! The Token URL is not Atlassian's (https://proxy.example.com/oauth/token): authwiz sends the client secret there")
+}

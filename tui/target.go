@@ -1,9 +1,13 @@
 package tui
 
 import (
+	"net/url"
+	"strings"
+
 	"github.com/authwiz/authwiz/internal/atlassian"
 	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/validate"
 )
 
 // endpoints are the authorization, token and API addresses a new profile
@@ -80,4 +84,37 @@ func (t target) tunnelCommand(redirectURL string) string {
 // not the mistake "not Atlassian's" warns about.
 func (t target) ownEndpoint(value string, of func(endpoints) string) bool {
 	return t.rehearsing() && value == of(t.endpoints)
+}
+
+// endpointWarnings say where a profile's requests would really go, when
+// that is not where the admin likely means them to: outside a rehearsal, a
+// Token URL that is not Atlassian's receives the client secret; in a
+// rehearsal, Atlassian's real addresses would take the consent to the real
+// Atlassian, which has no rehearsal app.
+func (t target) endpointWarnings(p profile.Profile) []string {
+	if t.rehearsing() {
+		for _, u := range []string{p.AuthURL, p.TokenURL, p.APIBaseURL} {
+			if onAtlassian(u) {
+				return []string{"These endpoints include Atlassian's real ones: the consent and the rehearsal app's " +
+					"Client ID and secret would go to the real Atlassian, which does not know the rehearsal app. " +
+					"ctrl+r on step 10 puts the rehearsal's back."}
+			}
+		}
+		return nil
+	}
+	if !onAtlassian(p.TokenURL) {
+		return []string{"The Token URL is not Atlassian's (" + validate.Sanitize(p.TokenURL) + "): authwiz sends the " +
+			"client secret there with every token request. Keep it only for a server you run or trust."}
+	}
+	return nil
+}
+
+// onAtlassian: raw is an address on one of Atlassian's own hosts.
+func onAtlassian(raw string) bool {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	return host == "auth.atlassian.com" || host == "api.atlassian.com"
 }
