@@ -244,6 +244,8 @@ func (cv *consentView) key(c *stepContext, k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return cv.sites.update(c, k)
 	case cv.err != nil && key.Matches(k, retryKey):
 		return cv.start(c), true
+	case cv.err != nil && key.Matches(k, finishKey):
+		return c.fx.finish(nextCommands(c, false, indented)), true
 	case !cv.waiting():
 		return nil, false
 	case key.Matches(k, reopenKey):
@@ -286,7 +288,7 @@ func (cv *consentView) keys() []key.Binding {
 	case cv.result != nil:
 		return cv.sites.keys()
 	case cv.err != nil:
-		return []key.Binding{retryKey}
+		return []key.Binding{retryKey, finishKey}
 	case cv.waiting():
 		return []key.Binding{reopenKey, copyURLKey, pasteModeKey, cancelKey}
 	}

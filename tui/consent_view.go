@@ -48,11 +48,12 @@ func (cv *consentView) view(c *stepContext) string {
 		msg := validate.Sanitize(cv.err.Error())
 		if errors.Is(cv.err, errCancelled) {
 			return st.Warning.Render(wrap("Cancelled: "+msg+".", width)) + "\n\n" +
-				st.Subtle.Render(wrap("Press enter to authenticate again, or esc to go back and change something.", width))
+				st.Subtle.Render(wrap("Press enter to authenticate again, esc to go back and change something, "+
+					"or q to finish and authenticate later with "+c.command("login")+".", width))
 		}
 		return st.Error.Render(wrap("✗ "+msg, width)) + "\n\n" +
-			st.Subtle.Render(wrap("Press enter to try again, or esc to go back and change a setting. "+
-				"Later, "+c.command("login")+" runs the consent alone.", width))
+			st.Subtle.Render(wrap("Press enter to try again, esc to go back and change a setting, or q to "+
+				"finish: later, "+c.command("login")+" runs the consent alone.", width))
 	case cv.attempt == nil:
 		return cv.spinner.View() + "Preparing the consent…"
 	}

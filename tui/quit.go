@@ -48,10 +48,19 @@ func (w *wizard) guardRun(next func() tea.Cmd) tea.Cmd {
 // requestQuit quits at once when nothing would be lost, and asks otherwise.
 func (w *wizard) requestQuit() tea.Cmd {
 	if !w.unsaved() {
-		return w.finish("")
+		return w.finish(w.laterReminder())
 	}
 	w.quit = &quitDialog{}
 	return nil
+}
+
+// laterReminder is the way to authenticate a profile saved on step 12 but
+// left without a consent, so quitting never leaves the admin guessing.
+func (w *wizard) laterReminder() string {
+	if s, ok := w.step().(*saveStep); ok {
+		return s.laterReminder(w.ctx())
+	}
+	return ""
 }
 
 // unsaved reports whether quitting now would lose typed values or progress

@@ -221,6 +221,19 @@ func (s *saveStep) copyables(c *stepContext) []string {
 
 func (s *saveStep) modal() bool { return s.phase == phaseConsent && s.consent.pasting }
 
+// typing: the paste field has the keyboard, so ? is part of a pasted URL.
+func (s *saveStep) typing() bool { return s.modal() }
+
+// laterReminder is what to print when the program ends with the profile
+// saved but not (yet) authenticated: the command that authenticates it.
+func (s *saveStep) laterReminder(c *stepContext) string {
+	saved := s.phase == phaseSaved || s.phase == phaseConsent && s.consent.result == nil
+	if !saved || !c.canConsent() {
+		return ""
+	}
+	return nextCommands(c, false, indented)
+}
+
 // lines shows the summary, saves as the screen does, and runs the consent
 // as the one consent conversation `authwiz login` holds too.
 func (s *saveStep) lines(c *stepContext, p *prompter) error {
