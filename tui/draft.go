@@ -36,6 +36,9 @@ type draft struct {
 	// OfflineRemoved remembers that the admin took offline_access out, so
 	// picking scopes again does not quietly put it back.
 	OfflineRemoved bool
+	// HandPicked are the scopes ticked one by one on step 8, which applying
+	// a preset keeps.
+	HandPicked []string
 	// ExistingApp: the app was created already (by the organisation or a
 	// vendor), so the console steps that create it are skipped.
 	ExistingApp bool
@@ -122,13 +125,28 @@ func uniqueName(base string, taken []string) string {
 // everything but offline_access, which only goes in the request.
 func (d *draft) consoleScopes() []string { return setup.ConsoleScopes(d.Profile.Scopes) }
 
-// toggleScope adds or removes one console scope.
+// toggleScope adds or removes one console scope, ticked by hand.
 func (d *draft) toggleScope(scope string) {
+	d.HandPicked = slices.DeleteFunc(d.HandPicked, func(s string) bool { return s == scope })
 	if i := slices.Index(d.Profile.Scopes, scope); i >= 0 {
 		d.Profile.Scopes = slices.Delete(d.Profile.Scopes, i, i+1)
 		return
 	}
+	d.HandPicked = append(d.HandPicked, scope)
 	d.setConsoleScopes(append(d.consoleScopes(), scope))
+}
+
+// applyPreset makes the preset's scopes the console scopes, plus those
+// ticked by hand that it lacks: a preset chosen after picking scopes one by
+// one must not silently drop them. It returns the ones it kept.
+func (d *draft) applyPreset(scopes []string) (kept []string) {
+	for _, s := range d.HandPicked {
+		if !slices.Contains(scopes, s) && slices.Contains(d.Profile.Scopes, s) {
+			kept = append(kept, s)
+		}
+	}
+	d.setConsoleScopes(append(slices.Clone(scopes), kept...))
+	return kept
 }
 
 // setConsoleScopes replaces the console scopes, once each, with

@@ -96,9 +96,23 @@ func (s *permissionsStep) follow(c *stepContext) {
 	}
 }
 
-// page is how many rows fit beside the filter and the tick list.
+// page is how many rows fit beside the filter, the focused row's
+// description and the tick list.
 func (s *permissionsStep) page(c *stepContext) int {
-	return max(c.room()-lineCount(s.tickList(c))-2, 3) // the filter and a blank line
+	return max(c.room()-lineCount(s.tickList(c))-lineCount(s.detail(c))-3, 3) // the filter and two blank lines
+}
+
+// detail is the focused row's description in full: the list cuts each
+// row to one line.
+func (s *permissionsStep) detail(c *stepContext) string {
+	if s.cursor >= len(s.rows) || !s.rows[s.cursor].selectable() {
+		return ""
+	}
+	r := s.rows[s.cursor]
+	if r.preset != nil {
+		return c.styles.Subtle.Render(wrap(r.preset.Name+": "+r.preset.Description, c.width))
+	}
+	return c.styles.Subtle.Render(wrap(r.scope.Name+": "+r.scope.Description, c.width))
 }
 
 func (s *permissionsStep) handle(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
@@ -118,8 +132,7 @@ func (s *permissionsStep) handle(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 			s.moveBy(page, 1)
 			return nil, true
 		case key.Matches(k, scopeToggle):
-			s.toggle(c)
-			return nil, true
+			return s.toggle(c), true
 		case key.Matches(k, scopeClear) && s.filter.Value() != "":
 			s.filter.SetValue("")
 			s.setRows(scopeRows())
@@ -134,17 +147,25 @@ func (s *permissionsStep) handle(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 	return cmd, handled
 }
 
-// toggle ticks the scope under the cursor, or applies the preset.
-func (s *permissionsStep) toggle(c *stepContext) {
+// toggle ticks the scope under the cursor, or applies the preset and says
+// which hand-ticked scopes it kept.
+func (s *permissionsStep) toggle(c *stepContext) tea.Cmd {
 	if s.cursor >= len(s.rows) || !s.rows[s.cursor].selectable() {
-		return
+		return nil
 	}
 	r := s.rows[s.cursor]
-	if r.preset != nil {
-		c.draft.setConsoleScopes(r.preset.Scopes)
-		return
+	if r.preset == nil {
+		c.draft.toggleScope(r.scope.Name)
+		return nil
 	}
-	c.draft.toggleScope(r.scope.Name)
+	kept := c.draft.applyPreset(r.preset.Scopes)
+	if len(kept) == 0 {
+		return nil
+	}
+	text := fmt.Sprintf("Applied %s and kept %s you ticked by hand: %s. Untick %s to drop %s.",
+		r.preset.Name, countNoun(len(kept), "the scope", "the %d scopes"), strings.Join(kept, ", "),
+		countNoun(len(kept), "it", "them"), countNoun(len(kept), "it", "them"))
+	return func() tea.Msg { return noticeMsg{stepPermissions, notice{text: text}} }
 }
 
 func (s *permissionsStep) validate(c *stepContext) verdict {
@@ -181,6 +202,9 @@ func (s *permissionsStep) view(c *stepContext) string {
 	}
 	for i := offset; i < min(len(s.rows), offset+page); i++ {
 		b.WriteString(s.rowView(c, i) + "\n")
+	}
+	if detail := s.detail(c); detail != "" {
+		b.WriteString("\n" + detail + "\n")
 	}
 	return b.String() + "\n" + ticks
 }
