@@ -13,12 +13,21 @@ import (
 func newInput(s Styles, placeholder string) textinput.Model {
 	in := textinput.New()
 	in.Prompt = "> "
-	in.Placeholder = placeholder
+	in.Placeholder = hint(placeholder)
 	in.SetStyles(s.Input)
 	// Long enough for any real value; the validators reject absurd ones with
 	// a message, instead of the field silently swallowing keys.
 	in.CharLimit = 4096
 	return in
+}
+
+// hint marks a placeholder as one: without colour (NO_COLOR, a plain
+// terminal) it would read like a value already typed.
+func hint(text string) string {
+	if text == "" {
+		return ""
+	}
+	return "‹" + text + "›"
 }
 
 // fieldIndent is how far a field sits under its label.

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/colorprofile"
+
 	"github.com/authwiz/authwiz/internal/atlassian"
 )
 
@@ -64,4 +66,23 @@ func TestTheFocusedScopeShowsItsFullDescription(t *testing.T) {
 	h.typeText("read:confluence-content.all")
 	sc, _ := atlassian.LookupScope("read:confluence-content.all")
 	h.wantText("read:confluence-content.all: " + sc.Description)
+}
+
+func TestAMultiLinePasteSaysWhatItDid(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(9)
+	h.paste("Abcdefghijklmnop\nqrstuvwxyz012345\n")
+	if got := h.w.draft.Profile.ClientID; got != "Abcdefghijklmnop qrstuvwxyz012345" {
+		t.Fatalf("client ID = %q", got)
+	}
+	h.wantText("The paste had 2 lines; this field holds one, so they were joined with spaces")
+}
+
+func TestPlaceholdersAreMarkedAsHints(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(9)
+	out := renderAs(t, h.w.View().Content, colorprofile.NoTTY)
+	if !strings.Contains(out, "> ‹32 letters and digits›") {
+		t.Fatalf("without colour the placeholder reads like a typed value:\n%s", out)
+	}
 }

@@ -55,7 +55,7 @@ func (s *credentialsStep) enter(c *stepContext) tea.Cmd {
 	secret.input.EchoCharacter = '•'
 	secret.input.SetValue(c.draft.Secret)
 	if c.draft.KeptSecret != "" {
-		secret.input.Placeholder = "leave empty to keep the saved one"
+		secret.input.Placeholder = hint("leave empty to keep the saved one")
 	}
 	s.form = fieldGroup{fields: []*formField{id, secret}}
 	return s.form.focusOn(0)

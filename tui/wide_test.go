@@ -105,14 +105,14 @@ func TestWhatDoesNotFitScrolls(t *testing.T) {
 	h.press("enter", "enter")
 	h.send(consentHintMsg{flow: h.consentView().flow, text: longHint})
 	h.press("p")
-	h.wantScreen("> http://localhost:…/callback", "more lines below: pgdown")
+	h.wantScreen("> ‹http://localhost:…/callback", "more lines below: pgdown")
 	h.press("pgdown", "pgdown")
 	h.wantScreen("more lines above: pgup", "ts&response_type=code&prompt=consent")
 	if strings.Contains(h.screen(), "more lines below") {
 		t.Fatalf("scrolled to the end, yet more below:\n%s", h.screen())
 	}
 	h.press("pgup", "pgup")
-	h.wantScreen("> http://localhost:…/callback")
+	h.wantScreen("> ‹http://localhost:…/callback")
 
 	h.press("esc")
 	h.finishConsent(longSitesResult(), nil)

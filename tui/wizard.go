@@ -1,6 +1,9 @@
 package tui
 
 import (
+	"fmt"
+	"strings"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -167,6 +170,12 @@ func (w *wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		msg.Content = validate.Clean(msg.Content)
 		cmd, _ := w.step().update(w.ctx(), msg)
 		w.showErrors = true
+		if lines := strings.Count(msg.Content, "\n") + 1; lines > 1 && w.step().typing() {
+			// Every field holds one line: the field joined the lines with
+			// spaces, which may not be what the admin meant to paste.
+			w.notice = notice{bad: true, text: fmt.Sprintf("The paste had %d lines; this field holds one, so they "+
+				"were joined with spaces. Check the value.", lines)}
+		}
 		return w, cmd
 	}
 	cmd, _ := w.step().update(w.ctx(), msg)
