@@ -25,6 +25,7 @@ func TestAccessibleNewProfileOverAPipe(t *testing.T) {
 		"", "", "", "", // 3-6: checkpoints and the app name
 		"http://localhost/cb",              // 7: no port, refused
 		"",                                 // 7: the default
+		"",                                 // 7: saved as the Callback URL
 		"9",                                // 8: no such preset: read as a scope, refused
 		"1",                                // 8: read-only preset
 		"aBcDeFgHiJkLmNoPqRsTuVwXyZ012345", // 9: client ID, then the secret needs a terminal
@@ -52,9 +53,9 @@ func TestAccessibleEditKeepsTheSecretAndSaves(t *testing.T) {
 	p, sec := savedProfile("Confluence prod")
 	store := newFakeStore(fixedNow, p)
 	store.secrets[p.Name] = sec
-	// Step 2 renames; every other answer keeps what is there (3, 4 and 6
-	// are done in edit mode but still asked), and n keeps the secret.
-	lines := []string{"Confluence production", "", "", "", "", "", "", "", "n", "", "", "", "", "", ""}
+	// Step 2 renames; every other answer keeps what is there (3, 4, 6 and
+	// 7's box are done in edit mode but still asked), and n keeps the secret.
+	lines := []string{"Confluence production", "", "", "", "", "", "", "", "", "n", "", "", "", "", "", ""}
 	input := strings.Join(lines, "\n") + "\n"
 	out, err := answerLines(t, store, editDraft(p, sec), input)
 	if err != nil {

@@ -105,7 +105,7 @@ func newDraft(taken []string, ep endpoints) *draft {
 func editDraft(p profile.Profile, sec profile.Secrets) *draft {
 	d := &draft{Profile: p, KeptSecret: sec.ClientSecret, EditOf: p.Name, Original: p, Confirmed: map[stepID]bool{}}
 	d.Profile.Scopes = slices.Clone(p.Scopes)
-	for _, id := range consoleSteps {
+	for _, id := range checkpointSteps {
 		d.Confirmed[id] = true
 	}
 	d.OfflineRemoved = len(p.Scopes) > 0 && !slices.Contains(p.Scopes, atlassian.OfflineAccess)

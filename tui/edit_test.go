@@ -38,7 +38,7 @@ func TestEditChangesThatMakeTokensStale(t *testing.T) {
 			h.jumpTo(7)
 			h.press("e", "ctrl+u")
 			h.typeText("http://localhost:47999/callback")
-			h.press("enter")
+			h.press("enter", "space") // registered the new one in the console
 		}},
 		{"scopes", func(h *harness) { h.jumpTo(11); h.typeText(" read:confluence-user") }},
 	} {

@@ -45,7 +45,6 @@ func TestExistingAppSkipsTheConsoleSteps(t *testing.T) {
 	h.wantStep(2)
 	h.press("enter")
 	h.wantStep(7)
-	h.press("enter")
 	h.walkTo(12)
 	h.press("enter")
 	if _, sec, ok := h.store.saved(defaultProfileName); !ok || sec.ClientSecret != testSecret {
@@ -86,8 +85,8 @@ func TestImportAnAppsSettingsAtStep2(t *testing.T) {
 	}
 	h.press("enter")
 	h.wantStep(7)
-	h.wantScreen(app.RedirectURL)
-	h.press("enter", "enter")
+	h.wantScreen(app.RedirectURL, "[ ] The app's Callback URLs include this one")
+	h.press("space", "enter", "enter")
 	h.wantStep(9)
 	h.press("down")
 	h.paste(testSecret)
@@ -112,7 +111,7 @@ func TestFlowExistingAppTypedWithFakes(t *testing.T) {
 	f.waitFor("(•) Existing")
 	f.press("enter")
 	f.waitFor("Step 7 of 12", "The port is free")
-	f.press("enter")
+	f.press("space", "enter")
 	f.waitFor("Step 8 of 12")
 	f.press("space", "enter")
 	f.waitFor("Step 9 of 12")
@@ -147,7 +146,7 @@ func TestFlowImportedByNewFromWithFakes(t *testing.T) {
 	f.waitFor("Step 2 of 12", "> "+app.Name, "Imported the file given to authwiz new --from")
 	f.press("enter")
 	f.waitFor("Step 7 of 12", app.RedirectURL)
-	f.press("enter")
+	f.press("space", "enter")
 	f.waitFor("Step 8 of 12", "these 2 scopes")
 	f.press("enter")
 	f.waitFor("Step 9 of 12", testClientID)
@@ -176,7 +175,7 @@ func TestAccessibleExistingAppImportsAndSkipsTheConsoleSteps(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := newFakeStore(fixedNow)
-	input := strings.Join([]string{"", "y", path + ".missing", path, "", "1", ""}, "\n") + "\n"
+	input := strings.Join([]string{"", "y", path + ".missing", path, "", "", "1", ""}, "\n") + "\n"
 	out, err := answerLines(t, store, nil, input)
 	if err == nil || !strings.Contains(err.Error(), "only be typed at a terminal") {
 		t.Fatalf("want to stop at the secret, got %v\n%s", err, out)

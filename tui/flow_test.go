@@ -117,7 +117,7 @@ func (f *flow) walkNew(app appValues) {
 		f.press("enter")
 	}
 	f.waitFor("The port is free")
-	f.press("enter")
+	f.press("space", "enter")
 	f.waitFor("Step 8 of 12")
 	f.press("space", "enter")
 	f.waitFor("Step 9 of 12")

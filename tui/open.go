@@ -45,7 +45,7 @@ func resumeDraft(c *stepContext, saved profile.Draft) tea.Cmd {
 		d.Profile = saved.Profile
 		d.Profile.Type = profile.TypeOAuth2
 		at := resumeAt(stepNumbered(saved.Step), true)
-		for _, id := range consoleSteps {
+		for _, id := range checkpointSteps {
 			d.Confirmed[id] = id <= at
 		}
 		return c.fx.begin(d, at, beginning{resumed: true, baseline: newDraft(nil, c.target.endpoints)})

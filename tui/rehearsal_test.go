@@ -50,7 +50,7 @@ func TestRehearsalWalk(t *testing.T) {
 	if len(f.registered) != 0 {
 		t.Fatal("registered before the admin went on from step 7")
 	}
-	h.press("enter")
+	h.press("space", "enter")
 	h.wantStep(8)
 	if len(f.registered) != 1 || f.registered[0] != defaultRedirectURL {
 		t.Fatalf("registered %v", f.registered)
@@ -81,7 +81,7 @@ func TestRehearsalEndpointsNeedNoWarning(t *testing.T) {
 func TestRehearsalCallbackRefused(t *testing.T) {
 	f := &fakeRehearsal{fail: errors.New("no such app")}
 	h := newHarness(t, rehearsing(f, ""))
-	h.press("enter", "enter", "space", "enter", "space", "enter", "space", "enter", "space", "enter", "enter")
+	h.press("enter", "enter", "space", "enter", "space", "enter", "space", "enter", "space", "enter", "space", "enter")
 	h.wantStep(8)
 	h.wantText("did not take the Callback URL: no such app")
 }

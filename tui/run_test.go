@@ -73,8 +73,9 @@ func TestRunAccessibleEditConsentsAgainstTheRehearsal(t *testing.T) {
 	req := rw.req
 	req.Mode, req.ProfileName, req.Accessible = launch.Edit, rw.name, true
 	in, out, done := rw.run(req)
-	// Steps 2 to 11 keep what is saved (n keeps the secret); then save.
-	answers := []string{"", "", "", "", "", "", "", "", "n", "", "", "", "", ""}
+	// Steps 2 to 11 keep what is saved (n keeps the secret, 7 asks for its
+	// box too); then save.
+	answers := []string{"", "", "", "", "", "", "", "", "", "n", "", "", "", "", ""}
 	fmt.Fprint(in, strings.Join(answers, "\n")+"\n")
 	out.WaitFor(t, "Which site should be the default?")
 	fmt.Fprintln(in, "2")
@@ -111,7 +112,7 @@ func TestRunAccessibleDeniedConsent(t *testing.T) {
 	req := rw.req
 	req.Mode, req.ProfileName, req.Accessible = launch.Edit, rw.name, true
 	in, out, done := rw.run(req)
-	fmt.Fprint(in, strings.Repeat("\n", 8)+"n\n"+strings.Repeat("\n", 5))
+	fmt.Fprint(in, strings.Repeat("\n", 9)+"n\n"+strings.Repeat("\n", 5))
 	err := wait(t, done, out)
 	if err == nil || !strings.Contains(err.Error(), "the profile is saved, but the consent did not finish") ||
 		!strings.Contains(err.Error(), "authwiz login --rehearsal Demo") {
@@ -179,7 +180,7 @@ func TestRunAccessibleStoppedWhileWaiting(t *testing.T) {
 	req.Streams = launch.Streams{In: pr, Out: out, Err: out}
 	done := make(chan error, 1)
 	go func() { done <- Run(ctx, req) }()
-	fmt.Fprint(in, strings.Repeat("\n", 8)+"n\n"+strings.Repeat("\n", 5))
+	fmt.Fprint(in, strings.Repeat("\n", 9)+"n\n"+strings.Repeat("\n", 5))
 	out.WaitFor(t, "Waiting until")
 	stop()
 	err := wait(t, done, out)

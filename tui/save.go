@@ -23,7 +23,7 @@ type savedMsg struct {
 func checkAll(c *stepContext) []string {
 	d := c.draft
 	var problems []string
-	for _, id := range consoleSteps {
+	for _, id := range checkpointSteps {
 		if !d.Confirmed[id] {
 			problems = append(problems, stepProblem(id, checkpointUnticked))
 		}

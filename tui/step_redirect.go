@@ -25,6 +25,24 @@ type redirectStep struct {
 
 var freePortKey = binding("p", "pick a free port")
 
+// redirectCheck is step 7's box: the URL is registered where the wizard
+// cannot see it, in the app's console page.
+func redirectCheck(c *stepContext) checkpoint {
+	if c.draft.ExistingApp {
+		return checkpoint{step: stepRedirect, label: "The app's Callback URLs include this one"}
+	}
+	return checkpoint{step: stepRedirect, label: "I pasted it and clicked Save changes"}
+}
+
+// setRedirectURL changes the URL; a box ticked for another URL no longer
+// counts.
+func setRedirectURL(c *stepContext, url string) {
+	if url != c.draft.Profile.RedirectURL {
+		c.draft.Confirmed[stepRedirect] = false
+	}
+	c.draft.Profile.RedirectURL = url
+}
+
 // portCheckedMsg and freePortMsg carry port results for a given URL.
 type (
 	portCheckedMsg struct {
@@ -80,12 +98,12 @@ func (s *redirectStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 			s.port = fmt.Errorf("%w; and finding another failed: %w", s.port, msg.err)
 			return nil, true
 		}
-		c.draft.Profile.RedirectURL = loopback.WithPort(validate.Clean(c.draft.Profile.RedirectURL), msg.port)
+		setRedirectURL(c, loopback.WithPort(validate.Clean(c.draft.Profile.RedirectURL), msg.port))
 		s.url.input.SetValue(c.draft.Profile.RedirectURL)
 		return s.check(c), true
 	}
 	wasEditing := s.url.editing
-	if cmd, handled := s.url.update(msg, c.width, func(v string) { c.draft.Profile.RedirectURL = v }); handled {
+	if cmd, handled := s.url.update(msg, c.width, func(v string) { setRedirectURL(c, v) }); handled {
 		if wasEditing && !s.url.editing {
 			return tea.Batch(cmd, s.check(c)), true
 		}
@@ -95,6 +113,8 @@ func (s *redirectStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 	switch {
 	case !ok:
 		return nil, false
+	case redirectCheck(c).update(c, msg):
+		return nil, true
 	case key.Matches(k, copyKey):
 		return c.fx.copy("the Redirect URL", validate.Clean(c.draft.Profile.RedirectURL)), true
 	case key.Matches(k, freePortKey) && s.busy():
@@ -117,7 +137,7 @@ func (s *redirectStep) validate(c *stepContext) verdict {
 		v.warnings = append(v.warnings, fmt.Sprintf("The consent would fail here: %v. Press p to pick a free "+
 			"port, then register that URL in the console instead.", s.port))
 	}
-	return v
+	return v.then(redirectCheck(c).validate(c))
 }
 
 func (s *redirectStep) keys(*stepContext) []key.Binding {
@@ -128,27 +148,37 @@ func (s *redirectStep) keys(*stepContext) []key.Binding {
 	if s.busy() {
 		keys = append(keys, freePortKey)
 	}
-	return keys
+	return append(keys, tickKey)
 }
 
 func (s *redirectStep) view(c *stepContext) string {
 	st := c.styles
 	out := st.Label.Render("Redirect URL (Callback URL in the console)") + "\n" +
 		s.url.view(st, c.draft.Profile.RedirectURL, c.width) + "\n\n"
+	if port := s.portLine(c); port != "" {
+		out += port + "\n\n"
+	}
+	return out + redirectCheck(c).view(c)
+}
+
+// portLine says how the port check went; empty while the URL itself is
+// wrong, since the error says what to fix and a port line would distract.
+func (s *redirectStep) portLine(c *stepContext) string {
+	st := c.styles
 	switch {
 	case validate.RedirectURL(c.draft.Profile.RedirectURL).Err != nil:
-		// The error below says what to fix; a port line would only distract.
+		return ""
 	case s.finding:
-		out += st.Subtle.Render("Looking for a free port…")
+		return st.Subtle.Render("Looking for a free port…")
 	case s.checked == "":
-		out += st.Subtle.Render("Checking the port…")
+		return st.Subtle.Render("Checking the port…")
 	case s.port == nil:
-		out += st.Success.Render(hang("✓ The port is free: authwiz can receive the consent here.", c.width, 2))
+		return st.Success.Render(hang("✓ The port is free: authwiz can receive the consent here.", c.width, 2))
 	case errors.Is(s.port, loopback.ErrNotLocal):
-		out += st.Subtle.Render(wrap("This address is not on this computer: when you consent on step "+
+		return st.Subtle.Render(wrap("This address is not on this computer: when you consent on step "+
 			fmt.Sprint(stepSave.number())+", paste the URL your browser ends on.", c.width))
 	}
-	return out
+	return ""
 }
 
 func (s *redirectStep) modal() bool { return s.url.editing }
@@ -183,7 +213,14 @@ func registered(t target, url string) (text string, bad bool) {
 }
 
 func (s *redirectStep) lines(c *stepContext, p *prompter) error {
+	// The box is asked for below, once the URL is settled: the field's
+	// check must not refuse the URL for it.
+	c.draft.Confirmed[stepRedirect] = true
 	if err := p.field(c, s, "Redirect URL", func(d *draft) *string { return &d.Profile.RedirectURL }); err != nil {
+		return err
+	}
+	c.draft.Confirmed[stepRedirect] = false
+	if err := redirectCheck(c).lines(c, p); err != nil {
 		return err
 	}
 	if text, _ := registered(c.target, c.draft.Profile.RedirectURL); text != "" {

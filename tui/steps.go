@@ -1,5 +1,7 @@
 package tui
 
+import "slices"
+
 // The step table: every step of the guide by name, in the guide's order,
 // with its title. This is the only place steps are counted; everything
 // else names them.
@@ -66,9 +68,13 @@ func stepNumbered(n int) stepID { return max(stepStart, min(stepID(n-1), stepSav
 // screen, which chooses one.
 const firstProfileStep = stepName
 
-// consoleSteps are the steps done in the Developer Console with a
-// checkpoint; a saved profile has them all done.
+// consoleSteps are the steps that create the app in the Developer
+// Console; an app that exists already has them done.
 var consoleSteps = []stepID{stepConsole, stepCreate, stepAppName, stepEnable3LO}
+
+// checkpointSteps are the steps with a box to tick once done in the
+// console; a saved profile has them all done.
+var checkpointSteps = append(slices.Clip(consoleSteps), stepRedirect)
 
 // resumeAt is the step a draft saved on step saved resumes at: a new
 // profile's secret never goes into the draft, so past Credentials it

@@ -40,6 +40,9 @@ func TestRedirectURLIsEditable(t *testing.T) {
 	h.press("enter") // done editing
 	h.wantStep(7)
 	h.press("enter")
+	h.wantStep(7) // the box is not ticked yet
+	h.wantText("Tick the box with space")
+	h.press("space", "enter")
 	h.wantStep(8)
 	if got := h.w.draft.Profile.RedirectURL; got != "http://localhost:40001/cb" {
 		t.Fatalf("Redirect URL = %q", got)
@@ -211,4 +214,18 @@ func TestSummaryFlagsATokenURLThatIsNotAtlassians(t *testing.T) {
 	h.press("enter", "enter")
 	h.walkTo(12)
 	h.wantText("! The Token URL is not Atlassian's (https://proxy.example.com/oauth/token): authwiz sends the client secret there")
+}
+
+// Step 7's box: ticked for one URL, it no longer counts once the URL
+// changes, since the new one is not in the console yet.
+func TestRedirectCheckpointFollowsTheURL(t *testing.T) {
+	h := newHarness(t, busyPort(defaultRedirectURL))
+	h.walkTo(7)
+	h.wantScreen("[ ] I pasted it and clicked Save changes")
+	h.press("space")
+	h.wantScreen("[✓] I pasted it and clicked Save changes")
+	h.press("p") // another port: another URL to register
+	h.wantScreen("[ ] I pasted it and clicked Save changes")
+	h.press("enter")
+	h.wantStep(7)
 }

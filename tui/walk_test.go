@@ -24,7 +24,7 @@ func (h *harness) walkTo(n int) {
 		5:  func() { h.press("space", "enter") }, // create form open
 		6:  func() { h.press("space", "enter") }, // app named and created
 		7:  func() { h.press("space", "enter") }, // 3LO added
-		8:  func() { h.press("enter") },          // Redirect URL registered
+		8:  func() { h.press("space", "enter") }, // Redirect URL registered
 		9:  func() { h.press("space", "enter") }, // first preset
 		10: func() { h.typeText(testClientID); h.press("enter"); h.paste(testSecret); h.press("enter") },
 		11: func() { h.press("enter", "enter", "enter") },
