@@ -25,10 +25,17 @@ func (f *fakeRehearsal) register(url string) error {
 }
 
 func rehearsing(f *fakeRehearsal, tunnel string) harnessOpt {
+	return rehearsingFrom(f, tunnel, false)
+}
+
+// rehearsingFrom is rehearsing, chosen on the real start screen when
+// backToStart.
+func rehearsingFrom(f *fakeRehearsal, tunnel string, backToStart bool) harnessOpt {
 	return func(h *harness, _ **draft) {
 		h.adjust = append(h.adjust, func(d *deps) {
 			d.target = rehearsalTarget(&launch.Rehearsal{
-				AuthURL: "http://127.0.0.1:47620/authorize", TokenURL: "http://127.0.0.1:47620/oauth/token",
+				BackToStart: backToStart,
+				AuthURL:     "http://127.0.0.1:47620/authorize", TokenURL: "http://127.0.0.1:47620/oauth/token",
 				APIBaseURL: "http://127.0.0.1:47620",
 				ClientID:   sampleapp.ClientID, ClientSecret: sampleapp.ClientSecret,
 				RegisterCallback: f.register,
@@ -129,4 +136,18 @@ func TestStep9NoticesATypoOfTheRehearsalClientID(t *testing.T) {
 	h.walkTo(9)
 	h.typeText(sampleapp.ClientID)
 	h.wantText("looks like the rehearsal app's Client ID, which works only in authwiz demo")
+}
+
+func TestLeavingARehearsalChosenOnTheRealStartScreenSaysItGoesBack(t *testing.T) {
+	h := newHarness(t, rehearsingFrom(&fakeRehearsal{}, "", true))
+	h.wantText("q takes you back to your real profiles", "q back to your real profiles")
+	h.press("q")
+	if !h.quit || h.w.wantsRehearsal {
+		t.Fatalf("q should end the rehearsal for the command line to reopen the start screen: quit %v", h.quit)
+	}
+
+	h = newHarness(t, rehearsing(&fakeRehearsal{}, ""))
+	if strings.Contains(h.screen(), "back to your real profiles") {
+		t.Fatalf("a rehearsal started on its own offers a way back:\n%s", h.screen())
+	}
 }

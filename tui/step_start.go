@@ -33,6 +33,8 @@ var (
 	startConfirm = binding("y", "yes, delete")
 	startDecline = binding("n", "keep it", "n", "esc")
 	startQuitKey = binding("q", "quit")
+	// startBackKey is q in a rehearsal chosen on the real start screen.
+	startBackKey = binding("q", "back to your real profiles")
 )
 
 func (s *startStep) guide(c *stepContext) string {
@@ -42,7 +44,16 @@ func (s *startStep) guide(c *stepContext) string {
 			"profile to change it, authenticate it again, or delete it.",
 		"This is a rehearsal: the same twelve steps against a stand-in for Atlassian running on "+
 			"this computer, with a consent page of its own. Nothing here touches Atlassian or your real "+
-			"profiles; the profiles below are rehearsal profiles.")
+			"profiles; the profiles below are rehearsal profiles."+backToStartNote(c))
+}
+
+// backToStartNote tells a rehearsal chosen on the real start screen how to
+// get back there.
+func backToStartNote(c *stepContext) string {
+	if quitKeyOf(c).Help().Desc == startBackKey.Help().Desc {
+		return c.onScreen(" q takes you back to your real profiles.")
+	}
+	return ""
 }
 
 func (s *startStep) enter(c *stepContext) tea.Cmd {
@@ -150,7 +161,16 @@ func (s *startStep) keys(c *stepContext) []key.Binding {
 	if c.saved.resumable != nil {
 		keys = append(keys, startDiscard)
 	}
-	return append(keys, startQuitKey)
+	return append(keys, quitKeyOf(c))
+}
+
+// quitKeyOf is q as it works here: in a rehearsal started from the real
+// start screen, leaving goes back there.
+func quitKeyOf(c *stepContext) key.Binding {
+	if r := c.target.rehearsal; r != nil && r.BackToStart {
+		return startBackKey
+	}
+	return startQuitKey
 }
 
 func (s *startStep) deleted(c *stepContext, msg profileDeletedMsg) tea.Cmd {

@@ -73,6 +73,10 @@ type Rehearsal struct {
 	// TunnelCommand is the ssh command that lets a browser on the admin's
 	// own computer reach the rehearsal; empty when not over SSH.
 	TunnelCommand func(redirectURL string) string
+	// BackToStart: the admin chose the rehearsal on the real start screen,
+	// which the command line opens again once the rehearsal ends; the
+	// rehearsal's quit key says so.
+	BackToStart bool
 }
 
 // Wizard runs the wizard for a request; tui.Run is the real one.
