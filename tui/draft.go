@@ -103,12 +103,13 @@ func newDraft(taken []string, ep endpoints) *draft {
 // editDraft opens a saved profile; every console checkpoint counts as done,
 // since the app exists already.
 func editDraft(p profile.Profile, sec profile.Secrets) *draft {
-	d := &draft{Profile: p, KeptSecret: sec.ClientSecret, EditOf: p.Name, Original: p, Confirmed: map[stepID]bool{}}
-	d.Profile.Scopes = slices.Clone(p.Scopes)
+	// EditOf keeps the name as stored, to find the profile by; what is
+	// shown and edited is cleaned.
+	d := &draft{Profile: cleanProfile(p), KeptSecret: sec.ClientSecret, EditOf: p.Name, Original: cleanProfile(p), Confirmed: map[stepID]bool{}}
 	for _, id := range checkpointSteps {
 		d.Confirmed[id] = true
 	}
-	d.OfflineRemoved = len(p.Scopes) > 0 && !slices.Contains(p.Scopes, atlassian.OfflineAccess)
+	d.OfflineRemoved = len(d.Profile.Scopes) > 0 && !slices.Contains(d.Profile.Scopes, atlassian.OfflineAccess)
 	return d
 }
 
