@@ -8,6 +8,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/authwiz/authwiz/internal/consent"
 )
@@ -185,12 +187,39 @@ func summaryRows(d *draft) [][2]string {
 	return append(rows, [2]string{"Scopes", strings.Join(p.Scopes, " ")})
 }
 
+// summaryIndent is where values start beside their labels.
+const summaryIndent = 15
+
 func summary(c *stepContext) string {
 	var lines []string
 	for _, r := range summaryRows(c.draft) {
-		lines = append(lines, c.styles.Label.Render(fmt.Sprintf("%-14s", r[0]))+" "+hang(r[1], c.width, 15))
+		lines = append(lines, summaryLine(c, r[0], r[1]))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// summaryLine is one value beside its label, or under it when a URL or a
+// scope name would not fit beside it whole: a value broken inside a word
+// reads as two values.
+func summaryLine(c *stepContext, label, value string) string {
+	if wordsFit(value, c.width-summaryIndent) {
+		return c.styles.Label.Render(fmt.Sprintf("%-14s", label)) + " " + hang(value, c.width, summaryIndent)
+	}
+	out := c.styles.Label.Render(label) + "\n"
+	if wordsFit(value, c.width-copyIndent) {
+		return out + strings.Repeat(" ", copyIndent) + hang(value, c.width, copyIndent)
+	}
+	return out + copyable(lipgloss.NewStyle(), value, c.width)
+}
+
+// wordsFit: every space-separated word of text fits in width columns.
+func wordsFit(text string, width int) bool {
+	for _, w := range strings.Fields(text) {
+		if ansi.StringWidth(w) > width {
+			return false
+		}
+	}
+	return true
 }
 
 // nextCommands tells how to use the profile from now on, each command
@@ -212,11 +241,14 @@ func usageCommands(c *stepContext) (token, status string) {
 // terminal wraps long lines itself.
 func indented(command string) string { return "  " + command }
 
+// copyables: the consent's link and commands; before the consent, the
+// Redirect URL, the value the summary most needs to show whole (the step
+// list folds away rather than split it beside the list).
 func (s *saveStep) copyables(c *stepContext) []string {
 	if s.phase == phaseConsent {
 		return s.consent.copyables(c)
 	}
-	return nil
+	return []string{c.draft.Profile.RedirectURL}
 }
 
 func (s *saveStep) modal() bool { return s.phase == phaseConsent && s.consent.pasting }
