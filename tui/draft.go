@@ -42,9 +42,10 @@ type draft struct {
 	// ExistingApp: the app was created already (by the organisation or a
 	// vendor), so the console steps that create it are skipped.
 	ExistingApp bool
-	// ImportedFrom is the settings file the app's values came from, or
-	// importedByCommand; empty when nothing was imported.
-	ImportedFrom string
+	// ImportPath is the settings file typed on step 2; ImportedFrom is the
+	// one the app's values came from (importedByCommand for `authwiz new
+	// --from`), empty when nothing was imported.
+	ImportPath, ImportedFrom string
 }
 
 // importedByCommand is where settings handed over by `authwiz new --from`
@@ -81,6 +82,9 @@ func (d *draft) importApp(in setup.Input, from string) {
 		d.OfflineRemoved = !slices.Contains(in.Scopes, atlassian.OfflineAccess)
 	}
 	d.ImportedFrom = from
+	if from != importedByCommand {
+		d.ImportPath = from
+	}
 	d.useExistingApp(true)
 }
 
