@@ -97,7 +97,9 @@ func (cv *consentView) start(c *stepContext) tea.Cmd {
 	cv.ctx, cv.cancel = ctx, cancel
 	cv.now = c.deps.now()
 	cv.spinner = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(c.styles.Value))
-	flow, runner, name := cv.flow, c.deps.consent, c.draft.Profile.Name
+	// The profile is saved before any consent: EditOf is its name as
+	// stored, which the runner finds it by.
+	flow, runner, name := cv.flow, c.deps.consent, c.draft.EditOf
 	return tea.Batch(cv.spinner.Tick, func() tea.Msg {
 		a, err := runner.Begin(ctx, name)
 		return consentStartedMsg{flow: flow, attempt: a, err: err}

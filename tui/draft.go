@@ -42,9 +42,10 @@ type draft struct {
 	// ExistingApp: the app was created already (by the organisation or a
 	// vendor), so the console steps that create it are skipped.
 	ExistingApp bool
-	// ImportedFrom is the settings file the app's values came from, or
-	// importedByCommand; empty when nothing was imported.
-	ImportedFrom string
+	// ImportPath is the settings file typed on step 2; ImportedFrom is the
+	// one the app's values came from (importedByCommand for `authwiz new
+	// --from`), empty when nothing was imported.
+	ImportPath, ImportedFrom string
 }
 
 // importedByCommand is where settings handed over by `authwiz new --from`
@@ -81,6 +82,9 @@ func (d *draft) importApp(in setup.Input, from string) {
 		d.OfflineRemoved = !slices.Contains(in.Scopes, atlassian.OfflineAccess)
 	}
 	d.ImportedFrom = from
+	if from != importedByCommand {
+		d.ImportPath = from
+	}
 	d.useExistingApp(true)
 }
 
@@ -103,12 +107,13 @@ func newDraft(taken []string, ep endpoints) *draft {
 // editDraft opens a saved profile; every console checkpoint counts as done,
 // since the app exists already.
 func editDraft(p profile.Profile, sec profile.Secrets) *draft {
-	d := &draft{Profile: p, KeptSecret: sec.ClientSecret, EditOf: p.Name, Original: p, Confirmed: map[stepID]bool{}}
-	d.Profile.Scopes = slices.Clone(p.Scopes)
+	// EditOf keeps the name as stored, to find the profile by; what is
+	// shown and edited is cleaned.
+	d := &draft{Profile: cleanProfile(p), KeptSecret: sec.ClientSecret, EditOf: p.Name, Original: cleanProfile(p), Confirmed: map[stepID]bool{}}
 	for _, id := range checkpointSteps {
 		d.Confirmed[id] = true
 	}
-	d.OfflineRemoved = len(p.Scopes) > 0 && !slices.Contains(p.Scopes, atlassian.OfflineAccess)
+	d.OfflineRemoved = len(d.Profile.Scopes) > 0 && !slices.Contains(d.Profile.Scopes, atlassian.OfflineAccess)
 	return d
 }
 

@@ -13,7 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 )
 
-var errDeniedForTest = errors.New("you clicked Deny on Atlassian's consent page; press enter and click Allow")
+var errDeniedForTest = errors.New("you clicked Deny on Atlassian's consent page; press enter and click Accept")
 
 // probe runs the wizard inside a real Bubble Tea program (teatest) and
 // keeps a copy of the latest screen as text, so a flow waits for what the

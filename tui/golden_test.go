@@ -125,6 +125,31 @@ var screens = []struct {
 			"Redirect URL's port here (step 7) and the Callback URL in the Developer Console to match")
 		h.press("enter", "enter")
 	}},
+	// Long values: a Callback URL wider than the screen, the longest
+	// preset's scope string, and long site names, through step 12's phases.
+	{"07-redirect-long", nil, func(h *harness) { h.walkLong(7) }},
+	{"08-permissions-long", nil, func(h *harness) { h.walkLong(8) }},
+	{"11-scopes-long", nil, func(h *harness) { h.walkLong(11) }},
+	{"12-summary-long", nil, func(h *harness) { h.walkLong(12) }},
+	{"12-saved-long", nil, func(h *harness) { h.walkLong(12); h.press("enter") }},
+	{"12-consent-waiting-long", nil, func(h *harness) { h.walkLong(12); h.press("enter", "enter") }},
+	{"12-consent-hint-long", nil, func(h *harness) {
+		h.walkLong(12)
+		h.press("enter", "enter")
+		h.send(consentHintMsg{flow: h.consentView().flow, text: longHint})
+	}},
+	{"12-consent-paste-long", nil, func(h *harness) { h.walkLong(12); h.press("enter", "enter", "p") }},
+	{"12-consent-sites-long", nil, func(h *harness) {
+		h.walkLong(12)
+		h.press("enter", "enter")
+		h.finishConsent(longSitesResult(), nil)
+	}},
+	{"12-consent-success-long", nil, func(h *harness) {
+		h.walkLong(12)
+		h.press("enter", "enter")
+		h.finishConsent(longSitesResult(), nil)
+		h.press("down", "enter")
+	}},
 	{"quit-dialog", nil, func(h *harness) { h.walkTo(4); h.press("ctrl+c") }},
 	{"leave-dialog", nil, func(h *harness) { h.walkTo(4); h.press("esc", "esc", "esc", "enter") }},
 	{"jump", []harnessOpt{editing("Confluence prod")}, func(h *harness) { h.press("ctrl+g", "down", "down") }},

@@ -41,6 +41,15 @@ type harness struct {
 	osc52   []string
 	// adjust changes the wizard's dependencies before it starts.
 	adjust []func(*deps)
+	// frames, when set, collects the raw frames frame() takes.
+	frames *[]string
+}
+
+// frame keeps the current raw frame, escapes and all, in frames.
+func (h *harness) frame() {
+	if h.frames != nil {
+		*h.frames = append(*h.frames, h.w.View().Content)
+	}
 }
 
 type harnessOpt func(*harness, **draft)

@@ -42,7 +42,7 @@ func openProfile(c *stepContext, name string, intent openIntent) tea.Cmd {
 func resumeDraft(c *stepContext, saved profile.Draft) tea.Cmd {
 	if saved.EditOf == "" {
 		d := newDraft(profile.Names(c.saved.profiles), c.target.endpoints)
-		d.Profile = saved.Profile
+		d.Profile = cleanProfile(saved.Profile)
 		d.Profile.Type = profile.TypeOAuth2
 		at := resumeAt(stepNumbered(saved.Step), true)
 		for _, id := range checkpointSteps {
@@ -69,7 +69,7 @@ func (s *startStep) opened(c *stepContext, msg profileOpenedMsg) tea.Cmd {
 		return c.fx.begin(d, stepSave, beginning{consent: true})
 	case openResume:
 		baseline := editDraft(msg.profile, msg.secrets)
-		d.Profile = msg.resume.Profile
+		d.Profile = cleanProfile(msg.resume.Profile)
 		return c.fx.begin(d, resumeAt(stepNumbered(msg.resume.Step), false), beginning{resumed: true, baseline: baseline})
 	}
 	return c.fx.begin(d, firstProfileStep, beginning{})

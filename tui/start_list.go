@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/validate"
 )
 
 // The start screen's list: the draft to resume, "New", the way into a
@@ -123,14 +124,14 @@ func (s *startStep) view(c *stepContext) string {
 		b.WriteString(st.Subtle.Render("  Reading saved profiles…") + "\n")
 	}
 	for _, p := range c.saved.problems {
-		b.WriteString(st.Warning.Render(wrap("! "+p, c.width)) + "\n")
+		b.WriteString(st.Warning.Render(wrap("! "+validate.Sanitize(p), c.width)) + "\n")
 	}
 	if n := len(c.saved.profiles); n > s.visible(c) {
 		b.WriteString(st.Subtle.Render(fmt.Sprintf("  %d–%d of %d rows", offset+1, end, s.rows(c))) + "\n")
 	}
 	if s.confirmDelete != "" {
 		b.WriteString("\n" + st.Warning.Render(wrap(fmt.Sprintf(
-			"Delete %q with its client secret and tokens? The app in the Developer Console stays. y/n", s.confirmDelete), c.width)))
+			"Delete %q with its client secret and tokens? The app in the Developer Console stays. y/n", validate.Sanitize(s.confirmDelete)), c.width)))
 	}
 	if s.err != "" {
 		b.WriteString("\n" + st.Error.Render(wrap("✗ "+s.err, c.width)))
@@ -141,15 +142,16 @@ func (s *startStep) view(c *stepContext) string {
 func (s *startStep) rowText(c *stepContext, i, nameWidth int) string {
 	if s.isResumeRow(c, i) {
 		d := c.saved.resumable
-		return fmt.Sprintf("Resume the unfinished %q (step %d)", d.Profile.Name, d.Step)
+		return fmt.Sprintf("Resume the unfinished %q (step %d)", validate.Sanitize(d.Profile.Name), d.Step)
 	}
 	if s.isRehearsalRow(c, i) {
 		return "◇ Rehearse first, with a stand-in for Atlassian"
 	}
-	p, ok := s.profileAt(c, i)
+	raw, ok := s.profileAt(c, i)
 	if !ok {
 		return "+ New authentication"
 	}
+	p := cleanProfile(raw)
 	site := p.Site.Name
 	if site == "" {
 		site = "no site yet"

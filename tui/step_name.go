@@ -53,13 +53,6 @@ var (
 	importKey   = binding("enter", "import the file")
 )
 
-// importedMsg carries the settings read from the file at path.
-type importedMsg struct {
-	path string
-	in   setup.Input
-	err  error
-}
-
 func (s *nameStep) guide(c *stepContext) string {
 	text := "Choose the kind of authentication and a name you will recognise later, in lists and " +
 		"in commands such as `authwiz token NAME`."
@@ -73,9 +66,7 @@ func (s *nameStep) enter(c *stepContext) tea.Cmd {
 	s.name = newInput(c.styles, "a name you will recognise")
 	s.name.SetValue(c.draft.Profile.Name)
 	s.file = newInput(c.styles, "a file from authwiz export, or empty to type the Client ID later")
-	if c.draft.ImportedFrom != importedByCommand {
-		s.file.SetValue(c.draft.ImportedFrom)
-	}
+	s.file.SetValue(c.draft.ImportPath)
 	s.importErr, s.importing = "", false
 	return s.focus(rowName)
 }
@@ -127,7 +118,7 @@ func (s *nameStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 			c.draft.useExistingApp(!c.draft.ExistingApp)
 			return nil, true
 		case s.row == rowFile && key.Matches(msg, importKey) && s.pendingImport(c):
-			return s.startImport(), true
+			return s.startImport(c), true
 		}
 	}
 	switch s.row {
@@ -137,53 +128,11 @@ func (s *nameStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 		return cmd, handled
 	case rowFile:
 		cmd, handled := updateInput(&s.file, msg, c.width, fieldIndent)
+		c.draft.ImportPath = strings.TrimSpace(s.file.Value())
 		s.importErr = ""
 		return cmd, handled
 	}
 	return nil, false
-}
-
-// pendingImport: a file is named that has not been imported yet.
-func (s *nameStep) pendingImport(c *stepContext) bool {
-	path := strings.TrimSpace(s.file.Value())
-	return path != "" && path != c.draft.ImportedFrom
-}
-
-// startImport reads the named file in the background.
-func (s *nameStep) startImport() tea.Cmd {
-	s.importing, s.importErr = true, ""
-	path := strings.TrimSpace(s.file.Value())
-	return func() tea.Msg {
-		in, err := setup.ReadSettingsFile(path)
-		return importedMsg{path: path, in: in, err: err}
-	}
-}
-
-// imported takes in the file's settings, unless the field names another
-// file by now.
-func (s *nameStep) imported(c *stepContext, msg importedMsg) bool {
-	if msg.path != strings.TrimSpace(s.file.Value()) {
-		return true
-	}
-	s.importing = false
-	if msg.err != nil {
-		s.importErr = validate.Sanitize(msg.err.Error())
-		return true
-	}
-	importInto(c, msg.in, msg.path)
-	s.name.SetValue(c.draft.Profile.Name)
-	return true
-}
-
-// importInto fills the draft with an imported app's settings. The file's
-// profile name replaces only the default one: a name the admin typed stays.
-func importInto(c *stepContext, in setup.Input, from string) {
-	d := c.draft
-	taken := profile.Names(c.saved.profiles)
-	if in.Name != "" && d.Profile.Name == uniqueName(defaultProfileName, taken) {
-		d.Profile.Name = uniqueName(validate.Clean(in.Name), taken)
-	}
-	d.importApp(in, from)
 }
 
 func (s *nameStep) validate(c *stepContext) verdict {
@@ -248,14 +197,6 @@ func (s *nameStep) view(c *stepContext) string {
 	return out
 }
 
-// importedSummary says what came from the file, so the admin can tell it
-// is the right app before going on.
-func importedSummary(d *draft) string {
-	p := d.Profile
-	return validate.Sanitize(fmt.Sprintf("Imported %s: Client ID %s, Callback URL %s, %s. Steps 3–6 are skipped.",
-		d.ImportedFrom, p.ClientID, p.RedirectURL, countNoun(len(d.consoleScopes()), "1 scope", "%d scopes")))
-}
-
 // lines asks for the name, then (for a new profile) where the app comes
 // from and the file to import its settings from.
 func (s *nameStep) lines(c *stepContext, p *prompter) error {
@@ -277,6 +218,7 @@ func (s *nameStep) lines(c *stepContext, p *prompter) error {
 	for c.draft.ExistingApp {
 		path, err := p.ask("Settings file from authwiz export (empty: type the Client ID and secret on step "+
 			fmt.Sprint(stepCredentials.number())+")", c.draft.ImportedFrom)
+		c.draft.ImportPath = path
 		if err != nil || path == "" || path == c.draft.ImportedFrom {
 			return err
 		}

@@ -143,56 +143,6 @@ func (s *saveStep) view(c *stepContext) string {
 	return out
 }
 
-// summaryWarnings are what the admin should know before saving: stale
-// tokens, an app another profile uses too, and endpoints that send the
-// secret or the consent somewhere unexpected.
-func summaryWarnings(c *stepContext) []string {
-	var out []string
-	for _, w := range []string{staleWarning(c.draft), sharedAppWarning(c)} {
-		if w != "" {
-			out = append(out, w)
-		}
-	}
-	return append(out, c.target.endpointWarnings(c.draft.Profile)...)
-}
-
-// staleWarning says which changes the saved tokens were not granted for.
-func staleWarning(d *draft) string {
-	why := d.staleReasons()
-	if len(why) == 0 {
-		return ""
-	}
-	return "Changed since the last consent: " + strings.Join(why, ", ") +
-		". The saved tokens were granted for the old values: authenticate again after saving."
-}
-
-// summaryRows are every field, the secret only as "set (•••• last 4)".
-// Atlassian's own endpoints take one row; anything else is spelled out.
-func summaryRows(d *draft) [][2]string {
-	p := d.Profile
-	rows := [][2]string{
-		{"Name", p.Name},
-		{"App name", p.AppName},
-		{"Redirect URL", p.RedirectURL},
-		{"Client ID", p.ClientID},
-		{"Client secret", masked(d.secret())},
-	}
-	if atlassianEndpoints.match(p) {
-		rows = append(rows, [2]string{"Endpoints", "Atlassian's"})
-	} else {
-		rows = append(rows, [2]string{"Authorization", p.AuthURL}, [2]string{"Token URL", p.TokenURL}, [2]string{"API base URL", p.APIBaseURL})
-	}
-	return append(rows, [2]string{"Scopes", strings.Join(p.Scopes, " ")})
-}
-
-func summary(c *stepContext) string {
-	var lines []string
-	for _, r := range summaryRows(c.draft) {
-		lines = append(lines, c.styles.Label.Render(fmt.Sprintf("%-14s", r[0]))+" "+hang(r[1], c.width, 15))
-	}
-	return strings.Join(lines, "\n")
-}
-
 // nextCommands tells how to use the profile from now on, each command
 // shown by show.
 func nextCommands(c *stepContext, authenticated bool, show func(command string) string) string {
@@ -212,11 +162,14 @@ func usageCommands(c *stepContext) (token, status string) {
 // terminal wraps long lines itself.
 func indented(command string) string { return "  " + command }
 
+// copyables: the consent's link and commands; before the consent, the
+// Redirect URL, the value the summary most needs to show whole (the step
+// list folds away rather than split it beside the list).
 func (s *saveStep) copyables(c *stepContext) []string {
 	if s.phase == phaseConsent {
 		return s.consent.copyables(c)
 	}
-	return nil
+	return []string{c.draft.Profile.RedirectURL}
 }
 
 func (s *saveStep) modal() bool { return s.phase == phaseConsent && s.consent.pasting }

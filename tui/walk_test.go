@@ -136,3 +136,29 @@ func twoSitesResult() consent.Result {
 	r.Missing = []string{"read:confluence-content.all"}
 	return r
 }
+
+// walkLong is walkTo with long values: the long Redirect URL on step 7
+// and the read-write preset (the longest scope string) on step 8.
+func (h *harness) walkLong(n int) {
+	h.t.Helper()
+	h.walkTo(min(n, 7))
+	if n < 7 {
+		return
+	}
+	if h.w.draft.Profile.RedirectURL != longRedirectURL {
+		h.press("e", "ctrl+u")
+		h.typeText(longRedirectURL)
+		h.press("enter")
+	}
+	if n == 7 {
+		return
+	}
+	h.press("space", "enter")
+	h.wantStep(8)
+	if n == 8 {
+		h.press("down", "space") // the read-write preset
+		return
+	}
+	h.press("down", "space", "enter")
+	h.walkTo(n)
+}
