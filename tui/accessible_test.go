@@ -35,7 +35,7 @@ func TestAccessibleNewProfileOverAPipe(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Step 2 of 12: Type & name", "Step 7 of 12: Redirect URL", "Error: Add a port",
-		"Step 8 of 12: Permissions", "Tick these in the console:", "Step 9 of 12: Credentials",
+		"Step 8 of 12: Permissions", "REST API v2 refuses classic scopes", "Tick these in the console:", "Step 9 of 12: Credentials",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

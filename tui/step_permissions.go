@@ -110,7 +110,7 @@ func (s *permissionsStep) detail(c *stepContext) string {
 	}
 	r := s.rows[s.cursor]
 	if r.preset != nil {
-		return c.styles.Subtle.Render(wrap(r.preset.Name+": "+r.preset.Description, c.width))
+		return c.styles.Subtle.Render(wrap(presetInFull(*r.preset), c.width))
 	}
 	return c.styles.Subtle.Render(wrap(r.scope.Name+": "+r.scope.Description, c.width))
 }
@@ -258,11 +258,21 @@ func (s *permissionsStep) tickList(c *stepContext) string {
 	return out
 }
 
+// presetInFull is a preset's name, description and any warning of where
+// it does not serve.
+func presetInFull(p atlassian.Preset) string {
+	s := p.Name + ": " + p.Description
+	if p.Note != "" {
+		s = strings.TrimSuffix(s, ".") + ". " + strings.TrimSuffix(p.Note, ".") + "."
+	}
+	return s
+}
+
 // lines offers the presets by number, or scopes typed out.
 func (s *permissionsStep) lines(c *stepContext, p *prompter) error {
 	presets := atlassian.Presets()
 	for i, preset := range presets {
-		p.say("  %d. %s: %s", i+1, preset.Name, preset.Description)
+		p.say("  %d. %s", i+1, presetInFull(preset))
 	}
 	for {
 		answer, err := p.ask("A preset's number, or scopes separated by spaces", "1")
