@@ -125,6 +125,12 @@ func (s *StoredTokenSource) token(ctx context.Context) (*oauth2.Token, error) {
 		if err := s.remembered(g); err != nil {
 			return nil, err
 		}
+		// Nothing to refresh with: say so before the claim, whose proof
+		// that the answer can be saved would fail first on a read-only
+		// disk and blame the disk.
+		if g.Secrets.RefreshToken == "" {
+			return nil, s.noRefreshToken(g.Secrets)
+		}
 	}
 	claim, err := grants.ClaimGrant(ctx, s.Profile)
 	if err != nil {

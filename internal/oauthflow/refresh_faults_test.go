@@ -215,6 +215,26 @@ func TestReadOnlyDirectoryKeepsTheGrant(t *testing.T) {
 	}
 }
 
+// A profile never consented, on a read-only directory: the answer is that
+// there is nothing to refresh with, not a complaint about the disk.
+func TestNoConsentOnAReadOnlyDirectorySaysNoConsent(t *testing.T) {
+	disk := profiletest.SmallDisk(t, "256k")
+	store, err := profile.Open(filepath.Join(disk, "authwiz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := profile.Profile{Name: "fresh", ClientID: "aBcDeFgHiJkLmNoPqRsTuVwXyZ012345", AuthURL: "https://auth.atlassian.com/authorize",
+		TokenURL: "https://auth.atlassian.com/oauth/token", RedirectURL: "http://localhost:47613/callback", Scopes: []string{"read:me", "offline_access"}}
+	if err := store.Create(p, profile.Secrets{ClientSecret: "s3cret-s3cret"}); err != nil {
+		t.Fatal(err)
+	}
+	profiletest.ReadOnly(t, disk)
+	_, err = (&oauthflow.StoredTokenSource{Store: store, Profile: "fresh"}).Token()
+	if !errors.Is(err, oauthflow.ErrNoTokens) || !strings.Contains(err.Error(), "no consent has been given yet") {
+		t.Fatalf("error = %v, want: no consent has been given yet", err)
+	}
+}
+
 // A full disk: refused before spending; and a disk that fills up while the
 // request is out cannot stop the save.
 func TestFullDiskKeepsTheGrant(t *testing.T) {
