@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authwiz/authwiz/internal/browser"
 	"github.com/authwiz/authwiz/internal/validate"
 )
 
@@ -27,8 +28,8 @@ func (cv *consentView) guide() string {
 	case *cv.browser == nil:
 		opened = "Atlassian's consent page is open in your browser."
 	default:
-		opened = "No browser was opened (" + strings.TrimSuffix(validate.Sanitize((*cv.browser).Error()), ".") +
-			"): open the link below in a browser yourself, on any computer."
+		opened = "No browser was opened: " + browserTrouble(*cv.browser) +
+			". Open the link below in a browser yourself, on any computer."
 	}
 	out := opened + " Log in as the app's owner (the app is private to that account), choose your site, " +
 		"review the permissions and click Accept."
@@ -130,4 +131,22 @@ func (cv *consentView) copyables(c *stepContext) []string {
 		return out
 	}
 	return nil
+}
+
+// browserTrouble says why no browser opened, each thing tried in turn, on
+// one line: the step's own text already says what to do instead.
+func browserTrouble(err error) string {
+	causes := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		causes = joined.Unwrap()
+	}
+	var parts []string
+	for _, cause := range causes {
+		text := cause.Error()
+		if nb := (*browser.NoBrowserError)(nil); errors.As(cause, &nb) {
+			text = "no browser can be opened here (" + nb.Reason + ")"
+		}
+		parts = append(parts, strings.TrimSuffix(validate.Sanitize(strings.ReplaceAll(text, "\n", " ")), "."))
+	}
+	return strings.Join(parts, "; ")
 }

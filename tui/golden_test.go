@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"github.com/authwiz/authwiz/internal/browser"
 	"testing"
 	"time"
 
@@ -176,7 +177,11 @@ func importedFromCommand() harnessOpt {
 }
 
 func noBrowser() harnessOpt {
-	return func(h *harness, _ **draft) { h.browser.Err = errors.New("no browser can be opened here") }
+	return func(h *harness, _ **draft) {
+		// As browser.System reports it: each thing tried, joined.
+		h.browser.Err = errors.Join(errors.New("$BROWSER entry false: exit status 1"),
+			&browser.NoBrowserError{Reason: "there is no graphical display"})
+	}
 }
 
 func remoteRedirect() harnessOpt {

@@ -124,7 +124,8 @@ func TestTheConsentScreenSaysWhetherTheBrowserOpened(t *testing.T) {
 	h := newHarness(t, noBrowser())
 	h.walkTo(12)
 	h.press("enter", "enter")
-	h.wantText("No browser was opened (no browser can be opened here): open the link below in a browser yourself")
+	h.wantText("No browser was opened: $BROWSER entry false: exit status 1; no browser can be opened here " +
+		"(there is no graphical display). Open the link below in a browser yourself")
 	if strings.Contains(h.screen(), "open in your browser") {
 		t.Fatalf("claims the browser shows the page:\n%s", h.screen())
 	}
