@@ -11,8 +11,14 @@ import (
 // answerLines runs the accessible wizard with stdin from a pipe-like reader.
 func answerLines(t *testing.T, store *fakeStore, d *draft, input string) (string, error) {
 	t.Helper()
+	return answerLinesWith(t, deps{profiles: store, drafts: store}, d, input)
+}
+
+// answerLinesWith is answerLines with more of the wizard's dependencies.
+func answerLinesWith(t *testing.T, dp deps, d *draft, input string) (string, error) {
+	t.Helper()
 	var out bytes.Buffer
-	dp := deps{profiles: store, drafts: store, now: func() time.Time { return fixedNow }, target: atlassianTarget()}
+	dp.now, dp.target = func() time.Time { return fixedNow }, atlassianTarget()
 	err := runLines(newWizard(dp, d), newPrompter(context.Background(), strings.NewReader(input), &out))
 	return out.String(), err
 }
@@ -79,5 +85,37 @@ func TestAccessibleBack(t *testing.T) {
 	}
 	if err == nil || !strings.Contains(err.Error(), "the input ended") {
 		t.Errorf("running out of input is said plainly: %v", err)
+	}
+}
+
+// Step 3 in line mode gives the console's address (there is nothing to
+// open it with) and names what is being confirmed; a taken port at step 7
+// is said there, with a free one offered, not left to fail at step 12.
+func TestAccessibleConsoleLinkAndTakenPort(t *testing.T) {
+	store := newFakeStore(fixedNow)
+	ports := &fakePorts{busy: map[string]bool{defaultRedirectURL: true}, free: 47614}
+	out, _ := answerLinesWith(t, deps{profiles: store, drafts: store, ports: ports}, nil, strings.Join([]string{
+		"", "", // 2 name and a new app
+		"", "", "", "", // 3-6
+		"",  // 7: the default URL, whose port is taken
+		"y", // 7: take the free one
+		"",  // 7: saved in the console
+	}, "\n")+"\n")
+	for _, want := range []string{
+		"Developer Console: https://developer.atlassian.com/console/myapps/",
+		"I am logged in and see My apps: press Enter once this is done",
+		"port 47613 is already taken by another program",
+		"Use http://localhost:47614/callback instead?",
+		"The port is free",
+		"Step 8 of 12: Permissions",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, key := range []string{"(c copies it)", "o opens", "ctrl+r", "tick the box"} {
+		if strings.Contains(out, key) {
+			t.Errorf("line mode mentions %q, which it has no key for:\n%s", key, out)
+		}
 	}
 }

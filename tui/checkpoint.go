@@ -46,7 +46,7 @@ func (cp checkpoint) validate(c *stepContext) verdict {
 
 // lines asks the admin to confirm, as ticking the box does on screen.
 func (cp checkpoint) lines(c *stepContext, p *prompter) error {
-	if _, err := p.ask("Press Enter once this is done", ""); err != nil {
+	if _, err := p.ask(cp.label+": press Enter once this is done", ""); err != nil {
 		return err
 	}
 	c.draft.Confirmed[cp.step] = true

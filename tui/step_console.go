@@ -79,7 +79,12 @@ func (s *consoleStep) copyables(*stepContext) []string {
 
 func (s *consoleStep) view(c *stepContext) string { return consoleLink(c) + "\n\n" + s.check.view(c) }
 
-func (s *consoleStep) lines(c *stepContext, p *prompter) error { return s.check.lines(c, p) }
+// lines gives the console's address, which line mode cannot open, before
+// asking for the checkpoint.
+func (s *consoleStep) lines(c *stepContext, p *prompter) error {
+	p.say("Developer Console: %s", atlassian.DeveloperConsoleURL)
+	return s.check.lines(c, p)
+}
 
 // consoleLink shows the console's address in full and as a hyperlink.
 func consoleLink(c *stepContext) string {

@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -181,6 +182,43 @@ func (s *redirectStep) portLine(c *stepContext) string {
 	return ""
 }
 
+// linesPort is the port check of line mode: a port another program holds
+// would fail the consent only on step 12, so it is said now, with a free
+// one to use instead.
+func (s *redirectStep) linesPort(c *stepContext, p *prompter) error {
+	if c.deps.ports == nil {
+		return nil
+	}
+	for {
+		target := validate.Clean(c.draft.Profile.RedirectURL)
+		err := c.deps.ports.Check(target)
+		switch {
+		case err == nil:
+			p.say("The port is free: authwiz can receive the consent here.")
+			return nil
+		case errors.Is(err, loopback.ErrNotLocal):
+			p.say("This address is not on this computer: when you consent on step %d, paste the URL your browser ends on.", stepSave.number())
+			return nil
+		}
+		p.say("%s", validate.Sanitize(err.Error()))
+		port, ferr := c.deps.ports.FreePort(target)
+		if ferr != nil {
+			p.say("No free port was found either (%s): free the port before step %d, or type another Redirect URL with back.",
+				validate.Sanitize(ferr.Error()), stepSave.number())
+			return nil
+		}
+		free := loopback.WithPort(target, port)
+		answer, aerr := p.ask("Use "+free+" instead? y/n (n: keep this one and free its port before step "+fmt.Sprint(stepSave.number())+")", "y")
+		if aerr != nil {
+			return aerr
+		}
+		if !strings.HasPrefix(strings.ToLower(answer), "y") {
+			return nil
+		}
+		setRedirectURL(c, free)
+	}
+}
+
 func (s *redirectStep) modal() bool { return s.url.editing }
 
 func (s *redirectStep) copyables(c *stepContext) []string {
@@ -217,6 +255,9 @@ func (s *redirectStep) lines(c *stepContext, p *prompter) error {
 	// check must not refuse the URL for it.
 	c.draft.Confirmed[stepRedirect] = true
 	if err := p.field(c, s, "Redirect URL", func(d *draft) *string { return &d.Profile.RedirectURL }); err != nil {
+		return err
+	}
+	if err := s.linesPort(c, p); err != nil {
 		return err
 	}
 	c.draft.Confirmed[stepRedirect] = false
