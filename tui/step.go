@@ -61,7 +61,6 @@ func (stepBase) modal() bool                     { return false }
 func (stepBase) restyle(Styles)                  {}
 func (stepBase) leave(*stepContext)              {}
 func (stepBase) advance(*stepContext) tea.Cmd    { return nil }
-func (stepBase) keys(*stepContext) []key.Binding { return nil }
 func (stepBase) copyables(*stepContext) []string { return nil }
 
 // verdict is a step's validation result.
