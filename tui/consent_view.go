@@ -12,10 +12,10 @@ import (
 
 // guide says what happened so far, as it happened: whether a browser
 // showed the consent page, and where Atlassian's answer can arrive.
-func (cv *consentView) guide() string {
+func (cv *consentView) guide(c *stepContext) string {
 	switch {
 	case cv.result != nil:
-		return "The consent worked: authwiz saved the tokens and checked them against Atlassian."
+		return "The consent worked: authwiz saved the tokens and checked them against " + c.target.pick("Atlassian.", "the rehearsal server.")
 	case cv.err != nil:
 		return "The consent did not finish. The profile itself is saved; fix what the message says and try again."
 	case cv.attempt == nil:
@@ -26,7 +26,7 @@ func (cv *consentView) guide() string {
 	case cv.browser == nil:
 		opened = "Opening Atlassian's consent page in your browser…"
 	case *cv.browser == nil:
-		opened = "Atlassian's consent page is open in your browser."
+		opened = c.target.pick("Atlassian's", "The rehearsal server's") + " consent page is open in your browser."
 	default:
 		opened = "No browser was opened: " + browserTrouble(*cv.browser) +
 			". Open the link below in a browser yourself, on any computer."
@@ -62,7 +62,7 @@ func (cv *consentView) view(c *stepContext) string {
 	// wait's hint); the long link last, where scrolling reaches it.
 	url := cv.attempt.AuthURL()
 	left := max(cv.attempt.Deadline().Sub(cv.now), 0).Round(time.Second)
-	out := cv.spinner.View() + "Waiting for Atlassian's answer… " +
+	out := cv.spinner.View() + "Waiting for " + c.target.pick("Atlassian's", "the rehearsal server's") + " answer… " +
 		st.Subtle.Render(fmt.Sprintf("%d:%02d left", int(left.Minutes()), int(left.Seconds())%60))
 	if cv.pasting {
 		out += "\n\n" + labelled(st, "Paste the URL your browser ended on (or just the code)", cv.paste, width)

@@ -69,6 +69,18 @@ func TestRehearsalWalk(t *testing.T) {
 	h.press("space", "enter")
 	h.wantStep(9)
 	h.wantText(sampleapp.ClientID, sampleapp.ClientSecret)
+
+	h.typeText(sampleapp.ClientID)
+	h.press("enter")
+	h.paste(sampleapp.ClientSecret)
+	h.press("enter", "enter", "enter", "enter", "enter", "enter")
+	h.wantStep(12)
+	h.wantText("opens the rehearsal server's consent page")
+	h.press("enter", "enter")
+	h.wantText("Waiting for the rehearsal server's answer")
+	if strings.Contains(h.screen(), "Atlassian's answer") {
+		t.Errorf("a rehearsal waits for the rehearsal server, not Atlassian:\n%s", h.screen())
+	}
 }
 
 func TestRehearsalEndpointsNeedNoWarning(t *testing.T) {

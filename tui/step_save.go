@@ -40,9 +40,9 @@ var (
 
 func (s *saveStep) guide(c *stepContext) string {
 	if s.phase == phaseConsent {
-		return s.consent.guide()
+		return s.consent.guide(c)
 	}
-	return "Check the summary and save. Authenticating then opens Atlassian's consent page in " +
+	return "Check the summary and save. Authenticating then opens " + c.target.pick("Atlassian's", "the rehearsal server's") + " consent page in " +
 		"your browser: log in as the app's owner, choose your site, review the permissions and click Accept."
 }
 
