@@ -461,19 +461,19 @@ func (s *Store) load() (state, error) {
 
 func (s *Store) loadSettings() (settingsFile, error) {
 	path := s.path(settingsFileName)
-	if f, ok := s.parsed.get(path); ok {
-		return f.(settingsFile), nil
-	}
-	data, info, err := readFile(path)
+	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return settingsFile{SchemaVersion: SchemaVersion}, nil
 	}
 	if err != nil {
 		return settingsFile{}, fmt.Errorf("read %s: %w", path, err)
 	}
+	if f, ok := s.parsed.get(path, data); ok {
+		return f.(settingsFile), nil
+	}
 	f, err := parseSettings(path, data)
 	if err == nil {
-		s.parsed.keep(path, info, f.clone())
+		s.parsed.keep(path, data, f.clone())
 	}
 	return f, err
 }
@@ -488,19 +488,19 @@ func (s *Store) loadSecrets() (secretsFile, error) {
 		}
 		return secretsFile{}, fmt.Errorf("refusing to use the secrets: %s. If someone else may have read it, also reset the client secret in the Atlassian Developer Console", msg)
 	}
-	if f, ok := s.parsed.get(path); ok {
-		return f.(secretsFile), nil
-	}
-	data, info, err := readFile(path)
+	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return secretsFile{SchemaVersion: SchemaVersion, Secrets: map[string]Secrets{}}, nil
 	}
 	if err != nil {
 		return secretsFile{}, fmt.Errorf("read %s: %w", path, err)
 	}
+	if f, ok := s.parsed.get(path, data); ok {
+		return f.(secretsFile), nil
+	}
 	f, err := parseSecrets(path, data)
 	if err == nil {
-		s.parsed.keep(path, info, f.clone())
+		s.parsed.keep(path, data, f.clone())
 	}
 	return f, err
 }
