@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html/template"
 	"net/http"
+	"sync"
 )
 
 // page is what the browser shows after a request to the listener. Pages
@@ -15,17 +16,21 @@ type page struct {
 	Detail  string
 }
 
-var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
+// pageTemplate is parsed at the first page, not at start-up: most runs
+// of authwiz (a token for a script) never serve one.
+var pageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>authwiz: {{.Title}}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5}
 pre{white-space:pre-wrap;background:#eee;padding:.5rem}</style></head>
 <body><h1>{{.Title}}</h1><p>{{.Message}}</p>{{if .Detail}}<pre>{{.Detail}}</pre>{{end}}</body></html>
 `))
+})
 
 func (p page) write(w http.ResponseWriter) {
 	var body bytes.Buffer
-	if err := pageTemplate.Execute(&body, p); err != nil {
+	if err := pageTemplate().Execute(&body, p); err != nil {
 		http.Error(w, p.Title, http.StatusInternalServerError)
 		return
 	}

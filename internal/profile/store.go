@@ -34,7 +34,7 @@ type Store struct {
 	warnings    []string
 	// readable are files others may read, made private by the next change.
 	readable []string
-	preread  preread
+	parsed   parsedFiles
 	keyring  Keyring
 	probe    keyringProbe
 	check    func(Profile, Secrets) error
@@ -461,9 +461,6 @@ func (s *Store) load() (state, error) {
 
 func (s *Store) loadSettings() (settingsFile, error) {
 	path := s.path(settingsFileName)
-	if f, ok := s.preread.take(path); ok {
-		return f.(settingsFile), nil
-	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return settingsFile{SchemaVersion: SchemaVersion}, nil
@@ -471,7 +468,14 @@ func (s *Store) loadSettings() (settingsFile, error) {
 	if err != nil {
 		return settingsFile{}, fmt.Errorf("read %s: %w", path, err)
 	}
-	return parseSettings(path, data)
+	if f, ok := s.parsed.get(path, data); ok {
+		return f.(settingsFile), nil
+	}
+	f, err := parseSettings(path, data)
+	if err == nil {
+		s.parsed.keep(path, data, f.clone())
+	}
+	return f, err
 }
 
 // loadSecrets refuses a secrets file other users can read: using it would
@@ -484,9 +488,6 @@ func (s *Store) loadSecrets() (secretsFile, error) {
 		}
 		return secretsFile{}, fmt.Errorf("refusing to use the secrets: %s. If someone else may have read it, also reset the client secret in the Atlassian Developer Console", msg)
 	}
-	if f, ok := s.preread.take(path); ok {
-		return f.(secretsFile), nil
-	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return secretsFile{SchemaVersion: SchemaVersion, Secrets: map[string]Secrets{}}, nil
@@ -494,5 +495,12 @@ func (s *Store) loadSecrets() (secretsFile, error) {
 	if err != nil {
 		return secretsFile{}, fmt.Errorf("read %s: %w", path, err)
 	}
-	return parseSecrets(path, data)
+	if f, ok := s.parsed.get(path, data); ok {
+		return f.(secretsFile), nil
+	}
+	f, err := parseSecrets(path, data)
+	if err == nil {
+		s.parsed.keep(path, data, f.clone())
+	}
+	return f, err
 }

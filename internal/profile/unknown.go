@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,18 +16,11 @@ import (
 // it, which refuse it with the reason.
 func (s *Store) handEdits() []string {
 	var warnings []string
-	settingsPath, secretsPath := s.path(settingsFileName), s.path(secretsFileName)
-	if info, err := os.Stat(settingsPath); err == nil {
-		if settings, err := s.loadSettings(); err == nil {
-			warnings = settings.Unknown
-			s.preread.keep(settingsPath, info, settings)
-		}
+	if settings, err := s.loadSettings(); err == nil {
+		warnings = settings.Unknown
 	}
-	if info, err := os.Stat(secretsPath); err == nil {
-		if secrets, err := s.loadSecrets(); err == nil {
-			warnings = append(warnings, secrets.Unknown...)
-			s.preread.keep(secretsPath, info, secrets)
-		}
+	if secrets, err := s.loadSecrets(); err == nil {
+		warnings = append(warnings, secrets.Unknown...)
 	}
 	return warnings
 }

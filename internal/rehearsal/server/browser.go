@@ -10,15 +10,29 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
-var (
-	consentIDPattern  = regexp.MustCompile(`name="consent_id" value="([^"]+)"`)
-	formActionPattern = regexp.MustCompile(`<form method="post" action="([^"]+)"`)
-	// sitePattern finds the sites offered under "Use app on"; the first,
-	// empty option ("Choose a site") does not match.
-	sitePattern = regexp.MustCompile(`<option value="([^"]+)">`)
-)
+// pagePatterns pick out of the rehearsal's pages what a browser acts on.
+type pagePatterns struct {
+	consentID, formAction *regexp.Regexp
+	// site finds the sites offered under "Use app on"; the first, empty
+	// option ("Choose a site") does not match.
+	site      *regexp.Regexp
+	errorText *regexp.Regexp
+}
+
+// patterns are compiled at the first page read, not at start-up: this
+// package is in every authwiz, and most runs (a token for a script) never
+// follow a consent.
+var patterns = sync.OnceValue(func() *pagePatterns {
+	return &pagePatterns{
+		consentID:  regexp.MustCompile(`name="consent_id" value="([^"]+)"`),
+		formAction: regexp.MustCompile(`<form method="post" action="([^"]+)"`),
+		site:       regexp.MustCompile(`<option value="([^"]+)">`),
+		errorText:  regexp.MustCompile(`<p id="error">([^<]*)</p>`),
+	}
+})
 
 // FollowConsent does what a person in a browser does with an authorization
 // URL: opens it, answers the consent page with Accept (allow), choosing the
@@ -55,13 +69,13 @@ func FollowConsent(ctx context.Context, client *http.Client, authURL string, all
 	if err != nil {
 		return nil, err
 	}
-	m, a := consentIDPattern.FindSubmatch(page), formActionPattern.FindSubmatch(page)
+	m, a := patterns().consentID.FindSubmatch(page), patterns().formAction.FindSubmatch(page)
 	if m == nil || a == nil {
 		return nil, errors.New("the authorization URL did not lead to a consent page")
 	}
 	form := url.Values{"consent_id": {string(m[1])}, "decision": {decisionCancel}}
 	if allow {
-		site := sitePattern.FindSubmatch(page)
+		site := patterns().site.FindSubmatch(page)
 		if site == nil {
 			return nil, errors.New("the consent page offers no site to use the app on")
 		}
@@ -130,11 +144,9 @@ type RefusedError struct {
 	Page string
 }
 
-var errorTextPattern = regexp.MustCompile(`<p id="error">([^<]*)</p>`)
-
 func (e *RefusedError) Error() string {
 	msg := e.Page
-	if m := errorTextPattern.FindStringSubmatch(e.Page); m != nil {
+	if m := patterns().errorText.FindStringSubmatch(e.Page); m != nil {
 		msg = html.UnescapeString(m[1])
 	} else if u, err := url.Parse(e.URL); err == nil && u.Query().Has("error_description") {
 		msg = u.Query().Get("error_description")

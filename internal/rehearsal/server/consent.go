@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sync"
 )
 
 // The answers on the consent page, named after its buttons.
@@ -111,8 +112,10 @@ type scopeLine struct{ Name, Description string }
 // the admin chooses a site under "Use app on", reads the scopes and answers
 // with Cancel or Accept. No script runs on it; the browser itself keeps
 // Accept from going without a site (required), and Cancel skips that check
-// (formnovalidate).
-var consentTemplate = template.Must(template.New("consent").Parse(`<!doctype html>
+// (formnovalidate). Parsed at the first consent, not at start-up (see
+// patterns).
+var consentTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("consent").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Authorize {{.App}}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#172b4d}
 li{margin:.3rem 0}code{background:#f4f5f7;padding:0 .2rem}button{font-size:1rem;padding:.5rem 1.2rem;margin-right:.5rem}
@@ -133,6 +136,7 @@ select{font-size:1rem;padding:.3rem}.accept{background:#0052cc;color:#fff;border
 <button class="accept" type="submit" name="decision" value="accept" id="accept">Accept</button>
 </form></body></html>
 `))
+})
 
 type siteOption struct{ ID, Host string }
 
@@ -152,5 +156,5 @@ func (s *Server) consentPage(w http.ResponseWriter, status int, id string, app *
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
 	w.WriteHeader(status)
-	_ = consentTemplate.Execute(w, map[string]any{"App": app.Name, "User": s.cfg.User.Name, "Sites": sites, "Scopes": lines, "ID": id})
+	_ = consentTemplate().Execute(w, map[string]any{"App": app.Name, "User": s.cfg.User.Name, "Sites": sites, "Scopes": lines, "ID": id})
 }

@@ -22,7 +22,7 @@ func (w *world) consentPage(t *testing.T) (page, id string) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	m := consentIDPattern.FindSubmatch(body)
+	m := patterns().consentID.FindSubmatch(body)
 	if resp.StatusCode != 200 || m == nil {
 		t.Fatalf("no consent page: %d %s", resp.StatusCode, body)
 	}

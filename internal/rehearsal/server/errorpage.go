@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 )
 
 // refusal is an OAuth error as Atlassian's error page shows it: its code
@@ -51,7 +52,10 @@ func (s *Server) showError(w http.ResponseWriter, r *http.Request) {
 	s.errorPage(w, http.StatusBadRequest, refusal{q.Get("error"), q.Get("error_description")})
 }
 
-var errorTemplate = template.Must(template.New("error").Parse(`<!doctype html>
+// errorTemplate is parsed at the first error page, not at start-up (see
+// patterns).
+var errorTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("error").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Something went wrong</title></head>
 <body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;color:#172b4d">
 <p style="color:#5e6c84;font-size:.9rem">Rehearsal server: this page stands in for Atlassian's error page.</p>
@@ -61,6 +65,7 @@ var errorTemplate = template.Must(template.New("error").Parse(`<!doctype html>
 <p id="error">{{.Description}}</p>
 {{if .Code}}<p><code id="code">{{.Code}}</code></p>{{end}}</body></html>
 `))
+})
 
 // errorPage shows p where the request was made; for problems that have no
 // error page of their own at Atlassian (a stale consent form).
@@ -68,5 +73,5 @@ func (s *Server) errorPage(w http.ResponseWriter, status int, p refusal) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	w.WriteHeader(status)
-	_ = errorTemplate.Execute(w, map[string]string{"Code": p.code, "Description": p.description})
+	_ = errorTemplate().Execute(w, map[string]string{"Code": p.code, "Description": p.description})
 }

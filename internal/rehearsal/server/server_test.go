@@ -188,7 +188,7 @@ func TestCancelAndAnswerOnce(t *testing.T) {
 	}
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	id := consentIDPattern.FindSubmatch(page)[1]
+	id := patterns().consentID.FindSubmatch(page)[1]
 	for i, want := range []int{http.StatusOK, http.StatusBadRequest} {
 		r, err := w.client.PostForm(w.ts.URL+"/authorize/decide", url.Values{"consent_id": {string(id)}, "decision": {"accept"}, "site": {w.srv.cfg.Sites[0].ID}})
 		if err != nil {
@@ -360,7 +360,7 @@ func TestConsentEdges(t *testing.T) {
 	page, _ := w.client.Get(w.authURL("read:confluence-user", "s"))
 	body, _ := io.ReadAll(page.Body)
 	page.Body.Close()
-	id := string(consentIDPattern.FindSubmatch(body)[1])
+	id := string(patterns().consentID.FindSubmatch(body)[1])
 	for _, tc := range []struct {
 		decision string
 		advance  time.Duration

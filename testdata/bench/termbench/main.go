@@ -29,6 +29,10 @@ type target struct{ name, marker, command string }
 type sample struct {
 	firstFrame, keystroke time.Duration
 	peakKiB               int
+	// anonKiB and fileKiB split the resident memory after the keystroke:
+	// the program's own (heap, stacks, tables it built) and the pages of
+	// its binary mapped in, which other runs of it share.
+	anonKiB, fileKiB int
 }
 
 func main() {
@@ -65,17 +69,21 @@ func main() {
 			}
 		}
 	}
-	fmt.Printf("%-12s %14s %14s %10s   (medians of %d interleaved runs in tmux %s)\n", "program", "first frame", "key → screen", "peak RSS", *runs, *size)
+	fmt.Printf("%-12s %14s %14s %10s %16s   (medians of %d interleaved runs in tmux %s)\n", "program", "first frame", "key → screen", "peak RSS", "of which anon/file", *runs, *size)
 	for _, t := range targets {
 		ss := results[t.name]
-		fmt.Printf("%-12s %11.1f ms %11.1f ms %6.1f MiB\n", t.name,
+		fmt.Printf("%-12s %11.1f ms %11.1f ms %6.1f MiB %7.1f / %4.1f MiB\n", t.name,
 			ms(median(ss, func(s sample) time.Duration { return s.firstFrame })),
 			ms(median(ss, func(s sample) time.Duration { return s.keystroke })),
-			float64(medianInt(ss, func(s sample) int { return s.peakKiB }))/1024)
+			mib(medianInt(ss, func(s sample) int { return s.peakKiB })),
+			mib(medianInt(ss, func(s sample) int { return s.anonKiB })),
+			mib(medianInt(ss, func(s sample) int { return s.fileKiB })))
 	}
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func mib(kib int) float64 { return float64(kib) / 1024 }
 
 func median(ss []sample, f func(sample) time.Duration) time.Duration {
 	v := make([]time.Duration, len(ss))
@@ -245,17 +253,19 @@ func (t *tmux) measure(tg target, keys string) (sample, error) {
 	if err != nil {
 		return sample{}, err
 	}
-	peak := peakKiB(pid)
+	mem := memoryOf(pid)
 	if _, err := t.run("kill-pane -t " + pane); err != nil {
 		return sample{}, err
 	}
-	return sample{firstFrame: shown.Sub(start), keystroke: echoed.Sub(sent), peakKiB: peak}, nil
+	return sample{firstFrame: shown.Sub(start), keystroke: echoed.Sub(sent), peakKiB: mem["VmHWM:"],
+		anonKiB: mem["RssAnon:"], fileKiB: mem["RssFile:"]}, nil
 }
 
-// peakKiB reads VmHWM of the pane's process or, when the shell stayed as
-// the pane's process, of its child.
-func peakKiB(pid string) int {
-	best := 0
+// memoryOf reads the memory figures (VmHWM:, RssAnon:, RssFile:, in KiB)
+// of the pane's process or, when the shell stayed as the pane's process,
+// of its child with the highest peak.
+func memoryOf(pid string) map[string]int {
+	var best map[string]int
 	pids := []string{pid}
 	if kids, err := os.ReadFile("/proc/" + pid + "/task/" + pid + "/children"); err == nil {
 		pids = append(pids, strings.Fields(string(kids))...)
@@ -265,12 +275,14 @@ func peakKiB(pid string) int {
 		if err != nil {
 			continue
 		}
+		mem := map[string]int{}
 		for _, line := range strings.Split(string(status), "\n") {
-			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
-				if n, _ := strconv.Atoi(f[1]); n > best {
-					best = n
-				}
+			if f := strings.Fields(line); len(f) >= 2 {
+				mem[f[0]], _ = strconv.Atoi(f[1])
 			}
+		}
+		if mem["VmHWM:"] > best["VmHWM:"] {
+			best = mem
 		}
 	}
 	return best
