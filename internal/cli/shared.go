@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -41,6 +42,16 @@ func (l sharedLink) role() string {
 		return "consumer"
 	}
 	return "refresher"
+}
+
+// where is the store's address as output shows it: a password a
+// hand-edited shared.json may hold is masked.
+func (l sharedLink) where() string {
+	u, err := url.Parse(l.Store)
+	if err != nil {
+		return "an unreadable address in " + sharedFileName
+	}
+	return u.Redacted()
 }
 
 func loadShared(dir string) (map[string]sharedLink, error) {
@@ -159,13 +170,16 @@ type sharedEntry struct {
 	Role       string `json:"role"`
 	Generation int64  `json:"generation,omitempty"`
 	// State is ok, uncertain or rejected; unreachable when the store
-	// could not be read.
+	// could not be read; not_checked from show, which reads files only.
 	State      string     `json:"state"`
 	StateSince *time.Time `json:"state_since,omitempty"`
 	// AccessSecondsLeft is the access token's time left by the store's clock.
 	AccessSecondsLeft int64       `json:"access_token_seconds_left"`
 	Claim             *claimEntry `json:"claim,omitempty"`
 	Problem           string      `json:"problem,omitempty"`
+	// TokensOnThisHost is always false: said outright, since a local
+	// profile without tokens otherwise reads as needing consent.
+	TokensOnThisHost bool `json:"tokens_on_this_host"`
 	// read: the store answered, so the fields above are its.
 	read bool
 }
@@ -177,17 +191,26 @@ type claimEntry struct {
 	Until time.Time `json:"until"`
 }
 
-// sharedEntryOf reads p's grant from its store when it is shared; nil
-// when it is not. It never refreshes.
-func sharedEntryOf(ctx context.Context, root *rootOptions, name string) *sharedEntry {
+// linkEntry is where name's grant lives by this host's records alone,
+// without reading the store; nil when it is not shared.
+func linkEntry(root *rootOptions, name string) (*sharedEntry, sharedLink) {
 	l, ok, err := sharedLinkOf(root, name)
 	switch {
 	case err != nil:
-		return &sharedEntry{State: "unreadable", Problem: err.Error()}
+		return &sharedEntry{State: "unreadable", Problem: err.Error()}, l
 	case !ok:
-		return nil
+		return nil, l
 	}
-	e := &sharedEntry{Store: l.Store, Role: l.role()}
+	return &sharedEntry{Store: l.where(), Role: l.role(), State: "not_checked"}, l
+}
+
+// sharedEntryOf reads p's grant from its store when it is shared; nil
+// when it is not. It never refreshes.
+func sharedEntryOf(ctx context.Context, root *rootOptions, name string) *sharedEntry {
+	e, l := linkEntry(root, name)
+	if e == nil || e.State == "unreadable" {
+		return e
+	}
 	limit := pgstore.ConnectTimeout
 	if root.timeout > 0 {
 		limit = root.timeout

@@ -1,0 +1,59 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+// sharedStore is a store address no test ever reaches: the commands
+// tested here read this host's records only.
+const sharedStore = "postgres://authwiz@db.invalid/authwiz"
+
+// sharedHere makes name a profile whose grant lives in a shared store,
+// as `authwiz share` leaves it on this host: the link recorded, the
+// tokens gone, the client secret kept.
+func (w *world) sharedHere(name string, link sharedLink) {
+	w.t.Helper()
+	w.saveWithSecrets(name, profile.Secrets{})
+	links, err := loadShared(w.dir)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	links[name] = link
+	if err := saveShared(w.dir, links); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+func TestShowSaysWhereASharedGrantLives(t *testing.T) {
+	w := newWorld(t)
+	w.sharedHere("conf", sharedLink{Store: sharedStore, Refreshers: []string{"age1x"}})
+	w.sharedHere("reader", sharedLink{Store: "postgres://reader:oops@db.invalid/authwiz", Consumer: true})
+
+	r := w.run("", nil, "show", "conf")
+	for _, want := range []string{
+		"Grant lives in     " + sharedStore + ", shared; this host a refresher",
+		"not on this host: `authwiz status conf` reads it",
+		"Refresh token      in the shared store",
+	} {
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("show of a shared profile lacks %q: exit %d\n%s%s", want, r.code, r.stdout, r.stderr)
+		}
+	}
+	if strings.Contains(r.stdout, "needs consent") || strings.Contains(r.stdout, "not set") {
+		t.Errorf("show reads a shared profile as missing its tokens:\n%s", r.stdout)
+	}
+
+	var shown shownProfile
+	decode(t, w.run("", nil, "show", "reader", "--json").stdout, &shown)
+	sh := shown.Shared
+	if sh == nil || sh.Role != "consumer" || sh.TokensOnThisHost || shown.Token.Health == healthNames[profile.NeedsConsent] ||
+		shown.SecretStorage != "shared" || !strings.Contains(shown.RefreshToken, "refresher hosts only") {
+		t.Fatalf("show --json of a consumer's shared profile: %+v, shared %+v", shown, sh)
+	}
+	if strings.Contains(sh.Store, "oops") || !strings.Contains(sh.Store, "db.invalid") {
+		t.Errorf("show --json names the store as %q; want its address without the password", sh.Store)
+	}
+}
