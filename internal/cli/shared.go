@@ -35,6 +35,19 @@ type sharedLink struct {
 	Consumers  []string `json:"consumers,omitempty"`
 	// Consumer: this host only reads the access token.
 	Consumer bool `json:"consumer,omitempty"`
+	// Grant is the grant's name in the store when the profile here has
+	// another: rename renames the profile on this host only, since every
+	// other host finds the grant by the name it was shared under.
+	Grant string `json:"grant,omitempty"`
+}
+
+// key is the name the store, the journal and the cache know the grant of
+// the profile called name by.
+func (l sharedLink) key(name string) string {
+	if l.Grant != "" {
+		return l.Grant
+	}
+	return name
 }
 
 func (l sharedLink) role() string {
@@ -133,7 +146,7 @@ func sharedSource(ctx context.Context, root *rootOptions, streams Streams, p pro
 		return nil, nil, err
 	}
 	host, _ := os.Hostname()
-	src := &grantstore.Source{Store: store, Name: p.Name, Settings: p, Consumer: l.Consumer,
+	src := &grantstore.Source{Store: store, Name: p.Name, Grant: l.key(p.Name), Settings: p, Consumer: l.Consumer,
 		Host:    fmt.Sprintf("%s (PID %d)", host, os.Getpid()),
 		Journal: grantstore.OpenJournal(dir, id), Cache: grantstore.OpenCache(dir, id),
 		HTTP: root.httpClient(), Timeout: root.timeout, Now: root.now,
@@ -166,7 +179,10 @@ func sharedFailure(err error) error {
 // sharedEntry is where a shared profile's grant lives and how it is, as
 // list and status show it (JSON too). It never holds a secret.
 type sharedEntry struct {
-	Store      string `json:"store"`
+	Store string `json:"store"`
+	// Grant is the grant's name in the store, when the profile here was
+	// renamed after sharing.
+	Grant      string `json:"grant,omitempty"`
 	Role       string `json:"role"`
 	Generation int64  `json:"generation,omitempty"`
 	// State is ok, uncertain or rejected; unreachable when the store
@@ -201,7 +217,11 @@ func linkEntry(root *rootOptions, name string) (*sharedEntry, sharedLink) {
 	case !ok:
 		return nil, l
 	}
-	return &sharedEntry{Store: l.where(), Role: l.role(), State: "not_checked"}, l
+	e := &sharedEntry{Store: l.where(), Role: l.role(), State: "not_checked"}
+	if l.key(name) != name {
+		e.Grant = l.key(name)
+	}
+	return e, l
 }
 
 // sharedEntryOf reads p's grant from its store when it is shared; nil
@@ -224,7 +244,7 @@ func sharedEntryOf(ctx context.Context, root *rootOptions, name string) *sharedE
 		return e
 	}
 	defer store.Close()
-	snap, err := store.Read(ctx, name)
+	snap, err := store.Read(ctx, l.key(name))
 	if err != nil {
 		e.State, e.Problem = "unreachable", err.Error()
 		if !errors.Is(err, grantstore.ErrUnreachable) {
@@ -293,7 +313,11 @@ func sharedStatus(ctx context.Context, root *rootOptions, s profileStatus) profi
 
 // printShared adds a shared grant's lines to status.
 func printShared(line func(k, v string), sh *sharedEntry) {
-	line("shared", fmt.Sprintf("grant in %s, this host a %s", sh.Store, sh.Role))
+	where := sh.Store
+	if sh.Grant != "" {
+		where += fmt.Sprintf(" (as %q)", sh.Grant)
+	}
+	line("shared", fmt.Sprintf("grant in %s, this host a %s", where, sh.Role))
 	if !sh.read {
 		line("store", sh.State+detail(sh.Problem))
 		return

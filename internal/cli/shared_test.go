@@ -106,6 +106,16 @@ func TestSharedGrantAcrossTwoHosts(t *testing.T) {
 		t.Fatal("after recover, host B does not get the recovered token")
 	}
 
+	// A renamed on its own: the grant keeps its name for B, and A still
+	// reaches it under the new one.
+	mustRun(t, a, "keeps the name", "rename", "conf", "Confluence prod")
+	if tok := strings.TrimSpace(mustRun(t, a, "", "token", "Confluence prod").stdout); tok != answer.AccessToken {
+		t.Fatal("after a rename on host A, its token is not the shared one")
+	}
+	if r := mustRun(t, a, "generation 3", "status", "Confluence prod"); !strings.Contains(r.stdout, `(as "conf")`) {
+		t.Fatalf("status of the renamed shared profile:\n%s", r.stdout)
+	}
+
 	// With the store down, B serves its copy of the token and status says
 	// where the problem is.
 	cluster.Stop(t)

@@ -57,3 +57,21 @@ func TestShowSaysWhereASharedGrantLives(t *testing.T) {
 		t.Errorf("show --json names the store as %q; want its address without the password", sh.Store)
 	}
 }
+
+func TestRenameKeepsTheLinkToASharedGrant(t *testing.T) {
+	w := newWorld(t)
+	w.sharedHere("conf", sharedLink{Store: sharedStore, Refreshers: []string{"age1x"}})
+
+	mustRun(t, w, `keeps the name "conf" in `+sharedStore, "rename", "conf", "prod")
+	mustRun(t, w, "Renamed", "rename", "prod", "Confluence prod")
+	links, err := loadShared(w.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, ok := links["Confluence prod"]; len(links) != 1 || !ok || l.Grant != "conf" || l.Store != sharedStore {
+		t.Fatalf("after two renames the shared records are %+v; want one for the new name, with the grant's name in the store kept", links)
+	}
+	if r := mustRun(t, w, "", "show", "Confluence prod"); !strings.Contains(r.stdout, `(as "conf")`) {
+		t.Errorf("show of the renamed profile does not name its grant in the store:\n%s", r.stdout)
+	}
+}

@@ -142,7 +142,11 @@ func runShow(root *rootOptions, streams Streams, opts *showOptions) error {
 	row("Access token", v.AccessToken)
 	row("Refresh token", v.RefreshToken)
 	if sh := v.Shared; sh != nil && sh.State != "unreadable" {
-		row("Grant lives in", fmt.Sprintf("%s, shared; this host a %s", sh.Store, sh.Role))
+		where := sh.Store
+		if sh.Grant != "" {
+			where += fmt.Sprintf(" (as %q)", sh.Grant)
+		}
+		row("Grant lives in", fmt.Sprintf("%s, shared; this host a %s", where, sh.Role))
 		row("Secrets kept in", storageWords(p.SecretStorage)+" (the client secret); the tokens sealed in the shared store")
 	} else {
 		row("Secrets kept in", storageWords(v.SecretStorage))

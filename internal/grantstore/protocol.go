@@ -74,7 +74,12 @@ type Token struct {
 //     cached token is served until its margin runs out, then a clear error.
 type Source struct {
 	Store Store
-	Name  string
+	// Name is the profile's name on this host, as messages give it.
+	Name string
+	// Grant is the grant's name in the store, and in this host's journal
+	// and cache, when it is not Name: a profile renamed on one host keeps
+	// the name every other host finds the grant by.
+	Grant string
 	// Settings are this host's own settings of the profile: the token URL,
 	// client ID and auth style of a refresh come from here, never from the
 	// store, whose writer must not be able to send the client secret
@@ -119,7 +124,7 @@ func (s *Source) Token(ctx context.Context) (Token, error) {
 
 func (s *Source) token(ctx context.Context) (Token, error) {
 	for {
-		snap, err := s.Store.Read(ctx, s.Name)
+		snap, err := s.Store.Read(ctx, s.key())
 		if err != nil {
 			return s.cached(err)
 		}
@@ -138,7 +143,7 @@ func (s *Source) token(ctx context.Context) (Token, error) {
 			}
 			continue
 		}
-		c, err := s.Store.Claim(ctx, s.Name, s.Host, s.claimFor())
+		c, err := s.Store.Claim(ctx, s.key(), s.Host, s.claimFor())
 		var claimed *ClaimedError
 		switch {
 		case errors.As(err, &claimed):
@@ -191,7 +196,7 @@ func (s *Source) recoverable(ctx context.Context, snap Snapshot) bool {
 	if snap.State != Uncertain || s.Consumer {
 		return false
 	}
-	if _, kept, err := s.Journal.Get(s.Name); err != nil || !kept {
+	if _, kept, err := s.Journal.Get(s.key()); err != nil || !kept {
 		return false
 	}
 	if _, err := s.Recover(ctx); err != nil {
@@ -235,7 +240,7 @@ func (s *Source) await(ctx context.Context, seen Snapshot, claimed *ClaimedError
 			return waited(ctx.Err())
 		case <-time.After(s.poll()):
 		}
-		snap, err := s.Store.Read(ctx, s.Name)
+		snap, err := s.Store.Read(ctx, s.key())
 		switch {
 		case ctx.Err() != nil:
 			return waited(ctx.Err())
@@ -255,7 +260,7 @@ func (s *Source) cached(readErr error) (Token, error) {
 	if !errors.Is(readErr, ErrUnreachable) || s.Cache == nil {
 		return Token{}, readErr
 	}
-	tok, confirmed, ok := s.Cache.get(s.Name)
+	tok, confirmed, ok := s.Cache.get(s.key())
 	now := s.now()
 	margin := time.Duration(tok.Margin * float64(time.Second))
 	switch {
@@ -270,6 +275,13 @@ func (s *Source) cached(readErr error) (Token, error) {
 	}
 	s.warn(fmt.Sprintf("the shared store cannot be reached; serving this host's copy of the access token (valid until %s)", tok.Expiry.Local().Format(time.TimeOnly)))
 	return Token{AccessToken: tok.AccessToken, TokenType: tok.TokenType, Generation: tok.Generation, Cached: true}, nil
+}
+
+func (s *Source) key() string {
+	if s.Grant != "" {
+		return s.Grant
+	}
+	return s.Name
 }
 
 func (s *Source) now() time.Time {
