@@ -82,21 +82,3 @@ func runRename(root *rootOptions, streams Streams, opts *renameOptions) error {
 	}
 	return nil
 }
-
-// moveLink makes the record of old's shared grant that of new, with the
-// grant's name in the store kept.
-func moveLink(root *rootOptions, old, renamed string) error {
-	dir, err := configDir(root)
-	if err != nil {
-		return err
-	}
-	links, err := loadShared(dir)
-	if err != nil {
-		return err
-	}
-	l := links[old]
-	l.Grant = l.key(old)
-	delete(links, old)
-	links[renamed] = l
-	return saveShared(dir, links)
-}

@@ -33,10 +33,7 @@ func TestShareRefusesAPasswordOnTheCommandLine(t *testing.T) {
 func TestSharedGrantAcrossTwoHosts(t *testing.T) {
 	a := newWorld(t)
 	a.create("conf")
-	b := &world{t: t, dir: t.TempDir(), fake: a.fake, server: a.server, redirect: a.redirect, now: a.now}
-	if r := b.run(testClientSecret, nil, b.newArgs("conf", "--client-secret-stdin")...); r.code != 0 {
-		t.Fatalf("new on host B: %d\n%s", r.code, r.stderr)
-	}
+	b := otherHost(t, a, "conf")
 	cluster := pgtest.Own(t)
 	dsn := cluster.Database(t)
 	keyA, keyB := hostKey(t, a), hostKey(t, b)
@@ -127,6 +124,17 @@ func TestSharedGrantAcrossTwoHosts(t *testing.T) {
 	}
 	assertNoSecretInFiles(t, a.dir, []string{seeded.RefreshToken, answer.RefreshToken, answer.AccessToken})
 	assertNoSecretInFiles(t, b.dir, []string{seeded.RefreshToken, answer.RefreshToken, answer.AccessToken})
+}
+
+// otherHost is a second host (config dir) with a profile called name of
+// a's app, with no grant of its own.
+func otherHost(t *testing.T, a *world, name string) *world {
+	t.Helper()
+	b := &world{t: t, dir: t.TempDir(), fake: a.fake, server: a.server, redirect: a.redirect, now: a.now}
+	if r := b.run(testClientSecret, nil, b.newArgs(name, "--client-secret-stdin")...); r.code != 0 {
+		t.Fatalf("new on another host: %d\n%s", r.code, r.stderr)
+	}
+	return b
 }
 
 // loseARefresh spends the shared refresh token as host A and keeps the

@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/authwiz/authwiz/internal/grantstore"
+	"github.com/authwiz/authwiz/internal/grantstore/pgtest"
+	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/seal"
+)
+
+// Deleting a shared profile leaves the grant to the other hosts; only
+// --from-store, with the tables' owner role, deletes it for everyone.
+func TestDeleteOfASharedProfile(t *testing.T) {
+	a := newWorld(t)
+	a.create("conf")
+	b := otherHost(t, a, "conf")
+	cluster := pgtest.Own(t)
+	dsn := cluster.Database(t)
+	keyA, keyB := hostKey(t, a), hostKey(t, b)
+	mustRun(t, a, "now lives in", "share", "conf", "--to", dsn, "--refresher", keyB)
+	cluster.Exec(t, "CREATE ROLE authwiz_refresher LOGIN")
+	pgtest.Exec(t, dsn, "GRANT SELECT, UPDATE ON authwiz_grants TO authwiz_refresher")
+	mustRun(t, b, "now uses the grant", "share", "conf", "--to", strings.Replace(dsn, "postgres@", "authwiz_refresher@", 1), "--refresher", keyA)
+	shared := strings.TrimSpace(mustRun(t, b, "", "token", "conf").stdout)
+
+	r := b.run("", nil, "delete", "conf", "--yes", "--from-store")
+	if r.code != ExitAttention || !strings.Contains(r.stderr, "role that owns the authwiz tables") || !strings.Contains(r.stderr, "nothing was deleted") {
+		t.Fatalf("delete --from-store with a refresher's role: exit %d\n%s", r.code, r.stderr)
+	}
+	if tok := strings.TrimSpace(mustRun(t, b, "", "token", "conf").stdout); tok != shared {
+		t.Fatal("a refused delete --from-store changed host B's profile")
+	}
+
+	mustRun(t, b, "stays in", "delete", "conf", "--yes")
+	if links, _ := loadShared(b.dir); len(links) != 0 {
+		t.Errorf("host B still records a shared grant after delete: %+v", links)
+	}
+	for _, kept := range []string{grantstore.JournalDirName, grantstore.CacheDirName} {
+		if files, _ := os.ReadDir(filepath.Join(b.dir, kept)); len(files) != 0 {
+			t.Errorf("host B keeps %d files in %s after delete", len(files), kept)
+		}
+	}
+	if tok := strings.TrimSpace(mustRun(t, a, "", "token", "conf").stdout); tok != shared {
+		t.Fatal("host B's delete took the grant from host A")
+	}
+
+	mustRun(t, a, "and its grant from", "delete", "conf", "--yes", "--from-store")
+	if _, err := openAs(t, a.dir, dsn).Read(context.Background(), "conf"); !errors.Is(err, grantstore.ErrNotFound) {
+		t.Fatalf("after delete --from-store the store still answers for the grant: %v", err)
+	}
+}
+
+func TestDeleteKeepsAnAnswerOnlyThisHostHolds(t *testing.T) {
+	w := newWorld(t)
+	w.sharedHere("conf", sharedLink{Store: sharedStore})
+	id, err := seal.LoadOrCreate(w.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := grantstore.OpenJournal(w.dir, id).Put(grantstore.Entry{Name: "conf", Generation: 4}); err != nil {
+		t.Fatal(err)
+	}
+	r := w.run("", nil, "delete", "conf", "--yes")
+	if r.code != ExitAttention || !strings.Contains(r.stderr, "authwiz recover conf") {
+		t.Fatalf("delete with an unsaved refresh in the journal: exit %d\n%s", r.code, r.stderr)
+	}
+	if links, _ := loadShared(w.dir); len(links) != 1 {
+		t.Fatal("a refused delete dropped the shared record")
+	}
+	if r := w.run("", nil, "delete", "conf", "--yes", "--from-store", "--rehearsal"); r.code == 0 {
+		t.Fatal("delete --from-store of a rehearsal profile succeeded")
+	}
+	w.saveWithSecrets("local", profile.Secrets{AccessToken: "a", RefreshToken: "r", Expiry: time.Now().Add(time.Hour)})
+	if r := w.run("", nil, "delete", "local", "--yes", "--from-store"); r.code != ExitUsage || !strings.Contains(r.stderr, "is for shared profiles") {
+		t.Fatalf("delete --from-store of a local profile: exit %d\n%s", r.code, r.stderr)
+	}
+}
