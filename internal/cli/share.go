@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -138,19 +140,67 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 		return err
 	}
 	if !joined {
-		// The store holds the only refresh token from now on: a copy left
-		// here, spent by mistake, would revoke the grant for every host.
-		if err := store.Update(p.Name, func(_ *profile.Profile, sec *profile.Secrets) error {
-			*sec = profile.Secrets{ClientSecret: sec.ClientSecret}
-			return nil
-		}); err != nil {
-			return fmt.Errorf("the grant is in %s, but its copy here could not be removed: %w; run `%s` and do not use this host's old tokens",
-				where, err, profile.Command("delete", p.Name))
+		if err := dropLocalTokens(store, p.Name, where); err != nil {
+			return err
 		}
 		fmt.Fprintf(streams.Err, "The grant of %q now lives in %s; this host's copy of its tokens is gone.\n", p.Name, where)
 	} else {
 		fmt.Fprintf(streams.Err, "This host now uses the grant of %q in %s, as a %s; its own tokens of the profile are not used.\n", p.Name, where, link.role())
 	}
 	fmt.Fprintf(streams.Err, "This host's key is %s: list it with --refresher or --consumer when sharing on the other hosts.\n", id.Recipient())
+	return nil
+}
+
+// dropLocalTokens removes name's tokens from this host once the store at
+// where holds its grant: the store holds the only refresh token from then
+// on, and a copy left here, spent by mistake, would revoke the grant for
+// every host.
+func dropLocalTokens(store *profile.Store, name, where string) error {
+	if err := store.Update(name, func(_ *profile.Profile, sec *profile.Secrets) error {
+		*sec = profile.Secrets{ClientSecret: sec.ClientSecret}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("the grant is in %s, but its copy here could not be removed: %w; run `%s` and do not use this host's old tokens",
+			where, err, profile.Command("delete", name))
+	}
+	return nil
+}
+
+// pushConsent puts the grant a new consent saved on this host into its
+// shared store, as the grant's next generation for every host, sealed to
+// the hosts l lists, and removes this host's copy.
+func pushConsent(ctx context.Context, root *rootOptions, streams Streams, store *profile.Store, name string, l sharedLink) error {
+	_, sec, err := store.Get(name)
+	if err != nil {
+		return err
+	}
+	kept := func(err error) error {
+		return fmt.Errorf("%w; the new consent is saved on this host only, and every host still uses the old grant in %s: run `%s --reshare` again once that is mended",
+			err, l.where(), profile.Command("login", name))
+	}
+	shared, _, err := openShared(ctx, root, streams, l)
+	if err != nil {
+		return kept(err)
+	}
+	defer shared.Close()
+	host, _ := os.Hostname()
+	c, err := shared.Claim(ctx, l.key(name), fmt.Sprintf("%s (PID %d, new consent)", host, os.Getpid()), grantstore.DefaultClaim)
+	if err != nil {
+		if c.Fence != 0 {
+			err = errors.Join(err, shared.Release(ctx, c, grantstore.NotSpent))
+		}
+		return kept(err)
+	}
+	// The old refresh token is left unspent: the consent replaces it.
+	snap, err := shared.Commit(ctx, c, profile.Refreshed{AccessToken: sec.AccessToken, RefreshToken: sec.RefreshToken,
+		TokenType: sec.TokenType, Expiry: sec.Expiry, GrantedScopes: sec.GrantedScopes, At: time.Now()})
+	if err != nil {
+		return kept(err)
+	}
+	if err := dropLocalTokens(store, name, l.where()); err != nil {
+		return err
+	}
+	fmt.Fprintf(streams.Err, "The new grant of %q now lives in %s as generation %d, for every host; this host's copy of its tokens is gone.\n",
+		name, l.where(), snap.Generation)
 	return nil
 }

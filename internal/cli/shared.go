@@ -263,9 +263,10 @@ func sharedEntryOf(ctx context.Context, root *rootOptions, name string) *sharedE
 	}
 	switch snap.State {
 	case grantstore.Uncertain:
-		e.Problem = fmt.Sprintf("shared grant uncertain: run `%s` on the host that refreshed last, or consent again", profile.Command("recover", name))
+		e.Problem = fmt.Sprintf("shared grant uncertain: run `%s` on the host that refreshed last, or consent again with `%s --reshare`",
+			profile.Command("recover", name), profile.Command("login", name))
 	case grantstore.Rejected:
-		e.Problem = fmt.Sprintf("shared refresh token rejected: consent again with `%s`", profile.Command("login", name))
+		e.Problem = fmt.Sprintf("shared refresh token rejected: consent again for every host with `%s --reshare`", profile.Command("login", name))
 	}
 	return e
 }

@@ -82,3 +82,33 @@ func TestDeleteKeepsAnAnswerOnlyThisHostHolds(t *testing.T) {
 		t.Fatalf("delete --from-store of a local profile: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// A grant the token endpoint rejected is mended for every host by one new
+// consent on a refresher host.
+func TestLoginReshareReplacesTheSharedGrant(t *testing.T) {
+	a := newWorld(t)
+	a.create("conf")
+	b := otherHost(t, a, "conf")
+	dsn := pgtest.Own(t).Database(t)
+	keyA, keyB := hostKey(t, a), hostKey(t, b)
+	mustRun(t, a, "now lives in", "share", "conf", "--to", dsn, "--refresher", keyB)
+	mustRun(t, b, "now uses the grant", "share", "conf", "--to", dsn, "--refresher", keyA)
+	old := strings.TrimSpace(mustRun(t, b, "", "token", "conf").stdout)
+	pgtest.Exec(t, dsn, "UPDATE authwiz_grants SET state = 'rejected', state_since = now(), access_expiry = now()")
+	if r := b.run("", nil, "token", "conf"); r.code != ExitAttention || !strings.Contains(r.stderr, "authwiz login conf --reshare") {
+		t.Fatalf("token of a rejected shared grant: exit %d\n%s", r.code, r.stderr)
+	}
+
+	mustRun(t, a, "as generation 2, for every host", "login", "conf", "--reshare")
+	if _, sec, _ := mustGet(t, a.dir); sec.HasTokens() {
+		t.Fatal("host A kept a copy of the new grant's tokens")
+	}
+	fresh := strings.TrimSpace(mustRun(t, b, "", "token", "conf").stdout)
+	if fresh == old || fresh == "" {
+		t.Fatal("host B does not get the new consent's access token")
+	}
+	pgtest.Exec(t, dsn, "UPDATE authwiz_grants SET access_expiry = now()")
+	if tok := strings.TrimSpace(mustRun(t, b, "", "token", "conf").stdout); tok == fresh || a.fake.Refreshes() != 1 {
+		t.Fatalf("the new grant's refresh token does not work for host B (%d refreshes)", a.fake.Refreshes())
+	}
+}

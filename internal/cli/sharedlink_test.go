@@ -75,3 +75,24 @@ func TestRenameKeepsTheLinkToASharedGrant(t *testing.T) {
 		t.Errorf("show of the renamed profile does not name its grant in the store:\n%s", r.stdout)
 	}
 }
+
+func TestLoginRefusesASharedProfile(t *testing.T) {
+	w := newWorld(t)
+	w.sharedHere("conf", sharedLink{Store: sharedStore})
+	w.sharedHere("reader", sharedLink{Store: sharedStore, Consumer: true})
+	w.saveWithSecrets("local", profile.Secrets{})
+
+	r := w.run("", nil, "login", "conf")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "authwiz login conf --reshare") || !strings.Contains(r.stderr, "no other host uses") {
+		t.Fatalf("login of a shared profile: exit %d\n%s", r.code, r.stderr)
+	}
+	if _, sec, _ := mustGet(t, w.dir); sec.HasTokens() || w.fake.Refreshes() != 0 {
+		t.Fatal("a refused login made a grant on this host")
+	}
+	if r := w.run("", nil, "login", "reader", "--reshare"); r.code != ExitUsage || !strings.Contains(r.stderr, "on a refresher host") {
+		t.Fatalf("login --reshare on a consumer host: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := w.run("", nil, "login", "local", "--reshare"); r.code != ExitUsage || !strings.Contains(r.stderr, "--reshare is for shared profiles") {
+		t.Fatalf("login --reshare of a local profile: exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -212,14 +212,18 @@ func (s *Source) unusable(snap Snapshot) error {
 	switch snap.State {
 	case Uncertain:
 		return fmt.Errorf("%w since %s: a refresh may have spent the refresh token and its answer was not saved; "+
-			"run `%s` on the host that refreshed last (it keeps the answer), or consent again with `%s` and share it anew",
-			ErrUncertain, snap.StateSince.Local().Format(time.DateTime), profile.Command("recover", s.Name), profile.Command("login", s.Name))
+			"run `%s` on the host that refreshed last (it keeps the answer), or consent again for every host with `%s`",
+			ErrUncertain, snap.StateSince.Local().Format(time.DateTime), profile.Command("recover", s.Name), reshare(s.Name))
 	case Rejected:
-		return fmt.Errorf("%w on %s; consent again with `%s` and share the new grant with `%s`",
-			ErrRejected, snap.StateSince.Local().Format(time.DateTime), profile.Command("login", s.Name), profile.Command("share", s.Name))
+		return fmt.Errorf("%w on %s; consent again for every host with `%s` on a refresher host",
+			ErrRejected, snap.StateSince.Local().Format(time.DateTime), reshare(s.Name))
 	}
 	return nil
 }
+
+// reshare is the command that consents again for a shared grant and puts
+// the new grant into the store: a plain login would keep it on one host.
+func reshare(name string) string { return profile.Command("login", name) + " --reshare" }
 
 // await waits while another host refreshes (or, on a consumer host, for
 // any refresher to), until the grant's generation changes or the claim
