@@ -115,8 +115,9 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 	if err != nil {
 		return err
 	}
-	_, err = shared.Read(ctx, p.Name)
-	joined := err == nil
+	snap, err := shared.Read(ctx, p.Name)
+	// A grant moved back to one host with unshare is replaced, not joined.
+	joined := err == nil && snap.State != grantstore.Moved
 	switch {
 	case errors.Is(err, grantstore.ErrUnreachable):
 		return err

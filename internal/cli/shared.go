@@ -170,7 +170,8 @@ func runSharedToken(ctx context.Context, root *rootOptions, streams Streams, p p
 
 // sharedFailure marks the failures only the admin can mend.
 func sharedFailure(err error) error {
-	if errors.Is(err, grantstore.ErrUncertain) || errors.Is(err, grantstore.ErrRejected) || errors.Is(err, grantstore.ErrNothingToRecover) {
+	if errors.Is(err, grantstore.ErrUncertain) || errors.Is(err, grantstore.ErrRejected) || errors.Is(err, grantstore.ErrNothingToRecover) ||
+		errors.Is(err, grantstore.ErrMoved) {
 		return attentionError{err}
 	}
 	return err
@@ -267,6 +268,9 @@ func sharedEntryOf(ctx context.Context, root *rootOptions, name string) *sharedE
 			profile.Command("recover", name), profile.Command("login", name))
 	case grantstore.Rejected:
 		e.Problem = fmt.Sprintf("shared refresh token rejected: consent again for every host with `%s --reshare`", profile.Command("login", name))
+	case grantstore.Moved:
+		e.Problem = fmt.Sprintf("the grant was moved back to one host with `%s` and the store holds no token of it: remove this profile with `%s`",
+			profile.Command("unshare", name), profile.Command("delete", name))
 	}
 	return e
 }

@@ -112,3 +112,61 @@ func TestLoginReshareReplacesTheSharedGrant(t *testing.T) {
 		t.Fatalf("the new grant's refresh token does not work for host B (%d refreshes)", a.fake.Refreshes())
 	}
 }
+
+// unshare brings the grant back to one host: its tokens work there on
+// their own, every other host stops and says why, and share makes it
+// shared again.
+func TestUnshareBringsTheSharedGrantBack(t *testing.T) {
+	a := newWorld(t)
+	a.create("conf")
+	b := otherHost(t, a, "conf")
+	dsn := pgtest.Own(t).Database(t)
+	keyA, keyB := hostKey(t, a), hostKey(t, b)
+	mustRun(t, a, "now lives in", "share", "conf", "--to", dsn, "--refresher", keyB)
+	mustRun(t, b, "now uses the grant", "share", "conf", "--to", dsn, "--refresher", keyA)
+	pgtest.Exec(t, dsn, "UPDATE authwiz_grants SET access_expiry = now()")
+	shared := strings.TrimSpace(mustRun(t, b, "", "token", "conf").stdout)
+
+	if r := b.run("", nil, "unshare", "conf"); r.code != 0 || !strings.Contains(r.stderr, "back on this host alone") {
+		t.Fatalf("unshare on host B: exit %d\n%s", r.code, r.stderr)
+	}
+	if links, _ := loadShared(b.dir); len(links) != 0 {
+		t.Errorf("host B still records the grant as shared: %+v", links)
+	}
+	p, sec, _ := mustGet(t, b.dir)
+	if sec.AccessToken != shared || sec.RefreshToken == "" || !p.Tokens.HasRefresh {
+		t.Fatal("host B's own store does not hold the shared grant's tokens")
+	}
+	if claim, err := openAs(t, b.dir, dsn).Claim(context.Background(), "conf", "test", time.Minute); err != nil || claim.Secrets.RefreshToken != "" || claim.Grant.State != grantstore.Moved {
+		t.Fatalf("after unshare the store holds state %q, a refresh token %t (%v)", claim.Grant.State, claim.Secrets.RefreshToken != "", err)
+	}
+	pgtest.Exec(t, dsn, "UPDATE authwiz_grants SET claim_holder = NULL, claim_until = NULL")
+
+	r := a.run("", nil, "token", "conf")
+	if r.code != ExitAttention || !strings.Contains(r.stderr, "moved back to one host") || !strings.Contains(r.stderr, "authwiz unshare conf") {
+		t.Fatalf("token on another host after unshare: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := a.run("", nil, "status", "conf"); r.code != ExitAttention || !strings.Contains(r.stdout, "moved") {
+		t.Fatalf("status on another host after unshare: exit %d\n%s", r.code, r.stdout)
+	}
+	refreshes := a.fake.Refreshes()
+	store, err := profile.Open(b.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Update("conf", func(_ *profile.Profile, sec *profile.Secrets) error {
+		sec.Expiry = time.Now().Add(-time.Minute)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if tok := strings.TrimSpace(mustRun(t, b, "", "token", "conf").stdout); tok == shared || a.fake.Refreshes() != refreshes+1 {
+		t.Fatal("host B's own copy of the grant does not refresh")
+	}
+
+	mustRun(t, b, "now lives in", "share", "conf", "--to", dsn, "--refresher", keyA)
+	fromA := strings.TrimSpace(mustRun(t, a, "", "token", "conf").stdout)
+	if _, sec, _ := mustGet(t, b.dir); fromA == shared || sec.HasTokens() {
+		t.Fatal("sharing the grant again does not reach host A")
+	}
+}

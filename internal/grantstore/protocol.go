@@ -45,6 +45,8 @@ var (
 	// ErrConsumerOnly: this host may read the grant but not refresh it,
 	// and no refresher host has refreshed it in time.
 	ErrConsumerOnly = errors.New("this host may only read the shared grant")
+	// ErrMoved: the grant was taken back to one host with `authwiz unshare`.
+	ErrMoved = errors.New("the shared grant was moved back to one host")
 )
 
 // Token is an access token as the protocol hands it out.
@@ -217,6 +219,10 @@ func (s *Source) unusable(snap Snapshot) error {
 	case Rejected:
 		return fmt.Errorf("%w on %s; consent again for every host with `%s` on a refresher host",
 			ErrRejected, snap.StateSince.Local().Format(time.DateTime), reshare(s.Name))
+	case Moved:
+		return fmt.Errorf("%w with `%s` on %s, and the store holds no token of it any more: this host cannot use it; "+
+			"remove the profile here with `%s`, or have that host share it again",
+			ErrMoved, profile.Command("unshare", s.Name), snap.StateSince.Local().Format(time.DateTime), profile.Command("delete", s.Name))
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/authwiz/authwiz/internal/grantstore"
 )
 
 // ErrNotPermitted: this host's database role lacks a privilege the
@@ -20,6 +22,30 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 	}
 	if tag.RowsAffected() == 0 {
 		return s.notClaimed(ctx, name)
+	}
+	return nil
+}
+
+// MoveAway ends the grant's life in the store under c, once its holder
+// has the tokens safe elsewhere: the grant is marked moved, for every
+// host to see and stop using, and its tokens are removed from the store.
+// Like a commit, it happens only while c still holds the grant.
+func (s *Store) MoveAway(ctx context.Context, c grantstore.Claim) error {
+	tag, err := s.pool.Exec(ctx, `
+		UPDATE authwiz_grants SET
+			generation = generation + 1,
+			access_token = NULL, access_expiry = now(), refresh_token = NULL,
+			state = 'moved', state_since = now(),
+			claim_holder = NULL, claim_since = NULL, claim_until = NULL,
+			attempt_since = NULL, attempt_fence = NULL, attempt_end = NULL,
+			updated_at = now()
+		WHERE name = $1 AND generation = $2 AND fence = $3 AND claim_holder IS NOT NULL`,
+		c.Name, c.Generation, c.Fence)
+	if err != nil {
+		return s.fail(fmt.Sprintf("mark grant %q moved", c.Name), err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("grant %q generation %d, claim %d: %w", c.Name, c.Generation, c.Fence, grantstore.ErrFenced)
 	}
 	return nil
 }
