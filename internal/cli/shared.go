@@ -225,56 +225,6 @@ func linkEntry(root *rootOptions, name string) (*sharedEntry, sharedLink) {
 	return e, l
 }
 
-// sharedEntryOf reads p's grant from its store when it is shared; nil
-// when it is not. It never refreshes.
-func sharedEntryOf(ctx context.Context, root *rootOptions, name string) *sharedEntry {
-	e, l := linkEntry(root, name)
-	if e == nil || e.State == "unreadable" {
-		return e
-	}
-	limit := pgstore.ConnectTimeout
-	if root.timeout > 0 {
-		limit = root.timeout
-	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
-	defer cancel()
-	// No prompt: list and status read what they can and say the rest.
-	store, _, err := openShared(ctx, root, Streams{}, l)
-	if err != nil {
-		e.State, e.Problem = "unreachable", err.Error()
-		return e
-	}
-	defer store.Close()
-	snap, err := store.Read(ctx, l.key(name))
-	if err != nil {
-		e.State, e.Problem = "unreachable", err.Error()
-		if !errors.Is(err, grantstore.ErrUnreachable) {
-			e.State = "unreadable"
-		}
-		return e
-	}
-	e.read = true
-	e.Generation, e.State = snap.Generation, string(snap.State)
-	e.AccessSecondsLeft = int64(max(snap.TimeLeft(), 0) / time.Second)
-	if !snap.StateSince.IsZero() {
-		e.StateSince = &snap.StateSince
-	}
-	if h := snap.Holder; h != nil {
-		e.Claim = &claimEntry{Host: h.Host, Fence: h.Fence, Since: h.Since, Until: h.Until}
-	}
-	switch snap.State {
-	case grantstore.Uncertain:
-		e.Problem = fmt.Sprintf("shared grant uncertain: run `%s` on the host that refreshed last, or consent again with `%s --reshare`",
-			profile.Command("recover", name), profile.Command("login", name))
-	case grantstore.Rejected:
-		e.Problem = fmt.Sprintf("shared refresh token rejected: consent again for every host with `%s --reshare`", profile.Command("login", name))
-	case grantstore.Moved:
-		e.Problem = fmt.Sprintf("the grant was moved back to one host with `%s` and the store holds no token of it: remove this profile with `%s`",
-			profile.Command("unshare", name), profile.Command("delete", name))
-	}
-	return e
-}
-
 // tokenState is the entry's token column for a shared grant.
 func (e *sharedEntry) tokenState() tokenEntry {
 	switch {
@@ -289,11 +239,11 @@ func (e *sharedEntry) tokenState() tokenEntry {
 }
 
 // withShared is e as list shows it, with its shared grant when it has one.
-func withShared(ctx context.Context, root *rootOptions, e profileEntry) profileEntry {
+func withShared(ctx context.Context, reads *sharedReads, e profileEntry) profileEntry {
 	if e.Rehearsal {
 		return e
 	}
-	if sh := sharedEntryOf(ctx, root, e.Name); sh != nil {
+	if sh := reads.entry(ctx, e.Name); sh != nil {
 		e.Shared, e.Token, e.SecretStorage = sh, sh.tokenState(), "shared"
 	}
 	return e
@@ -301,8 +251,8 @@ func withShared(ctx context.Context, root *rootOptions, e profileEntry) profileE
 
 // sharedStatus fills in a shared profile's status from its store: the
 // local file holds no token of it, which must not read as "needs consent".
-func sharedStatus(ctx context.Context, root *rootOptions, s profileStatus) profileStatus {
-	s.profileEntry = withShared(ctx, root, s.profileEntry)
+func sharedStatus(ctx context.Context, reads *sharedReads, s profileStatus) profileStatus {
+	s.profileEntry = withShared(ctx, reads, s.profileEntry)
 	if s.Shared == nil {
 		return s
 	}

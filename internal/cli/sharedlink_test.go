@@ -1,7 +1,11 @@
 package cli
 
 import (
+	"encoding/binary"
+	"io"
+	"net"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/authwiz/authwiz/internal/profile"
@@ -94,5 +98,58 @@ func TestLoginRefusesASharedProfile(t *testing.T) {
 	}
 	if r := w.run("", nil, "login", "local", "--reshare"); r.code != ExitUsage || !strings.Contains(r.stderr, "--reshare is for shared profiles") {
 		t.Fatalf("login --reshare of a local profile: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// downStore is a shared store's address where every connection is
+// closed at once, as by a database that is shutting down. It counts the
+// attempts to connect: the startup messages, counted before the close
+// the client waits for (a cancel request pgx sends after is not one).
+func downStore(t *testing.T) (addr string, attempts *atomic.Int64) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	attempts = &atomic.Int64{}
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				var head [8]byte
+				if _, err := io.ReadFull(conn, head[:]); err == nil && binary.BigEndian.Uint32(head[4:]) == 3<<16 {
+					attempts.Add(1)
+				}
+			}()
+		}
+	}()
+	return "postgres://authwiz@" + ln.Addr().String() + "/authwiz?sslmode=disable", attempts
+}
+
+func TestListAndStatusTryEachDownStoreOnce(t *testing.T) {
+	w := newWorld(t)
+	one, toOne := downStore(t)
+	other, toOther := downStore(t)
+	w.sharedHere("first", sharedLink{Store: one})
+	w.sharedHere("second", sharedLink{Store: one})
+	w.sharedHere("third", sharedLink{Store: one})
+	w.sharedHere("elsewhere", sharedLink{Store: other})
+	for _, args := range [][]string{{"list"}, {"list", "--json"}, {"status", "--offline"}, {"status", "--json"}} {
+		before := toOne.Load()
+		r := w.run("", nil, args...)
+		if got := toOne.Load() - before; got != 1 {
+			t.Errorf("%v with three profiles on one store that is down: %d connection attempts, want 1", args, got)
+		}
+		if strings.Count(r.stdout, "unreachable") < 4 {
+			t.Errorf("%v does not say every shared profile's store is unreachable:\n%s", args, r.stdout)
+		}
+	}
+	if toOther.Load() != 4 {
+		t.Errorf("the second store got %d connection attempts in four runs, want 4", toOther.Load())
 	}
 }
