@@ -33,8 +33,10 @@ type loginOptions struct {
 	HintAfter time.Duration
 	// Link finds where a profile's grant lives when it is shared.
 	Link func(name string) (sharedLink, bool, error)
-	// Push puts the grant just consented for into its shared store.
-	Push func(ctx context.Context, store *profile.Store, name string, l sharedLink) error
+	// Reshare opens the shared store of a profile before its consent, so
+	// a store that cannot be reached stops it before, not after, the
+	// consent; the returned push puts the new grant into it.
+	OpenReshare func(ctx context.Context, name string, l sharedLink) (push func(context.Context, *profile.Store) error, done func(), err error)
 }
 
 // newLoginCmd builds the command; runF replaces the run in tests of the
@@ -45,8 +47,8 @@ func newLoginCmd(root *rootOptions, streams Streams, runF func(context.Context, 
 		return openTarget(root, streams, target{opts.Name, opts.Rehearsal})
 	}
 	opts.Link = func(name string) (sharedLink, bool, error) { return sharedLinkOf(root, name) }
-	opts.Push = func(ctx context.Context, store *profile.Store, name string, l sharedLink) error {
-		return pushConsent(ctx, root, streams, store, name, l)
+	opts.OpenReshare = func(ctx context.Context, name string, l sharedLink) (func(context.Context, *profile.Store) error, func(), error) {
+		return openReshare(ctx, root, streams, name, l)
 	}
 	cmd := &cobra.Command{
 		Use:   "login NAME",
@@ -120,6 +122,14 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		return usageError{fmt.Errorf("this host only reads the shared grant of %q, so it cannot seal a new refresh token for the others: run `%s --reshare` on a refresher host",
 			p.Name, profile.Command("login", p.Name))}
 	}
+	var push func(context.Context, *profile.Store) error
+	if shared {
+		var done func()
+		if push, done, err = opts.OpenReshare(ctx, p.Name, link); err != nil {
+			return fmt.Errorf("%w; no consent was started", err)
+		}
+		defer done()
+	}
 	runner := &consent.Runner{Store: store, HTTP: opts.HTTP, Timeout: opts.Timeout, HintAfter: opts.HintAfter}
 	err = converse(ctx, consent.Conversation{
 		Consents: runner, Name: p.Name, Browser: opts.Browser, NoBrowser: opts.NoBrowser,
@@ -130,7 +140,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	if err != nil || !shared {
 		return err
 	}
-	return opts.Push(ctx, store, p.Name, link)
+	return push(ctx, store)
 }
 
 // converse holds the consent conversation; a site the command line named

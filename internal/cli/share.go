@@ -167,41 +167,51 @@ func dropLocalTokens(store *profile.Store, name, where string) error {
 	return nil
 }
 
-// pushConsent puts the grant a new consent saved on this host into its
-// shared store, as the grant's next generation for every host, sealed to
-// the hosts l lists, and removes this host's copy.
-func pushConsent(ctx context.Context, root *rootOptions, streams Streams, store *profile.Store, name string, l sharedLink) error {
-	_, sec, err := store.Get(name)
-	if err != nil {
-		return err
-	}
-	kept := func(err error) error {
-		return fmt.Errorf("%w; the new consent is saved on this host only, and every host still uses the old grant in %s: run `%s --reshare` again once that is mended",
-			err, l.where(), profile.Command("login", name))
-	}
+// openReshare connects to l's store and finds name's grant there before
+// a new consent; push then puts the grant the consent saved on this host
+// into the store, as the grant's next generation for every host, sealed
+// to the hosts l lists, and removes this host's copy.
+func openReshare(ctx context.Context, root *rootOptions, streams Streams, name string, l sharedLink) (push func(context.Context, *profile.Store) error, done func(), err error) {
 	shared, _, err := openShared(ctx, root, streams, l)
 	if err != nil {
-		return kept(err)
+		return nil, nil, err
 	}
-	defer shared.Close()
-	host, _ := os.Hostname()
-	c, err := shared.Claim(ctx, l.key(name), fmt.Sprintf("%s (PID %d, new consent)", host, os.Getpid()), grantstore.DefaultClaim)
-	if err != nil {
-		if c.Fence != 0 {
-			err = errors.Join(err, shared.Release(ctx, c, grantstore.NotSpent))
+	if _, err := shared.Read(ctx, l.key(name)); err != nil {
+		shared.Close()
+		if errors.Is(err, grantstore.ErrNotFound) {
+			err = fmt.Errorf("%w; share this host's profile anew with `%s --to …`", err, profile.Command("share", name))
 		}
-		return kept(err)
+		return nil, nil, err
 	}
-	// The old refresh token is left unspent: the consent replaces it.
-	snap, err := shared.Commit(ctx, c, profile.Refreshed{AccessToken: sec.AccessToken, RefreshToken: sec.RefreshToken,
-		TokenType: sec.TokenType, Expiry: sec.Expiry, GrantedScopes: sec.GrantedScopes, At: time.Now()})
-	if err != nil {
-		return kept(err)
+	push = func(ctx context.Context, store *profile.Store) error {
+		_, sec, err := store.Get(name)
+		if err != nil {
+			return err
+		}
+		kept := func(err error) error {
+			return fmt.Errorf("%w; the new consent is saved on this host only, and every host still uses the old grant in %s: run `%s --reshare` again once that is mended",
+				err, l.where(), profile.Command("login", name))
+		}
+		host, _ := os.Hostname()
+		c, err := shared.Claim(ctx, l.key(name), fmt.Sprintf("%s (PID %d, new consent)", host, os.Getpid()), grantstore.DefaultClaim)
+		if err != nil {
+			if c.Fence != 0 {
+				err = errors.Join(err, shared.Release(ctx, c, grantstore.NotSpent))
+			}
+			return kept(err)
+		}
+		// The old refresh token is left unspent: the consent replaces it.
+		snap, err := shared.Commit(ctx, c, profile.Refreshed{AccessToken: sec.AccessToken, RefreshToken: sec.RefreshToken,
+			TokenType: sec.TokenType, Expiry: sec.Expiry, GrantedScopes: sec.GrantedScopes, At: time.Now()})
+		if err != nil {
+			return kept(err)
+		}
+		if err := dropLocalTokens(store, name, l.where()); err != nil {
+			return err
+		}
+		fmt.Fprintf(streams.Err, "The new grant of %q now lives in %s as generation %d, for every host; this host's copy of its tokens is gone.\n",
+			name, l.where(), snap.Generation)
+		return nil
 	}
-	if err := dropLocalTokens(store, name, l.where()); err != nil {
-		return err
-	}
-	fmt.Fprintf(streams.Err, "The new grant of %q now lives in %s as generation %d, for every host; this host's copy of its tokens is gone.\n",
-		name, l.where(), snap.Generation)
-	return nil
+	return push, shared.Close, nil
 }

@@ -99,6 +99,22 @@ func TestLoginRefusesASharedProfile(t *testing.T) {
 	if r := w.run("", nil, "login", "local", "--reshare"); r.code != ExitUsage || !strings.Contains(r.stderr, "--reshare is for shared profiles") {
 		t.Fatalf("login --reshare of a local profile: exit %d\n%s", r.code, r.stderr)
 	}
+
+	// A store that is down stops --reshare before the consent, which
+	// would otherwise be made for nothing.
+	down, _ := downStore(t)
+	w.sharedHere("unreachable", sharedLink{Store: down})
+	r = w.run("", nil, "login", "unreachable", "--reshare")
+	if r.code == 0 || !strings.Contains(r.stderr, "cannot be reached") || !strings.Contains(r.stderr, "no consent was started") {
+		t.Fatalf("login --reshare with the store down: exit %d\n%s", r.code, r.stderr)
+	}
+	store, err := profile.Open(w.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, sec, err := store.Get("unreachable"); err != nil || sec.HasTokens() {
+		t.Fatalf("login --reshare with the store down consented anyway (%v)", err)
+	}
 }
 
 // downStore is a shared store's address where every connection is

@@ -102,6 +102,9 @@ func runUnshare(ctx context.Context, root *rootOptions, streams Streams, opts *u
 // movable refuses a grant whose refresh token the store cannot vouch for.
 func movable(c grantstore.Claim, name string) error {
 	switch {
+	case c.Grant.State == grantstore.Moved:
+		return fmt.Errorf("the grant of %q was already moved back to one host with unshare on %s: remove the profile here with `%s`",
+			name, c.Grant.StateSince.Local().Format(time.DateTime), profile.Command("delete", name))
 	case c.Grant.State == grantstore.Uncertain:
 		return fmt.Errorf("the shared grant of %q is uncertain: run `%s` on the host that refreshed last, then unshare it", name, profile.Command("recover", name))
 	case c.Grant.State != grantstore.Usable || c.Secrets.RefreshToken == "":
