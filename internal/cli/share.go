@@ -206,6 +206,13 @@ func openReshare(ctx context.Context, root *rootOptions, streams Streams, name s
 		if err != nil {
 			return kept(err)
 		}
+		if sec.ConsentedAt.IsZero() {
+			sec.ConsentedAt = time.Now()
+		}
+		if err := shared.Reconsented(ctx, c.Name, snap.Generation, sec.ConsentedAt); err != nil {
+			// The tokens are in: only the 365-day date is the old consent's.
+			fmt.Fprintf(streams.Err, "authwiz: warning: %v\n", err)
+		}
 		if err := dropLocalTokens(store, name, l.where()); err != nil {
 			return err
 		}

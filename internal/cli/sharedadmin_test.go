@@ -94,12 +94,23 @@ func TestLoginReshareReplacesTheSharedGrant(t *testing.T) {
 	mustRun(t, a, "now lives in", "share", "conf", "--to", dsn, "--refresher", keyB)
 	mustRun(t, b, "now uses the grant", "share", "conf", "--to", dsn, "--refresher", keyA)
 	old := strings.TrimSpace(mustRun(t, b, "", "token", "conf").stdout)
-	pgtest.Exec(t, dsn, "UPDATE authwiz_grants SET state = 'rejected', state_since = now(), access_expiry = now()")
+	pgtest.Exec(t, dsn, "UPDATE authwiz_grants SET state = 'rejected', state_since = now(), access_expiry = now(), consented_at = now() - interval '300 days'")
 	if r := b.run("", nil, "token", "conf"); r.code != ExitAttention || !strings.Contains(r.stderr, "authwiz login conf --reshare") {
 		t.Fatalf("token of a rejected shared grant: exit %d\n%s", r.code, r.stderr)
 	}
 
 	mustRun(t, a, "as generation 2, for every host", "login", "conf", "--reshare")
+	held := openAs(t, a.dir, dsn)
+	c, err := held.Claim(context.Background(), "conf", "test", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if age := c.Now.Sub(c.Secrets.ConsentedAt); age > time.Hour {
+		t.Errorf("after login --reshare the store dates the consent %s ago", age.Round(time.Hour))
+	}
+	if err := held.Release(context.Background(), c, grantstore.NotSpent); err != nil {
+		t.Fatal(err)
+	}
 	if _, sec, _ := mustGet(t, a.dir); sec.HasTokens() {
 		t.Fatal("host A kept a copy of the new grant's tokens")
 	}

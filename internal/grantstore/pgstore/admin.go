@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/authwiz/authwiz/internal/grantstore"
 )
@@ -46,6 +47,21 @@ func (s *Store) MoveAway(ctx context.Context, c grantstore.Claim) error {
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("grant %q generation %d, claim %d: %w", c.Name, c.Generation, c.Fence, grantstore.ErrFenced)
+	}
+	return nil
+}
+
+// Reconsented records that the grant's generation holds the tokens of a
+// consent given at consentedAt (Atlassian ends a grant 365 days after
+// it), after a commit put them in. The time is sent as an age, so this
+// host's clock decides nothing.
+func (s *Store) Reconsented(ctx context.Context, name string, generation int64, consentedAt time.Time) error {
+	_, err := s.pool.Exec(ctx, `
+		UPDATE authwiz_grants SET consented_at = now() - make_interval(secs => $3)
+		WHERE name = $1 AND generation = $2`,
+		name, generation, time.Since(consentedAt).Seconds())
+	if err != nil {
+		return s.fail(fmt.Sprintf("record the new consent of grant %q", name), err)
 	}
 	return nil
 }
