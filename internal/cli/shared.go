@@ -163,15 +163,20 @@ func runSharedToken(ctx context.Context, root *rootOptions, streams Streams, p p
 	defer closeStore()
 	tok, err := src.Token(ctx)
 	if err != nil {
-		return sharedFailure(err)
+		return sharedFailure(err, p.Name)
 	}
 	return printToken(streams, target{Name: p.Name}, tok.AccessToken)
 }
 
-// sharedFailure marks the failures only the admin can mend.
-func sharedFailure(err error) error {
-	if errors.Is(err, grantstore.ErrUncertain) || errors.Is(err, grantstore.ErrRejected) || errors.Is(err, grantstore.ErrNothingToRecover) ||
-		errors.Is(err, grantstore.ErrMoved) {
+// sharedFailure marks the failures only the admin can mend, and says
+// what to do about a grant deleted from the store.
+func sharedFailure(err error, name string) error {
+	switch {
+	case errors.Is(err, grantstore.ErrNotFound):
+		return attentionError{fmt.Errorf("%w; it was deleted there: remove this host's profile with `%s`, or put a grant in anew with `%s --to …`",
+			err, profile.Command("delete", name), profile.Command("share", name))}
+	case errors.Is(err, grantstore.ErrUncertain), errors.Is(err, grantstore.ErrRejected), errors.Is(err, grantstore.ErrNothingToRecover),
+		errors.Is(err, grantstore.ErrMoved):
 		return attentionError{err}
 	}
 	return err
@@ -186,8 +191,9 @@ type sharedEntry struct {
 	Grant      string `json:"grant,omitempty"`
 	Role       string `json:"role"`
 	Generation int64  `json:"generation,omitempty"`
-	// State is ok, uncertain or rejected; unreachable when the store
-	// could not be read; not_checked from show, which reads files only.
+	// State is ok, uncertain, rejected or moved; unreachable when the
+	// store could not be read, missing when it holds no such grant;
+	// not_checked from show, which reads files only.
 	State      string     `json:"state"`
 	StateSince *time.Time `json:"state_since,omitempty"`
 	// AccessSecondsLeft is the access token's time left by the store's clock.

@@ -29,6 +29,8 @@ func TestDeleteOfASharedProfile(t *testing.T) {
 	pgtest.Exec(t, dsn, "GRANT SELECT, UPDATE ON authwiz_grants TO authwiz_refresher")
 	mustRun(t, b, "now uses the grant", "share", "conf", "--to", strings.Replace(dsn, "postgres@", "authwiz_refresher@", 1), "--refresher", keyA)
 	shared := strings.TrimSpace(mustRun(t, b, "", "token", "conf").stdout)
+	c := otherHost(t, a, "conf")
+	mustRun(t, c, "now uses the grant", "share", "conf", "--to", dsn, "--consumer-only", "--refresher", keyA)
 
 	r := b.run("", nil, "delete", "conf", "--yes", "--from-store")
 	if r.code != ExitAttention || !strings.Contains(r.stderr, "role that owns the authwiz tables") || !strings.Contains(r.stderr, "nothing was deleted") {
@@ -54,6 +56,13 @@ func TestDeleteOfASharedProfile(t *testing.T) {
 	mustRun(t, a, "and its grant from", "delete", "conf", "--yes", "--from-store")
 	if _, err := openAs(t, a.dir, dsn).Read(context.Background(), "conf"); !errors.Is(err, grantstore.ErrNotFound) {
 		t.Fatalf("after delete --from-store the store still answers for the grant: %v", err)
+	}
+	r = c.run("", nil, "token", "conf")
+	if r.code != ExitAttention || !strings.Contains(r.stderr, "`authwiz delete conf`") {
+		t.Fatalf("token on a host whose grant was deleted from the store: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := c.run("", nil, "status", "conf", "--json"); r.code != ExitAttention || !strings.Contains(r.stdout, `"state": "missing"`) {
+		t.Fatalf("status on a host whose grant was deleted from the store: exit %d\n%s", r.code, r.stdout)
 	}
 }
 

@@ -63,13 +63,17 @@ func (r *sharedReads) entry(ctx context.Context, name string) *sharedEntry {
 		return e
 	}
 	snap, err := s.store.Read(ctx, l.key(name))
-	if err != nil {
+	switch {
+	case errors.Is(err, grantstore.ErrUnreachable):
 		e.State, e.Problem = "unreachable", err.Error()
-		if !errors.Is(err, grantstore.ErrUnreachable) {
-			e.State = "unreadable"
-		} else {
-			s.err = err
-		}
+		s.err = err
+		return e
+	case errors.Is(err, grantstore.ErrNotFound):
+		e.State, e.Problem = "missing", fmt.Sprintf("the shared store holds no grant %q any more: remove this profile with `%s`, or put a grant in anew with `%s --to …`",
+			l.key(name), profile.Command("delete", name), profile.Command("share", name))
+		return e
+	case err != nil:
+		e.State, e.Problem = "unreadable", err.Error()
 		return e
 	}
 	e.read = true
