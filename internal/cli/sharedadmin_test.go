@@ -162,6 +162,19 @@ func TestUnshareBringsTheSharedGrantBack(t *testing.T) {
 	}
 	pgtest.Exec(t, dsn, "UPDATE authwiz_grants SET claim_holder = NULL, claim_until = NULL")
 
+	// An unshare that could not tell whether the store marked the grant
+	// moved keeps both the copy and the record; run again, it finishes.
+	if err := saveShared(b.dir, map[string]sharedLink{"conf": {Store: dsn, Refreshers: []string{keyB, keyA}}}); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, b, "back on this host alone", "unshare", "conf")
+	if links, _ := loadShared(b.dir); len(links) != 0 {
+		t.Errorf("unshare run again left the record: %+v", links)
+	}
+	if _, again, _ := mustGet(t, b.dir); again.RefreshToken != sec.RefreshToken {
+		t.Fatal("unshare run again changed host B's copy of the grant")
+	}
+
 	r := a.run("", nil, "token", "conf")
 	if r.code != ExitAttention || !strings.Contains(r.stderr, "moved back to one host") || !strings.Contains(r.stderr, "authwiz unshare conf") {
 		t.Fatalf("token on another host after unshare: exit %d\n%s", r.code, r.stderr)

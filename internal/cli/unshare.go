@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authwiz/authwiz/internal/grantstore"
+	"github.com/authwiz/authwiz/internal/grantstore/pgstore"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
@@ -71,23 +72,24 @@ func runUnshare(ctx context.Context, root *rootOptions, streams Streams, opts *u
 		}
 		return fmt.Errorf("unshare %q: %w; nothing was changed", p.Name, err)
 	}
-	if err := movable(c, p.Name); err != nil {
-		return errors.Join(attentionError{err}, store.Release(ctx, c, grantstore.NotSpent))
+	_, mine, err := local.Get(p.Name)
+	if err != nil {
+		return errors.Join(err, store.Release(ctx, c, grantstore.NotSpent))
 	}
-	if err := local.Update(p.Name, func(_ *profile.Profile, sec *profile.Secrets) error {
-		*sec = localCopy(c, sec.ClientSecret)
-		return nil
-	}); err != nil {
-		return errors.Join(fmt.Errorf("unshare %q: keep its tokens on this host: %w; nothing was changed", p.Name, err),
-			store.Release(ctx, c, grantstore.NotSpent))
-	}
-	// The claim keeps every other host from refreshing until the store
-	// says the grant moved; if that fails, the store's copy stays the
-	// only one, and this host's must go again.
-	if err := store.MoveAway(context.WithoutCancel(ctx), c); err != nil {
-		undo := dropLocalTokens(local, p.Name, link.where())
-		return errors.Join(fmt.Errorf("unshare %q: %w; the grant stays in %s", p.Name, err, link.where()), undo,
-			store.Release(context.WithoutCancel(ctx), c, grantstore.NotSpent))
+	switch {
+	case c.Grant.State == grantstore.Moved && mine.RefreshToken != "":
+		// An earlier unshare here moved it and could not tell: its copy
+		// is the grant now, and only the record is left to remove.
+		if err := store.Release(ctx, c, grantstore.NotSpent); err != nil {
+			return err
+		}
+	default:
+		if err := movable(c, p.Name); err != nil {
+			return errors.Join(attentionError{err}, store.Release(ctx, c, grantstore.NotSpent))
+		}
+		if err := moveHere(ctx, store, local, c, p.Name, link); err != nil {
+			return err
+		}
 	}
 	if err := forgetLink(root, p.Name, link); err != nil {
 		return fmt.Errorf("the grant of %q is back on this host and marked moved in %s, but this host's shared record remains: %w; fix or remove %s",
@@ -96,6 +98,34 @@ func runUnshare(ctx context.Context, root *rootOptions, streams Streams, opts *u
 	fmt.Fprintf(streams.Err, "The grant of %q is back on this host alone: its tokens are in %s.\n", p.Name, storageWords(p.SecretStorage))
 	fmt.Fprintf(streams.Err, "%s marks it moved and keeps no token of it: the other hosts stop using it and say so; remove the profile there with `%s`.\n",
 		link.where(), profile.Command("delete", link.key(p.Name)))
+	return nil
+}
+
+// moveHere writes the claimed grant into this host's own secrets, then
+// has the store mark it moved. The claim keeps every other host from
+// refreshing in between. While the store has not said moved, this host's
+// shared record stays, so the copy here is not used.
+func moveHere(ctx context.Context, store *pgstore.Store, local *profile.Store, c grantstore.Claim, name string, l sharedLink) error {
+	if err := local.Update(name, func(_ *profile.Profile, sec *profile.Secrets) error {
+		*sec = localCopy(c, sec.ClientSecret)
+		return nil
+	}); err != nil {
+		return errors.Join(fmt.Errorf("unshare %q: keep its tokens on this host: %w; nothing was changed", name, err),
+			store.Release(ctx, c, grantstore.NotSpent))
+	}
+	err := store.MoveAway(context.WithoutCancel(ctx), c)
+	switch {
+	case errors.Is(err, grantstore.ErrFenced):
+		// Another host took the claim over: the store's copy is the
+		// grant, and may already be newer than the one here.
+		return errors.Join(fmt.Errorf("unshare %q: %w; the grant stays in %s: run this again", name, err, l.where()),
+			dropLocalTokens(local, name, l.where()))
+	case err != nil:
+		// The store may have marked it moved before the answer was lost:
+		// the copy here may be the only one left, so it stays.
+		return fmt.Errorf("unshare %q: %w; whether the store marked the grant moved is not known: this host keeps its copy and goes on using the store's; run `%s` again once the store answers",
+			name, err, profile.Command("unshare", name))
+	}
 	return nil
 }
 
