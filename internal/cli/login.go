@@ -11,6 +11,7 @@ import (
 
 	"github.com/authwiz/authwiz/internal/browser"
 	"github.com/authwiz/authwiz/internal/consent"
+	"github.com/authwiz/authwiz/internal/grantstore"
 	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/profile"
 )
@@ -117,10 +118,10 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		return usageError{fmt.Errorf("--reshare is for shared profiles: the grant of %q is on this host; `%s` consents again", p.Name, profile.Command("login", p.Name))}
 	case shared && !opts.Reshare:
 		return usageError{fmt.Errorf("the grant of %q lives in the shared store %s, so a consent here would make a grant on this host that no other host uses; "+
-			"to consent again and put the new grant into the store, run `%s --reshare`", p.Name, link.where(), profile.Command("login", p.Name))}
+			"to consent again and put the new grant into the store, run `%s`", p.Name, link.where(), grantstore.ReshareCommand(p.Name))}
 	case shared && link.Consumer:
-		return usageError{fmt.Errorf("this host only reads the shared grant of %q, so it cannot seal a new refresh token for the others: run `%s --reshare` on a refresher host",
-			p.Name, profile.Command("login", p.Name))}
+		return usageError{fmt.Errorf("this host only reads the shared grant of %q, so it cannot seal a new refresh token for the others: run `%s` on a refresher host",
+			p.Name, grantstore.ReshareCommand(p.Name))}
 	}
 	var push func(context.Context, *profile.Store) error
 	if shared {

@@ -189,8 +189,8 @@ func openReshare(ctx context.Context, root *rootOptions, streams Streams, name s
 			return err
 		}
 		kept := func(err error) error {
-			return fmt.Errorf("%w; the new consent is saved on this host only, and every host still uses the old grant in %s: run `%s --reshare` again once that is mended",
-				err, l.where(), profile.Command("login", name))
+			return fmt.Errorf("%w; the new consent is saved on this host only, and every host still uses the old grant in %s: run `%s` again once that is mended",
+				err, l.where(), grantstore.ReshareCommand(name))
 		}
 		host, _ := os.Hostname()
 		c, err := shared.Claim(ctx, l.key(name), fmt.Sprintf("%s (PID %d, new consent)", host, os.Getpid()), grantstore.DefaultClaim)

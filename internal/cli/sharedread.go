@@ -87,10 +87,10 @@ func (r *sharedReads) entry(ctx context.Context, name string) *sharedEntry {
 	}
 	switch snap.State {
 	case grantstore.Uncertain:
-		e.Problem = fmt.Sprintf("shared grant uncertain: run `%s` on the host that refreshed last, or consent again with `%s --reshare`",
-			profile.Command("recover", name), profile.Command("login", name))
+		e.Problem = fmt.Sprintf("shared grant uncertain: run `%s` on the host that refreshed last, or consent again with `%s`",
+			profile.Command("recover", name), grantstore.ReshareCommand(name))
 	case grantstore.Rejected:
-		e.Problem = fmt.Sprintf("shared refresh token rejected: consent again for every host with `%s --reshare`", profile.Command("login", name))
+		e.Problem = fmt.Sprintf("shared refresh token rejected: consent again for every host with `%s`", grantstore.ReshareCommand(name))
 	case grantstore.Moved:
 		e.Problem = fmt.Sprintf("the grant was moved back to one host with `%s` and the store holds no token of it: remove this profile with `%s`",
 			profile.Command("unshare", name), profile.Command("delete", name))

@@ -138,8 +138,8 @@ func movable(c grantstore.Claim, name string) error {
 	case c.Grant.State == grantstore.Uncertain:
 		return fmt.Errorf("the shared grant of %q is uncertain: run `%s` on the host that refreshed last, then unshare it", name, profile.Command("recover", name))
 	case c.Grant.State != grantstore.Usable || c.Secrets.RefreshToken == "":
-		return fmt.Errorf("the shared grant of %q holds no usable refresh token (%s): consent again with `%s --reshare`, then unshare it",
-			name, c.Grant.State, profile.Command("login", name))
+		return fmt.Errorf("the shared grant of %q holds no usable refresh token (%s): consent again with `%s`, then unshare it",
+			name, c.Grant.State, grantstore.ReshareCommand(name))
 	case !c.EarlierAttempt.IsZero():
 		return fmt.Errorf("a refresh of the shared grant of %q began at %s and was not saved: run `%s` so it is retried or settled, then unshare it",
 			name, c.EarlierAttempt.Local().Format(time.TimeOnly), profile.Command("token", name))

@@ -215,10 +215,10 @@ func (s *Source) unusable(snap Snapshot) error {
 	case Uncertain:
 		return fmt.Errorf("%w since %s: a refresh may have spent the refresh token and its answer was not saved; "+
 			"run `%s` on the host that refreshed last (it keeps the answer), or consent again for every host with `%s`",
-			ErrUncertain, snap.StateSince.Local().Format(time.DateTime), profile.Command("recover", s.Name), reshare(s.Name))
+			ErrUncertain, snap.StateSince.Local().Format(time.DateTime), profile.Command("recover", s.Name), ReshareCommand(s.Name))
 	case Rejected:
 		return fmt.Errorf("%w on %s; consent again for every host with `%s` on a refresher host",
-			ErrRejected, snap.StateSince.Local().Format(time.DateTime), reshare(s.Name))
+			ErrRejected, snap.StateSince.Local().Format(time.DateTime), ReshareCommand(s.Name))
 	case Moved:
 		return fmt.Errorf("%w with `%s` on %s, and the store holds no token of it any more: this host cannot use it; "+
 			"remove the profile here with `%s`, or have that host share it again",
@@ -227,9 +227,10 @@ func (s *Source) unusable(snap Snapshot) error {
 	return nil
 }
 
-// reshare is the command that consents again for a shared grant and puts
-// the new grant into the store: a plain login would keep it on one host.
-func reshare(name string) string { return profile.Command("login", name) + " --reshare" }
+// ReshareCommand is the command that consents again for a shared grant
+// and puts the new grant into the store: a plain login would keep it on
+// one host.
+func ReshareCommand(name string) string { return profile.Command("login", name) + " --reshare" }
 
 // await waits while another host refreshes (or, on a consumer host, for
 // any refresher to), until the grant's generation changes or the claim

@@ -23,7 +23,7 @@ func (s *Source) Recover(ctx context.Context) (Token, error) {
 	}
 	if !ok {
 		return Token{}, fmt.Errorf("%w %q: run `%s` on the host that refreshed it last (`%s` names it), or consent again with `%s`",
-			ErrNothingToRecover, s.Name, profile.Command("recover", s.Name), profile.Command("status", s.Name), reshare(s.Name))
+			ErrNothingToRecover, s.Name, profile.Command("recover", s.Name), profile.Command("status", s.Name), ReshareCommand(s.Name))
 	}
 	c, err := s.Store.Claim(ctx, s.key(), s.Host, s.claimFor())
 	if err != nil {

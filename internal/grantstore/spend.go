@@ -39,7 +39,7 @@ func (s *Source) underClaim(ctx context.Context, c Claim) (tok Token, done bool,
 	}
 	if c.Secrets.RefreshToken == "" {
 		return tok, true, errors.Join(s.release(ctx, c, NotSpent),
-			fmt.Errorf("the shared grant holds no refresh token: consent again with `%s`", reshare(s.Name)))
+			fmt.Errorf("the shared grant holds no refresh token: consent again with `%s`", ReshareCommand(s.Name)))
 	}
 
 	release := s.hold()
