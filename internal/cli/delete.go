@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -11,11 +12,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authwiz/authwiz/internal/atlassian"
+	"github.com/authwiz/authwiz/internal/grantstore"
+	"github.com/authwiz/authwiz/internal/grantstore/pgstore"
+	"github.com/authwiz/authwiz/internal/profile"
 )
 
 type deleteOptions struct {
 	target
-	Yes bool
+	Yes       bool
+	FromStore bool
 }
 
 func newDeleteCmd(root *rootOptions, streams Streams, runF func(context.Context, *deleteOptions) error) *cobra.Command {
@@ -28,9 +33,15 @@ computer. It asks first unless --yes is given.
 
 The consent given to the app still stands at Atlassian: the user who consented
 revokes it at ` + atlassian.RevokeAppsURL + `, and the app itself can be
-deleted in the Developer Console, ` + atlassian.DeveloperConsoleURL + `.`,
+deleted in the Developer Console, ` + atlassian.DeveloperConsoleURL + `.
+
+Of a profile shared with authwiz share, delete removes this host's profile
+and its records of the shared grant; the grant stays in the shared store for
+the other hosts. With --from-store it is deleted there too, for every host:
+that needs the database role that owns the authwiz tables.`,
 		Example: `  authwiz delete "OAuth2 confluence Authentication"
-  authwiz delete --yes --rehearsal "OAuth2 confluence Authentication"`,
+  authwiz delete --yes --rehearsal "OAuth2 confluence Authentication"
+  authwiz delete --from-store "Confluence prod"`,
 		Args:              usageArgs(cobra.ExactArgs(1)),
 		ValidArgsFunction: completeProfiles(root, streams),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -38,21 +49,44 @@ deleted in the Developer Console, ` + atlassian.DeveloperConsoleURL + `.`,
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return runDelete(root, streams, opts)
+			return runDelete(cmd.Context(), root, streams, opts)
 		},
 	}
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "delete without asking")
+	cmd.Flags().BoolVar(&opts.FromStore, "from-store", false, "of a shared profile, delete the grant in the shared store too, for every host")
 	addRehearsalFlag(cmd, &opts.Rehearsal)
 	return cmd
 }
 
-func runDelete(root *rootOptions, streams Streams, opts *deleteOptions) error {
+func runDelete(ctx context.Context, root *rootOptions, streams Streams, opts *deleteOptions) error {
 	store, p, err := openTarget(root, streams, opts.target)
 	if err != nil {
 		return err
 	}
+	link, shared := sharedLink{}, false
+	if !opts.Rehearsal {
+		if link, shared, err = sharedLinkOf(root, p.Name); err != nil {
+			return err
+		}
+	}
+	if opts.FromStore && !shared {
+		return usageError{fmt.Errorf("--from-store is for shared profiles: the grant of %q is on this host only", p.Name)}
+	}
+	if shared && !opts.FromStore {
+		// Dropping the journal's answer would lose the grant for every host.
+		if err := pendingAnswer(root, p.Name, link); err != nil {
+			return attentionError{fmt.Errorf("%w; run `%s` first, then delete it", err, profile.Command("recover", p.Name))}
+		}
+	}
+	question := fmt.Sprintf("Delete %q with its client secret and tokens? [y/N] ", p.Name)
+	switch {
+	case opts.FromStore:
+		question = fmt.Sprintf("Delete %q here, and its grant in %s for every host? [y/N] ", p.Name, link.where())
+	case shared:
+		question = fmt.Sprintf("Delete %q from this host (its grant stays in %s for the other hosts)? [y/N] ", p.Name, link.where())
+	}
 	if !opts.Yes {
-		ok, err := confirm(streams, fmt.Sprintf("Delete %q with its client secret and tokens? [y/N] ", p.Name), "delete")
+		ok, err := confirm(streams, question, "delete")
 		if err != nil {
 			return err
 		}
@@ -61,13 +95,55 @@ func runDelete(root *rootOptions, streams Streams, opts *deleteOptions) error {
 			return nil
 		}
 	}
+	if opts.FromStore {
+		if err := deleteFromStore(ctx, root, streams, p.Name, link); err != nil {
+			return err
+		}
+	}
 	if err := store.Delete(p.Name); err != nil {
 		return err
 	}
-	fmt.Fprintf(streams.Err, "Deleted %q from this computer.\n", p.Name)
-	if !opts.Rehearsal && (p.Tokens.HasAccess || p.Tokens.HasRefresh) {
+	if shared {
+		if err := forgetLink(root, p.Name, link); err != nil {
+			return fmt.Errorf("deleted %q, but this host's records of its shared grant remain: %w", p.Name, err)
+		}
+	}
+	switch {
+	case opts.FromStore:
+		fmt.Fprintf(streams.Err, "Deleted %q from this computer, and its grant from %s: hosts that shared it can no longer get a token.\n", p.Name, link.where())
+	case shared:
+		fmt.Fprintf(streams.Err, "Deleted %q from this computer. Its grant stays in %s, where the other hosts use it;\n"+
+			"to delete it there too, run `%s --from-store` on a host that has the profile, with the role that owns the authwiz tables.\n",
+			p.Name, link.where(), profile.Command("delete", link.key(p.Name)))
+		return nil
+	}
+	if !opts.Rehearsal && (opts.FromStore || p.Tokens.HasAccess || p.Tokens.HasRefresh) {
 		fmt.Fprintf(streams.Err, "The consent still stands at Atlassian until it is revoked: the user who consented revokes it at %s,\n"+
 			"and the app can be deleted in the Developer Console at %s.\n", atlassian.RevokeAppsURL, atlassian.DeveloperConsoleURL)
+	}
+	return nil
+}
+
+// deleteFromStore deletes name's grant from its shared store, for every
+// host; nothing is deleted here when that fails.
+func deleteFromStore(ctx context.Context, root *rootOptions, streams Streams, name string, l sharedLink) error {
+	shared, _, err := openShared(ctx, root, streams, l)
+	if err != nil {
+		return err
+	}
+	defer shared.Close()
+	err = shared.Delete(ctx, l.key(name))
+	var claimed *grantstore.ClaimedError
+	switch {
+	case errors.Is(err, pgstore.ErrNotPermitted):
+		return attentionError{fmt.Errorf("%w; nothing was deleted: run this on a host whose shared store address uses the role that owns the authwiz tables (README, \"Many hosts\"), or delete only this host's profile without --from-store", err)}
+	case errors.As(err, &claimed):
+		return fmt.Errorf("%w; nothing was deleted: try again once the claim has ended", err)
+	case errors.Is(err, grantstore.ErrNotFound):
+		fmt.Fprintf(streams.Err, "The grant of %q was no longer in %s.\n", name, l.where())
+		return nil
+	case err != nil:
+		return fmt.Errorf("%w; nothing was deleted", err)
 	}
 	return nil
 }

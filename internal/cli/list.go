@@ -20,7 +20,10 @@ func newListCmd(root *rootOptions, streams Streams, runF func(context.Context, *
 		Long: `list shows every saved profile, real ones first, then rehearsal ones (made in
 authwiz demo, marked "(rehearsal)"): its name, default site, token state and
 where its secrets are kept. It reads the files only: no network call, no
-refresh, and it works on a read-only config dir.
+refresh, and it works on a read-only config dir. The one exception is a
+profile shared with authwiz share: its grant is read from its shared store,
+connecting once to each store (at most 5s); a store that is down shows as
+"unreachable" for all its profiles.
 
 The token state is "valid", "expires in …" (an access token without a refresh
 token, or one about to be renewed), or "needs consent" with why (settings
@@ -46,6 +49,8 @@ any secret.`,
 func allEntries(root *rootOptions, streams Streams) ([]profileEntry, error) {
 	var entries []profileEntry
 	now := root.clock()
+	reads := newSharedReads(root)
+	defer reads.close()
 	for _, rehearsal := range []bool{false, true} {
 		store, err := storeFor(root, streams, rehearsal)
 		if err != nil {
@@ -56,7 +61,7 @@ func allEntries(root *rootOptions, streams Streams) ([]profileEntry, error) {
 			return nil, err
 		}
 		for _, p := range list {
-			entries = append(entries, withShared(context.Background(), root, entryOf(p, rehearsal, now)))
+			entries = append(entries, withShared(context.Background(), reads, entryOf(p, rehearsal, now)))
 		}
 	}
 	return entries, nil

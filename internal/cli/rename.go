@@ -23,7 +23,9 @@ func newRenameCmd(root *rootOptions, streams Streams, runF func(context.Context,
 		Long: `rename gives the profile called OLD the name NEW. Its settings, secrets,
 tokens and default site stay as they are, and so does the consent at
 Atlassian: nothing needs to be done again. Scripts that call authwiz token OLD
-must use the new name. NEW follows the wizard's rules for names, and names
+must use the new name. A profile shared with authwiz share keeps its grant:
+the grant keeps its name in the shared store, where the other hosts find it.
+NEW follows the wizard's rules for names, and names
 are compared without regard to case.`,
 		Example:           `  authwiz rename "OAuth2 confluence Authentication" "Confluence production"`,
 		Args:              usageArgs(cobra.ExactArgs(2)),
@@ -53,9 +55,30 @@ func runRename(root *rootOptions, streams Streams, opts *renameOptions) error {
 	if r.Err != nil {
 		return usageError{fmt.Errorf("the new name: %s", r.Err.Message)}
 	}
+	link, shared := sharedLink{}, false
+	if !opts.Rehearsal {
+		if link, shared, err = sharedLinkOf(root, p.Name); err != nil {
+			return err
+		}
+	}
 	if err := store.Rename(p.Name, r.Value); err != nil {
 		return err
 	}
+	if shared {
+		if err := moveLink(root, p.Name, r.Value); err != nil {
+			// Under the new name without its link the profile would read
+			// as needing consent, and a consent there would make a grant
+			// no other host uses: the old name comes back.
+			if undo := store.Rename(r.Value, p.Name); undo != nil {
+				return fmt.Errorf("rename %q: the record that its grant is shared could not follow (%w), and the profile is now called %q without it (%w): run `%s`",
+					p.Name, err, r.Value, undo, profile.Command("rename", r.Value)+" "+profile.QuoteName(p.Name))
+			}
+			return fmt.Errorf("rename %q: the record that its grant is shared could not follow, so nothing was renamed: %w", p.Name, err)
+		}
+	}
 	fmt.Fprintf(streams.Err, "Renamed %q to %q.\n", p.Name, r.Value)
+	if shared {
+		fmt.Fprintf(streams.Err, "Its grant keeps the name %q in %s, where the other hosts find it.\n", link.key(p.Name), link.where())
+	}
 	return nil
 }

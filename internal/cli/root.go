@@ -223,6 +223,7 @@ Exit codes:
 		newExportCmd(opts, streams, nil),
 		newShareCmd(opts, streams, nil),
 		newRecoverCmd(opts, streams, nil),
+		newUnshareCmd(opts, streams, nil),
 	)
 	return cmd
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -113,8 +115,9 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 	if err != nil {
 		return err
 	}
-	_, err = shared.Read(ctx, p.Name)
-	joined := err == nil
+	snap, err := shared.Read(ctx, p.Name)
+	// A grant moved back to one host with unshare is replaced, not joined.
+	joined := err == nil && snap.State != grantstore.Moved
 	switch {
 	case errors.Is(err, grantstore.ErrUnreachable):
 		return err
@@ -138,14 +141,8 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 		return err
 	}
 	if !joined {
-		// The store holds the only refresh token from now on: a copy left
-		// here, spent by mistake, would revoke the grant for every host.
-		if err := store.Update(p.Name, func(_ *profile.Profile, sec *profile.Secrets) error {
-			*sec = profile.Secrets{ClientSecret: sec.ClientSecret}
-			return nil
-		}); err != nil {
-			return fmt.Errorf("the grant is in %s, but its copy here could not be removed: %w; run `%s` and do not use this host's old tokens",
-				where, err, profile.Command("delete", p.Name))
+		if err := dropLocalTokens(store, p.Name, where); err != nil {
+			return err
 		}
 		fmt.Fprintf(streams.Err, "The grant of %q now lives in %s; this host's copy of its tokens is gone.\n", p.Name, where)
 	} else {
@@ -153,4 +150,75 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 	}
 	fmt.Fprintf(streams.Err, "This host's key is %s: list it with --refresher or --consumer when sharing on the other hosts.\n", id.Recipient())
 	return nil
+}
+
+// dropLocalTokens removes name's tokens from this host once the store at
+// where holds its grant: the store holds the only refresh token from then
+// on, and a copy left here, spent by mistake, would revoke the grant for
+// every host.
+func dropLocalTokens(store *profile.Store, name, where string) error {
+	if err := store.Update(name, func(_ *profile.Profile, sec *profile.Secrets) error {
+		*sec = profile.Secrets{ClientSecret: sec.ClientSecret}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("the grant is in %s, but its copy here could not be removed: %w; run `%s` and do not use this host's old tokens",
+			where, err, profile.Command("delete", name))
+	}
+	return nil
+}
+
+// openReshare connects to l's store and finds name's grant there before
+// a new consent; push then puts the grant the consent saved on this host
+// into the store, as the grant's next generation for every host, sealed
+// to the hosts l lists, and removes this host's copy.
+func openReshare(ctx context.Context, root *rootOptions, streams Streams, name string, l sharedLink) (push func(context.Context, *profile.Store) error, done func(), err error) {
+	shared, _, err := openShared(ctx, root, streams, l)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := shared.Read(ctx, l.key(name)); err != nil {
+		shared.Close()
+		if errors.Is(err, grantstore.ErrNotFound) {
+			err = fmt.Errorf("%w; share this host's profile anew with `%s --to …`", err, profile.Command("share", name))
+		}
+		return nil, nil, err
+	}
+	push = func(ctx context.Context, store *profile.Store) error {
+		_, sec, err := store.Get(name)
+		if err != nil {
+			return err
+		}
+		kept := func(err error) error {
+			return fmt.Errorf("%w; the new consent is saved on this host only, and every host still uses the old grant in %s: run `%s` again once that is mended",
+				err, l.where(), grantstore.ReshareCommand(name))
+		}
+		host, _ := os.Hostname()
+		c, err := shared.Claim(ctx, l.key(name), fmt.Sprintf("%s (PID %d, new consent)", host, os.Getpid()), grantstore.DefaultClaim)
+		if err != nil {
+			if c.Fence != 0 {
+				err = errors.Join(err, shared.Release(ctx, c, grantstore.NotSpent))
+			}
+			return kept(err)
+		}
+		// The old refresh token is left unspent: the consent replaces it.
+		snap, err := shared.Commit(ctx, c, profile.Refreshed{AccessToken: sec.AccessToken, RefreshToken: sec.RefreshToken,
+			TokenType: sec.TokenType, Expiry: sec.Expiry, GrantedScopes: sec.GrantedScopes, At: time.Now()})
+		if err != nil {
+			return kept(err)
+		}
+		if sec.ConsentedAt.IsZero() {
+			sec.ConsentedAt = time.Now()
+		}
+		if err := shared.Reconsented(ctx, c.Name, snap.Generation, sec.ConsentedAt); err != nil {
+			// The tokens are in: only the 365-day date is the old consent's.
+			fmt.Fprintf(streams.Err, "authwiz: warning: %v\n", err)
+		}
+		if err := dropLocalTokens(store, name, l.where()); err != nil {
+			return err
+		}
+		fmt.Fprintf(streams.Err, "The new grant of %q now lives in %s as generation %d, for every host; this host's copy of its tokens is gone.\n",
+			name, l.where(), snap.Generation)
+		return nil
+	}
+	return push, shared.Close, nil
 }

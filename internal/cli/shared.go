@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -34,6 +35,19 @@ type sharedLink struct {
 	Consumers  []string `json:"consumers,omitempty"`
 	// Consumer: this host only reads the access token.
 	Consumer bool `json:"consumer,omitempty"`
+	// Grant is the grant's name in the store when the profile here has
+	// another: rename renames the profile on this host only, since every
+	// other host finds the grant by the name it was shared under.
+	Grant string `json:"grant,omitempty"`
+}
+
+// key is the name the store, the journal and the cache know the grant of
+// the profile called name by.
+func (l sharedLink) key(name string) string {
+	if l.Grant != "" {
+		return l.Grant
+	}
+	return name
 }
 
 func (l sharedLink) role() string {
@@ -41,6 +55,16 @@ func (l sharedLink) role() string {
 		return "consumer"
 	}
 	return "refresher"
+}
+
+// where is the store's address as output shows it: a password a
+// hand-edited shared.json may hold is masked.
+func (l sharedLink) where() string {
+	u, err := url.Parse(l.Store)
+	if err != nil {
+		return "an unreadable address in " + sharedFileName
+	}
+	return u.Redacted()
 }
 
 func loadShared(dir string) (map[string]sharedLink, error) {
@@ -122,7 +146,7 @@ func sharedSource(ctx context.Context, root *rootOptions, streams Streams, p pro
 		return nil, nil, err
 	}
 	host, _ := os.Hostname()
-	src := &grantstore.Source{Store: store, Name: p.Name, Settings: p, Consumer: l.Consumer,
+	src := &grantstore.Source{Store: store, Name: p.Name, Grant: l.key(p.Name), Settings: p, Consumer: l.Consumer,
 		Host:    fmt.Sprintf("%s (PID %d)", host, os.Getpid()),
 		Journal: grantstore.OpenJournal(dir, id), Cache: grantstore.OpenCache(dir, id),
 		HTTP: root.httpClient(), Timeout: root.timeout, Now: root.now,
@@ -139,14 +163,20 @@ func runSharedToken(ctx context.Context, root *rootOptions, streams Streams, p p
 	defer closeStore()
 	tok, err := src.Token(ctx)
 	if err != nil {
-		return sharedFailure(err)
+		return sharedFailure(err, p.Name)
 	}
 	return printToken(streams, target{Name: p.Name}, tok.AccessToken)
 }
 
-// sharedFailure marks the failures only the admin can mend.
-func sharedFailure(err error) error {
-	if errors.Is(err, grantstore.ErrUncertain) || errors.Is(err, grantstore.ErrRejected) || errors.Is(err, grantstore.ErrNothingToRecover) {
+// sharedFailure marks the failures only the admin can mend, and says
+// what to do about a grant deleted from the store.
+func sharedFailure(err error, name string) error {
+	switch {
+	case errors.Is(err, grantstore.ErrNotFound):
+		return attentionError{fmt.Errorf("%w; it was deleted there: remove this host's profile with `%s`, or put a grant in anew with `%s --to …`",
+			err, profile.Command("delete", name), profile.Command("share", name))}
+	case errors.Is(err, grantstore.ErrUncertain), errors.Is(err, grantstore.ErrRejected), errors.Is(err, grantstore.ErrNothingToRecover),
+		errors.Is(err, grantstore.ErrMoved):
 		return attentionError{err}
 	}
 	return err
@@ -155,17 +185,24 @@ func sharedFailure(err error) error {
 // sharedEntry is where a shared profile's grant lives and how it is, as
 // list and status show it (JSON too). It never holds a secret.
 type sharedEntry struct {
-	Store      string `json:"store"`
+	Store string `json:"store"`
+	// Grant is the grant's name in the store, when the profile here was
+	// renamed after sharing.
+	Grant      string `json:"grant,omitempty"`
 	Role       string `json:"role"`
 	Generation int64  `json:"generation,omitempty"`
-	// State is ok, uncertain or rejected; unreachable when the store
-	// could not be read.
+	// State is ok, uncertain, rejected or moved; unreachable when the
+	// store could not be read, missing when it holds no such grant;
+	// not_checked from show, which reads files only.
 	State      string     `json:"state"`
 	StateSince *time.Time `json:"state_since,omitempty"`
 	// AccessSecondsLeft is the access token's time left by the store's clock.
 	AccessSecondsLeft int64       `json:"access_token_seconds_left"`
 	Claim             *claimEntry `json:"claim,omitempty"`
 	Problem           string      `json:"problem,omitempty"`
+	// TokensOnThisHost is always false: said outright, since a local
+	// profile without tokens otherwise reads as needing consent.
+	TokensOnThisHost bool `json:"tokens_on_this_host"`
 	// read: the store answered, so the fields above are its.
 	read bool
 }
@@ -177,54 +214,21 @@ type claimEntry struct {
 	Until time.Time `json:"until"`
 }
 
-// sharedEntryOf reads p's grant from its store when it is shared; nil
-// when it is not. It never refreshes.
-func sharedEntryOf(ctx context.Context, root *rootOptions, name string) *sharedEntry {
+// linkEntry is where name's grant lives by this host's records alone,
+// without reading the store; nil when it is not shared.
+func linkEntry(root *rootOptions, name string) (*sharedEntry, sharedLink) {
 	l, ok, err := sharedLinkOf(root, name)
 	switch {
 	case err != nil:
-		return &sharedEntry{State: "unreadable", Problem: err.Error()}
+		return &sharedEntry{State: "unreadable", Problem: err.Error()}, l
 	case !ok:
-		return nil
+		return nil, l
 	}
-	e := &sharedEntry{Store: l.Store, Role: l.role()}
-	limit := pgstore.ConnectTimeout
-	if root.timeout > 0 {
-		limit = root.timeout
+	e := &sharedEntry{Store: l.where(), Role: l.role(), State: "not_checked"}
+	if l.key(name) != name {
+		e.Grant = l.key(name)
 	}
-	ctx, cancel := context.WithTimeout(ctx, limit)
-	defer cancel()
-	// No prompt: list and status read what they can and say the rest.
-	store, _, err := openShared(ctx, root, Streams{}, l)
-	if err != nil {
-		e.State, e.Problem = "unreachable", err.Error()
-		return e
-	}
-	defer store.Close()
-	snap, err := store.Read(ctx, name)
-	if err != nil {
-		e.State, e.Problem = "unreachable", err.Error()
-		if !errors.Is(err, grantstore.ErrUnreachable) {
-			e.State = "unreadable"
-		}
-		return e
-	}
-	e.read = true
-	e.Generation, e.State = snap.Generation, string(snap.State)
-	e.AccessSecondsLeft = int64(max(snap.TimeLeft(), 0) / time.Second)
-	if !snap.StateSince.IsZero() {
-		e.StateSince = &snap.StateSince
-	}
-	if h := snap.Holder; h != nil {
-		e.Claim = &claimEntry{Host: h.Host, Fence: h.Fence, Since: h.Since, Until: h.Until}
-	}
-	switch snap.State {
-	case grantstore.Uncertain:
-		e.Problem = fmt.Sprintf("shared grant uncertain: run `%s` on the host that refreshed last, or consent again", profile.Command("recover", name))
-	case grantstore.Rejected:
-		e.Problem = fmt.Sprintf("shared refresh token rejected: consent again with `%s`", profile.Command("login", name))
-	}
-	return e
+	return e, l
 }
 
 // tokenState is the entry's token column for a shared grant.
@@ -241,11 +245,11 @@ func (e *sharedEntry) tokenState() tokenEntry {
 }
 
 // withShared is e as list shows it, with its shared grant when it has one.
-func withShared(ctx context.Context, root *rootOptions, e profileEntry) profileEntry {
+func withShared(ctx context.Context, reads *sharedReads, e profileEntry) profileEntry {
 	if e.Rehearsal {
 		return e
 	}
-	if sh := sharedEntryOf(ctx, root, e.Name); sh != nil {
+	if sh := reads.entry(ctx, e.Name); sh != nil {
 		e.Shared, e.Token, e.SecretStorage = sh, sh.tokenState(), "shared"
 	}
 	return e
@@ -253,8 +257,8 @@ func withShared(ctx context.Context, root *rootOptions, e profileEntry) profileE
 
 // sharedStatus fills in a shared profile's status from its store: the
 // local file holds no token of it, which must not read as "needs consent".
-func sharedStatus(ctx context.Context, root *rootOptions, s profileStatus) profileStatus {
-	s.profileEntry = withShared(ctx, root, s.profileEntry)
+func sharedStatus(ctx context.Context, reads *sharedReads, s profileStatus) profileStatus {
+	s.profileEntry = withShared(ctx, reads, s.profileEntry)
 	if s.Shared == nil {
 		return s
 	}
@@ -270,7 +274,11 @@ func sharedStatus(ctx context.Context, root *rootOptions, s profileStatus) profi
 
 // printShared adds a shared grant's lines to status.
 func printShared(line func(k, v string), sh *sharedEntry) {
-	line("shared", fmt.Sprintf("grant in %s, this host a %s", sh.Store, sh.Role))
+	where := sh.Store
+	if sh.Grant != "" {
+		where += fmt.Sprintf(" (as %q)", sh.Grant)
+	}
+	line("shared", fmt.Sprintf("grant in %s, this host a %s", where, sh.Role))
 	if !sh.read {
 		line("store", sh.State+detail(sh.Problem))
 		return

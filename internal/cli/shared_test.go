@@ -33,10 +33,7 @@ func TestShareRefusesAPasswordOnTheCommandLine(t *testing.T) {
 func TestSharedGrantAcrossTwoHosts(t *testing.T) {
 	a := newWorld(t)
 	a.create("conf")
-	b := &world{t: t, dir: t.TempDir(), fake: a.fake, server: a.server, redirect: a.redirect, now: a.now}
-	if r := b.run(testClientSecret, nil, b.newArgs("conf", "--client-secret-stdin")...); r.code != 0 {
-		t.Fatalf("new on host B: %d\n%s", r.code, r.stderr)
-	}
+	b := otherHost(t, a, "conf")
 	cluster := pgtest.Own(t)
 	dsn := cluster.Database(t)
 	keyA, keyB := hostKey(t, a), hostKey(t, b)
@@ -106,6 +103,16 @@ func TestSharedGrantAcrossTwoHosts(t *testing.T) {
 		t.Fatal("after recover, host B does not get the recovered token")
 	}
 
+	// A renamed on its own: the grant keeps its name for B, and A still
+	// reaches it under the new one.
+	mustRun(t, a, "keeps the name", "rename", "conf", "Confluence prod")
+	if tok := strings.TrimSpace(mustRun(t, a, "", "token", "Confluence prod").stdout); tok != answer.AccessToken {
+		t.Fatal("after a rename on host A, its token is not the shared one")
+	}
+	if r := mustRun(t, a, "generation 3", "status", "Confluence prod"); !strings.Contains(r.stdout, `(as "conf")`) {
+		t.Fatalf("status of the renamed shared profile:\n%s", r.stdout)
+	}
+
 	// With the store down, B serves its copy of the token and status says
 	// where the problem is.
 	cluster.Stop(t)
@@ -117,6 +124,17 @@ func TestSharedGrantAcrossTwoHosts(t *testing.T) {
 	}
 	assertNoSecretInFiles(t, a.dir, []string{seeded.RefreshToken, answer.RefreshToken, answer.AccessToken})
 	assertNoSecretInFiles(t, b.dir, []string{seeded.RefreshToken, answer.RefreshToken, answer.AccessToken})
+}
+
+// otherHost is a second host (config dir) with a profile called name of
+// a's app, with no grant of its own.
+func otherHost(t *testing.T, a *world, name string) *world {
+	t.Helper()
+	b := &world{t: t, dir: t.TempDir(), fake: a.fake, server: a.server, redirect: a.redirect, now: a.now}
+	if r := b.run(testClientSecret, nil, b.newArgs(name, "--client-secret-stdin")...); r.code != 0 {
+		t.Fatalf("new on another host: %d\n%s", r.code, r.stderr)
+	}
+	return b
 }
 
 // loseARefresh spends the shared refresh token as host A and keeps the

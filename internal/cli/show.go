@@ -28,7 +28,9 @@ token state and where its secrets are kept. The client secret and the tokens
 appear only as "set" or "not set"; authwiz never prints them (authwiz token
 prints an access token, for scripts).
 
-It reads the files only, no network call. With --rehearsal it shows a
+It reads the files only, no network call: of a profile shared with
+authwiz share it says which store holds the grant and this host's role there
+(authwiz status reads the store). With --rehearsal it shows a
 rehearsal profile; with --json the same on stdout for scripts.`,
 		Example: `  authwiz show "OAuth2 confluence Authentication"
   authwiz show --rehearsal "OAuth2 confluence Authentication" --json`,
@@ -112,6 +114,9 @@ func runShow(root *rootOptions, streams Streams, opts *showOptions) error {
 		return err
 	}
 	v := showOf(p, sec.ClientSecret != "", opts.Rehearsal, root.clock())
+	if !opts.Rehearsal {
+		v = sharedShow(root, v)
+	}
 	if opts.JSON {
 		return writeJSON(streams.Out, v)
 	}
@@ -136,8 +141,39 @@ func runShow(root *rootOptions, streams Streams, opts *showOptions) error {
 	row("Token", v.Token.State)
 	row("Access token", v.AccessToken)
 	row("Refresh token", v.RefreshToken)
-	row("Secrets kept in", storageWords(v.SecretStorage))
+	if sh := v.Shared; sh != nil && sh.State != "unreadable" {
+		where := sh.Store
+		if sh.Grant != "" {
+			where += fmt.Sprintf(" (as %q)", sh.Grant)
+		}
+		row("Grant lives in", fmt.Sprintf("%s, shared; this host a %s", where, sh.Role))
+		row("Secrets kept in", storageWords(p.SecretStorage)+" (the client secret); the tokens sealed in the shared store")
+	} else {
+		row("Secrets kept in", storageWords(v.SecretStorage))
+	}
 	return tw.Flush()
+}
+
+// sharedShow is v of a profile whose grant lives in a shared store: its
+// tokens are there, not missing, and show reads no store to tell more.
+func sharedShow(root *rootOptions, v shownProfile) shownProfile {
+	sh, link := linkEntry(root, v.Name)
+	if sh == nil {
+		return v
+	}
+	v.Shared = sh
+	if sh.State == "unreadable" {
+		v.Token = tokenEntry{Health: "unknown", State: "unknown: " + sh.Problem}
+		return v
+	}
+	v.SecretStorage = "shared"
+	v.Token = tokenEntry{Health: "unknown", State: fmt.Sprintf("in the shared store, not on this host: `%s` reads it", profile.Command("status", v.Name))}
+	v.AccessToken, v.RefreshToken = "in the shared store", "in the shared store"
+	if link.Consumer {
+		v.RefreshToken = "in the shared store, for the refresher hosts only"
+	}
+	v.AccessExpiry, v.RefreshIssued = nil, nil
+	return v
 }
 
 func storageWords(storage string) string {

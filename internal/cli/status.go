@@ -113,8 +113,10 @@ type checkResult struct {
 
 func runStatus(ctx context.Context, root *rootOptions, streams Streams, opts *statusOptions) error {
 	var statuses []profileStatus
+	reads := newSharedReads(root)
+	defer reads.close()
 	check := func(store *profile.Store, p profile.Profile, rehearsal bool) {
-		statuses = append(statuses, checkProfile(ctx, root, store, p, target{p.Name, rehearsal}, opts.Offline))
+		statuses = append(statuses, checkProfile(ctx, root, reads, store, p, target{p.Name, rehearsal}, opts.Offline))
 	}
 	if opts.Name != "" {
 		store, p, err := openTarget(root, streams, opts.target)
@@ -168,7 +170,7 @@ func runStatus(ctx context.Context, root *rootOptions, streams Streams, opts *st
 
 // checkProfile works out one profile's status, with a live call unless
 // offline. It never fails: what goes wrong is part of the status.
-func checkProfile(ctx context.Context, root *rootOptions, store *profile.Store, p profile.Profile, t target, offline bool) profileStatus {
+func checkProfile(ctx context.Context, root *rootOptions, reads *sharedReads, store *profile.Store, p profile.Profile, t target, offline bool) profileStatus {
 	now := root.clock()
 	var followErr error
 	if t.Rehearsal {
@@ -189,7 +191,7 @@ func checkProfile(ctx context.Context, root *rootOptions, store *profile.Store, 
 			s.Problems = append(s.Problems, followErr.Error())
 		}
 	}
-	if shared := sharedStatus(ctx, root, s); shared.Shared != nil {
+	if shared := sharedStatus(ctx, reads, s); shared.Shared != nil {
 		return shared
 	}
 	for _, site := range p.Sites {

@@ -93,6 +93,17 @@ func (c *Cache) get(name string) (tok cachedToken, confirmed time.Time, ok bool)
 	return tok, confirmed, ok
 }
 
+// Drop forgets every copy of name's token, for a grant that no longer
+// lives in the store this host reads.
+func (c *Cache) Drop(name string) error {
+	for _, path := range c.generations(name) {
+		if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("forget this host's copy of the access token of %q: %w", name, err)
+		}
+	}
+	return nil
+}
+
 // generations are the cache files of name: one, but for a moment while a
 // newer generation replaces the last.
 func (c *Cache) generations(name string) []string {

@@ -84,6 +84,9 @@ const (
 	Uncertain State = "uncertain"
 	// Rejected: the token endpoint refused the refresh token.
 	Rejected State = "rejected"
+	// Moved: `authwiz unshare` took the grant back to one host's own
+	// store; the store holds no token of it any more.
+	Moved State = "moved"
 )
 
 // Holder is who holds a claim, and until when by the store's clock.

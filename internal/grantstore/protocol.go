@@ -45,6 +45,8 @@ var (
 	// ErrConsumerOnly: this host may read the grant but not refresh it,
 	// and no refresher host has refreshed it in time.
 	ErrConsumerOnly = errors.New("this host may only read the shared grant")
+	// ErrMoved: the grant was taken back to one host with `authwiz unshare`.
+	ErrMoved = errors.New("the shared grant was moved back to one host")
 )
 
 // Token is an access token as the protocol hands it out.
@@ -74,7 +76,12 @@ type Token struct {
 //     cached token is served until its margin runs out, then a clear error.
 type Source struct {
 	Store Store
-	Name  string
+	// Name is the profile's name on this host, as messages give it.
+	Name string
+	// Grant is the grant's name in the store, and in this host's journal
+	// and cache, when it is not Name: a profile renamed on one host keeps
+	// the name every other host finds the grant by.
+	Grant string
 	// Settings are this host's own settings of the profile: the token URL,
 	// client ID and auth style of a refresh come from here, never from the
 	// store, whose writer must not be able to send the client secret
@@ -119,7 +126,7 @@ func (s *Source) Token(ctx context.Context) (Token, error) {
 
 func (s *Source) token(ctx context.Context) (Token, error) {
 	for {
-		snap, err := s.Store.Read(ctx, s.Name)
+		snap, err := s.Store.Read(ctx, s.key())
 		if err != nil {
 			return s.cached(err)
 		}
@@ -138,7 +145,7 @@ func (s *Source) token(ctx context.Context) (Token, error) {
 			}
 			continue
 		}
-		c, err := s.Store.Claim(ctx, s.Name, s.Host, s.claimFor())
+		c, err := s.Store.Claim(ctx, s.key(), s.Host, s.claimFor())
 		var claimed *ClaimedError
 		switch {
 		case errors.As(err, &claimed):
@@ -191,7 +198,7 @@ func (s *Source) recoverable(ctx context.Context, snap Snapshot) bool {
 	if snap.State != Uncertain || s.Consumer {
 		return false
 	}
-	if _, kept, err := s.Journal.Get(s.Name); err != nil || !kept {
+	if _, kept, err := s.Journal.Get(s.key()); err != nil || !kept {
 		return false
 	}
 	if _, err := s.Recover(ctx); err != nil {
@@ -207,14 +214,23 @@ func (s *Source) unusable(snap Snapshot) error {
 	switch snap.State {
 	case Uncertain:
 		return fmt.Errorf("%w since %s: a refresh may have spent the refresh token and its answer was not saved; "+
-			"run `%s` on the host that refreshed last (it keeps the answer), or consent again with `%s` and share it anew",
-			ErrUncertain, snap.StateSince.Local().Format(time.DateTime), profile.Command("recover", s.Name), profile.Command("login", s.Name))
+			"run `%s` on the host that refreshed last (it keeps the answer), or consent again for every host with `%s`",
+			ErrUncertain, snap.StateSince.Local().Format(time.DateTime), profile.Command("recover", s.Name), ReshareCommand(s.Name))
 	case Rejected:
-		return fmt.Errorf("%w on %s; consent again with `%s` and share the new grant with `%s`",
-			ErrRejected, snap.StateSince.Local().Format(time.DateTime), profile.Command("login", s.Name), profile.Command("share", s.Name))
+		return fmt.Errorf("%w on %s; consent again for every host with `%s` on a refresher host",
+			ErrRejected, snap.StateSince.Local().Format(time.DateTime), ReshareCommand(s.Name))
+	case Moved:
+		return fmt.Errorf("%w with `%s` on %s, and the store holds no token of it any more: this host cannot use it; "+
+			"remove the profile here with `%s`, or have that host share it again",
+			ErrMoved, profile.Command("unshare", s.Name), snap.StateSince.Local().Format(time.DateTime), profile.Command("delete", s.Name))
 	}
 	return nil
 }
+
+// ReshareCommand is the command that consents again for a shared grant
+// and puts the new grant into the store: a plain login would keep it on
+// one host.
+func ReshareCommand(name string) string { return profile.Command("login", name) + " --reshare" }
 
 // await waits while another host refreshes (or, on a consumer host, for
 // any refresher to), until the grant's generation changes or the claim
@@ -235,7 +251,7 @@ func (s *Source) await(ctx context.Context, seen Snapshot, claimed *ClaimedError
 			return waited(ctx.Err())
 		case <-time.After(s.poll()):
 		}
-		snap, err := s.Store.Read(ctx, s.Name)
+		snap, err := s.Store.Read(ctx, s.key())
 		switch {
 		case ctx.Err() != nil:
 			return waited(ctx.Err())
@@ -255,7 +271,7 @@ func (s *Source) cached(readErr error) (Token, error) {
 	if !errors.Is(readErr, ErrUnreachable) || s.Cache == nil {
 		return Token{}, readErr
 	}
-	tok, confirmed, ok := s.Cache.get(s.Name)
+	tok, confirmed, ok := s.Cache.get(s.key())
 	now := s.now()
 	margin := time.Duration(tok.Margin * float64(time.Second))
 	switch {
@@ -270,6 +286,13 @@ func (s *Source) cached(readErr error) (Token, error) {
 	}
 	s.warn(fmt.Sprintf("the shared store cannot be reached; serving this host's copy of the access token (valid until %s)", tok.Expiry.Local().Format(time.TimeOnly)))
 	return Token{AccessToken: tok.AccessToken, TokenType: tok.TokenType, Generation: tok.Generation, Cached: true}, nil
+}
+
+func (s *Source) key() string {
+	if s.Grant != "" {
+		return s.Grant
+	}
+	return s.Name
 }
 
 func (s *Source) now() time.Time {

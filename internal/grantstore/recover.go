@@ -17,22 +17,22 @@ var ErrNothingToRecover = errors.New("this host's journal holds no refresh answe
 // the grant first, so it never races a refresh, and saves the answer only
 // onto the generation it was the answer to.
 func (s *Source) Recover(ctx context.Context) (Token, error) {
-	e, ok, err := s.Journal.Get(s.Name)
+	e, ok, err := s.Journal.Get(s.key())
 	if err != nil {
 		return Token{}, err
 	}
 	if !ok {
 		return Token{}, fmt.Errorf("%w %q: run `%s` on the host that refreshed it last (`%s` names it), or consent again with `%s`",
-			ErrNothingToRecover, s.Name, profile.Command("recover", s.Name), profile.Command("status", s.Name), profile.Command("login", s.Name))
+			ErrNothingToRecover, s.Name, profile.Command("recover", s.Name), profile.Command("status", s.Name), ReshareCommand(s.Name))
 	}
-	c, err := s.Store.Claim(ctx, s.Name, s.Host, s.claimFor())
+	c, err := s.Store.Claim(ctx, s.key(), s.Host, s.claimFor())
 	if err != nil {
 		return Token{}, fmt.Errorf("recover shared profile %q: %w; try again when the claim has ended", s.Name, err)
 	}
 	if c.Generation != e.Generation {
 		err := s.release(ctx, c, NotSpent)
 		if err == nil {
-			err = s.Journal.Drop(s.Name)
+			err = s.Journal.Drop(s.key())
 		}
 		return Token{}, errors.Join(err, fmt.Errorf("recover shared profile %q: the store has moved on to another refresh since this host's answer (generation %d); nothing to recover here",
 			s.Name, e.Generation))

@@ -23,7 +23,7 @@ func (s *Source) underClaim(ctx context.Context, c Claim) (tok Token, done bool,
 		// Another host refreshed between our read and our claim.
 		return s.handOut(c.Grant), true, s.release(ctx, c, NotSpent)
 	}
-	if e, ok, err := s.Journal.Get(s.Name); err != nil {
+	if e, ok, err := s.Journal.Get(s.key()); err != nil {
 		s.warn(err.Error())
 	} else if ok && e.Generation == c.Generation {
 		// This host's earlier refresh got its answer and could not save it.
@@ -39,7 +39,7 @@ func (s *Source) underClaim(ctx context.Context, c Claim) (tok Token, done bool,
 	}
 	if c.Secrets.RefreshToken == "" {
 		return tok, true, errors.Join(s.release(ctx, c, NotSpent),
-			fmt.Errorf("the shared grant holds no refresh token: consent again with `%s`", profile.Command("login", s.Name)))
+			fmt.Errorf("the shared grant holds no refresh token: consent again with `%s`", ReshareCommand(s.Name)))
 	}
 
 	release := s.hold()
@@ -48,7 +48,7 @@ func (s *Source) underClaim(ctx context.Context, c Claim) (tok Token, done bool,
 	if err != nil {
 		return tok, true, errors.Join(s.release(ctx, c, s.endOf(c, err)), s.failed(c, err))
 	}
-	if err := s.Journal.Put(Entry{Name: s.Name, Generation: c.Generation, Fence: c.Fence, Answer: answer}); err != nil {
+	if err := s.Journal.Put(Entry{Name: s.key(), Generation: c.Generation, Fence: c.Fence, Answer: answer}); err != nil {
 		// The store is the only copy left to save it in: commit anyway.
 		s.warn(err.Error())
 	}
@@ -70,7 +70,7 @@ func (s *Source) commit(ctx context.Context, c Claim, answer profile.Refreshed) 
 	case errors.Is(err, ErrFenced):
 		s.warn(fmt.Sprintf("this host's refresh of %q (generation %d, claim %d) was superseded by a host that took over its claim; its answer was discarded unused",
 			s.Name, c.Generation, c.Fence))
-		if derr := s.Journal.Drop(s.Name); derr != nil {
+		if derr := s.Journal.Drop(s.key()); derr != nil {
 			s.warn(derr.Error())
 		}
 		return Token{}, false, nil
@@ -80,7 +80,7 @@ func (s *Source) commit(ctx context.Context, c Claim, answer profile.Refreshed) 
 			"which saves them without spending anything (other hosts retry the refresh for %s, then see the grant as uncertain)",
 			err, profile.Command("recover", s.Name), profile.Command("token", s.Name), s.window())
 	}
-	if err := s.Journal.Drop(s.Name); err != nil {
+	if err := s.Journal.Drop(s.key()); err != nil {
 		s.warn(err.Error())
 	}
 	return s.handOut(snap), true, nil

@@ -225,6 +225,8 @@ func (s *Store) fail(what string, err error) error {
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return fmt.Errorf("%s in %s: %w", what, s.where, grantstore.ErrNotFound)
+	case errors.As(err, &pgErr) && pgErr.Code == "42501": // insufficient_privilege
+		return fmt.Errorf("%s in %s: %w (%w)", what, s.where, ErrNotPermitted, err)
 	case errors.As(err, &pgErr), errors.Is(err, context.Canceled):
 		return fmt.Errorf("%s in %s: %w", what, s.where, err)
 	}

@@ -155,7 +155,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 // ErrExists: the store already holds a grant by that name.
 var ErrExists = errors.New("the shared store already holds a grant by that name")
 
-// Share puts a profile's grant into the store as generation 1.
+// Share puts a profile's grant into the store as generation 1, or as the
+// next generation of a grant of that name that was moved away.
 func (s *Store) Share(ctx context.Context, p profile.Profile, sec profile.Secrets) error {
 	settings := p
 	settings.Tokens = profile.Tokens{}
@@ -188,7 +189,16 @@ func (s *Store) Share(ctx context.Context, p profile.Profile, sec profile.Secret
 			access_issued, access_expiry, refresh_token, client_secret, refresh_issued, consented_at)
 		VALUES ($1, $2, $3, $4, $5, now() - make_interval(secs => $6), now() + make_interval(secs => $7),
 			$8, $9, $10, $11)
-		ON CONFLICT (name) DO NOTHING`,
+		ON CONFLICT (name) DO UPDATE SET
+			settings = EXCLUDED.settings, generation = authwiz_grants.generation + 1,
+			access_token = EXCLUDED.access_token, token_type = EXCLUDED.token_type,
+			access_issued = EXCLUDED.access_issued, access_expiry = EXCLUDED.access_expiry,
+			granted_scopes = EXCLUDED.granted_scopes, refresh_token = EXCLUDED.refresh_token,
+			client_secret = EXCLUDED.client_secret, refresh_issued = EXCLUDED.refresh_issued,
+			consented_at = EXCLUDED.consented_at, state = 'ok', state_since = NULL,
+			claim_holder = NULL, claim_since = NULL, claim_until = NULL,
+			attempt_since = NULL, attempt_fence = NULL, attempt_end = NULL, updated_at = now()
+		WHERE authwiz_grants.state = 'moved'`,
 		p.Name, js, access, sec.TokenType, nonNil(sec.GrantedScopes), issuedAgo, sec.Expiry.Sub(now).Seconds(),
 		refresh, client, nullTime(sec.RefreshIssuedAt), nullTime(sec.ConsentedAt))
 	if err != nil {

@@ -1,0 +1,171 @@
+package cli
+
+import (
+	"encoding/binary"
+	"io"
+	"net"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+// sharedStore is a store address no test ever reaches: the commands
+// tested here read this host's records only.
+const sharedStore = "postgres://authwiz@db.invalid/authwiz"
+
+// sharedHere makes name a profile whose grant lives in a shared store,
+// as `authwiz share` leaves it on this host: the link recorded, the
+// tokens gone, the client secret kept.
+func (w *world) sharedHere(name string, link sharedLink) {
+	w.t.Helper()
+	w.saveWithSecrets(name, profile.Secrets{})
+	links, err := loadShared(w.dir)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	links[name] = link
+	if err := saveShared(w.dir, links); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+func TestShowSaysWhereASharedGrantLives(t *testing.T) {
+	w := newWorld(t)
+	w.sharedHere("conf", sharedLink{Store: sharedStore, Refreshers: []string{"age1x"}})
+	w.sharedHere("reader", sharedLink{Store: "postgres://reader:oops@db.invalid/authwiz", Consumer: true})
+
+	r := w.run("", nil, "show", "conf")
+	for _, want := range []string{
+		"Grant lives in     " + sharedStore + ", shared; this host a refresher",
+		"not on this host: `authwiz status conf` reads it",
+		"Refresh token      in the shared store",
+	} {
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("show of a shared profile lacks %q: exit %d\n%s%s", want, r.code, r.stdout, r.stderr)
+		}
+	}
+	if strings.Contains(r.stdout, "needs consent") || strings.Contains(r.stdout, "not set") {
+		t.Errorf("show reads a shared profile as missing its tokens:\n%s", r.stdout)
+	}
+
+	var shown shownProfile
+	decode(t, w.run("", nil, "show", "reader", "--json").stdout, &shown)
+	sh := shown.Shared
+	if sh == nil || sh.Role != "consumer" || sh.TokensOnThisHost || shown.Token.Health == healthNames[profile.NeedsConsent] ||
+		shown.SecretStorage != "shared" || !strings.Contains(shown.RefreshToken, "refresher hosts only") {
+		t.Fatalf("show --json of a consumer's shared profile: %+v, shared %+v", shown, sh)
+	}
+	if strings.Contains(sh.Store, "oops") || !strings.Contains(sh.Store, "db.invalid") {
+		t.Errorf("show --json names the store as %q; want its address without the password", sh.Store)
+	}
+}
+
+func TestRenameKeepsTheLinkToASharedGrant(t *testing.T) {
+	w := newWorld(t)
+	w.sharedHere("conf", sharedLink{Store: sharedStore, Refreshers: []string{"age1x"}})
+
+	mustRun(t, w, `keeps the name "conf" in `+sharedStore, "rename", "conf", "prod")
+	mustRun(t, w, "Renamed", "rename", "prod", "Confluence prod")
+	links, err := loadShared(w.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, ok := links["Confluence prod"]; len(links) != 1 || !ok || l.Grant != "conf" || l.Store != sharedStore {
+		t.Fatalf("after two renames the shared records are %+v; want one for the new name, with the grant's name in the store kept", links)
+	}
+	if r := mustRun(t, w, "", "show", "Confluence prod"); !strings.Contains(r.stdout, `(as "conf")`) {
+		t.Errorf("show of the renamed profile does not name its grant in the store:\n%s", r.stdout)
+	}
+}
+
+func TestLoginRefusesASharedProfile(t *testing.T) {
+	w := newWorld(t)
+	w.sharedHere("conf", sharedLink{Store: sharedStore})
+	w.sharedHere("reader", sharedLink{Store: sharedStore, Consumer: true})
+	w.saveWithSecrets("local", profile.Secrets{})
+
+	r := w.run("", nil, "login", "conf")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "authwiz login conf --reshare") || !strings.Contains(r.stderr, "no other host uses") {
+		t.Fatalf("login of a shared profile: exit %d\n%s", r.code, r.stderr)
+	}
+	if _, sec, _ := mustGet(t, w.dir); sec.HasTokens() || w.fake.Refreshes() != 0 {
+		t.Fatal("a refused login made a grant on this host")
+	}
+	if r := w.run("", nil, "login", "reader", "--reshare"); r.code != ExitUsage || !strings.Contains(r.stderr, "on a refresher host") {
+		t.Fatalf("login --reshare on a consumer host: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := w.run("", nil, "login", "local", "--reshare"); r.code != ExitUsage || !strings.Contains(r.stderr, "--reshare is for shared profiles") {
+		t.Fatalf("login --reshare of a local profile: exit %d\n%s", r.code, r.stderr)
+	}
+
+	// A store that is down stops --reshare before the consent, which
+	// would otherwise be made for nothing.
+	down, _ := downStore(t)
+	w.sharedHere("unreachable", sharedLink{Store: down})
+	r = w.run("", nil, "login", "unreachable", "--reshare")
+	if r.code == 0 || !strings.Contains(r.stderr, "cannot be reached") || !strings.Contains(r.stderr, "no consent was started") {
+		t.Fatalf("login --reshare with the store down: exit %d\n%s", r.code, r.stderr)
+	}
+	store, err := profile.Open(w.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, sec, err := store.Get("unreachable"); err != nil || sec.HasTokens() {
+		t.Fatalf("login --reshare with the store down consented anyway (%v)", err)
+	}
+}
+
+// downStore is a shared store's address where every connection is
+// closed at once, as by a database that is shutting down. It counts the
+// attempts to connect: the startup messages, counted before the close
+// the client waits for (a cancel request pgx sends after is not one).
+func downStore(t *testing.T) (addr string, attempts *atomic.Int64) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	attempts = &atomic.Int64{}
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				var head [8]byte
+				if _, err := io.ReadFull(conn, head[:]); err == nil && binary.BigEndian.Uint32(head[4:]) == 3<<16 {
+					attempts.Add(1)
+				}
+			}()
+		}
+	}()
+	return "postgres://authwiz@" + ln.Addr().String() + "/authwiz?sslmode=disable", attempts
+}
+
+func TestListAndStatusTryEachDownStoreOnce(t *testing.T) {
+	w := newWorld(t)
+	one, toOne := downStore(t)
+	other, toOther := downStore(t)
+	w.sharedHere("first", sharedLink{Store: one})
+	w.sharedHere("second", sharedLink{Store: one})
+	w.sharedHere("third", sharedLink{Store: one})
+	w.sharedHere("elsewhere", sharedLink{Store: other})
+	for _, args := range [][]string{{"list"}, {"list", "--json"}, {"status", "--offline"}, {"status", "--json"}} {
+		before := toOne.Load()
+		r := w.run("", nil, args...)
+		if got := toOne.Load() - before; got != 1 {
+			t.Errorf("%v with three profiles on one store that is down: %d connection attempts, want 1", args, got)
+		}
+		if strings.Count(r.stdout, "unreachable") < 4 {
+			t.Errorf("%v does not say every shared profile's store is unreachable:\n%s", args, r.stdout)
+		}
+	}
+	if toOther.Load() != 4 {
+		t.Errorf("the second store got %d connection attempts in four runs, want 4", toOther.Load())
+	}
+}

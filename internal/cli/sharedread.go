@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/authwiz/authwiz/internal/grantstore"
+	"github.com/authwiz/authwiz/internal/grantstore/pgstore"
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+// sharedReads reads shared grants for one run of list or status. Each
+// store is connected to once: profiles sharing a store that is down get
+// its first failure at once, instead of each waiting out its own connect.
+type sharedReads struct {
+	root   *rootOptions
+	stores map[string]*storeRead
+}
+
+// storeRead is one store as this run found it: open, or why not.
+type storeRead struct {
+	store *pgstore.Store
+	err   error
+}
+
+func newSharedReads(root *rootOptions) *sharedReads {
+	return &sharedReads{root: root, stores: map[string]*storeRead{}}
+}
+
+// close closes the connections the run opened.
+func (r *sharedReads) close() {
+	for _, s := range r.stores {
+		if s.store != nil {
+			s.store.Close()
+		}
+	}
+}
+
+// entry reads name's grant from its store when it is shared; nil when it
+// is not. It never refreshes.
+func (r *sharedReads) entry(ctx context.Context, name string) *sharedEntry {
+	e, l := linkEntry(r.root, name)
+	if e == nil || e.State == "unreadable" {
+		return e
+	}
+	limit := pgstore.ConnectTimeout
+	if r.root.timeout > 0 {
+		limit = r.root.timeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	s := r.stores[l.Store]
+	if s == nil {
+		s = &storeRead{}
+		// No prompt: list and status read what they can and say the rest.
+		s.store, _, s.err = openShared(ctx, r.root, Streams{}, l)
+		r.stores[l.Store] = s
+	}
+	if s.err != nil {
+		e.State, e.Problem = "unreachable", s.err.Error()
+		return e
+	}
+	snap, err := s.store.Read(ctx, l.key(name))
+	switch {
+	case errors.Is(err, grantstore.ErrUnreachable):
+		e.State, e.Problem = "unreachable", err.Error()
+		s.err = err
+		return e
+	case errors.Is(err, grantstore.ErrNotFound):
+		e.State, e.Problem = "missing", fmt.Sprintf("the shared store holds no grant %q any more: remove this profile with `%s`, or put a grant in anew with `%s --to …`",
+			l.key(name), profile.Command("delete", name), profile.Command("share", name))
+		return e
+	case err != nil:
+		e.State, e.Problem = "unreadable", err.Error()
+		return e
+	}
+	e.read = true
+	e.Generation, e.State = snap.Generation, string(snap.State)
+	e.AccessSecondsLeft = int64(max(snap.TimeLeft(), 0) / time.Second)
+	if !snap.StateSince.IsZero() {
+		e.StateSince = &snap.StateSince
+	}
+	if h := snap.Holder; h != nil {
+		e.Claim = &claimEntry{Host: h.Host, Fence: h.Fence, Since: h.Since, Until: h.Until}
+	}
+	switch snap.State {
+	case grantstore.Uncertain:
+		e.Problem = fmt.Sprintf("shared grant uncertain: run `%s` on the host that refreshed last, or consent again with `%s`",
+			profile.Command("recover", name), grantstore.ReshareCommand(name))
+	case grantstore.Rejected:
+		e.Problem = fmt.Sprintf("shared refresh token rejected: consent again for every host with `%s`", grantstore.ReshareCommand(name))
+	case grantstore.Moved:
+		e.Problem = fmt.Sprintf("the grant was moved back to one host with `%s` and the store holds no token of it: remove this profile with `%s`",
+			profile.Command("unshare", name), profile.Command("delete", name))
+	}
+	return e
+}
