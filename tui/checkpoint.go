@@ -41,7 +41,7 @@ func (cp checkpoint) validate(c *stepContext) verdict {
 	if cp.done(c) {
 		return verdict{}
 	}
-	return verdict{err: checkpointUnticked}
+	return verdict{err: checkpointUnticked, onNext: true}
 }
 
 // lines asks the admin to confirm, as ticking the box does on screen.

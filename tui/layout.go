@@ -214,7 +214,7 @@ func (w *wizard) messages(c *stepContext) string {
 	var lines []string
 	if w.quit == nil && w.jump == nil {
 		v := w.step().validate(c)
-		if v.err != "" && w.showErrors {
+		if v.err != "" && w.showErrors && (w.triedNext || !v.onNext) {
 			lines = append(lines, s.Error.Render(wrap("✗ "+v.err, c.width)))
 		}
 		for _, warn := range v.warnings {

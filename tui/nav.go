@@ -29,7 +29,7 @@ func (w *wizard) neighbour(id stepID, dir int) stepID {
 func (w *wizard) pass() bool {
 	v := w.step().validate(w.ctx())
 	if v.err != "" {
-		w.showErrors = true
+		w.showErrors, w.triedNext = true, true
 		return false
 	}
 	if v.apply != nil {
@@ -52,7 +52,7 @@ func (w *wizard) goTo(to stepID) tea.Cmd {
 	w.step().leave(w.ctx())
 	w.cur = to
 	w.reached = max(w.reached, to)
-	w.showErrors = false
+	w.showErrors, w.triedNext = false, false
 	w.notice = notice{}
 	w.scroll = 0
 	w.help.ShowAll = false

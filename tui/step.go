@@ -65,7 +65,10 @@ func (stepBase) copyables(*stepContext) []string { return nil }
 
 // verdict is a step's validation result.
 type verdict struct {
-	err      string
+	err string
+	// onNext: err is shown only once the admin tried to go on (an
+	// unticked box), not while they type in the step's fields.
+	onNext   bool
 	warnings []string
 	// apply stores the cleaned values in the draft once the step passes.
 	apply func(d *draft)
@@ -74,9 +77,9 @@ type verdict struct {
 // then combines two verdicts: the first error wins, warnings add up, and
 // both applies run.
 func (v verdict) then(o verdict) verdict {
-	out := verdict{err: v.err, warnings: append(append([]string{}, v.warnings...), o.warnings...)}
+	out := verdict{err: v.err, onNext: v.onNext, warnings: append(append([]string{}, v.warnings...), o.warnings...)}
 	if out.err == "" {
-		out.err = o.err
+		out.err, out.onNext = o.err, o.onNext
 	}
 	a, b := v.apply, o.apply
 	out.apply = func(d *draft) {

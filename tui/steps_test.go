@@ -228,4 +228,21 @@ func TestRedirectCheckpointFollowsTheURL(t *testing.T) {
 	h.wantScreen("[ ] I pasted it and clicked Save changes")
 	h.press("enter")
 	h.wantStep(7)
+	h.wantText(checkpointUnticked)
+}
+
+// Editing the URL unticks the box, but "tick the box" is said only once
+// the admin tries to go on: while they type it is not yet an error.
+func TestAnEditedRedirectURLAsksForTheTickOnlyOnEnter(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(7)
+	h.press("space", "e", "ctrl+u")
+	h.typeText("http://localhost:47999/callback")
+	h.press("enter")
+	if strings.Contains(h.screen(), "✗") {
+		t.Fatalf("an error before the admin tried to go on:\n%s", h.screen())
+	}
+	h.press("enter")
+	h.wantStep(7)
+	h.wantText("✗ " + checkpointUnticked)
 }

@@ -35,7 +35,10 @@ type wizard struct {
 	// showErrors turns on the current step's error once the admin tried to
 	// go on or changed a field, not while they have not typed yet.
 	showErrors bool
-	notice     notice
+	// triedNext: the admin tried to leave the current step and it did not
+	// pass; errors about what they have not done yet show from then on.
+	triedNext bool
+	notice    notice
 	// scroll is how many lines of a body taller than the window are
 	// scrolled out of view at the top.
 	scroll int
