@@ -23,6 +23,9 @@ type shareOptions struct {
 	Consumers  []string
 	Consumer   bool
 	HostKey    bool
+	// Grant is the grant's name in the store, when it is not the
+	// profile's (another host renamed its profile after sharing).
+	Grant string
 }
 
 func newShareCmd(root *rootOptions, streams Streams, runF func(context.Context, *shareOptions) error) *cobra.Command {
@@ -42,7 +45,9 @@ access token) key given. Get a host's key with authwiz share --host-key there.
 A database dump holds no usable secret.
 
 When the store already holds a grant of that name, share links this host to
-it instead (with --consumer, as a host that only reads).
+it instead (with --consumer, as a host that only reads); --grant names it
+when the profile here is called otherwise. Run again on a shared profile,
+share keeps its grant and changes who the secrets it writes are sealed to.
 
 The database password is never taken from the command line or the address:
 set PGPASSWORD, put it in ~/.pgpass (PGPASSFILE), or type it at the prompt.`,
@@ -67,6 +72,7 @@ set PGPASSWORD, put it in ~/.pgpass (PGPASSFILE), or type it at the prompt.`,
 	cmd.Flags().StringArrayVar(&opts.Refreshers, "refresher", nil, "another host's key (age1…) that may refresh the grant; repeat for each")
 	cmd.Flags().StringArrayVar(&opts.Consumers, "consumer", nil, "another host's key (age1…) that may only read the access token; repeat for each")
 	cmd.Flags().BoolVar(&opts.Consumer, "consumer-only", false, "this host only reads the access token: it never refreshes")
+	cmd.Flags().StringVar(&opts.Grant, "grant", "", "the grant's name in the store, when it is not the profile's (a host renamed its profile after sharing)")
 	cmd.Flags().BoolVar(&opts.HostKey, "host-key", false, "print this host's public key, for the other hosts' --refresher or --consumer")
 	return cmd
 }
@@ -115,25 +121,37 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 	if err != nil {
 		return err
 	}
-	snap, err := shared.Read(ctx, p.Name)
+	links, err := loadShared(dir)
+	if err != nil {
+		return err
+	}
+	// Sharing again (to change who secrets are sealed to) keeps the name
+	// the store knows the grant by.
+	key := opts.Grant
+	if key == "" {
+		key = links[p.Name].key(p.Name)
+	}
+	if key != p.Name {
+		link.Grant = key
+	}
+	snap, err := shared.Read(ctx, key)
 	// A grant moved back to one host with unshare is replaced, not joined.
 	joined := err == nil && snap.State != grantstore.Moved
 	switch {
 	case errors.Is(err, grantstore.ErrUnreachable):
 		return err
 	case !joined && !sec.HasTokens():
-		return fmt.Errorf("profile %q holds no grant to share, and %s holds none of that name: consent with `%s` first", p.Name, where, profile.Command("login", p.Name))
+		return fmt.Errorf("profile %q holds no grant to share, and %s holds none called %q: consent with `%s` first, or name the grant with --grant",
+			p.Name, where, key, profile.Command("login", p.Name))
 	case !joined:
 		if err := shared.Migrate(ctx); err != nil {
 			return fmt.Errorf("%w (the first share needs the role that owns the authwiz tables; see the README, \"Many hosts\")", err)
 		}
-		if err := shared.Share(ctx, p, sec); err != nil {
+		grant := p
+		grant.Name = key
+		if err := shared.Share(ctx, grant, sec); err != nil {
 			return err
 		}
-	}
-	links, err := loadShared(dir)
-	if err != nil {
-		return err
 	}
 	link.Store = opts.To
 	links[p.Name] = link
@@ -146,7 +164,11 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 		}
 		fmt.Fprintf(streams.Err, "The grant of %q now lives in %s; this host's copy of its tokens is gone.\n", p.Name, where)
 	} else {
-		fmt.Fprintf(streams.Err, "This host now uses the grant of %q in %s, as a %s; its own tokens of the profile are not used.\n", p.Name, where, link.role())
+		in := where
+		if link.Grant != "" {
+			in += fmt.Sprintf(" (as %q)", link.Grant)
+		}
+		fmt.Fprintf(streams.Err, "This host now uses the grant of %q in %s, as a %s; its own tokens of the profile are not used.\n", p.Name, in, link.role())
 	}
 	fmt.Fprintf(streams.Err, "This host's key is %s: list it with --refresher or --consumer when sharing on the other hosts.\n", id.Recipient())
 	return nil

@@ -203,3 +203,28 @@ func TestUnshareBringsTheSharedGrantBack(t *testing.T) {
 		t.Fatal("sharing the grant again does not reach host A")
 	}
 }
+
+// A host whose profile has another name joins the grant by its name in
+// the store; sharing a renamed profile again keeps that name.
+func TestShareJoinsAGrantByItsNameInTheStore(t *testing.T) {
+	a := newWorld(t)
+	a.create("conf")
+	c := otherHost(t, a, "prod")
+	dsn := pgtest.Own(t).Database(t)
+	keyA, keyC := hostKey(t, a), hostKey(t, c)
+	mustRun(t, a, "now lives in", "share", "conf", "--to", dsn, "--refresher", keyC)
+	mustRun(t, a, "keeps the name", "rename", "conf", "Confluence prod")
+	mustRun(t, a, "now uses the grant", "share", "Confluence prod", "--to", dsn, "--refresher", keyC)
+	if links, _ := loadShared(a.dir); links["Confluence prod"].Grant != "conf" {
+		t.Fatalf("sharing the renamed profile again lost the grant's name: %+v", links)
+	}
+
+	if r := c.run("", nil, "share", "prod", "--to", dsn, "--refresher", keyA); r.code == 0 || !strings.Contains(r.stderr, "--grant") {
+		t.Fatalf("share of a profile without a grant, under a name the store does not hold: exit %d\n%s", r.code, r.stderr)
+	}
+	mustRun(t, c, "now uses the grant", "share", "prod", "--to", dsn, "--grant", "conf", "--refresher", keyA)
+	fromA := strings.TrimSpace(mustRun(t, a, "", "token", "Confluence prod").stdout)
+	if fromC := strings.TrimSpace(mustRun(t, c, "", "token", "prod").stdout); fromC != fromA || fromC == "" {
+		t.Fatal("the host that joined by the grant's name does not get its token")
+	}
+}

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"encoding/binary"
 	"io"
 	"net"
@@ -8,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
@@ -167,5 +170,20 @@ func TestListAndStatusTryEachDownStoreOnce(t *testing.T) {
 	}
 	if toOther.Load() != 4 {
 		t.Errorf("the second store got %d connection attempts in four runs, want 4", toOther.Load())
+	}
+}
+
+func TestEditRefusesASharedProfile(t *testing.T) {
+	w := newWorld(t)
+	w.sharedHere("conf", sharedLink{Store: sharedStore})
+	opened := false
+	var stderr bytes.Buffer
+	root := newRootCmdWith(Streams{In: strings.NewReader(""), Out: io.Discard, Err: &stderr},
+		func(context.Context, launch.Request) error { opened = true; return nil },
+		&rootOptions{keyring: failingKeyring{}})
+	root.SetArgs([]string{"--config-dir", w.dir, "edit", "conf"})
+	err := root.Execute()
+	if opened || exitCode(err) != ExitUsage || !strings.Contains(err.Error(), "authwiz unshare conf") || !strings.Contains(err.Error(), "authwiz rename conf NEW") {
+		t.Fatalf("edit of a shared profile: wizard opened %t, %v", opened, err)
 	}
 }

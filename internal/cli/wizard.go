@@ -76,7 +76,8 @@ func newEditCmd(root *rootOptions, streams Streams, wizard launch.Wizard) *cobra
 		Short: "Change a saved profile with the wizard",
 		Long: `edit opens the wizard prefilled with the profile called NAME. Changing the
 client ID or secret, the Redirect URL or the scopes marks its tokens stale,
-and the last step offers to authenticate again. Renaming keeps everything else.`,
+and the last step offers to authenticate again. Renaming keeps everything else.
+A profile shared with authwiz share is not edited here: edit says what to do.`,
 		Example:           `  authwiz edit "OAuth2 confluence Authentication"`,
 		Args:              usageArgs(cobra.ExactArgs(1)),
 		ValidArgsFunction: completeProfiles(root, streams),
@@ -88,6 +89,15 @@ and the last step offers to authenticate again. Renaming keeps everything else.`
 			store, p, err := openTarget(root, streams, target{Name: args[0]})
 			if err != nil {
 				return err
+			}
+			if _, shared, err := sharedLinkOf(root, p.Name); err != nil {
+				return err
+			} else if shared {
+				// The wizard's rename would leave the shared record behind,
+				// and its consent would make a grant no other host uses.
+				return usageError{fmt.Errorf("the grant of %q lives in a shared store, which the wizard does not know: rename it with `%s`; "+
+					"to change its settings, bring the grant back with `%s`, edit it, and share it again with `%s --to …`",
+					p.Name, profile.Command("rename", p.Name)+" NEW", profile.Command("unshare", p.Name), profile.Command("share", p.Name))}
 			}
 			return wizard(cmd.Context(), wired(launch.Request{Mode: launch.Edit, ProfileName: p.Name}, root, streams, store))
 		},
