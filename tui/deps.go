@@ -18,6 +18,9 @@ type profileStore interface {
 	Create(p profile.Profile, sec profile.Secrets) error
 	Update(name string, fn func(p *profile.Profile, sec *profile.Secrets) error) error
 	Delete(name string) error
+	// HandEdits are the hand-added keys the next save drops, for the
+	// start screen to say.
+	HandEdits() []string
 }
 
 // draftStore keeps an unfinished wizard run for the next start.

@@ -24,6 +24,8 @@ type fakeStore struct {
 	failDraft error
 	gets      []string
 	now       time.Time
+	// handEdits are the warnings HandEdits gives.
+	handEdits []string
 }
 
 func newFakeStore(now time.Time, ps ...profile.Profile) *fakeStore {
@@ -126,6 +128,8 @@ func (s *fakeStore) SaveDraft(d profile.Draft) error {
 	s.draft = &d
 	return nil
 }
+
+func (s *fakeStore) HandEdits() []string { return s.handEdits }
 
 func (s *fakeStore) DeleteDraft() error {
 	s.mu.Lock()

@@ -36,6 +36,7 @@ func (w *wizard) loadStart() tea.Cmd {
 		if sd.profiles, err = profiles.List(); err != nil {
 			sd.problems = append(sd.problems, fmt.Sprintf("The saved profiles cannot be read: %v", err))
 		}
+		sd.problems = append(sd.problems, profiles.HandEdits()...)
 		d, ok, err := drafts.LoadDraft()
 		switch {
 		case err != nil:

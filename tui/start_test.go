@@ -87,3 +87,12 @@ func TestNewChosenBeforeTheProfilesAreReadStillStarts(t *testing.T) {
 		t.Fatalf("on step %d with name %q", w.cur.number(), w.draft.Profile.Name)
 	}
 }
+
+// Keys added to the files by hand, which the next save drops, are said on
+// the start screen: the command line leaves them to it, so the first frame
+// waits for no file.
+func TestStartScreenSaysWhichHandAddedKeysASaveDrops(t *testing.T) {
+	warning := "profiles.toml line 3: authwiz does not know the key owner and will not keep it at the next change"
+	h := newHarness(t, func(h *harness, _ **draft) { h.store.handEdits = []string{warning} })
+	h.wantText(warning)
+}

@@ -253,6 +253,18 @@ func configDir(opts *rootOptions) (string, error) {
 // when one works (or as --secrets says), and never the rehearsal app's
 // credentials.
 func openStore(opts *rootOptions, streams Streams) (*profile.Store, error) {
+	store, err := openRealStore(opts, streams)
+	if err != nil {
+		return nil, err
+	}
+	warnHandEdits(store, streams)
+	return store, nil
+}
+
+// openRealStore is openStore without the warnings about hand-added keys,
+// whose check reads both files: the wizard shows them on its start screen,
+// so its first frame waits for no file however many profiles there are.
+func openRealStore(opts *rootOptions, streams Streams) (*profile.Store, error) {
 	dir, err := configDir(opts)
 	if err != nil {
 		return nil, err
@@ -273,7 +285,7 @@ func openStore(opts *rootOptions, streams Streams) (*profile.Store, error) {
 	default:
 		return nil, usageError{fmt.Errorf("--secrets must be auto, file or keyring, not %q", opts.secrets)}
 	}
-	return openStoreAt(dir, streams, append(storeOpts, opts.lockOptions()...)...)
+	return openStoreQuietly(dir, streams, append(storeOpts, opts.lockOptions()...)...)
 }
 
 // lockOptions are the store options every store of this run gets.
@@ -297,12 +309,30 @@ func openRehearsalStore(opts *rootOptions, streams Streams) (*profile.Store, err
 // openStoreAt opens a store and passes on what it found wrong there, each
 // with its fix.
 func openStoreAt(dir string, streams Streams, opts ...profile.Option) (*profile.Store, error) {
+	store, err := openStoreQuietly(dir, streams, opts...)
+	if err != nil {
+		return nil, err
+	}
+	warnHandEdits(store, streams)
+	return store, nil
+}
+
+// openStoreQuietly opens a store and passes on what opening it found
+// (files others may read), but not yet the hand-added keys.
+func openStoreQuietly(dir string, streams Streams, opts ...profile.Option) (*profile.Store, error) {
 	store, err := profile.Open(dir, opts...)
 	if err != nil {
 		return nil, err
 	}
-	for _, w := range store.Warnings() {
+	warn(streams, store.Warnings())
+	return store, nil
+}
+
+// warnHandEdits says which hand-added keys the next change will drop.
+func warnHandEdits(store *profile.Store, streams Streams) { warn(streams, store.HandEdits()) }
+
+func warn(streams Streams, warnings []string) {
+	for _, w := range warnings {
 		fmt.Fprintln(streams.Err, "authwiz: warning:", validate.Sanitize(w))
 	}
-	return store, nil
 }

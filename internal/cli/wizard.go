@@ -119,7 +119,7 @@ func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 
 // openWizard runs the wizard on the store of real profiles.
 func openWizard(cmd *cobra.Command, root *rootOptions, streams Streams, wizard launch.Wizard, req launch.Request) error {
-	store, err := openStore(root, streams)
+	store, err := openRealStore(root, streams)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -103,5 +105,50 @@ func TestRehearsalFromTheStartScreenLeadsBackThere(t *testing.T) {
 		if got := strings.Join(calls, ", "); err != nil || got != tc.want {
 			t.Errorf("authwiz %q: %v, wizard calls %q, want %q\n%s", tc.args, err, got, tc.want, errOut.String())
 		}
+	}
+}
+
+// A key added to profiles.toml by hand is reported by commands at once;
+// the wizard is left to say it on its start screen, so it starts without
+// reading the files first.
+func TestHandAddedKeysAreReportedBeforeCommandsButNotBeforeTheWizard(t *testing.T) {
+	dir := t.TempDir()
+	store, err := profile.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Create(profile.Profile{Name: "p", ClientID: testClientID, RedirectURL: profile.DefaultRedirectURL,
+		SecretStorage: profile.StorageFile}, profile.Secrets{ClientSecret: testClientSecret}); err != nil {
+		t.Fatal(err)
+	}
+	settings := filepath.Join(dir, "profiles.toml")
+	data, err := os.ReadFile(settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(settings, append([]byte("owner = \"me\"\n"), data...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(wizard launch.Wizard, args ...string) string {
+		var out, errOut bytes.Buffer
+		if code := Main(append([]string{"--config-dir", dir}, args...), Streams{In: &bytes.Buffer{}, Out: &out, Err: &errOut}, wizard); code != ExitOK {
+			t.Fatalf("%q: exit %d: %s", args, code, errOut.String())
+		}
+		return errOut.String()
+	}
+	const said = "does not know the key owner"
+	if got := run(nil, "list"); !strings.Contains(got, said) {
+		t.Errorf("list says nothing of the hand-added key: %q", got)
+	}
+	var handEdits []string
+	wizard := func(_ context.Context, req launch.Request) error {
+		handEdits = req.Store.HandEdits()
+		return nil
+	}
+	if got := run(wizard); strings.Contains(got, said) {
+		t.Errorf("the hand-added key was reported before the wizard started: %q", got)
+	}
+	if len(handEdits) != 1 || !strings.Contains(handEdits[0], said) {
+		t.Errorf("the wizard's store does not report the key for its start screen: %q", handEdits)
 	}
 }

@@ -75,7 +75,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.warnings, s.readable = append(warnings, s.handEdits()...), readable
+	s.warnings, s.readable = warnings, readable
 	return s, nil
 }
 

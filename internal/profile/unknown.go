@@ -11,10 +11,12 @@ import (
 	"github.com/BurntSushi/toml"
 )
 
-// handEdits are the warnings about keys in the files that authwiz does
-// not know. A file that cannot be read is left to the commands that read
-// it, which refuse it with the reason.
-func (s *Store) handEdits() []string {
+// HandEdits are the warnings about keys in the files that authwiz does
+// not know, which the next change drops. It reads both files (Open does
+// not, so a program's first screen waits for neither). A file that cannot
+// be read is left to the commands that read it, which refuse it with the
+// reason.
+func (s *Store) HandEdits() []string {
 	var warnings []string
 	if settings, err := s.loadSettings(); err == nil {
 		warnings = settings.Unknown

@@ -71,7 +71,7 @@ func TestHandAddedKeysAreReported(t *testing.T) {
 		fmt.Sprintf("%s line %d: authwiz does not know the key %s ", settings, owner+1, `"?31mred\u001b]52;c;eA==\u0007"`),
 		fmt.Sprintf("%s line %d: authwiz does not know the key %s ", secrets, note, `secrets."OAuth2 confluence Authentication".note`),
 	}
-	got := reopened.Warnings()
+	got := reopened.HandEdits()
 	if len(got) != len(want) {
 		t.Fatalf("want %d warnings (a table once, not each key in it), got %q", len(want), got)
 	}
