@@ -12,6 +12,8 @@ type navKeys struct {
 	// where ? is typed.
 	HelpWhileTyping key.Binding
 	Quit            key.Binding
+	// ResumeOffered resumes the saved draft `authwiz new` found.
+	ResumeOffered key.Binding
 }
 
 func newNavKeys() navKeys {
@@ -22,6 +24,7 @@ func newNavKeys() navKeys {
 		Help:            key.NewBinding(key.WithKeys("?", "f1"), key.WithHelp("?", "more keys")),
 		HelpWhileTyping: key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "more keys")),
 		Quit:            key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		ResumeOffered:   key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "resume the draft")),
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/validate"
 )
 
 // started takes in what loadStart read. A new profile whose name nobody
@@ -18,6 +19,13 @@ func (w *wizard) started(sd startData) tea.Cmd {
 		unique := uniqueName(d.Profile.Name, profile.Names(sd.profiles))
 		renamed = unique != d.Profile.Name
 		d.Profile.Name, w.baseline.Profile.Name = unique, unique
+	}
+	// `authwiz new` skips the start screen, which offers a saved draft:
+	// step 2 offers it instead, while nothing is typed yet.
+	if sd.resumable != nil && w.cur == firstProfileStep && d.EditOf == "" && !w.unsaved() {
+		w.offered = sd.resumable
+		w.notice = notice{text: fmt.Sprintf("An unfinished %q (step %d) is saved: %s resumes it; going on starts a new one "+
+			"and keeps the draft.", validate.Sanitize(sd.resumable.Profile.Name), sd.resumable.Step, w.keys.ResumeOffered.Help().Key)}
 	}
 	// Entering again shows the list, or the new name; step 2 is left alone
 	// otherwise, so where the admin is on it stays.

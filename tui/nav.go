@@ -54,6 +54,7 @@ func (w *wizard) goTo(to stepID) tea.Cmd {
 	w.reached = max(w.reached, to)
 	w.showErrors, w.triedNext = false, false
 	w.notice = notice{}
+	w.offered = nil
 	w.scroll = 0
 	w.help.ShowAll = false
 	return w.step().enter(w.ctx())
@@ -130,6 +131,9 @@ func (w *wizard) helpKeys(c *stepContext) keyMap {
 	nav = append(nav, w.keys.Quit)
 	if w.canJump() {
 		nav = append(nav, w.keys.Jump)
+	}
+	if w.offered != nil {
+		nav = append([]key.Binding{w.keys.ResumeOffered}, nav...)
 	}
 	return keyMap{step: s.keys(c), nav: nav, more: &helpKey}
 }

@@ -187,3 +187,29 @@ func TestStartingAnotherRunAsksFirst(t *testing.T) {
 		t.Fatalf("throwing the run away kept its progress: reached step %d", h.w.reached.number())
 	}
 }
+
+// `authwiz new` skips the start screen, which offers a saved draft: step 2
+// offers it instead, and going on starts a new run without losing it.
+func TestNewOffersTheSavedDraft(t *testing.T) {
+	saved := profile.Draft{Step: 5, Profile: profile.Profile{Name: "Half done", AppName: "My app"}}
+	fresh := func(_ *harness, d **draft) { *d = newDraft(nil, atlassianEndpoints) }
+
+	h := newHarness(t, withResumable(saved), fresh)
+	h.wantStep(2)
+	h.wantText(`An unfinished "Half done" (step 5) is saved: ctrl+o resumes it`)
+	h.wantScreen("ctrl+o resume the draft")
+	h.press("ctrl+o")
+	h.wantStep(5)
+	if h.w.draft.Profile.Name != "Half done" || h.w.draft.Profile.AppName != "My app" {
+		t.Fatalf("resumed %+v", h.w.draft.Profile)
+	}
+
+	h = newHarness(t, withResumable(saved), fresh)
+	h.press("enter")
+	h.wantStep(3)
+	h.press("ctrl+o")
+	h.wantStep(3) // the offer ends once the admin goes on
+	if h.store.draft == nil {
+		t.Fatal("going on with a new run threw the saved draft away")
+	}
+}

@@ -35,6 +35,10 @@ type wizard struct {
 	// showErrors turns on the current step's error once the admin tried to
 	// go on or changed a field, not while they have not typed yet.
 	showErrors bool
+	// offered is the saved draft a run started by `authwiz new` may
+	// resume instead (the start screen, which offers it otherwise, was
+	// skipped); nil once the admin leaves step 2.
+	offered *profile.Draft
 	// triedNext: the admin tried to leave the current step and it did not
 	// pass; errors about what they have not done yet show from then on.
 	triedNext bool
@@ -196,6 +200,10 @@ func (w *wizard) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, w.keys.Help) && (key.Matches(msg, w.keys.HelpWhileTyping) || !w.step().typing()):
 		w.help.ShowAll = !w.help.ShowAll
 		return nil
+	case w.offered != nil && key.Matches(msg, w.keys.ResumeOffered):
+		d := *w.offered
+		w.offered = nil
+		return w.guardRun(func() tea.Cmd { return resumeDraft(w.ctx(), d) })
 	case key.Matches(msg, w.keys.Jump) && w.canJump():
 		w.openJump()
 		return nil
