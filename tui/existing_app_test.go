@@ -208,3 +208,26 @@ func TestASecondProfileOfTheSameAppWarns(t *testing.T) {
 		t.Fatalf("an edited profile warns about itself:\n%s", h.screen())
 	}
 }
+
+// A draft keeps the choice of an app that exists: resumed, it still skips
+// the console steps.
+func TestADraftKeepsTheExistingAppChoice(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(2)
+	h.chooseExistingApp()
+	h.press("enter")
+	h.wantStep(7)
+	h.press("ctrl+c", "s")
+	if h.store.draft == nil || !h.store.draft.ExistingApp {
+		t.Fatalf("the draft forgot the existing app: %+v", h.store.draft)
+	}
+
+	h = newHarness(t, withResumable(*h.store.draft))
+	h.press("enter") // resume
+	h.wantStep(7)
+	if !h.w.draft.ExistingApp {
+		t.Fatal("the resumed draft walks the console steps again")
+	}
+	h.press("esc")
+	h.wantStep(2)
+}

@@ -48,6 +48,9 @@ func resumeDraft(c *stepContext, saved profile.Draft) tea.Cmd {
 		for _, id := range checkpointSteps {
 			d.Confirmed[id] = id <= at
 		}
+		if saved.ExistingApp {
+			d.useExistingApp(true)
+		}
 		return c.fx.begin(d, at, beginning{resumed: true, baseline: newDraft(nil, c.target.endpoints)})
 	}
 	store := c.deps.profiles

@@ -105,7 +105,8 @@ func (w *wizard) updateQuit(msg tea.KeyPressMsg) tea.Cmd {
 
 // saveDraft puts the run aside, at the furthest step it reached.
 func (w *wizard) saveDraft() tea.Cmd {
-	d := profile.Draft{Profile: w.draft.Profile, Step: max(w.cur, w.reached).number(), EditOf: w.draft.EditOf}
+	d := profile.Draft{Profile: w.draft.Profile, Step: max(w.cur, w.reached).number(), EditOf: w.draft.EditOf,
+		ExistingApp: w.draft.ExistingApp}
 	store := w.deps.drafts
 	return func() tea.Msg { return draftSavedMsg{draft: d, err: store.SaveDraft(d)} }
 }

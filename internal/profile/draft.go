@@ -15,6 +15,9 @@ type Draft struct {
 	Step int `toml:"step"`
 	// EditOf names the saved profile being edited; empty for a new one.
 	EditOf string `toml:"edit_of,omitempty"`
+	// ExistingApp: the app was made already (by the organisation or a
+	// vendor), so the Developer Console steps are skipped.
+	ExistingApp bool `toml:"existing_app,omitempty"`
 }
 
 type draftFile struct {
