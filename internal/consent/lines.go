@@ -1,12 +1,9 @@
 package consent
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"io"
-	"strings"
 
 	"github.com/charmbracelet/x/term"
 )
@@ -23,54 +20,110 @@ type line struct {
 	tooLong bool
 }
 
-// readLines delivers the lines of in until it ends or ctx is done. A nil
-// reader delivers nothing.
-func readLines(ctx context.Context, in io.Reader) <-chan line {
-	lines := make(chan line)
-	if in == nil {
-		close(lines)
-		return lines
-	}
-	go func() {
-		defer close(lines)
-		r := bufio.NewReader(in)
-		for {
-			l, err := readLine(r)
-			if err != nil && l.text == "" && !l.tooLong {
-				return
-			}
-			select {
-			case lines <- l:
-			case <-ctx.Done():
-				return
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	return lines
+// input is the admin's input, read a line at a time. A read from a
+// terminal or a pipe cannot be called off, so one goroutine reads and
+// hands over what it read; what no caller took yet stays in buf, so a
+// caller that stops waiting (its context done) loses nothing.
+type input struct {
+	src     io.Reader
+	started bool
+	chunks  chan chunk
+	// turn is held by the one caller reading at a time; it guards
+	// everything below it.
+	turn     chan struct{}
+	buf      []byte
+	err      error // src's end, once every byte before it is in buf
+	skipping bool  // the rest of an over-long line is being dropped
 }
 
-// readLine reads through the next line break (or the end), keeping at
-// most maxLine bytes of it.
-func readLine(r *bufio.Reader) (line, error) {
-	var text []byte
-	var l line
+type chunk struct {
+	data []byte
+	err  error
+}
+
+func newInput(src io.Reader) *input {
+	return &input{src: src, chunks: make(chan chunk), turn: make(chan struct{}, 1)}
+}
+
+// fill waits for the next chunk the reading goroutine has, started at the
+// first need.
+func (in *input) fill(ctx context.Context) error {
+	if in.src == nil {
+		in.err = io.EOF
+		return nil
+	}
+	if !in.started {
+		in.started = true
+		go in.read()
+	}
+	select {
+	case c := <-in.chunks:
+		in.buf = append(in.buf, c.data...)
+		in.err = c.err
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (in *input) read() {
 	for {
-		chunk, err := r.ReadSlice('\n')
-		if !l.tooLong {
-			text = append(text, chunk...)
-			if len(bytes.TrimRight(text, "\r\n")) > maxLine {
-				l.tooLong, text = true, nil
-			}
-		}
-		if errors.Is(err, bufio.ErrBufferFull) {
+		data := make([]byte, 4096)
+		n, err := in.src.Read(data)
+		if n == 0 && err == nil {
 			continue
 		}
-		l.text = strings.TrimRight(string(text), "\r\n")
-		return l, err
+		in.chunks <- chunk{data[:n], err}
+		if err != nil {
+			return
+		}
 	}
+}
+
+// line returns the next line, without its line break. It returns the
+// input's end (io.EOF or the read error) once no line is left, and
+// ctx's error when ctx is done first.
+func (in *input) line(ctx context.Context) (line, error) {
+	select {
+	case in.turn <- struct{}{}:
+	case <-ctx.Done():
+		return line{}, ctx.Err()
+	}
+	defer func() { <-in.turn }()
+	for {
+		if i := bytes.IndexByte(in.buf, '\n'); i >= 0 {
+			text := in.buf[:i]
+			in.buf = in.buf[i+1:]
+			if in.skipping || len(bytes.TrimRight(text, "\r")) > maxLine {
+				in.skipping = false
+				return line{tooLong: true}, nil
+			}
+			return line{text: string(bytes.TrimRight(text, "\r"))}, nil
+		}
+		if len(in.buf) > maxLine {
+			in.skipping, in.buf = true, in.buf[:0]
+		}
+		if in.err != nil {
+			return in.last()
+		}
+		if err := in.fill(ctx); err != nil {
+			return line{}, err
+		}
+	}
+}
+
+// last is what is left after the input ended: a line without a line
+// break, then the end itself.
+func (in *input) last() (line, error) {
+	if len(in.buf) == 0 && !in.skipping {
+		return line{}, in.err
+	}
+	l := line{text: string(bytes.TrimRight(in.buf, "\r")), tooLong: in.skipping}
+	if l.tooLong {
+		l.text = ""
+	}
+	in.buf, in.skipping = nil, false
+	return l, nil
 }
 
 // askable reports whether a question can be put to whoever types into in.
