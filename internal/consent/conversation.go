@@ -28,8 +28,11 @@ type Conversation struct {
 	Name      string
 	Browser   Opener
 	NoBrowser bool
-	In        io.Reader // pasted addresses and the site choice
-	Out       io.Writer // everything for people
+	// In gives pasted addresses and the site choice. Make it an *Input
+	// shared with what reads after the conversation, so that nothing
+	// typed ahead for it is lost.
+	In  io.Reader
+	Out io.Writer // everything for people
 	// Command names the profile in suggested commands; nil uses
 	// profile.Command.
 	Command func(verb, name string) string
@@ -71,7 +74,7 @@ func (c Conversation) Run(ctx context.Context) error {
 			fmt.Fprintln(out, "Opened in your browser.")
 		}
 	}
-	in := newInput(c.In)
+	in := inputOf(c.In)
 	if opened {
 		fmt.Fprintln(out, "If the browser ends on a page that does not load, paste its address here and press Enter.")
 	} else {
@@ -120,7 +123,7 @@ const burstGap = 150 * time.Millisecond
 // ends the wait at once. A refused line and the lines that follow it in
 // the same paste (a page's words) are judged together, with one answer;
 // an address among them is still taken.
-func (c Conversation) forwardPastes(ctx context.Context, in *input, attempt Flow) {
+func (c Conversation) forwardPastes(ctx context.Context, in *Input, attempt Flow) {
 	for {
 		first, err := in.line(ctx)
 		if err != nil {
@@ -157,7 +160,7 @@ func (c Conversation) forwardPastes(ctx context.Context, in *input, attempt Flow
 // restOfPaste reads the lines that follow within burstGap of each other,
 // leaving out blank and over-long ones. A line that may be an address is
 // offered on its own; accepted, it ends the paste and is not returned.
-func restOfPaste(ctx context.Context, in *input, attempt Flow) (rest []string, accepted bool) {
+func restOfPaste(ctx context.Context, in *Input, attempt Flow) (rest []string, accepted bool) {
 	for {
 		soon, cancel := context.WithTimeout(ctx, burstGap)
 		l, err := in.line(soon)
@@ -235,7 +238,7 @@ func (c Conversation) chooseNamedSite(sites []profile.Site) error {
 // chooseSite asks which site becomes the default when the grant reaches
 // several and none was chosen before. Where nobody can answer, or nobody
 // does in time, the first site is kept.
-func (c Conversation) chooseSite(ctx context.Context, in *input, sites []profile.Site) error {
+func (c Conversation) chooseSite(ctx context.Context, in *Input, sites []profile.Site) error {
 	if !askable(c.In) {
 		return c.keepFirstSite(sites, "the input is not a terminal, so nobody was asked")
 	}

@@ -3,6 +3,7 @@ package consent
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 
 	"github.com/charmbracelet/x/term"
@@ -20,11 +21,15 @@ type line struct {
 	tooLong bool
 }
 
-// input is the admin's input, read a line at a time. A read from a
-// terminal or a pipe cannot be called off, so one goroutine reads and
-// hands over what it read; what no caller took yet stays in buf, so a
-// caller that stops waiting (its context done) loses nothing.
-type input struct {
+// Input is the admin's input, shared by a conversation and whatever reads
+// after it: pass one *Input as Conversation.In and to the prompts around
+// it, and a line meant for a later prompt is never lost. (Given a plain
+// reader, a conversation reads ahead of what it uses and drops the rest.)
+// A read from a terminal or a pipe cannot be called off, so one goroutine
+// reads and hands over what it read; what no caller took yet stays here,
+// so a caller that stops waiting (its context done) loses nothing. Once
+// an Input has read, every read of its source must go through it.
+type Input struct {
 	src     io.Reader
 	started bool
 	chunks  chan chunk
@@ -41,13 +46,52 @@ type chunk struct {
 	err  error
 }
 
-func newInput(src io.Reader) *input {
-	return &input{src: src, chunks: make(chan chunk), turn: make(chan struct{}, 1)}
+// NewInput reads src (nil: an input that has ended) from its first use.
+func NewInput(src io.Reader) *Input {
+	return &Input{src: src, chunks: make(chan chunk), turn: make(chan struct{}, 1)}
+}
+
+// inputOf is r as an Input, shared when it is one.
+func inputOf(r io.Reader) *Input {
+	if in, ok := r.(*Input); ok {
+		return in
+	}
+	return NewInput(r)
+}
+
+// ErrLineTooLong: a line longer than any answer (over 64 KiB) was read and
+// dropped.
+var ErrLineTooLong = errors.New("the line is too long to be an answer")
+
+// ReadLine returns the next line without its line break, or the input's
+// end (io.EOF) once none is left, or ctx's error when ctx is done first.
+func (in *Input) ReadLine(ctx context.Context) (string, error) {
+	l, err := in.line(ctx)
+	if err == nil && l.tooLong {
+		err = ErrLineTooLong
+	}
+	return l.text, err
+}
+
+// Read hands out what is left of the input as it is, line breaks and
+// all, for a reader that wants bytes.
+func (in *Input) Read(p []byte) (int, error) {
+	in.turn <- struct{}{}
+	defer func() { <-in.turn }()
+	for len(in.buf) == 0 && in.err == nil {
+		_ = in.fill(context.Background()) // cannot fail without a deadline
+	}
+	if len(in.buf) == 0 {
+		return 0, in.err
+	}
+	n := copy(p, in.buf)
+	in.buf = in.buf[n:]
+	return n, nil
 }
 
 // fill waits for the next chunk the reading goroutine has, started at the
 // first need.
-func (in *input) fill(ctx context.Context) error {
+func (in *Input) fill(ctx context.Context) error {
 	if in.src == nil {
 		in.err = io.EOF
 		return nil
@@ -66,7 +110,7 @@ func (in *input) fill(ctx context.Context) error {
 	}
 }
 
-func (in *input) read() {
+func (in *Input) read() {
 	for {
 		data := make([]byte, 4096)
 		n, err := in.src.Read(data)
@@ -83,7 +127,7 @@ func (in *input) read() {
 // line returns the next line, without its line break. It returns the
 // input's end (io.EOF or the read error) once no line is left, and
 // ctx's error when ctx is done first.
-func (in *input) line(ctx context.Context) (line, error) {
+func (in *Input) line(ctx context.Context) (line, error) {
 	select {
 	case in.turn <- struct{}{}:
 	case <-ctx.Done():
@@ -114,7 +158,7 @@ func (in *input) line(ctx context.Context) (line, error) {
 
 // last is what is left after the input ended: a line without a line
 // break, then the end itself.
-func (in *input) last() (line, error) {
+func (in *Input) last() (line, error) {
 	if len(in.buf) == 0 && !in.skipping {
 		return line{}, in.err
 	}
@@ -131,6 +175,9 @@ func (in *input) last() (line, error) {
 // have nobody behind it, and an open but silent pipe would keep the
 // question waiting for ever.
 func askable(in io.Reader) bool {
+	if shared, ok := in.(*Input); ok {
+		in = shared.src
+	}
 	f, ok := in.(interface{ Fd() uintptr })
 	return !ok || term.IsTerminal(f.Fd())
 }
