@@ -183,3 +183,21 @@ func TestAnAddressTypedWithTheSiteChoiceIsTakenAlone(t *testing.T) {
 		t.Fatalf("pasted %q, chosen %v:\n%s", flow.pasted, starter.chosen, out)
 	}
 }
+
+// A prompt reading the shared input line by line: an over-long line is
+// refused on its own, and a last line without a line break still counts.
+func TestInputReadLine(t *testing.T) {
+	in := consent.NewInput(strings.NewReader(strings.Repeat("x", 200<<10) + "\nnext\r\nlast"))
+	ctx := context.Background()
+	if _, err := in.ReadLine(ctx); !errors.Is(err, consent.ErrLineTooLong) {
+		t.Fatalf("over-long line: %v", err)
+	}
+	for _, want := range []string{"next", "last"} {
+		if got, err := in.ReadLine(ctx); err != nil || got != want {
+			t.Fatalf("ReadLine = %q, %v; want %q", got, err, want)
+		}
+	}
+	if _, err := in.ReadLine(ctx); !errors.Is(err, io.EOF) {
+		t.Fatalf("after the end: %v", err)
+	}
+}
