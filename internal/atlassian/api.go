@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -104,6 +105,14 @@ const (
 // reading the current user (needs read:confluence-user) or, with only
 // granular scopes, one space (needs read:space:confluence).
 func (c *Client) VerifyConfluence(ctx context.Context, accessToken, cloudID string, granted []string) (Verification, error) {
+	v, err := c.verifyConfluence(ctx, accessToken, cloudID, granted)
+	if err != nil {
+		return v, c.siteOrToken(ctx, accessToken, cloudID, err)
+	}
+	return v, nil
+}
+
+func (c *Client) verifyConfluence(ctx context.Context, accessToken, cloudID string, granted []string) (Verification, error) {
 	base := "/ex/confluence/" + url.PathEscape(cloudID) + "/wiki"
 	switch {
 	case slices.Contains(granted, userCheckScope):
@@ -133,6 +142,35 @@ func (c *Client) VerifyConfluence(ctx context.Context, accessToken, cloudID stri
 		return Verification{Summary: fmt.Sprintf("Confluence space %q", oneLine(spaces.Results[0].Name))}, nil
 	}
 	return Verification{}, fmt.Errorf("check the token on Confluence: %w; add %s (or %s) to check it", ErrNoCheckScope, userCheckScope, spaceCheckScope)
+}
+
+// siteOrToken tells a site the grant does not reach from a dead token.
+// Atlassian answers both with the same bare 401, so the token is tried on
+// the list of sites it reaches: when that works and the site is not in
+// it, the consent is what must change, not the token.
+func (c *Client) siteOrToken(ctx context.Context, accessToken, cloudID string, err error) error {
+	var refused *APIError
+	if !errors.As(err, &refused) || refused.Status != http.StatusUnauthorized || refused.MissingScope != "" {
+		return err
+	}
+	sites, listErr := c.AccessibleResources(ctx, accessToken)
+	if listErr != nil || slices.ContainsFunc(sites, func(s Site) bool { return s.CloudID == cloudID }) {
+		return err
+	}
+	var names []string
+	for _, s := range sites {
+		if !slices.Contains(names, s.Name) {
+			names = append(names, s.Name)
+		}
+	}
+	reaches := "no site"
+	if len(names) > 0 {
+		reaches = strings.Join(names, ", ")
+	}
+	refused.SiteNotReached = cloudID
+	refused.Fix = fmt.Sprintf("The token works, but the consent does not reach the site with cloud ID %s (it reaches %s): "+
+		"consent again with `authwiz login NAME` and choose that site under Use app on.", oneLine(cloudID), reaches)
+	return refused
 }
 
 // User is the account that consented.

@@ -155,6 +155,9 @@ type APIError struct {
 	// MissingScope is the scope the call needs, when Atlassian said the
 	// grant does not include it.
 	MissingScope string
+	// SiteNotReached is the cloud ID of the site a 401 was about, when the
+	// token works but the consent did not choose that site.
+	SiteNotReached string
 	// RetryAt is when Atlassian said to try again after a 429; zero when
 	// it did not say or the answer was not a 429.
 	RetryAt time.Time

@@ -140,6 +140,38 @@ func TestRefusedTokenSaysConsentAgain(t *testing.T) {
 	}
 }
 
+// A site the consent did not choose answers 401 like a dead token; the
+// token still lists the sites it reaches, so the consent is what to redo.
+func TestASiteTheConsentDoesNotReachSaysChooseIt(t *testing.T) {
+	cfg := atlserver.Sample(redirect)
+	for i := range cfg.Apps {
+		cfg.Apps[i].GrantedSites = nil // only the site chosen on the consent page
+	}
+	tok, c := grant(t, cfg, "read:confluence-user")
+	chosen, other := cfg.Sites[0], cfg.Sites[1]
+	ctx := context.Background()
+	if _, err := c.VerifyConfluence(ctx, tok, chosen.ID, []string{"read:confluence-user"}); err != nil {
+		t.Fatalf("the chosen site: %v", err)
+	}
+	_, err := c.VerifyConfluence(ctx, tok, other.ID, []string{"read:confluence-user"})
+	var apiErr *atlassian.APIError
+	if !errors.As(err, &apiErr) || apiErr.Status != 401 || apiErr.SiteNotReached != other.ID {
+		t.Fatalf("the site not chosen: %v", err)
+	}
+	for _, want := range []string{"does not reach the site with cloud ID " + other.ID, "it reaches " + chosen.Name, "authwiz login", "Use app on"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "expired or revoked") {
+		t.Errorf("a working token is called expired: %v", err)
+	}
+	if _, err := c.VerifyConfluence(ctx, "made-up", other.ID, []string{"read:confluence-user"}); !errors.As(err, &apiErr) ||
+		apiErr.SiteNotReached != "" || !strings.Contains(err.Error(), "expired or revoked") {
+		t.Errorf("a dead token: %v", err)
+	}
+}
+
 // answering is a server that always answers with status and body.
 func answering(t *testing.T, status int, body string) *atlassian.Client {
 	t.Helper()

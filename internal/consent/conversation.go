@@ -28,8 +28,11 @@ type Conversation struct {
 	Name      string
 	Browser   Opener
 	NoBrowser bool
-	In        io.Reader // pasted addresses and the site choice
-	Out       io.Writer // everything for people
+	// In gives pasted addresses and the site choice. Make it an *Input
+	// shared with what reads after the conversation, so that nothing
+	// typed ahead for it is lost.
+	In  io.Reader
+	Out io.Writer // everything for people
 	// Command names the profile in suggested commands; nil uses
 	// profile.Command.
 	Command func(verb, name string) string
@@ -71,7 +74,7 @@ func (c Conversation) Run(ctx context.Context) error {
 			fmt.Fprintln(out, "Opened in your browser.")
 		}
 	}
-	lines := readLines(ctx, c.In)
+	in := inputOf(c.In)
 	if opened {
 		fmt.Fprintln(out, "If the browser ends on a page that does not load, paste its address here and press Enter.")
 	} else {
@@ -91,7 +94,7 @@ func (c Conversation) Run(ctx context.Context) error {
 	pasting := make(chan struct{})
 	go func() {
 		defer close(pasting)
-		c.forwardPastes(pasteCtx, lines, attempt)
+		c.forwardPastes(pasteCtx, in, attempt)
 	}()
 
 	res, err := attempt.Wait(ctx)
@@ -105,43 +108,84 @@ func (c Conversation) Run(ctx context.Context) error {
 		return c.chooseNamedSite(res.Sites)
 	}
 	if res.Site.CloudID == "" && len(res.Sites) > 1 {
-		return c.chooseSite(ctx, lines, res.Sites)
+		return c.chooseSite(ctx, in, res.Sites)
 	}
 	return nil
 }
 
-// forwardPastes hands pasted lines to the attempt until one is accepted.
-func (c Conversation) forwardPastes(ctx context.Context, lines <-chan line, attempt Flow) {
-	out := c.Out
+// burstGap is how soon after a line the next one must come to be part
+// of the same paste. A paste arrives at once, a line at a time from a
+// terminal; nobody types a second line this fast.
+const burstGap = 150 * time.Millisecond
+
+// forwardPastes hands pasted text to the attempt until it is accepted.
+// A line is offered on its own as soon as it comes, so a pasted address
+// ends the wait at once. A refused line and the lines that follow it in
+// the same paste (a page's words) are judged together, with one answer;
+// an address among them is still taken.
+func (c Conversation) forwardPastes(ctx context.Context, in *Input, attempt Flow) {
 	for {
-		select {
-		case <-ctx.Done():
+		first, err := in.line(ctx)
+		if err != nil {
 			return
-		case l, ok := <-lines:
-			if !ok {
+		}
+		if first.tooLong {
+			fmt.Fprintf(c.Out, "That line is too long (over %d KiB) to be the address the browser was sent to: "+
+				"paste only that address, from the browser's address bar. Paste again, or wait for the browser.\n", maxLine>>10)
+			continue
+		}
+		if strings.TrimSpace(first.text) == "" {
+			continue
+		}
+		refused := attempt.Paste(first.text)
+		if refused == nil {
+			return
+		}
+		rest, accepted := restOfPaste(ctx, in, attempt)
+		if ctx.Err() != nil {
+			return
+		}
+		if len(rest) > 0 {
+			if refused = attempt.Paste(strings.Join(append([]string{first.text}, rest...), "\n")); refused == nil {
 				return
 			}
-			if l.tooLong {
-				fmt.Fprintf(out, "That line is too long (over %d KiB) to be the address the browser was sent to: "+
-					"paste only that address, from the browser's address bar. Paste again, or wait for the browser.\n", maxLine>>10)
-				continue
-			}
-			if strings.TrimSpace(l.text) == "" {
-				continue
-			}
-			err := attempt.Paste(l.text)
-			if err == nil {
-				return
-			}
-			var diagnosed *DiagnosedError
-			if errors.As(err, &diagnosed) {
-				fmt.Fprintf(out, "%s\nOnce it is fixed, stop this wait with Ctrl-C and run `%s` again.\n",
-					validate.Sanitize(err.Error()), c.Command("login", c.Name))
-				continue
-			}
-			fmt.Fprintf(out, "That is not the answer: %s\nPaste again, or wait for the browser.\n", validate.Sanitize(err.Error()))
+		}
+		c.sayRefused(refused)
+		if accepted {
+			return
 		}
 	}
+}
+
+// restOfPaste reads the lines that follow within burstGap of each other,
+// leaving out blank and over-long ones. A line that may be an address is
+// offered on its own; accepted, it ends the paste and is not returned.
+func restOfPaste(ctx context.Context, in *Input, attempt Flow) (rest []string, accepted bool) {
+	for {
+		soon, cancel := context.WithTimeout(ctx, burstGap)
+		l, err := in.line(soon)
+		cancel()
+		switch {
+		case err != nil:
+			return rest, false
+		case l.tooLong || strings.TrimSpace(l.text) == "":
+			continue
+		case strings.ContainsAny(l.text, "?=") && attempt.Paste(l.text) == nil:
+			return rest, true
+		}
+		rest = append(rest, l.text)
+	}
+}
+
+// sayRefused tells why a paste is not the answer and what to do.
+func (c Conversation) sayRefused(err error) {
+	var diagnosed *DiagnosedError
+	if errors.As(err, &diagnosed) {
+		fmt.Fprintf(c.Out, "%s\nOnce it is fixed, stop this wait with Ctrl-C and run `%s` again.\n",
+			validate.Sanitize(err.Error()), c.Command("login", c.Name))
+		return
+	}
+	fmt.Fprintf(c.Out, "That is not the answer: %s\nPaste again, or wait for the browser.\n", validate.Sanitize(err.Error()))
 }
 
 // printResult tells what the consent reached. Everything the server sent
@@ -194,7 +238,7 @@ func (c Conversation) chooseNamedSite(sites []profile.Site) error {
 // chooseSite asks which site becomes the default when the grant reaches
 // several and none was chosen before. Where nobody can answer, or nobody
 // does in time, the first site is kept.
-func (c Conversation) chooseSite(ctx context.Context, lines <-chan line, sites []profile.Site) error {
+func (c Conversation) chooseSite(ctx context.Context, in *Input, sites []profile.Site) error {
 	if !askable(c.In) {
 		return c.keepFirstSite(sites, "the input is not a terminal, so nobody was asked")
 	}
@@ -202,24 +246,22 @@ func (c Conversation) chooseSite(ctx context.Context, lines <-chan line, sites [
 	if timeout <= 0 {
 		timeout = oauthflow.DefaultTimeout
 	}
-	unanswered := time.NewTimer(timeout)
-	defer unanswered.Stop()
+	answerBy, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	for {
 		fmt.Fprintf(c.Out, "Which site should be the default? Enter 1 to %d: ", len(sites))
-		var answer string
-		select {
-		case <-ctx.Done():
+		l, err := in.line(answerBy)
+		switch {
+		case ctx.Err() != nil:
 			return ctx.Err()
-		case <-unanswered.C:
+		case errors.Is(err, context.DeadlineExceeded):
 			fmt.Fprintln(c.Out)
 			return c.keepFirstSite(sites, fmt.Sprintf("no answer came within %s", timeout))
-		case l, ok := <-lines:
-			if !ok {
-				fmt.Fprintln(c.Out)
-				return c.keepFirstSite(sites, "the input ended")
-			}
-			answer = strings.TrimSpace(l.text)
+		case err != nil:
+			fmt.Fprintln(c.Out)
+			return c.keepFirstSite(sites, "the input ended")
 		}
+		answer := strings.TrimSpace(l.text)
 		n, err := strconv.Atoi(answer)
 		if err != nil || n < 1 || n > len(sites) {
 			fmt.Fprintf(c.Out, "%q is not one of the numbers shown.\n", validate.Sanitize(clip(answer)))

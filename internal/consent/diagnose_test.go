@@ -147,22 +147,40 @@ func TestAnErrorTheBrowserCameBackWithIsDiagnosed(t *testing.T) {
 }
 
 // pastingBrowser is an admin whose browser is elsewhere: it stops on the
-// page Atlassian shows and the admin pastes that page's address.
+// page Atlassian shows and the admin pastes that page's address, or with
+// words set the page's words, one line at a time as a terminal passes
+// them on.
 type pastingBrowser struct {
 	paste io.Writer
 	errs  chan error
+	words bool
 }
 
 func (b pastingBrowser) Open(authURL string) error {
 	go func() {
-		_, err := atlserver.FollowConsent(context.Background(), testkit.NoRedirects(), authURL, true)
+		// The page's words are on the page its address leads to.
+		client := testkit.NoRedirects()
+		if b.words {
+			client = &http.Client{}
+		}
+		_, err := atlserver.FollowConsent(context.Background(), client, authURL, true)
 		var refused *atlserver.RefusedError
 		if !errors.As(err, &refused) {
 			b.errs <- fmt.Errorf("the browser did not stop on an error page: %v", err)
 			return
 		}
-		_, err = fmt.Fprintln(b.paste, refused.URL)
-		b.errs <- err
+		if !b.words {
+			_, err = fmt.Fprintln(b.paste, refused.URL)
+			b.errs <- err
+			return
+		}
+		for l := range strings.Lines(visibleText(refused.Page)) {
+			if _, err := io.WriteString(b.paste, l); err != nil {
+				b.errs <- err
+				return
+			}
+		}
+		b.errs <- nil
 	}()
 	return nil
 }
@@ -170,11 +188,36 @@ func (b pastingBrowser) Open(authURL string) error {
 // `authwiz login` end to end: the pasted error page's fix is printed with
 // how to start again.
 func TestConversationDiagnosesAPastedErrorPage(t *testing.T) {
+	out := converseOnErrorPage(t, false)
+	for _, want := range []string{"Atlassian stopped the consent", "tick write:made-up:confluence", "`authwiz login \"OAuth2 confluence Authentication\"` again"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// A page's words pasted at a terminal arrive a line at a time: they are
+// one paste, diagnosed once, and no line of them is called a wrong answer.
+func TestConversationDiagnosesAPastedPageOnce(t *testing.T) {
+	out := converseOnErrorPage(t, true)
+	if n := strings.Count(out, "Atlassian stopped the consent"); n != 1 || strings.Contains(out, "That is not the answer") {
+		t.Fatalf("%d diagnoses, output:\n%s", n, out)
+	}
+	if !strings.Contains(out, "tick write:made-up:confluence") {
+		t.Fatalf("the fix is missing:\n%s", out)
+	}
+}
+
+// converseOnErrorPage holds `authwiz login` with a browser that stops on
+// the page for scopes not added to the app, and the admin pasting its
+// address or its words; it returns what was printed.
+func converseOnErrorPage(t *testing.T, words bool) string {
+	t.Helper()
 	e := newEnv(t)
 	errorPages[0].setUp(t, e)
 	in, paste := io.Pipe()
 	t.Cleanup(func() { paste.Close() })
-	browser := pastingBrowser{paste: paste, errs: make(chan error, 1)}
+	browser := pastingBrowser{paste: paste, errs: make(chan error, 1), words: words}
 	out := &testkit.Buffer{}
 	ctx, cancel := context.WithCancel(deadline(t))
 	done := make(chan error, 1)
@@ -189,9 +232,5 @@ func TestConversationDiagnosesAPastedErrorPage(t *testing.T) {
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run = %v", err)
 	}
-	for _, want := range []string{"Atlassian stopped the consent", "tick write:made-up:confluence", "`authwiz login \"" + e.name + "\"` again"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
-		}
-	}
+	return out.String()
 }

@@ -21,7 +21,10 @@
 //
 // Conversation holds the same consent on plain lines. It never waits for
 // ever on its input: the default-site question is skipped where the input
-// is a file but not a terminal, and bounded by Timeout elsewhere.
+// is a file but not a terminal, and bounded by Timeout elsewhere. Lines
+// pasted together are one paste, judged once; an address is taken the
+// moment its line arrives. Its In may be an *Input shared with the prompts
+// before and after it, so that input typed ahead is never lost.
 //
 // Runner.TokenSource hands out the saved profile's access token, refreshed
 // and saved under the store's lock when needed (`authwiz token`).

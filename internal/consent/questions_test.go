@@ -132,3 +132,72 @@ func TestAnOverLongPastedLineIsRefusedAndReadingGoesOn(t *testing.T) {
 		t.Errorf("the over-long line is not explained:\n%s", out)
 	}
 }
+
+// A script types every answer at once. Each conversation on the shared
+// input takes only its own line, and what comes after is still there for
+// the next conversation and the next prompt.
+func TestConversationsOnOneInputLoseNothing(t *testing.T) {
+	answers := []string{"http://localhost:47613/callback?code=first&state=s", "http://localhost:47613/callback?code=second&state=s"}
+	r, w := io.Pipe()
+	t.Cleanup(func() { r.Close() })
+	go func() {
+		io.WriteString(w, answers[0]+"\n"+answers[1]+"\nthe next prompt's answer\n")
+		w.Close()
+	}()
+	in := consent.NewInput(r)
+	for _, answer := range answers {
+		flow := &pasteFlow{answered: answered{consent.Result{Sites: twoSites.Sites[:1]}}, answer: answer, done: make(chan struct{})}
+		out := &testkit.Buffer{}
+		if err := runQuietly(t, consent.Conversation{Consents: &pasteStarter{flow: flow}, Name: "p", NoBrowser: true, In: in, Out: out}); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		if !slices.Equal(flow.pasted, []string{answer}) {
+			t.Errorf("pasted %q, want only %q", flow.pasted, answer)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if next, err := in.ReadLine(ctx); err != nil || next != "the next prompt's answer" {
+		t.Fatalf("the next prompt read %q, %v", next, err)
+	}
+	if rest, err := io.ReadAll(in); err != nil || len(rest) != 0 {
+		t.Fatalf("after the last line: %q, %v", rest, err)
+	}
+}
+
+// The address and the site choice typed at once: the address is taken on
+// its own at once, not held back as part of a paste, and the next line
+// answers the site question.
+func TestAnAddressTypedWithTheSiteChoiceIsTakenAlone(t *testing.T) {
+	answer := "http://localhost:47613/callback?code=c&state=s"
+	flow := &pasteFlow{answered: answered{twoSites}, answer: answer, done: make(chan struct{})}
+	r, w := io.Pipe()
+	t.Cleanup(func() { r.Close() })
+	go io.WriteString(w, answer+"\n2\n")
+	starter := &pasteStarter{flow: flow}
+	out := &testkit.Buffer{}
+	if err := runQuietly(t, consent.Conversation{Consents: starter, Name: "p", NoBrowser: true, In: r, Out: out}); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !slices.Equal(flow.pasted, []string{answer}) || !slices.Equal(starter.chosen, []string{"c2"}) {
+		t.Fatalf("pasted %q, chosen %v:\n%s", flow.pasted, starter.chosen, out)
+	}
+}
+
+// A prompt reading the shared input line by line: an over-long line is
+// refused on its own, and a last line without a line break still counts.
+func TestInputReadLine(t *testing.T) {
+	in := consent.NewInput(strings.NewReader(strings.Repeat("x", 200<<10) + "\nnext\r\nlast"))
+	ctx := context.Background()
+	if _, err := in.ReadLine(ctx); !errors.Is(err, consent.ErrLineTooLong) {
+		t.Fatalf("over-long line: %v", err)
+	}
+	for _, want := range []string{"next", "last"} {
+		if got, err := in.ReadLine(ctx); err != nil || got != want {
+			t.Fatalf("ReadLine = %q, %v; want %q", got, err, want)
+		}
+	}
+	if _, err := in.ReadLine(ctx); !errors.Is(err, io.EOF) {
+		t.Fatalf("after the end: %v", err)
+	}
+}

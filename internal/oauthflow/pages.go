@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"net/http"
 	"sync"
+
+	"github.com/authwiz/authwiz/internal/atlassian"
 )
 
 // page is what the browser shows after a request to the listener. Pages
@@ -13,6 +15,7 @@ type page struct {
 	Status  int
 	Title   string
 	Message string
+	Fix     string
 	Detail  string
 }
 
@@ -24,7 +27,7 @@ var pageTemplate = sync.OnceValue(func() *template.Template {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5}
 pre{white-space:pre-wrap;background:#eee;padding:.5rem}</style></head>
-<body><h1>{{.Title}}</h1><p>{{.Message}}</p>{{if .Detail}}<pre>{{.Detail}}</pre>{{end}}</body></html>
+<body><h1>{{.Title}}</h1><p>{{.Message}}</p>{{if .Fix}}<p><strong>To fix it:</strong> {{.Fix}}</p>{{end}}{{if .Detail}}<pre>{{.Detail}}</pre>{{end}}</body></html>
 `))
 })
 
@@ -56,12 +59,24 @@ var (
 )
 
 // endPage is what the browser shows when the server's answer ends the
-// attempt without a code.
+// attempt without a code. A refusal Atlassian describes in known words
+// gets its cause and fix here too: the browser is where the admin looks.
 func endPage(err error) page {
 	p := page{Status: http.StatusOK, Title: "The sign-in did not complete",
 		Message: "authwiz has stopped waiting. Go back to the terminal, which says what to do next."}
-	if e, ok := err.(*Error); ok {
-		p.Detail = e.Error()
+	e, ok := err.(*Error)
+	if !ok {
+		return p
+	}
+	p.Detail = e.Error()
+	said := e.Detail
+	if e.Kind == ErrDenied {
+		// Atlassian's Cancel comes back with a code but often no words.
+		said = "access_denied " + said
+	}
+	if d, ok := atlassian.Diagnose(said); ok {
+		p.Message = "Atlassian stopped the consent. " + d.Cause + " authwiz has stopped waiting; the terminal says the same."
+		p.Fix = d.Fix
 	}
 	return p
 }

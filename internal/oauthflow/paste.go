@@ -51,6 +51,10 @@ func (s *Session) parsePasted(input string) (url.Values, string, error) {
 	switch {
 	case text == "":
 		return nil, "", errors.New("nothing was pasted. Paste the whole address the browser was sent to after you chose Accept")
+	case strings.ContainsAny(text, "\r\n"):
+		// Never read as an address: a code or state cut by a line break
+		// would fail later and less clearly.
+		return nil, "", errors.New("the pasted text has several lines, so it is not the one address the browser was sent to. Paste only that address, after you chose Accept")
 	case len(text) > maxQueryBytes:
 		return nil, "", errors.New("the pasted text is far longer than a sign-in answer. Paste only the address the browser was sent to after you chose Accept")
 	case !strings.ContainsAny(text, "?=&/"):

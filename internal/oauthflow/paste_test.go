@@ -53,17 +53,18 @@ func TestPasteRefusesWhatIsNotAnAnswer(t *testing.T) {
 	s := begin(t)
 	state := stateOf(t, s)
 	cases := map[string]string{
-		"nothing":                  "   ",
-		"the authorization URL":    s.AuthURL(),
-		"another site":             "https://evil.example/callback?" + url.Values{"code": {"c"}, "state": {state}}.Encode(),
-		"another port":             "http://localhost:1/callback?" + url.Values{"code": {"c"}, "state": {state}}.Encode(),
-		"the Redirect URL alone":   s.RedirectURL(),
-		"words":                    "I clicked accept",
-		"no state":                 "code=c",
-		"far too long":             strings.Repeat("x", 9<<10),
-		"a code with a line break": "abc\ndef",
-		"a menu number":            "2",
-		"a short word":             "yes",
+		"nothing":                   "   ",
+		"the authorization URL":     s.AuthURL(),
+		"another site":              "https://evil.example/callback?" + url.Values{"code": {"c"}, "state": {state}}.Encode(),
+		"another port":              "http://localhost:1/callback?" + url.Values{"code": {"c"}, "state": {state}}.Encode(),
+		"the Redirect URL alone":    s.RedirectURL(),
+		"words":                     "I clicked accept",
+		"no state":                  "code=c",
+		"far too long":              strings.Repeat("x", 9<<10),
+		"a code with a line break":  "abc\ndef",
+		"an address and more lines": s.RedirectURL() + "?state=" + url.QueryEscape(state) + "&code=c\nThen the page said",
+		"a menu number":             "2",
+		"a short word":              "yes",
 	}
 	for name, pasted := range cases {
 		t.Run(name, func(t *testing.T) {

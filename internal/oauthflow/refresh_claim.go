@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/authwiz/authwiz/internal/httpclient"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
@@ -90,11 +91,11 @@ func (s *StoredTokenSource) refreshFailed(claim profile.GrantClaim, g profile.Gr
 			return cerr
 		}
 		return s.rejected(g, err)
-	case (answered || notSent(err)) && g.Pending == nil:
+	case (answered || httpclient.NotSent(err)) && g.Pending == nil:
 		if _, cerr := claim.Commit(profile.Outcome{}); cerr != nil {
 			return cerr
 		}
-	case !answered && !notSent(err):
+	case !answered && !httpclient.NotSent(err):
 		return s.noAnswer(g, err)
 	}
 	return tokenError(err, ErrRefreshRejected, "", s.now())

@@ -2,8 +2,6 @@ package oauthflow
 
 import (
 	"context"
-	"errors"
-	"net"
 	"net/http"
 
 	"golang.org/x/oauth2"
@@ -66,14 +64,4 @@ func (s *StoredTokenSource) rememberStyle(style string) {
 		p.TokenAuthStyle = style
 		return nil
 	})
-}
-
-// notSent reports whether err shows the request never left: no connection
-// to the server (or to the proxy in front of it) was made or secured, so
-// the refresh token was not spent.
-func notSent(err error) bool {
-	var op *net.OpError
-	var te *httpclient.TimeoutError
-	return errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect") ||
-		errors.As(err, &te) && te.Stage < httpclient.StageAnswer
 }

@@ -188,3 +188,17 @@ func assertCausesInAtlassiansOrder(t *testing.T, msg string) {
 		at += i + len(cause)
 	}
 }
+
+// A refresh that could not even connect spent nothing: it is not called
+// a request that may have reached the server.
+func TestRefreshThatNeverConnectedSpentNothing(t *testing.T) {
+	store := storeWith(t, "http://127.0.0.1:1/oauth/token", profile.Secrets{ClientSecret: "s", AccessToken: "old", RefreshToken: "r1",
+		Expiry: clock.Add(-time.Minute)})
+	_, err := source(store).Token()
+	if !errors.Is(err, oauthflow.ErrNetwork) || strings.Contains(err.Error(), "may have reached the server") {
+		t.Fatalf("Token = %v", err)
+	}
+	if sec := savedSecrets(t, store); sec.RefreshToken != "r1" {
+		t.Errorf("the refresh token was dropped: %q", sec.RefreshToken)
+	}
+}

@@ -142,6 +142,37 @@ func TestDenialEndsTheWait(t *testing.T) {
 	}
 }
 
+// A refusal Atlassian describes in known words: the browser's last page
+// says the cause and the fix, escaped, and echoes no state.
+func TestAnEndPageAtlassianDescribedSaysTheCauseAndTheFix(t *testing.T) {
+	cases := map[string]struct {
+		answer url.Values
+		want   []string
+	}{
+		"scopes not added": {url.Values{"error": {"invalid_scope"}, "error_description": {
+			"This app has requested scopes that have not been added to the app. Add the following scopes to the app: write:page:confluence <b>"}},
+			[]string{"Atlassian stopped the consent", "not added to it", "To fix it:", "Edit scopes, tick write:page:confluence"}},
+		"cancel chosen": {url.Values{"error": {"access_denied"}},
+			[]string{"Cancel was chosen", "To fix it:", "click Accept"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			s := begin(t)
+			state := stateOf(t, s)
+			tc.answer.Set("state", state)
+			_, page := fetch(t, http.MethodGet, callbackURL(s, tc.answer))
+			for _, want := range tc.want {
+				if !strings.Contains(page, want) {
+					t.Errorf("page lacks %q:\n%s", want, page)
+				}
+			}
+			if strings.Contains(page, "<b>") || strings.Contains(page, state) {
+				t.Errorf("page echoes markup or the state:\n%s", page)
+			}
+		})
+	}
+}
+
 func TestServerTextIsEscapedAndStripped(t *testing.T) {
 	s := begin(t)
 	payload := `<script>alert("x")</script>` + "\x1b[31mred\x1b[0m"
