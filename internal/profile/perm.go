@@ -83,7 +83,11 @@ func checkPrivate(dir string) (warnings, readable []string, err error) {
 		if path == filepath.Join(dir, secretsFileName) {
 			continue // readable, it is refused when read (see loadSecrets)
 		}
-		if msg := readableByOthers(path, info); msg != "" {
+		if !info.Mode().IsRegular() && !info.IsDir() {
+			continue // a lock that is a pipe or link is refused when locked, with its fix
+		}
+		secrets := strings.HasPrefix(filepath.Base(path), secretsFileName) || filepath.Dir(path) != filepath.Clean(dir)
+		if msg := readableByOthers(path, info, secrets); msg != "" {
 			warnings = append(warnings, msg)
 			if info.Mode().IsRegular() {
 				readable = append(readable, path)

@@ -47,16 +47,21 @@ func unsafePath(path string, info fs.FileInfo) error {
 }
 
 // readableByOthers says, with the fix, when users other than the owner
-// may read path.
-func readableByOthers(path string, info fs.FileInfo) string {
+// may read path; secrets: it is a file that may hold secrets (a copy of
+// secrets.toml, a refresh in progress).
+func readableByOthers(path string, info fs.FileInfo, secrets bool) string {
 	if info.Mode()&fs.ModeSymlink != 0 || info.Mode().Perm()&0o077 == 0 {
 		return ""
 	}
 	if info.IsDir() {
 		return fmt.Sprintf("%s can be read by other users (mode %04o); fix it with: chmod 700 %q", path, info.Mode().Perm(), path)
 	}
-	return fmt.Sprintf("%s can be read by other users (mode %04o); authwiz makes it private (0600) at its next change, or fix it now with: chmod 600 %q. If it holds secrets someone else may have read, also reset the client secret in the Atlassian Developer Console",
+	msg := fmt.Sprintf("%s can be read by other users (mode %04o); authwiz makes it private (0600) at its next change, or fix it now with: chmod 600 %q",
 		path, info.Mode().Perm(), path)
+	if secrets {
+		msg += ". It holds secrets someone else may have read: also reset the client secret in the Atlassian Developer Console"
+	}
+	return msg
 }
 
 // looseFile reports, with the command that fixes it, when other users may

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -114,5 +115,42 @@ func TestReadableBackupNoticedAndMadePrivate(t *testing.T) {
 	again, err := Open(s.Dir())
 	if err != nil || len(again.Warnings()) != 0 {
 		t.Errorf("after the save nothing is readable by others: %v %q", err, again.Warnings())
+	}
+}
+
+// Only a file that may hold secrets is said to need a new client secret;
+// a lock that is not a file is left to the lock's own, clearer error.
+func TestReadableWarningsSayWhatTheFileHolds(t *testing.T) {
+	s := savedStore(t)
+	settings, secrets := filepath.Join(s.Dir(), settingsFileName+backupSuffix), filepath.Join(s.Dir(), secretsFileName+backupSuffix)
+	for _, path := range []string{settings, secrets} {
+		if err := os.Chmod(path, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lock := filepath.Join(s.Dir(), lockFileName)
+	if err := os.Remove(lock); err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(lock, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reopened, err := Open(s.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	warnings := strings.Join(reopened.Warnings(), "\n")
+	for _, line := range reopened.Warnings() {
+		switch {
+		case strings.HasPrefix(line, settings) && strings.Contains(line, "client secret"):
+			t.Errorf("profiles.toml holds no secret, yet: %s", line)
+		case strings.HasPrefix(line, secrets) && !strings.Contains(line, "reset the client secret"):
+			t.Errorf("a readable copy of secrets.toml must say to reset the client secret: %s", line)
+		case strings.HasPrefix(line, lock):
+			t.Errorf("the lock's own error says what is wrong with it: %s", line)
+		}
+	}
+	if !strings.Contains(warnings, settings) || !strings.Contains(warnings, secrets) {
+		t.Errorf("both readable backups must be reported:\n%s", warnings)
 	}
 }

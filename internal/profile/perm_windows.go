@@ -14,7 +14,7 @@ import (
 func unsafePath(string, fs.FileInfo) error { return nil }
 
 // readableByOthers: see unsafePath.
-func readableByOthers(string, fs.FileInfo) string { return "" }
+func readableByOthers(string, fs.FileInfo, bool) string { return "" }
 
 // looseFile: see unsafePath.
 func looseFile(string) (string, error) { return "", nil }
