@@ -152,14 +152,22 @@ func deleteFromStore(ctx context.Context, root *rootOptions, streams Streams, na
 // rather than guess.
 // what names the command in the refusal ("delete").
 func confirm(streams Streams, question, what string) (bool, error) {
-	f, ok := streams.In.(*os.File)
-	if !ok || !term.IsTerminal(f.Fd()) {
-		return false, usageError{fmt.Errorf("not asking without a terminal: add --yes to %s from a script", what)}
+	if err := canAsk(streams, what); err != nil {
+		return false, err
 	}
 	fmt.Fprint(streams.Err, question)
-	answer, err := bufio.NewReader(f).ReadString('\n')
+	answer, err := bufio.NewReader(streams.In.(*os.File)).ReadString('\n')
 	if err != nil {
 		return false, nil
 	}
 	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(answer)), "y"), nil
+}
+
+// canAsk is confirm's refusal without a terminal, for a command to make
+// before any work whose output would end in it.
+func canAsk(streams Streams, what string) error {
+	if f, ok := streams.In.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		return nil
+	}
+	return usageError{fmt.Errorf("not asking without a terminal: add --yes to %s from a script", what)}
 }

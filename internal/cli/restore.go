@@ -42,6 +42,11 @@ tokens from before it was shared.`,
 			"  authwiz restore --yes      # from a script",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !opts.yes {
+				if err := canAsk(streams, "restore"); err != nil {
+					return err
+				}
+			}
 			store, err := openStore(root, streams)
 			if err != nil {
 				return err
@@ -74,12 +79,14 @@ func runRestore(store *profile.Store, streams Streams, links map[string]sharedLi
 		fmt.Fprintln(streams.Err, "Nothing to restore: every profile file reads fine and agrees with the others.")
 		return sayLinksWithoutProfile(store, streams, links)
 	}
+	// Refused before any output: the list above a refusal reads as if
+	// something was about to be restored.
+	if n := len(plan.Candidates); n > 0 && (opts.from < 1 || opts.from > n) {
+		return usageError{fmt.Errorf("--from %d: choose a backup between 1 and %d", opts.from, n)}
+	}
 	printDamage(streams.Err, plan.Damage)
 	if len(plan.Candidates) == 0 {
 		return errors.New("no backup can be read, so there is nothing to restore from; profiles whose secrets are lost need `authwiz login NAME` (or `authwiz edit NAME` for the client secret)")
-	}
-	if opts.from < 1 || opts.from > len(plan.Candidates) {
-		return usageError{fmt.Errorf("--from %d: choose a backup between 1 and %d", opts.from, len(plan.Candidates))}
 	}
 	fmt.Fprintln(streams.Err, "\nBackups, newest first:")
 	for _, c := range plan.Candidates {

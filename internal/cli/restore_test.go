@@ -61,13 +61,19 @@ func TestRestoreEndToEnd(t *testing.T) {
 		t.Fatal("the refused save wrote a profile")
 	}
 
+	// Both refusals come before any output that reads as a restore
+	// under way: the damage found and the list of backups.
 	r = w.run("", nil, "restore")
-	if r.code != ExitUsage || !strings.Contains(r.stderr, "--yes") {
-		t.Errorf("restore without a terminal must ask for --yes: %d\n%s", r.code, r.stderr)
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "not asking without a terminal: add --yes to restore") ||
+		strings.Contains(r.stderr, "Found:") || strings.Contains(r.stderr, "Backups, newest first") {
+		t.Errorf("restore without a terminal must refuse at once, asking for --yes: %d\n%s", r.code, r.stderr)
 	}
-	r = w.run("", nil, "restore", "--from", "9", "--yes")
-	if r.code != ExitUsage || !strings.Contains(r.stderr, "--from 9: choose a backup between 1 and") {
-		t.Errorf("--from out of range: %d\n%s", r.code, r.stderr)
+	for _, from := range []string{"9", "0"} {
+		r = w.run("", nil, "restore", "--from", from, "--yes")
+		if r.code != ExitUsage || !strings.Contains(r.stderr, "--from "+from+": choose a backup between 1 and") ||
+			strings.Contains(r.stderr, "Found:") || strings.Contains(r.stderr, "Backups, newest first") {
+			t.Errorf("--from %s out of range must be refused at once: %d\n%s", from, r.code, r.stderr)
+		}
 	}
 	if _, _, err := store.Get("p"); err == nil {
 		t.Fatal("a refused restore changed the store")
@@ -148,7 +154,7 @@ func TestRestoreKeepsASharedProfileShared(t *testing.T) {
 	if !strings.Contains(r.stderr, wantGone) || !strings.Contains(r.stderr, "authwiz share gone --to "+sharedStore) {
 		t.Errorf("restore does not say the record left without a profile, with the fix:\n%s", r.stderr)
 	}
-	if r := w.run("", nil, "restore"); r.code != 0 || !strings.Contains(r.stderr, "Nothing to restore") || !strings.Contains(r.stderr, wantGone) {
+	if r := w.run("", nil, "restore", "--yes"); r.code != 0 || !strings.Contains(r.stderr, "Nothing to restore") || !strings.Contains(r.stderr, wantGone) {
 		t.Errorf("a sound store's restore should still say the record without a profile: exit %d\n%s", r.code, r.stderr)
 	}
 }
