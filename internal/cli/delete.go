@@ -29,7 +29,9 @@ func newDeleteCmd(root *rootOptions, streams Streams, runF func(context.Context,
 		Use:   "delete NAME",
 		Short: "Delete a profile with its secrets (the grant at Atlassian stays until revoked)",
 		Long: `delete removes the profile, its client secret and its tokens from this
-computer. It asks first unless --yes is given.
+computer. It asks first unless --yes is given. Secrets kept in the OS
+keyring go first: while that keyring does not answer (locked, or no desktop
+session) nothing is deleted, so no entry is left behind that nothing leads to.
 
 The consent given to the app still stands at Atlassian: the user who consented
 revokes it at ` + atlassian.RevokeAppsURL + `, and the app itself can be
@@ -96,6 +98,14 @@ func runDelete(ctx context.Context, root *rootOptions, streams Streams, opts *de
 		}
 	}
 	if opts.FromStore {
+		// The grant must not go from the store for every host while this
+		// host's profile stays, held by a keyring that does not answer.
+		if p.SecretStorage == profile.StorageKeyring {
+			if err := store.KeyringStatus(); err != nil {
+				return fmt.Errorf("%q keeps its client secret in the OS keyring, which does not answer (%w), so nothing was deleted, here or in %s: "+
+					"run this again where that keyring answers, in the desktop session that made the profile, with the keyring unlocked", p.Name, err, link.where())
+			}
+		}
 		if err := deleteFromStore(ctx, root, streams, p.Name, link); err != nil {
 			return err
 		}

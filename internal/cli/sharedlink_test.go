@@ -18,6 +18,7 @@ import (
 	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/seal"
+	"github.com/authwiz/authwiz/internal/testkit"
 )
 
 // sharedStore is a store address no test ever reaches: the commands
@@ -249,4 +250,42 @@ func dirState(t *testing.T, dir string) map[string]string {
 		t.Fatal(err)
 	}
 	return state
+}
+
+// delete refuses, with the profile whole, while the OS keyring holding
+// its secrets does not answer; with --from-store it refuses before the
+// grant goes from the store for every host.
+func TestDeleteKeepsAProfileWhileItsKeyringDoesNotAnswer(t *testing.T) {
+	w := newWorld(t)
+	kr := &testkit.MemKeyring{NotFound: profile.ErrNotInKeyring}
+	store, err := profile.Open(w.dir, profile.WithKeyring(kr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	down, attempts := downStore(t)
+	for _, name := range []string{"local", "conf"} {
+		if err := store.Create(profile.Profile{Name: name, ClientID: testClientID, RedirectURL: w.redirect,
+			AuthURL: w.server.URL + "/authorize", TokenURL: w.server.URL + "/oauth/token", APIBaseURL: w.server.URL,
+			Scopes: []string{"read:confluence-user"}, SecretStorage: profile.StorageKeyring,
+		}, profile.Secrets{ClientSecret: testClientSecret}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := saveShared(w.dir, map[string]sharedLink{"conf": {Store: down}}); err != nil {
+		t.Fatal(err)
+	}
+
+	// w.run's keyring never answers.
+	for _, args := range [][]string{{"delete", "--yes", "local"}, {"delete", "--yes", "--from-store", "conf"}} {
+		r := w.run("", nil, args...)
+		if r.code == 0 || !strings.Contains(strings.ToLower(r.stderr), "nothing was deleted") || !strings.Contains(r.stderr, "with the keyring unlocked") {
+			t.Errorf("%v with the keyring not answering: exit %d\n%s", args, r.code, r.stderr)
+		}
+	}
+	if list, err := store.List(); err != nil || len(list) != 2 || kr.Len() != 2 {
+		t.Fatalf("a refused delete changed the profiles (%d left, %v) or the keyring (%d entries)", len(list), err, kr.Len())
+	}
+	if attempts.Load() != 0 {
+		t.Errorf("delete --from-store went to the shared store while the keyring did not answer")
+	}
 }
