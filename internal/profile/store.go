@@ -204,6 +204,12 @@ func (s *Store) Delete(name string) error {
 			return fmt.Errorf("delete profile %q: %w", name, ErrNotFound)
 		}
 		if p := st.settings.Profiles[i]; p.SecretStorage == StorageKeyring {
+			// writeState refuses this change over a secrets file that lost
+			// another profile's secrets: asked first, since the entry
+			// removed cannot be put back.
+			if _, err := s.fileLosses(st); err != nil {
+				return err
+			}
 			if err := s.keyringDelete([]string{p.Name}, nil); err != nil {
 				return fmt.Errorf("delete profile %q: its secrets are in the OS keyring (entry %q of %q), which did not answer: %w. Nothing was deleted: "+
 					"run this again where that keyring answers, in the desktop session that made the profile, with the keyring unlocked",

@@ -213,3 +213,32 @@ func TestDeleteKeepsAProfileWhoseKeyringDoesNotAnswer(t *testing.T) {
 		t.Errorf("after delete: %d profiles, keyring entries %v", len(list), kr.accounts())
 	}
 }
+
+// A delete that the store refuses, because the secrets file lost another
+// profile's secrets, leaves the keyring entry of the profile it was to
+// delete: the profile stays, so its secrets must too.
+func TestRefusedDeleteKeepsTheKeyringEntry(t *testing.T) {
+	kr := newMemKeyring()
+	s, err := Open(filepath.Join(t.TempDir(), "aw"), WithKeyring(kr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, sec := fullProfile()
+	p.SecretStorage = StorageFile
+	if err := s.Save(p, sec); err != nil {
+		t.Fatal(err)
+	}
+	kept := p
+	kept.Name, kept.SecretStorage = "in the keyring", StorageKeyring
+	if err := s.Save(kept, sec); err != nil {
+		t.Fatal(err)
+	}
+	cutBack(t, filepath.Join(s.Dir(), secretsFileName))
+
+	if err := s.Delete(kept.Name); !errors.Is(err, ErrSecretsLost) {
+		t.Fatalf("delete over a secrets file that lost another profile's secrets: %v", err)
+	}
+	if _, got, err := s.Get(kept.Name); err != nil || got.RefreshToken != sec.RefreshToken {
+		t.Fatalf("the refused delete took the profile's secrets out of the keyring: %v", err)
+	}
+}
