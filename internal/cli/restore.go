@@ -127,8 +127,8 @@ func runRestore(store *profile.Store, streams Streams, links map[string]sharedLi
 	return sayLinksWithoutProfile(store, streams, links)
 }
 
-// sayLinksWithoutProfile names each shared record whose profile no
-// backup brought back. The record is kept, not dropped: the grant lives
+// sayLinksWithoutProfile names each shared record whose profile is gone
+// and was not brought back. The record is kept, not dropped: the grant lives
 // on in the store for the other hosts, and this host's journal of it may
 // hold the only copy of its refresh token until a profile uses it again.
 func sayLinksWithoutProfile(store *profile.Store, streams Streams, links map[string]sharedLink) error {
@@ -145,7 +145,7 @@ func sayLinksWithoutProfile(store *profile.Store, streams Streams, links map[str
 		if l.key(name) != name {
 			in += fmt.Sprintf(" (as %q)", l.key(name))
 		}
-		fmt.Fprintf(streams.Err, "Warning: %s says the grant of %q lives in %s, but no profile here is called that and no backup holds one. "+
+		fmt.Fprintf(streams.Err, "Warning: %s says the grant of %q lives in %s, but no profile here is called that. "+
 			"The grant stays there for the other hosts. To use it here again, create a profile called %q for the same app, then run `%s --to %s`; "+
 			"if this host is done with it, remove %q from %s.\n",
 			sharedFileName, validate.Sanitize(name), validate.Sanitize(in), validate.Sanitize(name),
@@ -180,6 +180,10 @@ func candidateHolds(p profile.CandidateProfile) string {
 	switch {
 	case p.InKeyring:
 		held = append(held, "secrets in the OS keyring (not in backups)")
+	case p.Shared && p.ClientSecret:
+		held = append(held, "client secret; its grant is in the shared store, so no token is put back")
+	case p.Shared:
+		held = append(held, "no client secret; its grant is in the shared store")
 	default:
 		for _, h := range []struct {
 			has  bool
@@ -194,12 +198,6 @@ func candidateHolds(p profile.CandidateProfile) string {
 		}
 	}
 	s := strings.Join(held, ", ")
-	if p.Shared {
-		s = "client secret; its grant is in the shared store, so no token is put back"
-		if !p.ClientSecret {
-			s = "no client secret; its grant is in the shared store"
-		}
-	}
 	if p.PutBack {
 		s += " — will be put back"
 	}
