@@ -55,12 +55,12 @@ type world struct {
 	now      time.Time
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T, adjust ...func(cfg *atlserver.Config)) *world {
 	t.Helper()
 	w := &world{t: t, dir: t.TempDir(), now: time.Now()}
-	atl := atltest.Start(t, func(cfg *atlserver.Config) {
+	atl := atltest.Start(t, append([]func(cfg *atlserver.Config){func(cfg *atlserver.Config) {
 		cfg.Apps[0].ClientID, cfg.Apps[0].ClientSecret = testClientID, testClientSecret
-	})
+	}}, adjust...)...)
 	w.redirect, w.fake, w.server = atl.RedirectURL, atl.Server, atl.HTTP
 	return w
 }

@@ -29,7 +29,9 @@ func newDeleteCmd(root *rootOptions, streams Streams, runF func(context.Context,
 		Use:   "delete NAME",
 		Short: "Delete a profile with its secrets (the grant at Atlassian stays until revoked)",
 		Long: `delete removes the profile, its client secret and its tokens from this
-computer. It asks first unless --yes is given.
+computer. It asks first unless --yes is given. Secrets kept in the OS
+keyring go first: while that keyring does not answer (locked, or no desktop
+session) nothing is deleted, so no entry is left behind that nothing leads to.
 
 The consent given to the app still stands at Atlassian: the user who consented
 revokes it at ` + atlassian.RevokeAppsURL + `, and the app itself can be
@@ -96,6 +98,14 @@ func runDelete(ctx context.Context, root *rootOptions, streams Streams, opts *de
 		}
 	}
 	if opts.FromStore {
+		// The grant must not go from the store for every host while this
+		// host's profile stays, held by a keyring that does not answer.
+		if p.SecretStorage == profile.StorageKeyring {
+			if err := store.KeyringStatus(); err != nil {
+				return fmt.Errorf("%q keeps its client secret in the OS keyring, which does not answer (%w), so nothing was deleted, here or in %s: "+
+					"run this again where that keyring answers, in the desktop session that made the profile, with the keyring unlocked", p.Name, err, link.where())
+			}
+		}
 		if err := deleteFromStore(ctx, root, streams, p.Name, link); err != nil {
 			return err
 		}
@@ -152,14 +162,22 @@ func deleteFromStore(ctx context.Context, root *rootOptions, streams Streams, na
 // rather than guess.
 // what names the command in the refusal ("delete").
 func confirm(streams Streams, question, what string) (bool, error) {
-	f, ok := streams.In.(*os.File)
-	if !ok || !term.IsTerminal(f.Fd()) {
-		return false, usageError{fmt.Errorf("not asking without a terminal: add --yes to %s from a script", what)}
+	if err := canAsk(streams, what); err != nil {
+		return false, err
 	}
 	fmt.Fprint(streams.Err, question)
-	answer, err := bufio.NewReader(f).ReadString('\n')
+	answer, err := bufio.NewReader(streams.In.(*os.File)).ReadString('\n')
 	if err != nil {
 		return false, nil
 	}
 	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(answer)), "y"), nil
+}
+
+// canAsk is confirm's refusal without a terminal, for a command to make
+// before any work whose output would end in it.
+func canAsk(streams Streams, what string) error {
+	if f, ok := streams.In.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		return nil
+	}
+	return usageError{fmt.Errorf("not asking without a terminal: add --yes to %s from a script", what)}
 }

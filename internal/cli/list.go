@@ -19,11 +19,11 @@ func newListCmd(root *rootOptions, streams Streams, runF func(context.Context, *
 		Short: "List saved profiles, real and rehearsal, with their token state",
 		Long: `list shows every saved profile, real ones first, then rehearsal ones (made in
 authwiz demo, marked "(rehearsal)"): its name, default site, token state and
-where its secrets are kept. It reads the files only: no network call, no
-refresh, and it works on a read-only config dir. The one exception is a
-profile shared with authwiz share: its grant is read from its shared store,
-connecting once to each store (at most 5s); a store that is down shows as
-"unreachable" for all its profiles.
+where its secrets are kept. It reads the profile files and changes nothing,
+so it works on a read-only config dir. It makes no network call, except for
+profiles shared with authwiz share: their grant is read from their shared
+store, each store connected to once (5s at most); one that is down shows as
+"unreachable".
 
 The token state is "valid", "expires in …" (an access token without a refresh
 token, or one about to be renewed), or "needs consent" with why (settings

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -31,17 +33,35 @@ that are sound keep their newer tokens. A file that cannot be read is kept
 beside it, renamed, so nothing is lost.
 
 A refresh token put back that was replaced since will likely be refused by
-Atlassian: restore says so, and authwiz login NAME gets a new one.`,
+Atlassian: restore says so, and authwiz login NAME gets a new one. Of a
+profile shared with authwiz share only the client secret is put back: its
+grant stays in the shared store, and restore never brings back this host's
+tokens from before it was shared.`,
 		Example: "  authwiz restore            # show the backups, ask, restore the newest\n" +
 			"  authwiz restore --from 2   # restore from the second newest\n" +
 			"  authwiz restore --yes      # from a script",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !opts.yes {
+				if err := canAsk(streams, "restore"); err != nil {
+					return err
+				}
+			}
 			store, err := openStore(root, streams)
 			if err != nil {
 				return err
 			}
-			return runRestore(store, streams, opts)
+			dir, err := configDir(root)
+			if err != nil {
+				return err
+			}
+			links, err := loadShared(dir)
+			if err != nil {
+				// Without it restore cannot tell which tokens in the backups
+				// belong to a grant the shared store holds now.
+				return fmt.Errorf("%w; restore needs it to know which profiles are shared: mend it, then run restore again", err)
+			}
+			return runRestore(store, streams, links, opts)
 		},
 	}
 	cmd.Flags().IntVar(&opts.from, "from", 1, "restore from the backup with this number (1 is the newest)")
@@ -49,21 +69,24 @@ Atlassian: restore says so, and authwiz login NAME gets a new one.`,
 	return cmd
 }
 
-func runRestore(store *profile.Store, streams Streams, opts restoreOptions) error {
-	plan, err := store.PlanRestore()
+func runRestore(store *profile.Store, streams Streams, links map[string]sharedLink, opts restoreOptions) error {
+	shared := slices.Sorted(maps.Keys(links))
+	plan, err := store.PlanRestore(shared)
 	if err != nil {
 		return err
 	}
 	if plan.Damage.None() {
 		fmt.Fprintln(streams.Err, "Nothing to restore: every profile file reads fine and agrees with the others.")
-		return nil
+		return sayLinksWithoutProfile(store, streams, links)
+	}
+	// Refused before any output: the list above a refusal reads as if
+	// something was about to be restored.
+	if n := len(plan.Candidates); n > 0 && (opts.from < 1 || opts.from > n) {
+		return usageError{fmt.Errorf("--from %d: choose a backup between 1 and %d", opts.from, n)}
 	}
 	printDamage(streams.Err, plan.Damage)
 	if len(plan.Candidates) == 0 {
 		return errors.New("no backup can be read, so there is nothing to restore from; profiles whose secrets are lost need `authwiz login NAME` (or `authwiz edit NAME` for the client secret)")
-	}
-	if opts.from < 1 || opts.from > len(plan.Candidates) {
-		return usageError{fmt.Errorf("--from %d: choose a backup between 1 and %d", opts.from, len(plan.Candidates))}
 	}
 	fmt.Fprintln(streams.Err, "\nBackups, newest first:")
 	for _, c := range plan.Candidates {
@@ -79,7 +102,7 @@ func runRestore(store *profile.Store, streams Streams, opts restoreOptions) erro
 			return nil
 		}
 	}
-	res, err := store.Restore(opts.from)
+	res, err := store.Restore(opts.from, shared)
 	for path, kept := range res.KeptAs {
 		fmt.Fprintf(streams.Err, "Kept the damaged %s as %s\n", validate.Sanitize(path), validate.Sanitize(kept))
 	}
@@ -87,6 +110,10 @@ func runRestore(store *profile.Store, streams Streams, opts restoreOptions) erro
 		return fmt.Errorf("restoring from backup %d: %w", opts.from, err)
 	}
 	for _, name := range res.Profiles {
+		if l, ok := links[name]; ok {
+			fmt.Fprintf(streams.Err, "Put back %q; its grant stays in %s, so no token of it was put back here.\n", validate.Sanitize(name), validate.Sanitize(l.where()))
+			continue
+		}
 		fmt.Fprintf(streams.Err, "Put back %q.\n", validate.Sanitize(name))
 	}
 	for _, name := range res.Rotated {
@@ -96,6 +123,33 @@ func runRestore(store *profile.Store, streams Streams, opts restoreOptions) erro
 	for _, name := range res.StillLost {
 		fmt.Fprintf(streams.Err, "Backup %d does not hold the secrets of %q: try another with --from, or run `authwiz login %s`.\n",
 			opts.from, validate.Sanitize(name), validate.Sanitize(name))
+	}
+	return sayLinksWithoutProfile(store, streams, links)
+}
+
+// sayLinksWithoutProfile names each shared record whose profile is gone
+// and was not brought back. The record is kept, not dropped: the grant lives
+// on in the store for the other hosts, and this host's journal of it may
+// hold the only copy of its refresh token until a profile uses it again.
+func sayLinksWithoutProfile(store *profile.Store, streams Streams, links map[string]sharedLink) error {
+	list, err := store.List()
+	if err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(links)) {
+		if slices.ContainsFunc(list, func(p profile.Profile) bool { return nameMatches(p.Name, name) }) {
+			continue
+		}
+		l := links[name]
+		in := l.where()
+		if l.key(name) != name {
+			in += fmt.Sprintf(" (as %q)", l.key(name))
+		}
+		fmt.Fprintf(streams.Err, "Warning: %s says the grant of %q lives in %s, but no profile here is called that. "+
+			"The grant stays there for the other hosts. To use it here again, create a profile called %q for the same app, then run `%s --to %s`; "+
+			"if this host is done with it, remove %q from %s.\n",
+			sharedFileName, validate.Sanitize(name), validate.Sanitize(in), validate.Sanitize(name),
+			validate.Sanitize(profile.Command("share", name)), validate.Sanitize(l.where()), validate.Sanitize(name), sharedFileName)
 	}
 	return nil
 }
@@ -126,6 +180,10 @@ func candidateHolds(p profile.CandidateProfile) string {
 	switch {
 	case p.InKeyring:
 		held = append(held, "secrets in the OS keyring (not in backups)")
+	case p.Shared && p.ClientSecret:
+		held = append(held, "client secret; its grant is in the shared store, so no token is put back")
+	case p.Shared:
+		held = append(held, "no client secret; its grant is in the shared store")
 	default:
 		for _, h := range []struct {
 			has  bool

@@ -61,13 +61,19 @@ func TestRestoreEndToEnd(t *testing.T) {
 		t.Fatal("the refused save wrote a profile")
 	}
 
+	// Both refusals come before any output that reads as a restore
+	// under way: the damage found and the list of backups.
 	r = w.run("", nil, "restore")
-	if r.code != ExitUsage || !strings.Contains(r.stderr, "--yes") {
-		t.Errorf("restore without a terminal must ask for --yes: %d\n%s", r.code, r.stderr)
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "not asking without a terminal: add --yes to restore") ||
+		strings.Contains(r.stderr, "Found:") || strings.Contains(r.stderr, "Backups, newest first") {
+		t.Errorf("restore without a terminal must refuse at once, asking for --yes: %d\n%s", r.code, r.stderr)
 	}
-	r = w.run("", nil, "restore", "--from", "9", "--yes")
-	if r.code != ExitUsage || !strings.Contains(r.stderr, "--from 9: choose a backup between 1 and") {
-		t.Errorf("--from out of range: %d\n%s", r.code, r.stderr)
+	for _, from := range []string{"9", "0"} {
+		r = w.run("", nil, "restore", "--from", from, "--yes")
+		if r.code != ExitUsage || !strings.Contains(r.stderr, "--from "+from+": choose a backup between 1 and") ||
+			strings.Contains(r.stderr, "Found:") || strings.Contains(r.stderr, "Backups, newest first") {
+			t.Errorf("--from %s out of range must be refused at once: %d\n%s", from, r.code, r.stderr)
+		}
 	}
 	if _, _, err := store.Get("p"); err == nil {
 		t.Fatal("a refused restore changed the store")
@@ -95,5 +101,60 @@ func TestRestoreEndToEnd(t *testing.T) {
 	r = w.run("", nil, "restore", "--yes")
 	if r.code != 0 || !strings.Contains(r.stderr, "Nothing to restore") {
 		t.Errorf("a sound store has nothing to restore: %d\n%s", r.code, r.stderr)
+	}
+}
+
+// A shared profile's settings lost and restored from a backup written
+// before it was shared: it stays shared, only its client secret comes
+// back, and a shared record left without a profile is said with its fix.
+func TestRestoreKeepsASharedProfileShared(t *testing.T) {
+	w := newWorld(t)
+	w.create("conf")
+	store, err := profile.Open(w.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, before, err := store.Get("conf")
+	if err != nil || before.RefreshToken == "" {
+		t.Fatalf("no grant to share: %v", err)
+	}
+	// As share leaves it: the tokens gone from this host, the record kept.
+	if err := store.Update("conf", func(_ *profile.Profile, sec *profile.Secrets) error {
+		*sec = profile.Secrets{ClientSecret: sec.ClientSecret}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	links := map[string]sharedLink{"conf": {Store: sharedStore}, "gone": {Store: sharedStore, Grant: "old"}}
+	if err := saveShared(w.dir, links); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(w.dir, "profiles.toml"), []byte("not [toml"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	r := w.run("", nil, "restore", "--yes")
+	if r.code != 0 || !strings.Contains(r.stderr, `Put back "conf"; its grant stays in `+sharedStore) {
+		t.Fatalf("restore --yes: exit %d\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "in the shared store, so no token is put back") {
+		t.Errorf("the backup list does not say the shared profile's tokens stay out:\n%s", r.stderr)
+	}
+	p, sec, err := store.Get("conf")
+	if err != nil || sec.ClientSecret != testClientSecret {
+		t.Fatalf("the client secret did not come back: %v", err)
+	}
+	if sec.HasTokens() || p.Tokens.HasRefresh {
+		t.Fatal("restore put back this host's copy of tokens from before the grant was shared")
+	}
+	if l, ok, err := sharedLinkOf(&rootOptions{configDir: w.dir}, "conf"); err != nil || !ok || l.Store != sharedStore {
+		t.Fatalf("the restored profile is no longer shared: %+v %t %v", l, ok, err)
+	}
+	wantGone := `shared.json says the grant of "gone" lives in ` + sharedStore + ` (as "old"), but no profile here is called that`
+	if !strings.Contains(r.stderr, wantGone) || !strings.Contains(r.stderr, "authwiz share gone --to "+sharedStore) {
+		t.Errorf("restore does not say the record left without a profile, with the fix:\n%s", r.stderr)
+	}
+	if r := w.run("", nil, "restore", "--yes"); r.code != 0 || !strings.Contains(r.stderr, "Nothing to restore") || !strings.Contains(r.stderr, wantGone) {
+		t.Errorf("a sound store's restore should still say the record without a profile: exit %d\n%s", r.code, r.stderr)
 	}
 }

@@ -118,6 +118,12 @@ func openShared(ctx context.Context, root *rootOptions, streams Streams, l share
 	if err != nil {
 		return nil, id, err
 	}
+	s, err := connectShared(ctx, streams, l, id)
+	return s, id, err
+}
+
+// connectShared connects to l's store as the host id.
+func connectShared(ctx context.Context, streams Streams, l sharedLink, id seal.Identity) (*pgstore.Store, error) {
 	var opts []pgstore.Option
 	if pgstore.NeedsPassword(l.Store) {
 		if f, ok := streams.In.(*os.File); ok && term.IsTerminal(f.Fd()) {
@@ -125,13 +131,12 @@ func openShared(ctx context.Context, root *rootOptions, streams Streams, l share
 			pw, err := term.ReadPassword(f.Fd())
 			fmt.Fprintln(streams.Err)
 			if err != nil {
-				return nil, id, fmt.Errorf("read the database password: %w", err)
+				return nil, fmt.Errorf("read the database password: %w", err)
 			}
 			opts = append(opts, pgstore.WithPassword(string(pw)))
 		}
 	}
-	s, err := pgstore.Open(ctx, l.Store, id, pgstore.Recipients{Refreshers: l.Refreshers, Consumers: l.Consumers}, opts...)
-	return s, id, err
+	return pgstore.Open(ctx, l.Store, id, pgstore.Recipients{Refreshers: l.Refreshers, Consumers: l.Consumers}, opts...)
 }
 
 // sharedSource runs the refresh protocol for p's shared grant on this

@@ -4,14 +4,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"io"
+	"io/fs"
+	"maps"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/seal"
+	"github.com/authwiz/authwiz/internal/testkit"
 )
 
 // sharedStore is a store address no test ever reaches: the commands
@@ -19,10 +26,13 @@ import (
 const sharedStore = "postgres://authwiz@db.invalid/authwiz"
 
 // sharedHere makes name a profile whose grant lives in a shared store,
-// as `authwiz share` leaves it on this host: the link recorded, the
-// tokens gone, the client secret kept.
+// as `authwiz share` leaves it on this host: the host key made, the link
+// recorded, the tokens gone, the client secret kept.
 func (w *world) sharedHere(name string, link sharedLink) {
 	w.t.Helper()
+	if _, err := seal.LoadOrCreate(w.dir); err != nil {
+		w.t.Fatal(err)
+	}
 	w.saveWithSecrets(name, profile.Secrets{})
 	links, err := loadShared(w.dir)
 	if err != nil {
@@ -185,5 +195,97 @@ func TestEditRefusesASharedProfile(t *testing.T) {
 	err := root.Execute()
 	if opened || exitCode(err) != ExitUsage || !strings.Contains(err.Error(), "authwiz unshare conf") || !strings.Contains(err.Error(), "authwiz rename conf NEW") {
 		t.Fatalf("edit of a shared profile: wizard opened %t, %v", opened, err)
+	}
+}
+
+// list and show say they change nothing and make no network call, save
+// list's reads of shared stores: a host without its key makes none, and
+// no file in the config dir is written, the key included.
+func TestListAndShowChangeNothing(t *testing.T) {
+	w := newWorld(t)
+	w.create("local")
+	down, attempts := downStore(t)
+	w.sharedHere("conf", sharedLink{Store: down})
+	if err := os.Remove(filepath.Join(w.dir, seal.IdentityFileName)); err != nil {
+		t.Fatal(err)
+	}
+	before := dirState(t, w.dir)
+	for _, args := range [][]string{{"list"}, {"list", "--json"}, {"show", "conf"}, {"show", "conf", "--json"}, {"show", "local"}} {
+		if r := w.run("", nil, args...); r.code != 0 {
+			t.Fatalf("%v: exit %d\n%s", args, r.code, r.stderr)
+		}
+	}
+	if r := w.run("", nil, "list", "--json"); !strings.Contains(r.stdout, "this host has no key") {
+		t.Errorf("list does not say why the shared grant cannot be read:\n%s", r.stdout)
+	}
+	if got := dirState(t, w.dir); !maps.Equal(got, before) {
+		t.Errorf("list and show changed the config dir:\nbefore %v\nafter  %v", before, got)
+	}
+	if attempts.Load() != 0 {
+		t.Errorf("%d connections to the shared store from a host with no key to read it", attempts.Load())
+	}
+	for cmd, want := range map[string]string{"list": "changes nothing", "show": "makes no network call and changes nothing"} {
+		if r := w.run("", nil, cmd, "--help"); !strings.Contains(strings.Join(strings.Fields(r.stdout), " "), want) {
+			t.Errorf("%s --help does not say %q:\n%s", cmd, want, r.stdout)
+		}
+	}
+}
+
+// dirState is each file in dir with its size, mode and modification time.
+func dirState(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	state := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		state[path] = fmt.Sprintf("%d %v %d", info.Size(), info.Mode(), info.ModTime().UnixNano())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return state
+}
+
+// delete refuses, with the profile whole, while the OS keyring holding
+// its secrets does not answer; with --from-store it refuses before the
+// grant goes from the store for every host.
+func TestDeleteKeepsAProfileWhileItsKeyringDoesNotAnswer(t *testing.T) {
+	w := newWorld(t)
+	kr := &testkit.MemKeyring{NotFound: profile.ErrNotInKeyring}
+	store, err := profile.Open(w.dir, profile.WithKeyring(kr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	down, attempts := downStore(t)
+	for _, name := range []string{"local", "conf"} {
+		if err := store.Create(profile.Profile{Name: name, ClientID: testClientID, RedirectURL: w.redirect,
+			AuthURL: w.server.URL + "/authorize", TokenURL: w.server.URL + "/oauth/token", APIBaseURL: w.server.URL,
+			Scopes: []string{"read:confluence-user"}, SecretStorage: profile.StorageKeyring,
+		}, profile.Secrets{ClientSecret: testClientSecret}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := saveShared(w.dir, map[string]sharedLink{"conf": {Store: down}}); err != nil {
+		t.Fatal(err)
+	}
+
+	// w.run's keyring never answers.
+	for _, args := range [][]string{{"delete", "--yes", "local"}, {"delete", "--yes", "--from-store", "conf"}} {
+		r := w.run("", nil, args...)
+		if r.code == 0 || !strings.Contains(strings.ToLower(r.stderr), "nothing was deleted") || !strings.Contains(r.stderr, "with the keyring unlocked") {
+			t.Errorf("%v with the keyring not answering: exit %d\n%s", args, r.code, r.stderr)
+		}
+	}
+	if list, err := store.List(); err != nil || len(list) != 2 || kr.Len() != 2 {
+		t.Fatalf("a refused delete changed the profiles (%d left, %v) or the keyring (%d entries)", len(list), err, kr.Len())
+	}
+	if attempts.Load() != 0 {
+		t.Errorf("delete --from-store went to the shared store while the keyring did not answer")
 	}
 }

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"path/filepath"
 	"time"
 
 	"github.com/authwiz/authwiz/internal/grantstore"
 	"github.com/authwiz/authwiz/internal/grantstore/pgstore"
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/seal"
 )
 
 // sharedReads reads shared grants for one run of list or status. Each
@@ -55,7 +58,7 @@ func (r *sharedReads) entry(ctx context.Context, name string) *sharedEntry {
 	if s == nil {
 		s = &storeRead{}
 		// No prompt: list and status read what they can and say the rest.
-		s.store, _, s.err = openShared(ctx, r.root, Streams{}, l)
+		s.store, s.err = r.open(ctx, l)
 		r.stores[l.Store] = s
 	}
 	if s.err != nil {
@@ -96,4 +99,23 @@ func (r *sharedReads) entry(ctx context.Context, name string) *sharedEntry {
 			profile.Command("unshare", name), profile.Command("delete", name))
 	}
 	return e
+}
+
+// open connects to l's store as this host, with no prompt. Unlike share,
+// it never makes a host key: list and status change nothing, and a new
+// key opens nothing the store holds.
+func (r *sharedReads) open(ctx context.Context, l sharedLink) (*pgstore.Store, error) {
+	dir, err := configDir(r.root)
+	if err != nil {
+		return nil, err
+	}
+	id, err := seal.Load(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("this host has no key (%s) to open the secrets in %s with: put it back from a backup, or make one with `authwiz share --host-key` and have a host that shares the grant add it with `authwiz share NAME --to … --refresher KEY`",
+			filepath.Join(dir, seal.IdentityFileName), l.where())
+	}
+	if err != nil {
+		return nil, err
+	}
+	return connectShared(ctx, Streams{}, l, id)
 }

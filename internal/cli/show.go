@@ -28,10 +28,11 @@ token state and where its secrets are kept. The client secret and the tokens
 appear only as "set" or "not set"; authwiz never prints them (authwiz token
 prints an access token, for scripts).
 
-It reads the files only, no network call: of a profile shared with
-authwiz share it says which store holds the grant and this host's role there
-(authwiz status reads the store). With --rehearsal it shows a
-rehearsal profile; with --json the same on stdout for scripts.`,
+It reads the profile files (and the OS keyring, for secrets kept there),
+makes no network call and changes nothing. Of a profile shared with authwiz
+share it says which store holds the grant, from this host's records;
+authwiz status reads the store itself. With --rehearsal it shows a rehearsal
+profile; with --json the same on stdout for scripts.`,
 		Example: `  authwiz show "OAuth2 confluence Authentication"
   authwiz show --rehearsal "OAuth2 confluence Authentication" --json`,
 		Args:              usageArgs(cobra.ExactArgs(1)),

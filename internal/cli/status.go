@@ -254,9 +254,19 @@ func liveCheck(ctx context.Context, root *rootOptions, store *profile.Store, p p
 	}
 	client := &atlassian.Client{BaseURL: p.APIBaseURL, HTTP: root.httpClient()}
 	v, err := client.VerifyConfluence(ctx, tok.AccessToken, site.CloudID, granted)
+	var refused *atlassian.APIError
 	switch {
 	case errors.Is(err, atlassian.ErrNoCheckScope):
 		return checkResult{Result: "skipped", Detail: "no granted scope allows a cheap read"}
+	case errors.As(err, &refused) && refused.SiteNotReached == site.CloudID:
+		// Atlassian knows the site by its cloud ID only; the admin knows
+		// it by the name and address saved with the profile.
+		answer := fmt.Sprint(refused.Status)
+		if refused.Message != "" {
+			answer += " (" + refused.Message + ")"
+		}
+		return checkResult{Result: "failed", Detail: fmt.Sprintf("could not %s: Atlassian answered %s. The token works, but the consent does not reach %s (%s), the site this profile uses: "+
+			"consent again with `%s` and choose %s under Use app on", refused.Doing, answer, site.Name, site.URL, commandFor("login", t), site.Name)}
 	case err != nil:
 		return checkResult{Result: "failed", Detail: err.Error()}
 	}

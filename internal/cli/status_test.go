@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/authwiz/authwiz/internal/profile"
+	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
 )
 
 // saveWithSecrets saves a profile of the world's app with the given
@@ -99,5 +100,38 @@ func TestStatusWarnsAheadOfBothLimits(t *testing.T) {
 	}
 	if len(got[0].Warnings) != 2 || got[0].GrantEndsAt == nil || got[0].NeedsAttention {
 		t.Errorf("status --json of a grant near its limits: %+v", got[0])
+	}
+}
+
+// A consent that does not reach the profile's site is said with the
+// site's name and address, which the admin knows it by, not its cloud ID.
+func TestStatusNamesTheSiteTheConsentDoesNotReach(t *testing.T) {
+	var sandbox atlserver.Site
+	w := newWorld(t, func(cfg *atlserver.Config) {
+		cfg.Apps[0].GrantedSites = nil // only the site chosen on the consent page
+		sandbox = cfg.Sites[1]
+	})
+	w.create("conf")
+	store, err := profile.Open(w.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Update("conf", func(p *profile.Profile, _ *profile.Secrets) error {
+		if p.Site.CloudID == sandbox.ID {
+			t.Fatal("the consent chose the site the test needs it not to reach")
+		}
+		p.Site = profile.Site{CloudID: sandbox.ID, Name: sandbox.Name, URL: sandbox.URL}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	r := w.run("", nil, "status", "conf")
+	want := "the consent does not reach " + sandbox.Name + " (" + sandbox.URL + "), the site this profile uses: consent again with `authwiz login conf`"
+	if r.code != ExitAttention || !strings.Contains(r.stdout, want) {
+		t.Fatalf("status of a site the consent does not reach: exit %d, want %q\n%s%s", r.code, want, r.stdout, r.stderr)
+	}
+	if strings.Contains(r.stdout, sandbox.ID) || strings.Contains(r.stdout, "authwiz login NAME") {
+		t.Errorf("status names the site by its cloud ID, or the command by a placeholder:\n%s", r.stdout)
 	}
 }

@@ -49,6 +49,9 @@ type CandidateProfile struct {
 	// by a refresh that never finished), so Atlassian will likely refuse
 	// it and the profile needs a new consent.
 	Rotated bool
+	// Shared: the profile's grant lives in a shared store, so only its
+	// client secret is put back, never the tokens a backup holds.
+	Shared bool
 }
 
 // RestorePlan is what Restore can do: the damage, and the candidates
@@ -73,7 +76,9 @@ type Restored struct {
 }
 
 // PlanRestore looks at the store and its backups, changing nothing.
-func (s *Store) PlanRestore() (RestorePlan, error) {
+// shared names the profiles whose grant lives in a shared store (see
+// Restore).
+func (s *Store) PlanRestore(shared []string) (RestorePlan, error) {
 	var plan RestorePlan
 	err := s.read(func() error {
 		cur, err := s.current()
@@ -81,7 +86,7 @@ func (s *Store) PlanRestore() (RestorePlan, error) {
 			return err
 		}
 		plan.Damage = cur.damage
-		plan.Candidates, err = s.candidates(cur)
+		plan.Candidates, err = s.candidates(cur, shared)
 		return err
 	})
 	return plan, err
@@ -93,7 +98,13 @@ func (s *Store) PlanRestore() (RestorePlan, error) {
 // lost), a profile missing from the settings is put back, and so are the
 // secrets of a profile that lost them. Everything that is sound stays as it
 // is, so a profile refreshed since keeps its newer tokens.
-func (s *Store) Restore(number int) (Restored, error) {
+//
+// Of the profiles named in shared, whose grant lives in a shared store,
+// only the client secret is put back: tokens a backup holds of them are
+// this host's copy from before sharing, already spent or soon to be by
+// the other hosts, and a refresh with one would revoke the grant for
+// every host.
+func (s *Store) Restore(number int, shared []string) (Restored, error) {
 	res := Restored{KeptAs: map[string]string{}}
 	err := s.exclusive(func() error {
 		removeStaleTemps(s.dir)
@@ -116,7 +127,7 @@ func (s *Store) Restore(number int) (Restored, error) {
 			}
 			res.KeptAs[path] = kept
 		}
-		m := s.merger(cur, pairs[i])
+		m := s.merger(cur, pairs[i], shared)
 		err = s.writeState(cloneState(cur.st), m.apply, nil, false)
 		res.Profiles, res.Rotated, res.StillLost = m.putBack, m.rotated, m.stillLost
 		res.Files = []string{s.path(settingsFileName), s.path(secretsFileName)}
@@ -220,11 +231,11 @@ type candidate struct {
 
 // candidates describes every pair: what each holds and what restoring it
 // would do, found by trying it on a copy of the current state.
-func (s *Store) candidates(cur currentState) ([]Candidate, error) {
+func (s *Store) candidates(cur currentState, shared []string) ([]Candidate, error) {
 	pairs := s.pairs()
 	out := make([]Candidate, len(pairs))
 	for i, c := range pairs {
-		m := s.merger(cur, c)
+		m := s.merger(cur, c, shared)
 		st := cloneState(cur.st)
 		if err := m.apply(&st); err != nil {
 			return nil, err
@@ -287,12 +298,19 @@ type merger struct {
 	s   *Store
 	cur currentState
 	c   candidate
+	// shared holds the nameKey of each profile whose grant lives in a
+	// shared store.
+	shared map[string]bool
 	// putBack, rotated and stillLost are what apply did, by profile name.
 	putBack, rotated, stillLost []string
 }
 
-func (s *Store) merger(cur currentState, c candidate) *merger {
-	return &merger{s: s, cur: cur, c: c}
+func (s *Store) merger(cur currentState, c candidate, shared []string) *merger {
+	m := &merger{s: s, cur: cur, c: c, shared: map[string]bool{}}
+	for _, name := range shared {
+		m.shared[nameKey(name)] = true
+	}
+	return m
 }
 
 // apply mends st: the settings from the candidate when the current ones
@@ -326,11 +344,16 @@ func (m *merger) apply(st *state) error {
 		secrets = m.c.secrets.secrets.Secrets
 	}
 	for i, p := range st.settings.Profiles {
-		_, err := m.s.secretsOf(st, p)
+		kept, err := m.s.secretsOf(st, p)
 		var lost *LostSecretsError
 		switch {
 		case err == nil:
 			if added[nameKey(p.Name)] {
+				// Settings from a backup can be older than the secrets
+				// here, which are then the truth: their token flags would
+				// say what that older copy held (tokens of a grant shared
+				// since, say), not what is here.
+				st.settings.Profiles[i].Tokens = TokensOf(kept)
 				m.putBack = append(m.putBack, p.Name)
 			}
 			continue
@@ -341,6 +364,10 @@ func (m *merger) apply(st *state) error {
 		if !ok {
 			m.stillLost = append(m.stillLost, p.Name)
 			continue
+		}
+		// The backup's tokens of a shared grant predate sharing: see Restore.
+		if m.shared[nameKey(p.Name)] {
+			sec = Secrets{ClientSecret: sec.ClientSecret}
 		}
 		p.Tokens = TokensOf(sec)
 		st.settings.Profiles[i] = p
@@ -399,6 +426,7 @@ func (m *merger) describe() Candidate {
 			InKeyring:    !inFile && i >= 0 && profiles[i].SecretStorage == StorageKeyring,
 			PutBack:      slices.Contains(m.putBack, name),
 			Rotated:      slices.Contains(m.rotated, name),
+			Shared:       m.shared[nameKey(name)],
 		})
 	}
 	return c

@@ -33,7 +33,7 @@ func TestRestoreBringsBackCutBackSecrets(t *testing.T) {
 		t.Fatalf("the unrelated save must be refused: %v", err)
 	}
 
-	plan, err := s.PlanRestore()
+	plan, err := s.PlanRestore(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestRestoreBringsBackCutBackSecrets(t *testing.T) {
 	if len(first.Profiles) != 1 || !first.Profiles[0].PutBack || !first.Profiles[0].ClientSecret || !first.Profiles[0].RefreshToken || first.Profiles[0].Rotated {
 		t.Fatalf("the newest candidate puts back the secrets: %+v", first)
 	}
-	res, err := s.Restore(first.Number)
+	res, err := s.Restore(first.Number, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,14 +76,14 @@ func TestRestoreWarnsOfARotatedRefreshToken(t *testing.T) {
 	}
 	c.Release()
 	cutBack(t, filepath.Join(s.Dir(), secretsFileName))
-	plan, err := s.PlanRestore()
+	plan, err := s.PlanRestore(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(plan.Candidates) == 0 || !plan.Candidates[0].Profiles[0].Rotated {
 		t.Fatalf("the backup's refresh token was rotated since: %+v", plan.Candidates)
 	}
-	res, err := s.Restore(1)
+	res, err := s.Restore(1, nil)
 	if err != nil || !slices.Equal(res.Rotated, []string{p.Name}) {
 		t.Fatalf("restore says the refresh token was rotated: %+v %v", res, err)
 	}
@@ -191,7 +191,7 @@ func TestDeleteRemovesSecretsFromEveryBackup(t *testing.T) {
 			t.Errorf("%s lost the profile that was not deleted", filepath.Base(b))
 		}
 	}
-	if plan, err := s.PlanRestore(); err != nil || !plan.Damage.None() {
+	if plan, err := s.PlanRestore(nil); err != nil || !plan.Damage.None() {
 		t.Errorf("after a delete the store is sound: %+v %v", plan.Damage, err)
 	}
 }
@@ -235,7 +235,7 @@ func TestRenameRenamesInEveryBackup(t *testing.T) {
 			}
 		}
 	}
-	if plan, err := s.PlanRestore(); err != nil || !plan.Damage.None() {
+	if plan, err := s.PlanRestore(nil); err != nil || !plan.Damage.None() {
 		t.Errorf("after a rename the store is sound: %+v %v", plan.Damage, err)
 	}
 }
@@ -275,5 +275,47 @@ func TestBackupHoldingASecretIsNeverDropped(t *testing.T) {
 	}
 	if held == 0 {
 		t.Fatal("five saves of another profile rotated out the only copy of a refresh token")
+	}
+}
+
+// A profile whose grant moved into a shared store keeps only its client
+// secret here; the backups still hold its tokens from before. Restore
+// puts back the client secret and leaves those tokens out: spent here,
+// the old refresh token would revoke the grant for every host.
+func TestRestoreOfASharedProfileLeavesItsOldTokensOut(t *testing.T) {
+	s := openTest(t)
+	p, sec := fullProfile()
+	if err := s.Save(p, sec); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Update(p.Name, func(_ *Profile, kept *Secrets) error {
+		*kept = Secrets{ClientSecret: kept.ClientSecret}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cutBack(t, filepath.Join(s.Dir(), secretsFileName))
+
+	shared := []string{p.Name}
+	plan, err := s.PlanRestore(shared)
+	if err != nil || len(plan.Candidates) == 0 {
+		t.Fatalf("no candidate to restore from: %v", err)
+	}
+	if got := plan.Candidates[0].Profiles; len(got) != 1 || !got[0].Shared || !got[0].PutBack || got[0].Rotated {
+		t.Fatalf("the newest candidate should put back the shared profile's client secret only: %+v", got)
+	}
+	res, err := s.Restore(1, shared)
+	if err != nil || !slices.Equal(res.Profiles, []string{p.Name}) || len(res.Rotated) != 0 {
+		t.Fatalf("restore: %+v %v", res, err)
+	}
+	got, back, err := s.Get(p.Name)
+	if err != nil || back.ClientSecret != sec.ClientSecret {
+		t.Fatalf("the client secret did not come back: %v", err)
+	}
+	if back.HasTokens() || got.Tokens.HasRefresh || got.Tokens.HasAccess {
+		t.Fatal("restore put back this host's old tokens of a shared grant")
+	}
+	if plan, err := s.PlanRestore(shared); err != nil || !plan.Damage.None() {
+		t.Errorf("the store is not sound after the restore: %+v %v", plan.Damage, err)
 	}
 }

@@ -191,11 +191,30 @@ func (s *Store) Rename(oldName, newName string) error {
 // Delete removes a profile and its secrets, from the backups too. A
 // profile whose secrets were lost (see LostSecretsError) may still be
 // deleted.
+//
+// A profile's OS keyring entry goes first, and a keyring that cannot be
+// reached stops the delete with the profile whole: deleted from the files
+// alone, it would leave its client secret and refresh token in an entry
+// nothing leads back to, and the entry's parts cannot be named for
+// removal by hand on every platform.
 func (s *Store) Delete(name string) error {
 	return s.write(func(st *state) error {
 		i := st.find(name)
 		if i < 0 {
 			return fmt.Errorf("delete profile %q: %w", name, ErrNotFound)
+		}
+		if p := st.settings.Profiles[i]; p.SecretStorage == StorageKeyring {
+			// writeState refuses this change over a secrets file that lost
+			// another profile's secrets: asked first, since the entry
+			// removed cannot be put back.
+			if _, err := s.fileLosses(st); err != nil {
+				return err
+			}
+			if err := s.keyringDelete([]string{p.Name}, nil); err != nil {
+				return fmt.Errorf("delete profile %q: its secrets are in the OS keyring (entry %q of %q), which did not answer: %w. Nothing was deleted: "+
+					"run this again where that keyring answers, in the desktop session that made the profile, with the keyring unlocked",
+					p.Name, p.Name, s.keyringService(), errors.Unwrap(err))
+			}
 		}
 		st.dropped = append(st.dropped, renamed{From: st.settings.Profiles[i].Name})
 		st.settings.Profiles = slices.Delete(st.settings.Profiles, i, i+1)

@@ -317,7 +317,7 @@ func TestRestoreFromBackup(t *testing.T) {
 	if err := os.WriteFile(path, damaged, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	plan, err := s.PlanRestore()
+	plan, err := s.PlanRestore(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +328,7 @@ func TestRestoreFromBackup(t *testing.T) {
 	if len(plan.Candidates) == 0 || !plan.Candidates[0].Profiles[0].PutBack {
 		t.Fatalf("the newest backup puts the profile back: %+v", plan.Candidates)
 	}
-	res, err := s.Restore(1)
+	res, err := s.Restore(1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,7 +346,7 @@ func TestRestoreFromBackup(t *testing.T) {
 	if _, got, err := s.Get(p.Name); err != nil || got.RefreshToken != sec.RefreshToken {
 		t.Errorf("secrets survive the restore: %v", err)
 	}
-	if _, err := s.Restore(1); err == nil || !strings.Contains(err.Error(), "nothing to restore") {
+	if _, err := s.Restore(1, nil); err == nil || !strings.Contains(err.Error(), "nothing to restore") {
 		t.Errorf("a sound store has nothing to restore: %v", err)
 	}
 }

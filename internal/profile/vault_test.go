@@ -174,3 +174,71 @@ func TestDefaultSecretStorage(t *testing.T) {
 		t.Errorf("asked for the file by default, got %q with keyring entries %v", got.SecretStorage, kr.accounts())
 	}
 }
+
+// A keyring that does not answer stops a delete with the profile whole:
+// deleted from the files alone, its secrets would stay in an entry
+// nothing leads back to.
+func TestDeleteKeepsAProfileWhoseKeyringDoesNotAnswer(t *testing.T) {
+	kr := newMemKeyring()
+	s, err := Open(filepath.Join(t.TempDir(), "aw"), WithKeyring(kr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, sec := fullProfile()
+	p.SecretStorage = StorageKeyring
+	if err := s.Save(p, sec); err != nil {
+		t.Fatal(err)
+	}
+	kr.mu.Lock()
+	kr.fail = errors.New("the Secret Service is locked")
+	kr.mu.Unlock()
+
+	err = s.Delete(p.Name)
+	for _, want := range []string{"the Secret Service is locked", "Nothing was deleted", `entry "` + p.Name + `"`, "with the keyring unlocked"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("delete with the keyring not answering: want %q in %v", want, err)
+		}
+	}
+	if list, _ := s.List(); len(list) != 1 {
+		t.Fatalf("the profile was deleted from the files while its keyring entry stays: %d profiles left", len(list))
+	}
+
+	kr.mu.Lock()
+	kr.fail = nil
+	kr.mu.Unlock()
+	if err := s.Delete(p.Name); err != nil {
+		t.Fatalf("delete once the keyring answers: %v", err)
+	}
+	if list, _ := s.List(); len(list) != 0 || len(kr.accounts()) != 0 {
+		t.Errorf("after delete: %d profiles, keyring entries %v", len(list), kr.accounts())
+	}
+}
+
+// A delete that the store refuses, because the secrets file lost another
+// profile's secrets, leaves the keyring entry of the profile it was to
+// delete: the profile stays, so its secrets must too.
+func TestRefusedDeleteKeepsTheKeyringEntry(t *testing.T) {
+	kr := newMemKeyring()
+	s, err := Open(filepath.Join(t.TempDir(), "aw"), WithKeyring(kr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, sec := fullProfile()
+	p.SecretStorage = StorageFile
+	if err := s.Save(p, sec); err != nil {
+		t.Fatal(err)
+	}
+	kept := p
+	kept.Name, kept.SecretStorage = "in the keyring", StorageKeyring
+	if err := s.Save(kept, sec); err != nil {
+		t.Fatal(err)
+	}
+	cutBack(t, filepath.Join(s.Dir(), secretsFileName))
+
+	if err := s.Delete(kept.Name); !errors.Is(err, ErrSecretsLost) {
+		t.Fatalf("delete over a secrets file that lost another profile's secrets: %v", err)
+	}
+	if _, got, err := s.Get(kept.Name); err != nil || got.RefreshToken != sec.RefreshToken {
+		t.Fatalf("the refused delete took the profile's secrets out of the keyring: %v", err)
+	}
+}
