@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/validate"
 )
 
 // startStep is step 1: a new authentication, a draft to resume, or a saved
@@ -106,6 +107,8 @@ func (s *startStep) key(c *stepContext, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, startMove):
 		s.move(c, msg)
 		return nil, true
+	case onProfile && s.refuses(c, p.Name, msg):
+		return nil, true
 	case key.Matches(msg, startChoose), key.Matches(msg, startEdit) && onProfile:
 		return s.choose(c), true
 	case key.Matches(msg, startReauth) && onProfile && c.canConsent():
@@ -120,6 +123,31 @@ func (s *startStep) key(c *stepContext, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return c.fx.requestQuit(), true
 	}
 	return nil, false
+}
+
+// refuses keeps the wizard off a shared profile: its rename would leave
+// the shared record behind, its consent would make a grant no other host
+// uses, and deleting only the profile here would leave this host's
+// records of the grant. The key that would open or delete it says what
+// to do instead.
+func (s *startStep) refuses(c *stepContext, name string, msg tea.KeyPressMsg) bool {
+	deletes := key.Matches(msg, startDelete)
+	if !deletes && !key.Matches(msg, startChoose, startEdit) && !(key.Matches(msg, startReauth) && c.canConsent()) {
+		return false
+	}
+	g, shared := c.saved.shared[name]
+	switch {
+	case c.saved.sharedErr != nil:
+		s.err = validate.Sanitize(fmt.Sprintf("%q is not opened here: whether it is shared cannot be told (%v).", name, c.saved.sharedErr))
+	case !shared:
+		return false
+	case deletes:
+		s.err = validate.Sanitize(fmt.Sprintf("The grant of %q lives in the shared store %s: delete it with `%s`, "+
+			"which removes this host's records of the shared grant too and leaves the grant to the other hosts.", name, g.Store, profile.Command("delete", name)))
+	default:
+		s.err = validate.Sanitize(fmt.Sprintf("The grant of %q lives in the shared store %s, which the wizard does not change: %s.", name, g.Store, g.Instead))
+	}
+	return true
 }
 
 // choose acts on the row under the cursor.

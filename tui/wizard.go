@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/validate"
 )
@@ -77,6 +78,10 @@ type startData struct {
 	loaded    bool
 	profiles  []profile.Profile
 	resumable *profile.Draft
+	// shared are the profiles whose grant lives in a shared store, by
+	// name; sharedErr says why that could not be told.
+	shared    map[string]launch.SharedGrant
+	sharedErr error
 	// problems are what went wrong reading them, each with its fix.
 	problems []string
 }
