@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
+	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
@@ -22,12 +22,16 @@ import (
 var (
 	errBack       = errors.New("back")
 	errInputEnded = errors.New("the input ended before the wizard did; nothing was saved")
+	errStopped    = errors.New("you stopped the wizard; nothing was saved")
 )
 
 // prompter asks questions on plain lines.
 type prompter struct {
 	ctx context.Context
-	in  *bufio.Reader
+	// in is every read of the admin's input, the consent conversation's
+	// and the secret's too: a line typed ahead for a later prompt waits
+	// there instead of being swallowed by another reader.
+	in  *consent.Input
 	out io.Writer
 	// secretFd is the terminal secrets are read from without echo; secretOK
 	// is false when standard input is not a terminal.
@@ -39,7 +43,7 @@ type prompter struct {
 type terminalFd interface{ Fd() uintptr }
 
 func newPrompter(ctx context.Context, in io.Reader, out io.Writer) *prompter {
-	p := &prompter{ctx: ctx, in: bufio.NewReader(in), out: out}
+	p := &prompter{ctx: ctx, in: consent.NewInput(in), out: out}
 	if f, ok := in.(terminalFd); ok && term.IsTerminal(f.Fd()) {
 		p.secretFd, p.secretOK = f.Fd(), true
 	}
@@ -92,18 +96,31 @@ func (p *prompter) ask(label, def string) (string, error) {
 	} else {
 		fmt.Fprintf(p.out, "%s: ", label)
 	}
-	line, err := p.in.ReadString('\n')
-	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
-		return "", errInputEnded
-	}
-	line = strings.TrimRight(line, "\r\n")
+	line, err := p.readLine()
 	switch {
+	case errors.Is(err, consent.ErrLineTooLong):
+		p.say("That line is too long to be an answer.")
+		return p.ask(label, def)
+	case err != nil:
+		return "", err
 	case strings.EqualFold(strings.TrimSpace(line), "back"):
 		return "", errBack
 	case strings.TrimSpace(line) == "":
 		return def, nil
 	}
 	return line, nil
+}
+
+// readLine reads the next answer.
+func (p *prompter) readLine() (string, error) {
+	line, err := p.in.ReadLine(p.ctx)
+	switch {
+	case err == nil, errors.Is(err, consent.ErrLineTooLong):
+		return line, err
+	case p.ctx.Err() != nil:
+		return "", errStopped
+	}
+	return "", errInputEnded
 }
 
 // check validates step s: the error is said and the step asked again;
@@ -148,10 +165,18 @@ func (p *prompter) readSecret() (string, error) {
 		return "", errors.New("the client secret can only be typed at a terminal: run the accessible wizard in one, or use `authwiz new --no-input --client-secret-stdin`")
 	}
 	fmt.Fprint(p.out, "Client secret (not shown as you type): ")
-	b, err := term.ReadPassword(p.secretFd)
+	// The secret comes through the same Input as every answer: its reader
+	// may be waiting on the terminal already, and a second reader would
+	// race it for the line.
+	show, err := hideTyping(p.secretFd)
+	if err != nil {
+		return "", fmt.Errorf("hide the client secret as it is typed: %w; set the secret with `authwiz new --no-input --client-secret-stdin` instead", err)
+	}
+	secret, err := p.readLine()
+	err = errors.Join(err, show())
 	fmt.Fprintln(p.out)
 	if err != nil {
 		return "", fmt.Errorf("read the client secret: %w", err)
 	}
-	return strings.TrimSpace(string(b)), nil
+	return strings.TrimSpace(secret), nil
 }
