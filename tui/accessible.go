@@ -11,6 +11,7 @@ import (
 
 	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/validate"
 )
 
 // The accessible wizard runs the same steps, with the same texts and the
@@ -62,6 +63,11 @@ func runLines(w *wizard, p *prompter) error {
 	if w.cur == stepStart {
 		w.openDraft(newDraft(profile.Names(profiles), w.deps.target.endpoints), firstProfileStep)
 	}
+	if w.draft.EditOf == "" {
+		if err := w.offerDraftLines(p); err != nil {
+			return err
+		}
+	}
 	for {
 		c := w.frameCtx() // no screen, so no room to share out
 		p.announce(c, w.cur, w.step())
@@ -77,6 +83,39 @@ func runLines(w *wizard, p *prompter) error {
 		}
 		w.cur = w.neighbour(w.cur, 1)
 	}
+}
+
+// offerDraftLines asks once, before a new profile's first step, whether to
+// resume the unfinished draft instead, as the screen offers it there.
+func (w *wizard) offerDraftLines(p *prompter) error {
+	saved, ok, err := w.deps.drafts.LoadDraft()
+	switch {
+	case err != nil:
+		p.say("The unfinished draft cannot be read (%v); it is left as it is.", err)
+		return nil
+	case !ok:
+		return nil
+	}
+	answer, err := p.ask(fmt.Sprintf("Resume the unfinished %q (step %d)? y/n (n: start a new one and keep the draft)",
+		validate.Sanitize(saved.Profile.Name), saved.Step), "n")
+	if err != nil && !errors.Is(err, errBack) {
+		return err
+	}
+	if err != nil || !strings.HasPrefix(strings.ToLower(strings.TrimSpace(answer)), "y") {
+		return nil
+	}
+	// Nothing runs in the background here: the draft of an edit reads its
+	// profile now, as the screen would once the read came back.
+	cmd := resumeDraft(w.frameCtx(), saved)
+	if saved.EditOf == "" {
+		return nil
+	}
+	opened := cmd().(profileOpenedMsg)
+	if opened.err != nil {
+		return fmt.Errorf("resume the unfinished edit of %q: %w", saved.EditOf, opened.err)
+	}
+	w.steps[stepStart].(*startStep).opened(w.frameCtx(), opened)
+	return nil
 }
 
 func (p *prompter) say(format string, args ...any) { fmt.Fprintf(p.out, format+"\n", args...) }
