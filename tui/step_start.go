@@ -68,8 +68,6 @@ func (s *startStep) enter(c *stepContext) tea.Cmd {
 
 func (s *startStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
-	case profileOpenedMsg:
-		return s.opened(c, msg), true
 	case profileDeletedMsg:
 		return s.deleted(c, msg), true
 	case draftDiscardedMsg:

@@ -169,6 +169,15 @@ func (w *wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return w, w.draftSaved(msg)
 	case startData:
 		return w, w.started(msg)
+	case profileOpenedMsg:
+		// The start screen opens what it asked for, and so does step 2 for
+		// the draft of an edit it offered (`authwiz new`).
+		start := w.steps[stepStart].(*startStep)
+		cmd := start.opened(w.ctx(), msg)
+		if start.err != "" && w.cur != stepStart {
+			w.notice, start.err = notice{bad: true, text: start.err}, ""
+		}
+		return w, cmd
 	case consentMsg:
 		// Consent messages go to step 12 even after the admin left it, so a
 		// late start still has its listener closed.
