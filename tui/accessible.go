@@ -60,6 +60,7 @@ func runLines(w *wizard, p *prompter) error {
 		return err
 	}
 	w.start.profiles, w.start.loaded = profiles, true
+	w.start.shared, w.start.sharedErr = sharedOf(w.deps.shared, profiles)
 	if w.cur == stepStart {
 		w.openDraft(newDraft(profile.Names(profiles), w.deps.target.endpoints), firstProfileStep)
 	}
@@ -93,7 +94,7 @@ func (w *wizard) offerDraftLines(p *prompter) error {
 	case err != nil:
 		p.say("The unfinished draft cannot be read (%v); it is left as it is.", err)
 		return nil
-	case !ok:
+	case !ok || !w.start.resumableHere(saved):
 		return nil
 	}
 	answer, err := p.ask(fmt.Sprintf("Resume the unfinished %q (step %d)? y/n (n: start a new one and keep the draft)",

@@ -23,7 +23,7 @@ func (w *wizard) started(sd startData) tea.Cmd {
 	}
 	// `authwiz new` skips the start screen, which offers a saved draft:
 	// step 2 offers it instead, while nothing is typed yet.
-	if sd.resumable != nil && w.cur == firstProfileStep && d.EditOf == "" && !w.unsaved() {
+	if sd.resumable != nil && w.cur == firstProfileStep && d.EditOf == "" && !w.unsaved() && sd.resumableHere(*sd.resumable) {
 		w.offered = sd.resumable
 		w.notice = notice{text: fmt.Sprintf("An unfinished %q (step %d) is saved: %s resumes it; going on starts a new one "+
 			"and keeps the draft.", validate.Sanitize(sd.resumable.Profile.Name), sd.resumable.Step, w.keys.ResumeOffered.Help().Key)}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/authwiz/authwiz/internal/launch"
+	"github.com/authwiz/authwiz/internal/profile"
 )
 
 func TestStartScreenReadsNoSecrets(t *testing.T) {
@@ -165,4 +166,29 @@ func TestStartScreenOpensNothingWhenSharingIsUnknown(t *testing.T) {
 		t.Fatal("opened a profile that may be shared")
 	}
 	h.wantText("whether it is shared cannot be told")
+}
+
+// An unfinished edit of a profile shared since is not resumed: on the
+// start screen it says what to do instead, and neither step 2 of
+// `authwiz new` nor line mode offers it.
+func TestDraftOfASharedProfileIsNotResumed(t *testing.T) {
+	edit := profile.Draft{Step: 5, EditOf: "Shared conf", Profile: profile.Profile{Name: "Shared conf"}}
+	h := newHarness(t, withShared("Shared conf"), withResumable(edit))
+	h.press("home", "enter")
+	if h.w.cur != stepStart {
+		t.Fatalf("resumed the edit of a shared profile on step %d", h.w.cur.number())
+	}
+	h.wantText("lives in the shared store", "authwiz unshare Shared conf")
+
+	h = newHarness(t, withShared("Shared conf"), withResumable(edit), func(_ *harness, d **draft) { *d = newDraft(nil, atlassianEndpoints) })
+	h.press("ctrl+o")
+	if h.w.offered != nil || h.w.draft.EditOf != "" {
+		t.Fatal("step 2 offers the edit of a shared profile")
+	}
+
+	dp := deps{profiles: h.store, drafts: h.store, shared: h.w.deps.shared}
+	out, _ := answerLinesWith(t, dp, newDraft(nil, atlassianEndpoints), "y\n")
+	if strings.Contains(out, "Resume the unfinished") {
+		t.Fatalf("line mode offers the edit of a shared profile:\n%s", out)
+	}
 }

@@ -133,26 +133,42 @@ func (s *startStep) refuses(c *stepContext, name string, msg tea.KeyPressMsg) bo
 	if !deletes && !key.Matches(msg, startChoose, startEdit) && !(key.Matches(msg, startReauth) && c.canConsent()) {
 		return false
 	}
-	g, shared := c.saved.shared[name]
+	s.err = c.saved.notHere(name, deletes)
+	return s.err != ""
+}
+
+// notHere is why the profile called name is not opened (or, deleting,
+// not deleted) in the wizard, and what to do instead; "" when it may be.
+func (sd *startData) notHere(name string, deleting bool) string {
+	g, shared := sd.shared[name]
 	switch {
-	case c.saved.sharedErr != nil:
-		s.err = validate.Sanitize(fmt.Sprintf("%q is not opened here: whether it is shared cannot be told (%v).", name, c.saved.sharedErr))
+	case sd.sharedErr != nil:
+		return validate.Sanitize(fmt.Sprintf("%q is not opened here: whether it is shared cannot be told (%v).", name, sd.sharedErr))
 	case !shared:
-		return false
-	case deletes:
-		s.err = validate.Sanitize(fmt.Sprintf("The grant of %q lives in the shared store %s: delete it with `%s`, "+
+		return ""
+	case deleting:
+		return validate.Sanitize(fmt.Sprintf("The grant of %q lives in the shared store %s: delete it with `%s`, "+
 			"which removes this host's records of the shared grant too and leaves the grant to the other hosts.", name, g.Store, profile.Command("delete", name)))
-	default:
-		s.err = validate.Sanitize(fmt.Sprintf("The grant of %q lives in the shared store %s, which the wizard does not change: %s.", name, g.Store, g.Instead))
 	}
-	return true
+	return validate.Sanitize(fmt.Sprintf("The grant of %q lives in the shared store %s, which the wizard does not change: %s.", name, g.Store, g.Instead))
+}
+
+// resumableHere is whether the saved draft d may be resumed here: not the
+// draft of an edit of a profile shared since.
+func (sd *startData) resumableHere(d profile.Draft) bool {
+	return d.EditOf == "" || sd.notHere(d.EditOf, false) == ""
 }
 
 // choose acts on the row under the cursor.
 func (s *startStep) choose(c *stepContext) tea.Cmd {
 	switch p, onProfile := s.profileAt(c, s.cursor); {
 	case s.isResumeRow(c, s.cursor):
-		return resumeDraft(c, *c.saved.resumable)
+		d := *c.saved.resumable
+		if !c.saved.resumableHere(d) {
+			s.err = c.saved.notHere(d.EditOf, false)
+			return nil
+		}
+		return resumeDraft(c, d)
 	case onProfile:
 		return openProfile(c, p.Name, openEdit)
 	case s.isRehearsalRow(c, s.cursor):
