@@ -151,7 +151,8 @@ func (p *prompter) ask(label, def string) (string, error) {
 	return line, nil
 }
 
-// readLine reads the next answer.
+// readLine reads the next answer. It gives up when the run is stopped
+// (Ctrl-C), which needs other words than a script that ran out of answers.
 func (p *prompter) readLine() (string, error) {
 	line, err := p.in.ReadLine(p.ctx)
 	switch {
