@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -10,7 +9,9 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
+	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/validate"
 )
 
 // The accessible wizard runs the same steps, with the same texts and the
@@ -22,12 +23,16 @@ import (
 var (
 	errBack       = errors.New("back")
 	errInputEnded = errors.New("the input ended before the wizard did; nothing was saved")
+	errStopped    = errors.New("you stopped the wizard; nothing was saved")
 )
 
 // prompter asks questions on plain lines.
 type prompter struct {
 	ctx context.Context
-	in  *bufio.Reader
+	// in is every read of the admin's input, the consent conversation's
+	// and the secret's too: a line typed ahead for a later prompt waits
+	// there instead of being swallowed by another reader.
+	in  *consent.Input
 	out io.Writer
 	// secretFd is the terminal secrets are read from without echo; secretOK
 	// is false when standard input is not a terminal.
@@ -39,7 +44,7 @@ type prompter struct {
 type terminalFd interface{ Fd() uintptr }
 
 func newPrompter(ctx context.Context, in io.Reader, out io.Writer) *prompter {
-	p := &prompter{ctx: ctx, in: bufio.NewReader(in), out: out}
+	p := &prompter{ctx: ctx, in: consent.NewInput(in), out: out}
 	if f, ok := in.(terminalFd); ok && term.IsTerminal(f.Fd()) {
 		p.secretFd, p.secretOK = f.Fd(), true
 	}
@@ -55,8 +60,14 @@ func runLines(w *wizard, p *prompter) error {
 		return err
 	}
 	w.start.profiles, w.start.loaded = profiles, true
+	w.start.shared, w.start.sharedErr = sharedOf(w.deps.shared, profiles)
 	if w.cur == stepStart {
 		w.openDraft(newDraft(profile.Names(profiles), w.deps.target.endpoints), firstProfileStep)
+	}
+	if w.draft.EditOf == "" {
+		if err := w.offerDraftLines(p); err != nil {
+			return err
+		}
 	}
 	for {
 		c := w.frameCtx() // no screen, so no room to share out
@@ -73,6 +84,39 @@ func runLines(w *wizard, p *prompter) error {
 		}
 		w.cur = w.neighbour(w.cur, 1)
 	}
+}
+
+// offerDraftLines asks once, before a new profile's first step, whether to
+// resume the unfinished draft instead, as the screen offers it there.
+func (w *wizard) offerDraftLines(p *prompter) error {
+	saved, ok, err := w.deps.drafts.LoadDraft()
+	switch {
+	case err != nil:
+		p.say("The unfinished draft cannot be read (%v); it is left as it is.", err)
+		return nil
+	case !ok || !w.start.resumableHere(saved):
+		return nil
+	}
+	answer, err := p.ask(fmt.Sprintf("Resume the unfinished %q (step %d)? y/n (n: start a new one and keep the draft)",
+		validate.Sanitize(saved.Profile.Name), saved.Step), "n")
+	if err != nil && !errors.Is(err, errBack) {
+		return err
+	}
+	if err != nil || !strings.HasPrefix(strings.ToLower(strings.TrimSpace(answer)), "y") {
+		return nil
+	}
+	// Nothing runs in the background here: the draft of an edit reads its
+	// profile now, as the screen would once the read came back.
+	cmd := resumeDraft(w.frameCtx(), saved)
+	if saved.EditOf == "" {
+		return nil
+	}
+	opened := cmd().(profileOpenedMsg)
+	if opened.err != nil {
+		return fmt.Errorf("resume the unfinished edit of %q: %w", saved.EditOf, opened.err)
+	}
+	w.steps[stepStart].(*startStep).opened(w.frameCtx(), opened)
+	return nil
 }
 
 func (p *prompter) say(format string, args ...any) { fmt.Fprintf(p.out, format+"\n", args...) }
@@ -92,18 +136,32 @@ func (p *prompter) ask(label, def string) (string, error) {
 	} else {
 		fmt.Fprintf(p.out, "%s: ", label)
 	}
-	line, err := p.in.ReadString('\n')
-	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
-		return "", errInputEnded
-	}
-	line = strings.TrimRight(line, "\r\n")
+	line, err := p.readLine()
 	switch {
+	case errors.Is(err, consent.ErrLineTooLong):
+		p.say("That line is too long to be an answer.")
+		return p.ask(label, def)
+	case err != nil:
+		return "", err
 	case strings.EqualFold(strings.TrimSpace(line), "back"):
 		return "", errBack
 	case strings.TrimSpace(line) == "":
 		return def, nil
 	}
 	return line, nil
+}
+
+// readLine reads the next answer. It gives up when the run is stopped
+// (Ctrl-C), which needs other words than a script that ran out of answers.
+func (p *prompter) readLine() (string, error) {
+	line, err := p.in.ReadLine(p.ctx)
+	switch {
+	case err == nil, errors.Is(err, consent.ErrLineTooLong):
+		return line, err
+	case p.ctx.Err() != nil:
+		return "", errStopped
+	}
+	return "", errInputEnded
 }
 
 // check validates step s: the error is said and the step asked again;
@@ -148,10 +206,18 @@ func (p *prompter) readSecret() (string, error) {
 		return "", errors.New("the client secret can only be typed at a terminal: run the accessible wizard in one, or use `authwiz new --no-input --client-secret-stdin`")
 	}
 	fmt.Fprint(p.out, "Client secret (not shown as you type): ")
-	b, err := term.ReadPassword(p.secretFd)
+	// The secret comes through the same Input as every answer: its reader
+	// may be waiting on the terminal already, and a second reader would
+	// race it for the line.
+	show, err := hideTyping(p.secretFd)
+	if err != nil {
+		return "", fmt.Errorf("hide the client secret as it is typed: %w; set the secret with `authwiz new --no-input --client-secret-stdin` instead", err)
+	}
+	secret, err := p.readLine()
+	err = errors.Join(err, show())
 	fmt.Fprintln(p.out)
 	if err != nil {
 		return "", fmt.Errorf("read the client secret: %w", err)
 	}
-	return strings.TrimSpace(string(b)), nil
+	return strings.TrimSpace(secret), nil
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authwiz/authwiz/internal/profile"
 )
 
 // answerLines runs the accessible wizard with stdin from a pipe-like reader.
@@ -117,5 +119,55 @@ func TestAccessibleConsoleLinkAndTakenPort(t *testing.T) {
 		if strings.Contains(out, key) {
 			t.Errorf("line mode mentions %q, which it has no key for:\n%s", key, out)
 		}
+	}
+}
+
+// A new profile in line mode offers the unfinished draft once, before step
+// 2, as the screen does there: y resumes it where it was left, n starts a
+// new one and keeps the draft.
+func TestAccessibleNewOffersTheSavedDraft(t *testing.T) {
+	offer := `Resume the unfinished "Half done" (step 5)? y/n`
+	half := profile.Draft{Step: 5, Profile: profile.Profile{Name: "Half done", AppName: "My app"}}
+
+	store := newFakeStore(fixedNow)
+	store.draft = &half
+	out, _ := answerLines(t, store, newDraft(nil, atlassianEndpoints), "y\n")
+	if strings.Count(out, offer) != 1 || !strings.Contains(out, "Step 5 of 12") || strings.Contains(out, "Step 2 of 12") {
+		t.Fatalf("y does not resume at step 5:\n%s", out)
+	}
+	if !strings.Contains(out, "App name [My app]") {
+		t.Errorf("the resumed step lacks the draft's values:\n%s", out)
+	}
+
+	store = newFakeStore(fixedNow)
+	store.draft = &half
+	out, _ = answerLines(t, store, nil, "n\n\n\nback\nback\n")
+	if strings.Count(out, offer) != 1 || !strings.Contains(out, "Step 2 of 12") {
+		t.Fatalf("n does not start a new profile, or the offer comes back with back:\n%s", out)
+	}
+	if store.draft == nil {
+		t.Fatal("starting a new one threw the draft away")
+	}
+}
+
+// The draft of an edit resumes on the saved profile, keeps its secret, and
+// goes once the profile is saved.
+func TestAccessibleResumedEditDraftGoesOnceSaved(t *testing.T) {
+	p, sec := savedProfile("Confluence prod")
+	store := newFakeStore(fixedNow, p)
+	store.secrets[p.Name] = sec
+	renamed := p
+	renamed.Name = "Confluence production"
+	store.draft = &profile.Draft{Step: 11, EditOf: p.Name, Profile: renamed}
+	// y resumes on step 11; Enter keeps its scopes, then saves.
+	out, err := answerLines(t, store, nil, "y\n\n\n")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if _, savedSec, ok := store.saved("Confluence production"); !ok || savedSec.ClientSecret != sec.ClientSecret {
+		t.Fatalf("the resumed edit was not saved with its secret:\n%s", out)
+	}
+	if store.draft != nil {
+		t.Fatal("the resumed draft is still there after the save")
 	}
 }

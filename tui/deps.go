@@ -5,6 +5,7 @@ import (
 
 	"github.com/authwiz/authwiz/internal/clipboard"
 	"github.com/authwiz/authwiz/internal/consent"
+	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
@@ -52,6 +53,9 @@ type deps struct {
 	ports     portChecker
 	now       func() time.Time
 	target    target
+	// shared tells a profile whose grant lives in a shared store, which
+	// the wizard does not change (nil: none is).
+	shared func(name string) (launch.SharedGrant, bool, error)
 	// offerRehearsal puts the way into `authwiz demo` on the real start
 	// screen.
 	offerRehearsal bool

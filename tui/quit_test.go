@@ -213,3 +213,28 @@ func TestNewOffersTheSavedDraft(t *testing.T) {
 		t.Fatal("going on with a new run threw the saved draft away")
 	}
 }
+
+// The draft of an edit, offered on step 2 of `authwiz new`, opens on its
+// saved profile as it would from the start screen.
+func TestNewResumesTheOfferedDraftOfAnEdit(t *testing.T) {
+	p, _ := savedProfile("Confluence prod")
+	renamed := p
+	renamed.Name = "Confluence production"
+	edit := profile.Draft{Step: 5, EditOf: p.Name, Profile: renamed}
+	h := newHarness(t, withSaved(p.Name), withResumable(edit), func(_ *harness, d **draft) { *d = newDraft(nil, atlassianEndpoints) })
+	h.wantStep(2)
+	h.press("ctrl+o")
+	h.wantStep(5)
+	if h.w.draft.EditOf != p.Name || h.w.draft.Profile.Name != "Confluence production" {
+		t.Fatalf("resumed as an edit of %q named %q", h.w.draft.EditOf, h.w.draft.Profile.Name)
+	}
+}
+
+// A draft of an edit whose profile is gone says so on step 2.
+func TestNewSaysWhenTheOfferedEditDraftCannotOpen(t *testing.T) {
+	edit := profile.Draft{Step: 5, EditOf: "Gone", Profile: profile.Profile{Name: "Gone"}}
+	h := newHarness(t, withResumable(edit), func(_ *harness, d **draft) { *d = newDraft(nil, atlassianEndpoints) })
+	h.press("ctrl+o")
+	h.wantStep(2)
+	h.wantText(`Could not open "Gone"`)
+}

@@ -77,6 +77,7 @@ func depsFor(req launch.Request) deps {
 		ports:     loopback.Ports{},
 		now:       time.Now,
 		target:    rehearsalTarget(req.Rehearsal),
+		shared:    req.Shared,
 		// The way into a rehearsal is offered where it can be followed:
 		// from the real start screen.
 		offerRehearsal: req.Rehearsal == nil && req.Mode == launch.Start,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/rehearsal"
+	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
 	"github.com/authwiz/authwiz/internal/testkit"
 	"github.com/authwiz/authwiz/internal/testkit/atltest"
 )
@@ -186,5 +188,65 @@ func TestRunAccessibleStoppedWhileWaiting(t *testing.T) {
 	err := wait(t, done, out)
 	if err == nil || !strings.Contains(err.Error(), "you stopped the consent; the profile is saved") {
 		t.Fatalf("err %v", err)
+	}
+}
+
+// pastingBrowser is an admin whose browser cannot reach the loopback
+// listener: it answers the consent page, and then, in one write, pastes
+// the address the browser ended on followed by the answers typed ahead.
+type pastingBrowser struct {
+	to    *io.PipeWriter
+	ahead string
+	wrote chan error
+}
+
+func (b *pastingBrowser) Open(authURL string) error {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := atlserver.FollowConsent(ctx, noFollow, authURL, true)
+		if err != nil {
+			b.wrote <- err
+			return
+		}
+		resp.Body.Close()
+		_, err = fmt.Fprint(b.to, resp.Header.Get("Location")+"\n"+b.ahead)
+		b.wrote <- err
+	}()
+	return nil
+}
+
+// The accessible wizard reads every answer, the consent's too, from one
+// input: a paste that carries the site choice and an answer for a prompt
+// after the consent loses neither.
+func TestAccessibleAnswersTypedAheadSurviveTheConsent(t *testing.T) {
+	rw := newRehearsalWorld(t)
+	pr, pw := io.Pipe()
+	b := &pastingBrowser{to: pw, ahead: "2\nafter the consent\n", wrote: make(chan error, 1)}
+	req := rw.req
+	req.Browser = b
+	p, sec, err := rw.store.Get(rw.name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &testkit.Buffer{}
+	prompts := newPrompter(context.Background(), pr, out)
+	done := make(chan error, 1)
+	go func() { done <- runLines(newWizard(depsFor(req), editDraft(p, sec)), prompts) }()
+	// Steps 2 to 11 keep what is saved (n keeps the secret), then save.
+	fmt.Fprint(pw, strings.Repeat("\n", 9)+"n\n"+strings.Repeat("\n", 5))
+	if err := wait(t, done, out); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if err := <-b.wrote; err != nil {
+		t.Fatal(err)
+	}
+	pw.Close() // every answer is read from the pipe by now: a lost one never comes
+	if got, err := prompts.ask("Next", ""); got != "after the consent" {
+		t.Fatalf("the prompt after the consent got %q, %v\n%s", got, err, out)
+	}
+	if saved, sec, err := rw.store.Get(rw.name); err != nil || !sec.HasTokens() || saved.Site.Name != "acme-sandbox" {
+		t.Fatalf("saved site %q, tokens %t, %v\n%s", saved.Site.Name, sec.HasTokens(), err, out)
 	}
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -157,7 +158,23 @@ func (s *startStep) rowText(c *stepContext, i, nameWidth int) string {
 		site = "no site yet"
 	}
 	_, state := p.TokenState(c.deps.now())
+	if g, shared := c.saved.shared[raw.Name]; shared {
+		// Its tokens are in the store, not here: "needs consent" would
+		// send the admin to a consent that makes a grant no host shares.
+		used := 2 + nameWidth + 1 + len([]rune(truncate(site, 20))) + 3
+		state = truncate("shared · "+validate.Sanitize(storeHost(g.Store)), max(c.width-used, 12))
+	}
 	return fmt.Sprintf("%-*s %s · %s", nameWidth, truncate(p.Name, nameWidth), truncate(site, 20), state)
+}
+
+// storeHost is a store's address as short as a row needs it: its host and
+// database, which tell one store from another; key presses say it whole.
+func storeHost(address string) string {
+	u, err := url.Parse(address)
+	if err != nil || u.Host == "" {
+		return address
+	}
+	return u.Host + u.Path
 }
 
 // truncate cuts text to width runes, marking the cut with an ellipsis.

@@ -206,7 +206,9 @@ func (s *saveStep) lines(c *stepContext, p *prompter) error {
 	if err != nil {
 		return err
 	}
-	c.fx.saved(saved)
+	if forget := c.fx.saved(saved); forget != nil {
+		forget() // the resumed draft: no loop here runs it
+	}
 	p.say("Saved %q.", saved.Name)
 	if !c.canConsent() {
 		p.say("%s", nextCommands(c, false, indented))

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/validate"
 )
 
 // startStep is step 1: a new authentication, a draft to resume, or a saved
@@ -67,8 +68,6 @@ func (s *startStep) enter(c *stepContext) tea.Cmd {
 
 func (s *startStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
-	case profileOpenedMsg:
-		return s.opened(c, msg), true
 	case profileDeletedMsg:
 		return s.deleted(c, msg), true
 	case draftDiscardedMsg:
@@ -106,6 +105,8 @@ func (s *startStep) key(c *stepContext, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, startMove):
 		s.move(c, msg)
 		return nil, true
+	case onProfile && s.refuses(c, p.Name, msg):
+		return nil, true
 	case key.Matches(msg, startChoose), key.Matches(msg, startEdit) && onProfile:
 		return s.choose(c), true
 	case key.Matches(msg, startReauth) && onProfile && c.canConsent():
@@ -122,11 +123,52 @@ func (s *startStep) key(c *stepContext, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	return nil, false
 }
 
+// refuses keeps the wizard off a shared profile: its rename would leave
+// the shared record behind, its consent would make a grant no other host
+// uses, and deleting only the profile here would leave this host's
+// records of the grant. The key that would open or delete it says what
+// to do instead.
+func (s *startStep) refuses(c *stepContext, name string, msg tea.KeyPressMsg) bool {
+	deletes := key.Matches(msg, startDelete)
+	if !deletes && !key.Matches(msg, startChoose, startEdit) && !(key.Matches(msg, startReauth) && c.canConsent()) {
+		return false
+	}
+	s.err = c.saved.notHere(name, deletes)
+	return s.err != ""
+}
+
+// notHere is why the profile called name is not opened (or, deleting,
+// not deleted) in the wizard, and what to do instead; "" when it may be.
+func (sd *startData) notHere(name string, deleting bool) string {
+	g, shared := sd.shared[name]
+	switch {
+	case sd.sharedErr != nil:
+		return validate.Sanitize(fmt.Sprintf("%q is not opened here: whether it is shared cannot be told (%v).", name, sd.sharedErr))
+	case !shared:
+		return ""
+	case deleting:
+		return validate.Sanitize(fmt.Sprintf("The grant of %q lives in the shared store %s: delete it with `%s`, "+
+			"which removes this host's records of the shared grant too and leaves the grant to the other hosts.", name, g.Store, profile.Command("delete", name)))
+	}
+	return validate.Sanitize(fmt.Sprintf("The grant of %q lives in the shared store %s, which the wizard does not change: %s.", name, g.Store, g.Instead))
+}
+
+// resumableHere is whether the saved draft d may be resumed here: not the
+// draft of an edit of a profile shared since.
+func (sd *startData) resumableHere(d profile.Draft) bool {
+	return d.EditOf == "" || sd.notHere(d.EditOf, false) == ""
+}
+
 // choose acts on the row under the cursor.
 func (s *startStep) choose(c *stepContext) tea.Cmd {
 	switch p, onProfile := s.profileAt(c, s.cursor); {
 	case s.isResumeRow(c, s.cursor):
-		return resumeDraft(c, *c.saved.resumable)
+		d := *c.saved.resumable
+		if !c.saved.resumableHere(d) {
+			s.err = c.saved.notHere(d.EditOf, false)
+			return nil
+		}
+		return resumeDraft(c, d)
 	case onProfile:
 		return openProfile(c, p.Name, openEdit)
 	case s.isRehearsalRow(c, s.cursor):

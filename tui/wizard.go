@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/validate"
 )
@@ -77,6 +78,10 @@ type startData struct {
 	loaded    bool
 	profiles  []profile.Profile
 	resumable *profile.Draft
+	// shared are the profiles whose grant lives in a shared store, by
+	// name; sharedErr says why that could not be told.
+	shared    map[string]launch.SharedGrant
+	sharedErr error
 	// problems are what went wrong reading them, each with its fix.
 	problems []string
 }
@@ -164,6 +169,15 @@ func (w *wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return w, w.draftSaved(msg)
 	case startData:
 		return w, w.started(msg)
+	case profileOpenedMsg:
+		// The start screen opens what it asked for, and so does step 2 for
+		// the draft of an edit it offered (`authwiz new`).
+		start := w.steps[stepStart].(*startStep)
+		cmd := start.opened(w.ctx(), msg)
+		if start.err != "" && w.cur != stepStart {
+			w.notice, start.err = notice{bad: true, text: start.err}, ""
+		}
+		return w, cmd
 	case consentMsg:
 		// Consent messages go to step 12 even after the admin left it, so a
 		// late start still has its listener closed.

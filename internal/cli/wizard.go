@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/authwiz/authwiz/internal/clipboard"
+	"github.com/authwiz/authwiz/internal/grantstore"
 	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/profile"
 )
@@ -95,9 +96,7 @@ A profile shared with authwiz share is not edited here: edit says what to do.`,
 			} else if shared {
 				// The wizard's rename would leave the shared record behind,
 				// and its consent would make a grant no other host uses.
-				return usageError{fmt.Errorf("the grant of %q lives in a shared store, which the wizard does not know: rename it with `%s`; "+
-					"to change its settings, bring the grant back with `%s`, edit it, and share it again with `%s --to …`",
-					p.Name, profile.Command("rename", p.Name)+" NEW", profile.Command("unshare", p.Name), profile.Command("share", p.Name))}
+				return usageError{fmt.Errorf("the grant of %q lives in a shared store, which the wizard does not know: %s", p.Name, sharedInstead(p.Name))}
 			}
 			return wizard(cmd.Context(), wired(launch.Request{Mode: launch.Edit, ProfileName: p.Name}, root, streams, store))
 		},
@@ -135,5 +134,22 @@ func wired(req launch.Request, root *rootOptions, streams Streams, store *profil
 	req.Clipboard = clipboard.NewSystem()
 	req.Browser = root.opener()
 	req.Consent = runnerFor(root, store)
+	if req.Rehearsal == nil {
+		req.Shared = func(name string) (launch.SharedGrant, bool, error) {
+			l, ok, err := sharedLinkOf(root, name)
+			if err != nil || !ok {
+				return launch.SharedGrant{}, false, err
+			}
+			return launch.SharedGrant{Store: l.where(), Instead: sharedInstead(name)}, true, nil
+		}
+	}
 	return req
+}
+
+// sharedInstead is what to do with the shared profile called name instead
+// of opening it in the wizard, which does not know shared grants.
+func sharedInstead(name string) string {
+	return fmt.Sprintf("rename it with `%s`; to change its settings, bring the grant back with `%s`, edit it, "+
+		"and share it again with `%s --to …`; to consent again and put the new grant into the store, run `%s`",
+		profile.Command("rename", name)+" NEW", profile.Command("unshare", name), profile.Command("share", name), grantstore.ReshareCommand(name))
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -150,5 +151,36 @@ func TestHandAddedKeysAreReportedBeforeCommandsButNotBeforeTheWizard(t *testing.
 	}
 	if len(handEdits) != 1 || !strings.Contains(handEdits[0], said) {
 		t.Errorf("the wizard's store does not report the key for its start screen: %q", handEdits)
+	}
+}
+
+// The start screen learns which profiles are shared, with the store's
+// address kept from a password and the words edit refuses with; a
+// rehearsal's profiles are never shared, so it is not asked.
+func TestWizardKnowsSharedProfiles(t *testing.T) {
+	w := newWorld(t)
+	w.sharedHere("conf", sharedLink{Store: "postgres://authwiz:hunter2@db.invalid/authwiz"})
+	w.saveWithSecrets("local", profile.Secrets{})
+	var got launch.Request
+	root := newRootCmdWith(Streams{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard},
+		func(_ context.Context, req launch.Request) error { got = req; return nil },
+		&rootOptions{keyring: failingKeyring{}})
+	root.SetArgs([]string{"--config-dir", w.dir})
+	if err := root.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Shared == nil {
+		t.Fatal("the start screen cannot tell shared profiles")
+	}
+	g, ok, err := got.Shared("conf")
+	if err != nil || !ok || strings.Contains(g.Store, "hunter2") || !strings.Contains(g.Store, "db.invalid") ||
+		!strings.Contains(g.Instead, "authwiz unshare conf") || !strings.Contains(g.Instead, "authwiz login conf --reshare") {
+		t.Fatalf("Shared(conf) = %+v, %t, %v", g, ok, err)
+	}
+	if _, ok, err := got.Shared("local"); ok || err != nil {
+		t.Fatalf("Shared(local) = %t, %v", ok, err)
+	}
+	if req := wired(launch.Request{Rehearsal: &launch.Rehearsal{}}, &rootOptions{configDir: w.dir}, Streams{}, nil); req.Shared != nil {
+		t.Fatal("a rehearsal asks which profiles are shared")
 	}
 }

@@ -58,6 +58,22 @@ type Request struct {
 	// settings read from a file (`authwiz new --from FILE`): the app exists
 	// already, so the wizard can skip the Developer Console steps.
 	Imported *setup.Input
+	// Shared tells whether the profile called name has its grant in a
+	// shared store (`authwiz share`), which the wizard must not change:
+	// its rename would leave the shared record behind and its consent
+	// would make a grant no other host uses. Nil in rehearsals, whose
+	// profiles are never shared.
+	Shared func(name string) (SharedGrant, bool, error)
+}
+
+// SharedGrant is where a shared profile's grant lives, as the start screen
+// says it.
+type SharedGrant struct {
+	// Store is the store's address, never with a password.
+	Store string
+	// Instead is what to do rather than edit the profile or consent again
+	// in the wizard, in the words `authwiz edit` refuses with.
+	Instead string
 }
 
 // Rehearsal is what the wizard needs to walk the guide against the
