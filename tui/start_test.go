@@ -128,6 +128,11 @@ func TestStartScreenKnowsSharedProfiles(t *testing.T) {
 	if strings.Contains(h.screen(), "needs consent") {
 		t.Fatal("a shared profile is said to need consent")
 	}
+	h.press("home", "down")
+	h.wantScreen("enter what to do instead")
+	if s := h.screen(); strings.Contains(s, "authenticate again") || strings.Contains(s, "d delete") {
+		t.Fatalf("the help offers keys that do not act on a shared profile:\n%s", s)
+	}
 	for _, k := range []string{"enter", "e", "a"} {
 		h.press("home", "down", k)
 		if h.w.cur != stepStart {

@@ -25,8 +25,10 @@ type startStep struct {
 }
 
 var (
-	startChoose  = binding("enter", "open", "enter", "tab")
-	startEdit    = binding("e", "edit")
+	startChoose = binding("enter", "open", "enter", "tab")
+	startEdit   = binding("e", "edit")
+	// startExplain is enter on a profile the wizard does not open.
+	startExplain = binding("enter", "what to do instead", "enter")
 	startReauth  = binding("a", "authenticate again")
 	startDelete  = binding("d", "delete")
 	startDiscard = binding("x", "discard draft")
@@ -193,8 +195,17 @@ func (s *startStep) keys(c *stepContext) []key.Binding {
 	if s.confirmDelete != "" {
 		return []key.Binding{startConfirm, startDecline}
 	}
+	p, onProfile := s.profileAt(c, s.cursor)
+	if onProfile && c.saved.notHere(p.Name, false) != "" {
+		// Opening, authenticating and deleting all say what to do instead.
+		keys := []key.Binding{startMove, startExplain}
+		if c.saved.resumable != nil {
+			keys = append(keys, startDiscard)
+		}
+		return append(keys, quitKeyOf(c))
+	}
 	keys := []key.Binding{startMove, startChoose}
-	if _, ok := s.profileAt(c, s.cursor); ok {
+	if onProfile {
 		if c.canConsent() {
 			keys = append(keys, startReauth)
 		}
