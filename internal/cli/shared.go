@@ -36,8 +36,6 @@ type sharedLink struct {
 	Consumer bool `json:"consumer,omitempty"`
 }
 
-func (e *sharedEntry) role() string { return e.Role }
-
 func (l sharedLink) role() string {
 	if l.Consumer {
 		return "consumer"
@@ -168,7 +166,8 @@ type sharedEntry struct {
 	AccessSecondsLeft int64       `json:"access_token_seconds_left"`
 	Claim             *claimEntry `json:"claim,omitempty"`
 	Problem           string      `json:"problem,omitempty"`
-	snap              *grantstore.Snapshot
+	// read: the store answered, so the fields above are its.
+	read bool
 }
 
 type claimEntry struct {
@@ -182,7 +181,10 @@ type claimEntry struct {
 // when it is not. It never refreshes.
 func sharedEntryOf(ctx context.Context, root *rootOptions, name string) *sharedEntry {
 	l, ok, err := sharedLinkOf(root, name)
-	if err != nil || !ok {
+	switch {
+	case err != nil:
+		return &sharedEntry{State: "unreadable", Problem: err.Error()}
+	case !ok:
 		return nil
 	}
 	e := &sharedEntry{Store: l.Store, Role: l.role()}
@@ -207,7 +209,7 @@ func sharedEntryOf(ctx context.Context, root *rootOptions, name string) *sharedE
 		}
 		return e
 	}
-	e.snap = &snap
+	e.read = true
 	e.Generation, e.State = snap.Generation, string(snap.State)
 	e.AccessSecondsLeft = int64(max(snap.TimeLeft(), 0) / time.Second)
 	if !snap.StateSince.IsZero() {
@@ -228,7 +230,7 @@ func sharedEntryOf(ctx context.Context, root *rootOptions, name string) *sharedE
 // tokenState is the entry's token column for a shared grant.
 func (e *sharedEntry) tokenState() tokenEntry {
 	switch {
-	case e.snap == nil:
+	case !e.read:
 		return tokenEntry{Health: "unknown", State: "shared, store " + e.State}
 	case e.State != string(grantstore.Usable):
 		return tokenEntry{Health: healthNames[profile.NeedsConsent], State: "shared, " + e.State}
@@ -268,8 +270,8 @@ func sharedStatus(ctx context.Context, root *rootOptions, s profileStatus) profi
 
 // printShared adds a shared grant's lines to status.
 func printShared(line func(k, v string), sh *sharedEntry) {
-	line("shared", fmt.Sprintf("grant in %s, this host a %s", sh.Store, sh.role()))
-	if sh.snap == nil {
+	line("shared", fmt.Sprintf("grant in %s, this host a %s", sh.Store, sh.Role))
+	if !sh.read {
 		line("store", sh.State+detail(sh.Problem))
 		return
 	}

@@ -37,7 +37,8 @@ func TestSharedGrantAcrossTwoHosts(t *testing.T) {
 	if r := b.run(testClientSecret, nil, b.newArgs("conf", "--client-secret-stdin")...); r.code != 0 {
 		t.Fatalf("new on host B: %d\n%s", r.code, r.stderr)
 	}
-	dsn := pgtest.Own(t).Database(t)
+	cluster := pgtest.Own(t)
+	dsn := cluster.Database(t)
 	keyA, keyB := hostKey(t, a), hostKey(t, b)
 	_, seeded, _ := mustGet(t, a.dir)
 
@@ -103,6 +104,16 @@ func TestSharedGrantAcrossTwoHosts(t *testing.T) {
 	mustRun(t, a, "Recovered", "recover", "conf")
 	if tok := strings.TrimSpace(mustRun(t, b, "", "token", "conf").stdout); tok != answer.AccessToken {
 		t.Fatal("after recover, host B does not get the recovered token")
+	}
+
+	// With the store down, B serves its copy of the token and status says
+	// where the problem is.
+	cluster.Stop(t)
+	if r := mustRun(t, b, "cannot be reached", "token", "conf"); strings.TrimSpace(r.stdout) != answer.AccessToken {
+		t.Fatal("with the store down, host B did not serve its copy of the token")
+	}
+	if r := b.run("", nil, "status", "conf", "--json"); r.code != ExitAttention || !strings.Contains(r.stdout, `"state": "unreachable"`) {
+		t.Fatalf("status with the store down: exit %d\n%s", r.code, r.stdout)
 	}
 	assertNoSecretInFiles(t, a.dir, []string{seeded.RefreshToken, answer.RefreshToken, answer.AccessToken})
 	assertNoSecretInFiles(t, b.dir, []string{seeded.RefreshToken, answer.RefreshToken, answer.AccessToken})

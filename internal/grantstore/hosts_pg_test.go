@@ -141,7 +141,7 @@ func TestPausedRefresherIsFencedOut(t *testing.T) {
 	dirs, keys := hosts(t, 2)
 	store := shareTo(t, dsn, dirs[0], keys, p, sec)
 	paused := start(t, hostConfig{DSN: dsn, Dir: dirs[0], Settings: p, Refreshers: keys, Claim: 2 * time.Second,
-		Pause: 300 * time.Millisecond, Check: atl.APIBaseURL()})
+		Pause: 3 * time.Second, Check: atl.APIBaseURL()})
 	if l := paused.line(t); l != "journaled" {
 		t.Fatalf("the refresher said %q", l)
 	}
@@ -156,8 +156,9 @@ func TestPausedRefresherIsFencedOut(t *testing.T) {
 		}
 	}
 	// The paused host resumes while the taker holds the claim, its answer
-	// in hand: only the fence tells their commits apart.
-	taking := start(t, hostConfig{DSN: dsn, Dir: dirs[1], Settings: p, Refreshers: keys, Pause: time.Second, Check: atl.APIBaseURL()})
+	// in hand (and waits longer than what is left of the paused host's
+	// own wait): only the fence tells their commits apart.
+	taking := start(t, hostConfig{DSN: dsn, Dir: dirs[1], Settings: p, Refreshers: keys, Pause: 5 * time.Second, Check: atl.APIBaseURL()})
 	if l := taking.line(t); l != "journaled" {
 		t.Fatalf("the taker said %q", l)
 	}
@@ -199,7 +200,7 @@ func TestStoreDownDuringRefreshAndReads(t *testing.T) {
 
 	pgtest.Exec(t, dsn, "UPDATE authwiz_grants SET access_expiry = now() + interval '1 second'")
 	time.Sleep(time.Second)
-	refresher.Pause = 2 * time.Second
+	refresher.Pause = 5 * time.Second // long enough to stop the database meanwhile
 	refreshing := start(t, refresher)
 	if l := refreshing.line(t); l != "journaled" {
 		t.Fatalf("the refresher said %q", l)
