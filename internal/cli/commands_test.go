@@ -168,6 +168,10 @@ func TestNewNoInputRefusals(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(w.dir, "profiles.toml")); !os.IsNotExist(err) {
 		t.Error("a refused profile was saved")
 	}
+	r = w.run(testClientSecret, nil, w.newArgs("no wait", "--client-secret-stdin", "--login", "--timeout", "0s")...)
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "--timeout must be positive") {
+		t.Errorf("a --timeout that ends every wait at once: %d %s", r.code, r.stderr)
+	}
 	r = w.run(testClientSecret, map[string]string{secretEnv: testClientSecret}, w.newArgs("two sources", "--client-secret-stdin")...)
 	if r.code != ExitUsage || !strings.Contains(r.stderr, "one way only") {
 		t.Errorf("two secret sources: %d %s", r.code, r.stderr)
