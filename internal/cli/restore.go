@@ -110,7 +110,7 @@ func runRestore(store *profile.Store, streams Streams, links map[string]sharedLi
 		return fmt.Errorf("restoring from backup %d: %w", opts.from, err)
 	}
 	for _, name := range res.Profiles {
-		if l, ok := links[name]; ok {
+		if _, l, ok := linkFor(links, name); ok {
 			fmt.Fprintf(streams.Err, "Put back %q; its grant stays in %s, so no token of it was put back here.\n", validate.Sanitize(name), validate.Sanitize(l.where()))
 			continue
 		}

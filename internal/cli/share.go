@@ -127,9 +127,13 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 	}
 	// Sharing again (to change who secrets are sealed to) keeps the name
 	// the store knows the grant by.
+	stored, old, had := linkFor(links, p.Name)
+	if !had {
+		stored = p.Name
+	}
 	key := opts.Grant
 	if key == "" {
-		key = links[p.Name].key(p.Name)
+		key = old.key(p.Name)
 	}
 	if key != p.Name {
 		link.Grant = key
@@ -154,7 +158,7 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 		}
 	}
 	link.Store = opts.To
-	links[p.Name] = link
+	links[stored] = link
 	if err := saveShared(dir, links); err != nil {
 		return err
 	}

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -103,8 +105,30 @@ func sharedLinkOf(root *rootOptions, name string) (sharedLink, bool, error) {
 	if err != nil {
 		return sharedLink{}, false, err
 	}
-	l, ok := links[name]
+	_, l, ok := linkFor(links, name)
 	return l, ok, nil
+}
+
+// linkFor finds name's record the way profiles compare names: without
+// regard to case or surrounding spaces, so a record is not missed (and the
+// profile read as unshared) when its spelling differs from the
+// profile's. The record keeps the spelling it is stored under, which is
+// the grant's name in the store unless Grant says otherwise; the link
+// returned names it in Grant when it differs from name.
+func linkFor(links map[string]sharedLink, name string) (stored string, l sharedLink, ok bool) {
+	if l, ok := links[name]; ok {
+		return name, l, true
+	}
+	for _, stored := range slices.Sorted(maps.Keys(links)) {
+		if nameMatches(stored, name) {
+			l := links[stored]
+			if l.Grant == "" {
+				l.Grant = stored
+			}
+			return stored, l, true
+		}
+	}
+	return "", sharedLink{}, false
 }
 
 // openShared connects to l's store as this host. The password comes from

@@ -20,9 +20,9 @@ func moveLink(root *rootOptions, old, renamed string) error {
 	if err != nil {
 		return err
 	}
-	l := links[old]
+	stored, l, _ := linkFor(links, old)
 	l.Grant = l.key(old)
-	delete(links, old)
+	delete(links, stored)
 	links[renamed] = l
 	return saveShared(dir, links)
 }
@@ -39,7 +39,8 @@ func forgetLink(root *rootOptions, name string, l sharedLink) error {
 	if err != nil {
 		return err
 	}
-	delete(links, name)
+	stored, _, _ := linkFor(links, name)
+	delete(links, stored)
 	if err := saveShared(dir, links); err != nil {
 		return err
 	}

@@ -289,3 +289,43 @@ func TestDeleteKeepsAProfileWhileItsKeyringDoesNotAnswer(t *testing.T) {
 		t.Errorf("delete --from-store went to the shared store while the keyring did not answer")
 	}
 }
+
+// writeLinks records links in this host's shared.json as they stand,
+// spelled as given (a hand edit, or a record older than a rename).
+func (w *world) writeLinks(links map[string]sharedLink) {
+	w.t.Helper()
+	if _, err := seal.LoadOrCreate(w.dir); err != nil {
+		w.t.Fatal(err)
+	}
+	if err := saveShared(w.dir, links); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+func TestASharedRecordIsFoundWhateverTheCaseOfItsName(t *testing.T) {
+	w := newWorld(t)
+	w.saveWithSecrets("conf", profile.Secrets{})
+	w.saveWithSecrets("wiki", profile.Secrets{})
+	w.writeLinks(map[string]sharedLink{"CONF": {Store: sharedStore, Refreshers: []string{"age1x"}}, "Wiki": {Store: sharedStore}})
+
+	var shown shownProfile
+	decode(t, mustRun(t, w, "", "show", "conf", "--json").stdout, &shown)
+	if shown.Shared == nil || shown.Shared.Grant != "CONF" {
+		t.Fatalf("show --json of a profile whose record is spelled otherwise: shared %+v; want it shared, as the grant %q in the store", shown.Shared, "CONF")
+	}
+
+	mustRun(t, w, "Its grant stays in", "delete", "--yes", "wiki")
+	mustRun(t, w, `keeps the name "CONF" in `+sharedStore, "rename", "conf", "prod")
+	links, err := loadShared(w.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, ok := links["prod"]; len(links) != 1 || !ok || l.Grant != "CONF" {
+		t.Fatalf("after a rename the shared records are %+v; want one, for %q naming the grant %q", links, "prod", "CONF")
+	}
+
+	mustRun(t, w, "Its grant stays in", "delete", "--yes", "PROD")
+	if links, err := loadShared(w.dir); err != nil || len(links) != 0 {
+		t.Fatalf("delete of a shared profile named in another case left its records: %+v (%v)", links, err)
+	}
+}
