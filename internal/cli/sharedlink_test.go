@@ -14,7 +14,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/authwiz/authwiz/internal/grantstore"
 	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/seal"
@@ -327,5 +329,111 @@ func TestASharedRecordIsFoundWhateverTheCaseOfItsName(t *testing.T) {
 	mustRun(t, w, "Its grant stays in", "delete", "--yes", "PROD")
 	if links, err := loadShared(w.dir); err != nil || len(links) != 0 {
 		t.Fatalf("delete of a shared profile named in another case left its records: %+v (%v)", links, err)
+	}
+}
+
+// A record left by a delete (or a hand edit) keeps new from making a
+// profile under its name, which would silently use that shared grant;
+// unshare --forget drops it and says how to join the grant again.
+func TestNewRefusesANameLeftSharedUntilItsRecordIsForgotten(t *testing.T) {
+	w := newWorld(t)
+	w.writeLinks(map[string]sharedLink{"Conf": {Store: sharedStore, Refreshers: []string{"age1here", "age1there"}, Consumers: []string{"age1reader"}}})
+
+	r := w.run(testClientSecret, nil, w.newArgs("conf", "--client-secret-stdin")...)
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "nothing was saved") || !strings.Contains(r.stderr, "`authwiz unshare --forget conf`") {
+		t.Fatalf("new under a name left shared: exit %d, want a refusal naming unshare --forget\n%s", r.code, r.stderr)
+	}
+	if store, err := profile.Open(w.dir); err != nil {
+		t.Fatal(err)
+	} else if list, _ := store.List(); len(list) != 0 {
+		t.Fatalf("a refused new saved %+v", list)
+	}
+
+	want := "`authwiz share conf --to " + `"` + sharedStore + `"` + " --grant Conf --refresher age1here --refresher age1there --consumer age1reader`"
+	mustRun(t, w, want, "unshare", "--forget", "conf")
+	if links, err := loadShared(w.dir); err != nil || len(links) != 0 {
+		t.Fatalf("unshare --forget left the records %+v (%v)", links, err)
+	}
+	if r := w.run(testClientSecret, nil, w.newArgs("conf", "--client-secret-stdin")...); r.code != 0 {
+		t.Fatalf("new once the record is forgotten: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+func TestForgetKeepsAnAnswerOnlyThisHostHolds(t *testing.T) {
+	w := newWorld(t)
+	w.writeLinks(map[string]sharedLink{"conf": {Store: sharedStore}})
+	id, err := seal.LoadOrCreate(w.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := grantstore.OpenJournal(w.dir, id).Put(grantstore.Entry{Name: "conf", Generation: 4}); err != nil {
+		t.Fatal(err)
+	}
+	r := w.run("", nil, "unshare", "--forget", "conf")
+	if r.code != ExitAttention || !strings.Contains(r.stderr, "authwiz recover NEW") || !strings.Contains(r.stderr, "--grant conf") {
+		t.Fatalf("unshare --forget with an unsaved refresh in the journal: exit %d\n%s", r.code, r.stderr)
+	}
+	if links, _ := loadShared(w.dir); len(links) != 1 {
+		t.Fatal("a refused unshare --forget dropped the shared record")
+	}
+	if _, kept, err := grantstore.OpenJournal(w.dir, id).Get("conf"); err != nil || !kept {
+		t.Fatalf("a refused unshare --forget dropped the journal (%v)", err)
+	}
+	r = w.run(testClientSecret, nil, w.newArgs("conf", "--client-secret-stdin")...)
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "only copy of its refresh token") || !strings.Contains(r.stderr, "authwiz recover NEW") {
+		t.Fatalf("new under a name whose journal holds the only refresh token: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// The wizard knows nothing of shared grants: the store it is handed
+// refuses a profile made, or renamed, under a name left shared.
+func TestTheWizardsStoreRefusesANameLeftShared(t *testing.T) {
+	for _, args := range [][]string{nil, {"new"}, {"edit", "Confluence prod"}} {
+		var created, renamed error
+		wizard := func(_ context.Context, req launch.Request) error {
+			created = req.Store.Create(profile.Profile{Name: "STALE", ClientID: testClientID, RedirectURL: profile.DefaultRedirectURL,
+				SecretStorage: profile.StorageFile}, profile.Secrets{ClientSecret: testClientSecret})
+			renamed = req.Store.Rename("Confluence prod", "stale")
+			return nil
+		}
+		dir := t.TempDir()
+		store, err := profile.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := store.Create(profile.Profile{Name: "Confluence prod", ClientID: testClientID, RedirectURL: profile.DefaultRedirectURL,
+			SecretStorage: profile.StorageFile}, profile.Secrets{ClientSecret: testClientSecret}); err != nil {
+			t.Fatal(err)
+		}
+		if err := saveShared(dir, map[string]sharedLink{"stale": {Store: sharedStore}}); err != nil {
+			t.Fatal(err)
+		}
+		var out, errOut bytes.Buffer
+		if code := Main(append([]string{"--config-dir", dir}, args...), Streams{In: &bytes.Buffer{}, Out: &out, Err: &errOut}, wizard); code != ExitOK {
+			t.Fatalf("%q: exit %d\n%s", args, code, errOut.String())
+		}
+		for what, err := range map[string]error{"a new profile": created, "a rename": renamed} {
+			if err == nil || !strings.Contains(err.Error(), "authwiz unshare --forget") {
+				t.Errorf("%q: the wizard's store saved %s under a name left shared (%v)", args, what, err)
+			}
+		}
+	}
+}
+
+// A profile made under a name left shared before new refused that keeps
+// its settings when the record is forgotten, but not its tokens, which
+// cannot be told from a copy of the shared grant's.
+func TestForgetDropsTheTokensOfAProfileLeftShared(t *testing.T) {
+	w := newWorld(t)
+	w.saveWithSecrets("conf", profile.Secrets{AccessToken: "a", RefreshToken: "r", Expiry: time.Now().Add(time.Hour)})
+	w.writeLinks(map[string]sharedLink{"conf": {Store: sharedStore}})
+
+	mustRun(t, w, "`authwiz login conf`", "unshare", "--forget", "CONF")
+	p, sec, err := mustGet(t, w.dir)
+	if err != nil || p.Name != "conf" || sec.HasTokens() || sec.ClientSecret == "" {
+		t.Fatalf("after unshare --forget the profile is %+v with tokens %v (%v); want it kept, with its client secret and no token", p, sec.HasTokens(), err)
+	}
+	if links, _ := loadShared(w.dir); len(links) != 0 {
+		t.Fatalf("unshare --forget left the records %+v", links)
 	}
 }
