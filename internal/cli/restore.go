@@ -146,10 +146,9 @@ func sayLinksWithoutProfile(store *profile.Store, streams Streams, links map[str
 			in += fmt.Sprintf(" (as %q)", l.key(name))
 		}
 		fmt.Fprintf(streams.Err, "Warning: %s says the grant of %q lives in %s, but no profile here is called that. "+
-			"The grant stays there for the other hosts. To use it here again, create a profile called %q for the same app, then run `%s --to %s`; "+
-			"if this host is done with it, remove %q from %s.\n",
-			sharedFileName, validate.Sanitize(name), validate.Sanitize(in), validate.Sanitize(name),
-			validate.Sanitize(profile.Command("share", name)), validate.Sanitize(l.where()), validate.Sanitize(name), sharedFileName)
+			"The grant stays there for the other hosts, and no new profile can take that name while the record is kept: "+
+			"run `%s`, which drops this host's record and says how to join the grant again.\n",
+			sharedFileName, validate.Sanitize(name), validate.Sanitize(in), validate.Sanitize(forgetCommand(name)))
 	}
 	return nil
 }

@@ -437,3 +437,25 @@ func TestForgetDropsTheTokensOfAProfileLeftShared(t *testing.T) {
 		t.Fatalf("unshare --forget left the records %+v", links)
 	}
 }
+
+func TestRenameRefusesANameLeftShared(t *testing.T) {
+	w := newWorld(t)
+	w.saveWithSecrets("local", profile.Secrets{})
+	w.sharedHere("conf", sharedLink{Store: sharedStore})
+	links, err := loadShared(w.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	links["Stale"] = sharedLink{Store: sharedStore, Grant: "old"}
+	w.writeLinks(links)
+
+	for _, from := range []string{"local", "conf"} {
+		if r := w.run("", nil, "rename", from, "stale"); r.code != ExitUsage || !strings.Contains(r.stderr, "`authwiz unshare --forget stale`") {
+			t.Fatalf("rename %s onto a name left shared: exit %d\n%s", from, r.code, r.stderr)
+		}
+	}
+	if got, _ := loadShared(w.dir); len(got) != 2 || got["Stale"].Grant != "old" || got["conf"].Store != sharedStore {
+		t.Fatalf("a refused rename changed the shared records: %+v", got)
+	}
+	mustRun(t, w, "Renamed", "rename", "conf", "CONF")
+}
