@@ -112,15 +112,6 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 	if len(link.Refreshers) == 0 {
 		return usageError{errors.New("--consumer-only needs at least one --refresher: some host must be able to refresh the grant")}
 	}
-	shared, _, err := openShared(ctx, root, streams, sharedLink{Store: opts.To, Refreshers: link.Refreshers, Consumers: link.Consumers})
-	if err != nil {
-		return err
-	}
-	defer shared.Close()
-	_, sec, err := store.Get(p.Name)
-	if err != nil {
-		return err
-	}
 	links, err := loadShared(dir)
 	if err != nil {
 		return err
@@ -137,6 +128,23 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 	}
 	if key != p.Name {
 		link.Grant = key
+	}
+	// This host's journal and cache know a grant by its name alone: moved
+	// to another store or grant, the profile must not carry them along.
+	relinked := had && (old.Store != opts.To || old.key(p.Name) != key)
+	if relinked {
+		if err := pendingAnswer(root, p.Name, old); err != nil {
+			return attentionError{fmt.Errorf("%w; nothing was changed: run `%s` first, then share it elsewhere", err, profile.Command("recover", p.Name))}
+		}
+	}
+	shared, _, err := openShared(ctx, root, streams, sharedLink{Store: opts.To, Refreshers: link.Refreshers, Consumers: link.Consumers})
+	if err != nil {
+		return err
+	}
+	defer shared.Close()
+	_, sec, err := store.Get(p.Name)
+	if err != nil {
+		return err
 	}
 	snap, err := shared.Read(ctx, key)
 	// A grant moved back to one host with unshare is replaced, not joined.
@@ -161,6 +169,11 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 	links[stored] = link
 	if err := saveShared(dir, links); err != nil {
 		return err
+	}
+	if relinked {
+		if err := dropHostCopies(dir, old.key(p.Name)); err != nil {
+			fmt.Fprintf(streams.Err, "authwiz: warning: this host's copies of the grant it used before could not be removed: %v\n", err)
+		}
 	}
 	if !joined {
 		if err := dropLocalTokens(store, p.Name, where); err != nil {

@@ -46,6 +46,12 @@ func forgetLink(root *rootOptions, name string, l sharedLink) error {
 	if err := saveShared(dir, links); err != nil {
 		return err
 	}
+	return dropHostCopies(dir, l.key(name))
+}
+
+// dropHostCopies removes this host's journal and cached token of the
+// grant called key.
+func dropHostCopies(dir, key string) error {
 	id, err := seal.Load(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil // no key: this host never journaled or cached anything
@@ -53,7 +59,7 @@ func forgetLink(root *rootOptions, name string, l sharedLink) error {
 	if err != nil {
 		return err
 	}
-	return errors.Join(grantstore.OpenJournal(dir, id).Drop(l.key(name)), grantstore.OpenCache(dir, id).Drop(l.key(name)))
+	return errors.Join(grantstore.OpenJournal(dir, id).Drop(key), grantstore.OpenCache(dir, id).Drop(key))
 }
 
 // pendingAnswer says when this host's journal holds a refresh answer of

@@ -459,3 +459,35 @@ func TestRenameRefusesANameLeftShared(t *testing.T) {
 	}
 	mustRun(t, w, "Renamed", "rename", "conf", "CONF")
 }
+
+// Shared elsewhere, a profile leaves behind this host's journal of its old
+// grant: while that holds the only copy of the refresh token, share
+// refuses, before connecting anywhere.
+func TestShareElsewhereKeepsAnAnswerOnlyThisHostHolds(t *testing.T) {
+	w := newWorld(t)
+	here, attemptsHere := downStore(t)
+	w.sharedHere("conf", sharedLink{Store: here})
+	id, err := seal.LoadOrCreate(w.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := grantstore.OpenJournal(w.dir, id).Put(grantstore.Entry{Name: "conf", Generation: 4}); err != nil {
+		t.Fatal(err)
+	}
+	elsewhere, attempts := downStore(t)
+	for _, args := range [][]string{{"--to", elsewhere}, {"--to", here, "--grant", "other"}} {
+		r := w.run("", nil, append([]string{"share", "conf"}, args...)...)
+		if r.code != ExitAttention || !strings.Contains(r.stderr, "`authwiz recover conf`") || !strings.Contains(r.stderr, "nothing was changed") {
+			t.Fatalf("share %q of a profile whose journal holds an unsaved refresh: exit %d\n%s", args, r.code, r.stderr)
+		}
+	}
+	if n := attempts.Load() + attemptsHere.Load(); n != 0 {
+		t.Errorf("a refused share connected to a store %d times", n)
+	}
+	if links, _ := loadShared(w.dir); links["conf"].Store != here || links["conf"].Grant != "" {
+		t.Fatalf("a refused share changed the record: %+v", links)
+	}
+	if _, kept, err := grantstore.OpenJournal(w.dir, id).Get("conf"); err != nil || !kept {
+		t.Fatalf("a refused share dropped the journal (%v)", err)
+	}
+}
