@@ -152,6 +152,11 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 	switch {
 	case errors.Is(err, grantstore.ErrUnreachable):
 		return err
+	case !joined && had && !sec.HasTokens():
+		// login refuses a shared profile: the way to a grant is through
+		// dropping the record first.
+		return attentionError{fmt.Errorf("%s holds no grant called %q to use, and this host's profile %q holds none to share: %s",
+			where, key, p.Name, grantAnew(p.Name, link))}
 	case !joined && !sec.HasTokens():
 		return fmt.Errorf("profile %q holds no grant to share, and %s holds none called %q: consent with `%s` first, or name the grant with --grant",
 			p.Name, where, key, profile.Command("login", p.Name))
@@ -218,7 +223,7 @@ func openReshare(ctx context.Context, root *rootOptions, streams Streams, name s
 	if _, err := shared.Read(ctx, l.key(name)); err != nil {
 		shared.Close()
 		if errors.Is(err, grantstore.ErrNotFound) {
-			err = fmt.Errorf("%w; share this host's profile anew with `%s --to …`", err, profile.Command("share", name))
+			err = fmt.Errorf("%w; %s", err, grantAnew(name, l))
 		}
 		return nil, nil, err
 	}

@@ -192,18 +192,18 @@ func runSharedToken(ctx context.Context, root *rootOptions, streams Streams, p p
 	defer closeStore()
 	tok, err := src.Token(ctx)
 	if err != nil {
-		return sharedFailure(err, p.Name)
+		return sharedFailure(err, p.Name, l)
 	}
 	return printToken(streams, target{Name: p.Name}, tok.AccessToken)
 }
 
 // sharedFailure marks the failures only the admin can mend, and says
 // what to do about a grant deleted from the store.
-func sharedFailure(err error, name string) error {
+func sharedFailure(err error, name string, l sharedLink) error {
 	switch {
 	case errors.Is(err, grantstore.ErrNotFound):
-		return attentionError{fmt.Errorf("%w; it was deleted there: remove this host's profile with `%s`, or put a grant in anew with `%s --to …`",
-			err, profile.Command("delete", name), profile.Command("share", name))}
+		return attentionError{fmt.Errorf("%w; it was deleted there: remove this host's profile with `%s`, or %s",
+			err, profile.Command("delete", name), grantAnew(name, l))}
 	case errors.Is(err, grantstore.ErrUncertain), errors.Is(err, grantstore.ErrRejected), errors.Is(err, grantstore.ErrNothingToRecover),
 		errors.Is(err, grantstore.ErrMoved):
 		return attentionError{err}

@@ -290,3 +290,34 @@ func TestShareToAnotherGrantDropsTheOldGrantsCachedToken(t *testing.T) {
 		t.Fatal("the profile does not get the token of the grant it joined")
 	}
 }
+
+// A grant gone from the store is got again by the steps its errors name,
+// where share, login and login --reshare used to send the admin round in
+// a circle.
+func TestSharedGrantGoneFromTheStoreIsGrantedAnewByTheStepsNamed(t *testing.T) {
+	a := newWorld(t)
+	a.create("conf")
+	b := otherHost(t, a, "conf")
+	dsn := pgtest.Own(t).Database(t)
+	keyA, keyB := hostKey(t, a), hostKey(t, b)
+	mustRun(t, a, "now lives in", "share", "conf", "--to", dsn, "--refresher", keyB)
+	mustRun(t, b, "now uses the grant", "share", "conf", "--to", dsn, "--refresher", keyA)
+	pgtest.Exec(t, dsn, "DELETE FROM authwiz_grants")
+
+	steps := []string{"`authwiz unshare --forget conf`", "`authwiz login conf`", "`authwiz share conf --to "}
+	for _, args := range [][]string{{"token", "conf"}, {"login", "conf", "--reshare"}, {"share", "conf", "--to", dsn}, {"status", "conf"}} {
+		r := a.run("", nil, args...)
+		for _, step := range steps {
+			if r.code == 0 || !strings.Contains(r.stdout+r.stderr, step) {
+				t.Fatalf("%q with the grant gone from the store: exit %d, want the step %s\n%s%s", args, r.code, step, r.stdout, r.stderr)
+			}
+		}
+	}
+
+	mustRun(t, a, "", "unshare", "--forget", "conf")
+	mustRun(t, a, "", "login", "conf")
+	mustRun(t, a, "now lives in", "share", "conf", "--to", dsn, "--refresher", keyB)
+	if got, want := mustRun(t, b, "", "token", "conf").stdout, mustRun(t, a, "", "token", "conf").stdout; got != want || strings.TrimSpace(got) == "" {
+		t.Fatal("the other host does not get the token of the grant put in anew")
+	}
+}

@@ -127,3 +127,12 @@ func joinCommand(name, grant string, l sharedLink) string {
 	}
 	return strings.Join(args, " ")
 }
+
+// grantAnew is how a shared profile whose grant the store no longer holds
+// gets one again: a consent made here once this host's record is dropped
+// (login refuses a shared profile, and --reshare needs the grant to
+// replace), then shared under the grant's name with the same hosts.
+func grantAnew(name string, l sharedLink) string {
+	return fmt.Sprintf("to consent again and put the new grant in for every host, run `%s`, `%s`, then `%s`",
+		forgetCommand(name), profile.Command("login", name), joinCommand(name, l.key(name), l))
+}
