@@ -491,3 +491,23 @@ func TestShareElsewhereKeepsAnAnswerOnlyThisHostHolds(t *testing.T) {
 		t.Fatalf("a refused share dropped the journal (%v)", err)
 	}
 }
+
+// This host keeps one journal and cached token per grant name: a grant of
+// the same name in another store is refused, before connecting anywhere.
+func TestShareRefusesAGrantNameThisHostUsesInAnotherStore(t *testing.T) {
+	w := newWorld(t)
+	w.sharedHere("prod", sharedLink{Store: sharedStore, Grant: "conf"})
+	w.saveWithSecrets("staging", profile.Secrets{AccessToken: "a", RefreshToken: "r", Expiry: time.Now().Add(time.Hour)})
+	elsewhere, attempts := downStore(t)
+
+	r := w.run("", nil, "share", "staging", "--to", elsewhere, "--grant", "conf")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, `profile "prod" on this host already uses a grant called "conf"`) {
+		t.Fatalf("share under a grant name used in another store: exit %d\n%s", r.code, r.stderr)
+	}
+	if n := attempts.Load(); n != 0 {
+		t.Errorf("a refused share connected to the store %d times", n)
+	}
+	if _, ok, _ := sharedLinkOf(&rootOptions{configDir: w.dir}, "staging"); ok {
+		t.Fatal("a refused share recorded the profile as shared")
+	}
+}
