@@ -280,7 +280,14 @@ func openRealStore(opts *rootOptions, streams Streams) (*profile.Store, error) {
 			if err := rehearsal.RefuseInReal(p, sec); err != nil {
 				return err
 			}
-			return sharedNameTaken(opts, p.Name)
+			l, ok, err := sharedLinkOf(opts, p.Name)
+			if err != nil || !ok {
+				// Every command that reads shared.json says it is
+				// unreadable; refusing here would also throw away the
+				// tokens of a consent the wizard is saving.
+				return nil
+			}
+			return sharedNameRefused(opts, p.Name, l)
 		}
 	}
 	storeOpts := []profile.Option{profile.WithCheck(check)}

@@ -94,6 +94,11 @@ func sharedNameTaken(root *rootOptions, name string) error {
 	if err != nil || !ok {
 		return err
 	}
+	return sharedNameRefused(root, name, l)
+}
+
+// sharedNameRefused is sharedNameTaken's refusal of name, recorded as l.
+func sharedNameRefused(root *rootOptions, name string, l sharedLink) error {
 	grant := l.key(name)
 	if pendingAnswer(root, name, l) != nil {
 		return fmt.Errorf("%s says %q is the shared grant %q in %s, and this host's journal holds its last refresh, which the store never saved: "+

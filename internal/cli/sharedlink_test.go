@@ -420,6 +420,25 @@ func TestTheWizardsStoreRefusesANameLeftShared(t *testing.T) {
 	}
 }
 
+// An unreadable shared.json stops no save of the wizard's, which may be a
+// consent's tokens: the commands that read the file say what is wrong.
+func TestTheWizardsStoreSavesWithAnUnreadableSharedList(t *testing.T) {
+	var created error
+	wizard := func(_ context.Context, req launch.Request) error {
+		created = req.Store.Create(profile.Profile{Name: "conf", ClientID: testClientID, RedirectURL: profile.DefaultRedirectURL,
+			SecretStorage: profile.StorageFile}, profile.Secrets{ClientSecret: testClientSecret})
+		return nil
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, sharedFileName), []byte("not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := Main([]string{"--config-dir", dir, "new"}, Streams{In: &bytes.Buffer{}, Out: &out, Err: &errOut}, wizard); code != ExitOK || created != nil {
+		t.Fatalf("new with an unreadable %s: exit %d, save %v\n%s", sharedFileName, code, created, errOut.String())
+	}
+}
+
 // A profile made under a name left shared before new refused that keeps
 // its settings when the record is forgotten, but not its tokens, which
 // cannot be told from a copy of the shared grant's.
