@@ -136,8 +136,15 @@ func sayLinksWithoutProfile(store *profile.Store, streams Streams, links map[str
 	if err != nil {
 		return err
 	}
+	sayRecordsWithoutProfile(streams, profile.Names(list), links)
+	return nil
+}
+
+// sayRecordsWithoutProfile warns of each record in links that none of the
+// profiles called names has.
+func sayRecordsWithoutProfile(streams Streams, names []string, links map[string]sharedLink) {
 	for _, name := range slices.Sorted(maps.Keys(links)) {
-		if slices.ContainsFunc(list, func(p profile.Profile) bool { return nameMatches(p.Name, name) }) {
+		if slices.ContainsFunc(names, func(n string) bool { return nameMatches(n, name) }) {
 			continue
 		}
 		l := links[name]
@@ -150,7 +157,6 @@ func sayLinksWithoutProfile(store *profile.Store, streams Streams, links map[str
 			"run `%s`, which drops this host's record and says how to join the grant again.\n",
 			sharedFileName, validate.Sanitize(name), validate.Sanitize(in), validate.Sanitize(forgetCommand(name)))
 	}
-	return nil
 }
 
 func printDamage(w io.Writer, d profile.Damage) {

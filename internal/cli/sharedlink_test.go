@@ -339,6 +339,9 @@ func TestNewRefusesANameLeftSharedUntilItsRecordIsForgotten(t *testing.T) {
 	w := newWorld(t)
 	w.writeLinks(map[string]sharedLink{"Conf": {Store: sharedStore, Refreshers: []string{"age1here", "age1there"}, Consumers: []string{"age1reader"}}})
 
+	if r := w.run("", nil, "list"); r.code != 0 || !strings.Contains(r.stderr, "no profile here is called that") || !strings.Contains(r.stderr, "`authwiz unshare --forget Conf`") {
+		t.Fatalf("list does not say the record left without a profile: exit %d\n%s", r.code, r.stderr)
+	}
 	r := w.run(testClientSecret, nil, w.newArgs("conf", "--client-secret-stdin")...)
 	if r.code != ExitUsage || !strings.Contains(r.stderr, "nothing was saved") || !strings.Contains(r.stderr, "`authwiz unshare --forget conf`") {
 		t.Fatalf("new under a name left shared: exit %d, want a refusal naming unshare --forget\n%s", r.code, r.stderr)
