@@ -111,9 +111,9 @@ type rootOptions struct {
 	// means rehearsal.DefaultPort.
 	demoPort int
 	// guardSharedNames makes the store refuse to save a profile under a
-	// name this host has a shared record of. The wizard and new
-	// --no-input set it: they know nothing of shared grants, so a profile
-	// they make or rename there would silently take that grant's place.
+	// name this host has a shared record of. The commands that open the
+	// wizard set it: it knows nothing of shared grants, so a profile it
+	// made or renamed there would silently take that grant's place.
 	guardSharedNames bool
 }
 

@@ -83,8 +83,9 @@ func pendingAnswer(root *rootOptions, name string, l sharedLink) error {
 	return fmt.Errorf("this host's journal holds the last refresh of %q, which the shared store never saved: it is the only copy of the refresh token", name)
 }
 
-// sharedNameTaken refuses a profile saved by the wizard or new --no-input
-// under a name this host still has a shared record of, left by a delete
+// sharedNameTaken refuses a profile made or renamed (by the wizard, new
+// --no-input or rename) under a name this host still has a shared record
+// of, left by a delete
 // that kept it or by a hand edit: the profile would silently take that
 // grant's place, and its own consent's tokens would never be used. The
 // record is not dropped here, since the journal beside it may hold the
