@@ -78,6 +78,19 @@ func runList(root *rootOptions, streams Streams, opts *listOptions) error {
 		}
 		return writeJSON(streams.Out, entries)
 	}
+	// A record left without its profile keeps new off its name: said
+	// here, before new refuses. Its unreadable file is said per profile.
+	if dir, err := configDir(root); err == nil {
+		if links, err := loadShared(dir); err == nil {
+			var names []string
+			for _, e := range entries {
+				if !e.Rehearsal {
+					names = append(names, e.Name)
+				}
+			}
+			sayRecordsWithoutProfile(streams, names, links)
+		}
+	}
 	if len(entries) == 0 {
 		fmt.Fprintln(streams.Err, noProfiles())
 		return nil

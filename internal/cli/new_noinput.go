@@ -201,6 +201,9 @@ func runNoInput(ctx context.Context, root *rootOptions, streams Streams, o *noIn
 	}
 	secret, secretErr := o.readSecret(streams.In, getenv)
 	p, secret, problems, warnings := o.check(list, secret, secretErr)
+	if err := sharedNameTaken(root, p.Name); err != nil {
+		problems = append(problems, "Name: "+err.Error())
+	}
 	for _, w := range warnings {
 		fmt.Fprintln(streams.Err, "Warning:", w)
 	}

@@ -26,7 +26,8 @@ Atlassian: nothing needs to be done again. Scripts that call authwiz token OLD
 must use the new name. A profile shared with authwiz share keeps its grant:
 the grant keeps its name in the shared store, where the other hosts find it.
 NEW follows the wizard's rules for names, and names
-are compared without regard to case.`,
+are compared without regard to case. A name this host still keeps a shared
+record of is refused: authwiz unshare --forget NEW drops that record.`,
 		Example:           `  authwiz rename "OAuth2 confluence Authentication" "Confluence production"`,
 		Args:              usageArgs(cobra.ExactArgs(2)),
 		ValidArgsFunction: completeProfiles(root, streams),
@@ -59,6 +60,13 @@ func runRename(root *rootOptions, streams Streams, opts *renameOptions) error {
 	if !opts.Rehearsal {
 		if link, shared, err = sharedLinkOf(root, p.Name); err != nil {
 			return err
+		}
+		// Another profile's record left under the new name would make
+		// this one use that shared grant, or be overwritten by its own.
+		if !nameMatches(r.Value, p.Name) {
+			if err := sharedNameTaken(root, r.Value); err != nil {
+				return usageError{fmt.Errorf("the new name: %w", err)}
+			}
 		}
 	}
 	if err := store.Rename(p.Name, r.Value); err != nil {

@@ -110,7 +110,7 @@ func runRestore(store *profile.Store, streams Streams, links map[string]sharedLi
 		return fmt.Errorf("restoring from backup %d: %w", opts.from, err)
 	}
 	for _, name := range res.Profiles {
-		if l, ok := links[name]; ok {
+		if _, l, ok := linkFor(links, name); ok {
 			fmt.Fprintf(streams.Err, "Put back %q; its grant stays in %s, so no token of it was put back here.\n", validate.Sanitize(name), validate.Sanitize(l.where()))
 			continue
 		}
@@ -136,8 +136,15 @@ func sayLinksWithoutProfile(store *profile.Store, streams Streams, links map[str
 	if err != nil {
 		return err
 	}
+	sayRecordsWithoutProfile(streams, profile.Names(list), links)
+	return nil
+}
+
+// sayRecordsWithoutProfile warns of each record in links that none of the
+// profiles called names has.
+func sayRecordsWithoutProfile(streams Streams, names []string, links map[string]sharedLink) {
 	for _, name := range slices.Sorted(maps.Keys(links)) {
-		if slices.ContainsFunc(list, func(p profile.Profile) bool { return nameMatches(p.Name, name) }) {
+		if slices.ContainsFunc(names, func(n string) bool { return nameMatches(n, name) }) {
 			continue
 		}
 		l := links[name]
@@ -146,12 +153,10 @@ func sayLinksWithoutProfile(store *profile.Store, streams Streams, links map[str
 			in += fmt.Sprintf(" (as %q)", l.key(name))
 		}
 		fmt.Fprintf(streams.Err, "Warning: %s says the grant of %q lives in %s, but no profile here is called that. "+
-			"The grant stays there for the other hosts. To use it here again, create a profile called %q for the same app, then run `%s --to %s`; "+
-			"if this host is done with it, remove %q from %s.\n",
-			sharedFileName, validate.Sanitize(name), validate.Sanitize(in), validate.Sanitize(name),
-			validate.Sanitize(profile.Command("share", name)), validate.Sanitize(l.where()), validate.Sanitize(name), sharedFileName)
+			"The grant stays there for the other hosts, and no new profile can take that name while the record is kept: "+
+			"run `%s`, which drops this host's record and says how to join the grant again.\n",
+			sharedFileName, validate.Sanitize(name), validate.Sanitize(in), validate.Sanitize(forgetCommand(name)))
 	}
-	return nil
 }
 
 func printDamage(w io.Writer, d profile.Damage) {

@@ -151,7 +151,7 @@ func TestRestoreKeepsASharedProfileShared(t *testing.T) {
 		t.Fatalf("the restored profile is no longer shared: %+v %t %v", l, ok, err)
 	}
 	wantGone := `shared.json says the grant of "gone" lives in ` + sharedStore + ` (as "old"), but no profile here is called that`
-	if !strings.Contains(r.stderr, wantGone) || !strings.Contains(r.stderr, "authwiz share gone --to "+sharedStore) {
+	if !strings.Contains(r.stderr, wantGone) || !strings.Contains(r.stderr, "`authwiz unshare --forget gone`") {
 		t.Errorf("restore does not say the record left without a profile, with the fix:\n%s", r.stderr)
 	}
 	if r := w.run("", nil, "restore", "--yes"); r.code != 0 || !strings.Contains(r.stderr, "Nothing to restore") || !strings.Contains(r.stderr, wantGone) {

@@ -110,6 +110,11 @@ type rootOptions struct {
 	// demoPort is where a rehearsal chosen on the start screen runs; zero
 	// means rehearsal.DefaultPort.
 	demoPort int
+	// guardSharedNames makes the store refuse to save a profile under a
+	// name this host has a shared record of. The commands that open the
+	// wizard set it: it knows nothing of shared grants, so a profile it
+	// made or renamed there would silently take that grant's place.
+	guardSharedNames bool
 }
 
 // httpClient is the client for every network call a command makes: each
@@ -269,7 +274,23 @@ func openRealStore(opts *rootOptions, streams Streams) (*profile.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	storeOpts := []profile.Option{profile.WithCheck(rehearsal.RefuseInReal)}
+	check := rehearsal.RefuseInReal
+	if opts.guardSharedNames {
+		check = func(p profile.Profile, sec profile.Secrets) error {
+			if err := rehearsal.RefuseInReal(p, sec); err != nil {
+				return err
+			}
+			l, ok, err := sharedLinkOf(opts, p.Name)
+			if err != nil || !ok {
+				// Every command that reads shared.json says it is
+				// unreadable; refusing here would also throw away the
+				// tokens of a consent the wizard is saving.
+				return nil
+			}
+			return sharedNameRefused(opts, p.Name, l)
+		}
+	}
+	storeOpts := []profile.Option{profile.WithCheck(check)}
 	kr := opts.keyring
 	if kr == nil {
 		kr = keyring.System()

@@ -112,6 +112,39 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 	if len(link.Refreshers) == 0 {
 		return usageError{errors.New("--consumer-only needs at least one --refresher: some host must be able to refresh the grant")}
 	}
+	links, err := loadShared(dir)
+	if err != nil {
+		return err
+	}
+	// Sharing again (to change who secrets are sealed to) keeps the name
+	// the store knows the grant by.
+	stored, old, had := linkFor(links, p.Name)
+	if !had {
+		stored = p.Name
+	}
+	key := opts.Grant
+	if key == "" {
+		key = old.key(p.Name)
+	}
+	if key != p.Name {
+		link.Grant = key
+	}
+	// This host's journal and cache know a grant by its name alone, so two
+	// stores' grants of one name would take each other's cached token.
+	for other, l := range links {
+		if other != stored && l.key(other) == key && l.Store != opts.To {
+			return usageError{fmt.Errorf("profile %q on this host already uses a grant called %q, in %s: this host keeps one copy of a grant's token per name, so it cannot use one of that name in %s too; name another grant with --grant",
+				other, key, l.where(), where)}
+		}
+	}
+	// This host's journal and cache know a grant by its name alone: moved
+	// to another store or grant, the profile must not carry them along.
+	relinked := had && (old.Store != opts.To || old.key(p.Name) != key)
+	if relinked {
+		if err := pendingAnswer(root, p.Name, old); err != nil {
+			return attentionError{fmt.Errorf("%w; nothing was changed: run `%s` first, then share it elsewhere", err, profile.Command("recover", p.Name))}
+		}
+	}
 	shared, _, err := openShared(ctx, root, streams, sharedLink{Store: opts.To, Refreshers: link.Refreshers, Consumers: link.Consumers})
 	if err != nil {
 		return err
@@ -121,25 +154,17 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 	if err != nil {
 		return err
 	}
-	links, err := loadShared(dir)
-	if err != nil {
-		return err
-	}
-	// Sharing again (to change who secrets are sealed to) keeps the name
-	// the store knows the grant by.
-	key := opts.Grant
-	if key == "" {
-		key = links[p.Name].key(p.Name)
-	}
-	if key != p.Name {
-		link.Grant = key
-	}
 	snap, err := shared.Read(ctx, key)
 	// A grant moved back to one host with unshare is replaced, not joined.
 	joined := err == nil && snap.State != grantstore.Moved
 	switch {
 	case errors.Is(err, grantstore.ErrUnreachable):
 		return err
+	case !joined && had && !sec.HasTokens():
+		// login refuses a shared profile: the way to a grant is through
+		// dropping the record first.
+		return attentionError{fmt.Errorf("%s holds no grant called %q to use, and this host's profile %q holds none to share: %s",
+			where, key, p.Name, grantAnew(p.Name, link))}
 	case !joined && !sec.HasTokens():
 		return fmt.Errorf("profile %q holds no grant to share, and %s holds none called %q: consent with `%s` first, or name the grant with --grant",
 			p.Name, where, key, profile.Command("login", p.Name))
@@ -154,9 +179,14 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 		}
 	}
 	link.Store = opts.To
-	links[p.Name] = link
+	links[stored] = link
 	if err := saveShared(dir, links); err != nil {
 		return err
+	}
+	if relinked {
+		if err := dropHostCopies(dir, old.key(p.Name)); err != nil {
+			fmt.Fprintf(streams.Err, "authwiz: warning: this host's copies of the grant it used before could not be removed: %v\n", err)
+		}
 	}
 	if !joined {
 		if err := dropLocalTokens(store, p.Name, where); err != nil {
@@ -201,7 +231,7 @@ func openReshare(ctx context.Context, root *rootOptions, streams Streams, name s
 	if _, err := shared.Read(ctx, l.key(name)); err != nil {
 		shared.Close()
 		if errors.Is(err, grantstore.ErrNotFound) {
-			err = fmt.Errorf("%w; share this host's profile anew with `%s --to …`", err, profile.Command("share", name))
+			err = fmt.Errorf("%w; %s", err, grantAnew(name, l))
 		}
 		return nil, nil, err
 	}

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -103,8 +105,30 @@ func sharedLinkOf(root *rootOptions, name string) (sharedLink, bool, error) {
 	if err != nil {
 		return sharedLink{}, false, err
 	}
-	l, ok := links[name]
+	_, l, ok := linkFor(links, name)
 	return l, ok, nil
+}
+
+// linkFor finds name's record the way profiles compare names: without
+// regard to case or surrounding spaces, so a record is not missed (and the
+// profile read as unshared) when its spelling differs from the
+// profile's. The record keeps the spelling it is stored under, which is
+// the grant's name in the store unless Grant says otherwise; the link
+// returned names it in Grant when it differs from name.
+func linkFor(links map[string]sharedLink, name string) (stored string, l sharedLink, ok bool) {
+	if l, ok := links[name]; ok {
+		return name, l, true
+	}
+	for _, stored := range slices.Sorted(maps.Keys(links)) {
+		if nameMatches(stored, name) {
+			l := links[stored]
+			if l.Grant == "" {
+				l.Grant = stored
+			}
+			return stored, l, true
+		}
+	}
+	return "", sharedLink{}, false
 }
 
 // openShared connects to l's store as this host. The password comes from
@@ -168,18 +192,18 @@ func runSharedToken(ctx context.Context, root *rootOptions, streams Streams, p p
 	defer closeStore()
 	tok, err := src.Token(ctx)
 	if err != nil {
-		return sharedFailure(err, p.Name)
+		return sharedFailure(err, p.Name, l)
 	}
 	return printToken(streams, target{Name: p.Name}, tok.AccessToken)
 }
 
 // sharedFailure marks the failures only the admin can mend, and says
 // what to do about a grant deleted from the store.
-func sharedFailure(err error, name string) error {
+func sharedFailure(err error, name string, l sharedLink) error {
 	switch {
 	case errors.Is(err, grantstore.ErrNotFound):
-		return attentionError{fmt.Errorf("%w; it was deleted there: remove this host's profile with `%s`, or put a grant in anew with `%s --to …`",
-			err, profile.Command("delete", name), profile.Command("share", name))}
+		return attentionError{fmt.Errorf("%w; it was deleted there: remove this host's profile with `%s`, or %s",
+			err, profile.Command("delete", name), grantAnew(name, l))}
 	case errors.Is(err, grantstore.ErrUncertain), errors.Is(err, grantstore.ErrRejected), errors.Is(err, grantstore.ErrNothingToRecover),
 		errors.Is(err, grantstore.ErrMoved):
 		return attentionError{err}

@@ -228,3 +228,96 @@ func TestShareJoinsAGrantByItsNameInTheStore(t *testing.T) {
 		t.Fatal("the host that joined by the grant's name does not get its token")
 	}
 }
+
+// A record left without its profile keeps new off its name until
+// unshare --forget drops it; the profile made then joins the grant again.
+func TestSharedRecordLeftByADeleteIsForgottenThenJoinedAgain(t *testing.T) {
+	a := newWorld(t)
+	a.create("conf")
+	b := otherHost(t, a, "conf")
+	dsn := pgtest.Own(t).Database(t)
+	keyA, keyB := hostKey(t, a), hostKey(t, b)
+	mustRun(t, a, "now lives in", "share", "conf", "--to", dsn, "--refresher", keyB)
+	mustRun(t, b, "now uses the grant", "share", "conf", "--to", dsn, "--refresher", keyA)
+	want := strings.TrimSpace(mustRun(t, a, "", "token", "conf").stdout)
+
+	store, err := profile.Open(b.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Delete("conf"); err != nil {
+		t.Fatal(err)
+	}
+	if r := b.run(testClientSecret, nil, b.newArgs("conf", "--client-secret-stdin")...); r.code != ExitUsage || !strings.Contains(r.stderr, "unshare --forget conf") {
+		t.Fatalf("new under the name of a record left by a delete: exit %d\n%s", r.code, r.stderr)
+	}
+	mustRun(t, b, "--refresher "+keyA, "unshare", "--forget", "conf")
+	if r := b.run(testClientSecret, nil, b.newArgs("conf", "--client-secret-stdin")...); r.code != 0 {
+		t.Fatalf("new once the record is forgotten: exit %d\n%s", r.code, r.stderr)
+	}
+	mustRun(t, b, "now uses the grant", "share", "conf", "--to", dsn, "--refresher", keyA)
+	if got := strings.TrimSpace(mustRun(t, b, "", "token", "conf").stdout); got != want {
+		t.Fatal("the profile made again does not get the shared grant's token")
+	}
+}
+
+// Joined to another grant, a profile never gets the token of the grant it
+// left from this host's cache.
+func TestShareToAnotherGrantDropsTheOldGrantsCachedToken(t *testing.T) {
+	a := newWorld(t)
+	a.create("conf")
+	a.create("wiki")
+	b := otherHost(t, a, "conf")
+	dsn := pgtest.Own(t).Database(t)
+	keyA, keyB := hostKey(t, a), hostKey(t, b)
+	mustRun(t, a, "now lives in", "share", "conf", "--to", dsn, "--refresher", keyB)
+	mustRun(t, a, "now lives in", "share", "wiki", "--to", dsn, "--refresher", keyB)
+	mustRun(t, b, "now uses the grant", "share", "conf", "--to", dsn, "--refresher", keyA)
+	mustRun(t, b, "", "token", "conf")
+	cached := func() []string {
+		files, _ := filepath.Glob(filepath.Join(b.dir, grantstore.CacheDirName, "*"))
+		return files
+	}
+	if len(cached()) == 0 {
+		t.Fatal("token of a shared grant cached nothing: this test checks nothing")
+	}
+
+	mustRun(t, b, `(as "wiki")`, "share", "conf", "--to", dsn, "--grant", "wiki", "--refresher", keyA)
+	if files := cached(); len(files) != 0 {
+		t.Fatalf("after joining another grant this host still caches %v", files)
+	}
+	if got, want := mustRun(t, b, "", "token", "conf").stdout, mustRun(t, a, "", "token", "wiki").stdout; got != want {
+		t.Fatal("the profile does not get the token of the grant it joined")
+	}
+}
+
+// A grant gone from the store is got again by the steps its errors name,
+// where share, login and login --reshare used to send the admin round in
+// a circle.
+func TestSharedGrantGoneFromTheStoreIsGrantedAnewByTheStepsNamed(t *testing.T) {
+	a := newWorld(t)
+	a.create("conf")
+	b := otherHost(t, a, "conf")
+	dsn := pgtest.Own(t).Database(t)
+	keyA, keyB := hostKey(t, a), hostKey(t, b)
+	mustRun(t, a, "now lives in", "share", "conf", "--to", dsn, "--refresher", keyB)
+	mustRun(t, b, "now uses the grant", "share", "conf", "--to", dsn, "--refresher", keyA)
+	pgtest.Exec(t, dsn, "DELETE FROM authwiz_grants")
+
+	steps := []string{"`authwiz unshare --forget conf`", "`authwiz login conf`", "`authwiz share conf --to "}
+	for _, args := range [][]string{{"token", "conf"}, {"login", "conf", "--reshare"}, {"share", "conf", "--to", dsn}, {"status", "conf"}} {
+		r := a.run("", nil, args...)
+		for _, step := range steps {
+			if r.code == 0 || !strings.Contains(r.stdout+r.stderr, step) {
+				t.Fatalf("%q with the grant gone from the store: exit %d, want the step %s\n%s%s", args, r.code, step, r.stdout, r.stderr)
+			}
+		}
+	}
+
+	mustRun(t, a, "", "unshare", "--forget", "conf")
+	mustRun(t, a, "", "login", "conf")
+	mustRun(t, a, "now lives in", "share", "conf", "--to", dsn, "--refresher", keyB)
+	if got, want := mustRun(t, b, "", "token", "conf").stdout, mustRun(t, a, "", "token", "conf").stdout; got != want || strings.TrimSpace(got) == "" {
+		t.Fatal("the other host does not get the token of the grant put in anew")
+	}
+}

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/authwiz/authwiz/internal/grantstore"
+	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/seal"
 )
 
@@ -20,9 +22,9 @@ func moveLink(root *rootOptions, old, renamed string) error {
 	if err != nil {
 		return err
 	}
-	l := links[old]
+	stored, l, _ := linkFor(links, old)
 	l.Grant = l.key(old)
-	delete(links, old)
+	delete(links, stored)
 	links[renamed] = l
 	return saveShared(dir, links)
 }
@@ -39,10 +41,17 @@ func forgetLink(root *rootOptions, name string, l sharedLink) error {
 	if err != nil {
 		return err
 	}
-	delete(links, name)
+	stored, _, _ := linkFor(links, name)
+	delete(links, stored)
 	if err := saveShared(dir, links); err != nil {
 		return err
 	}
+	return dropHostCopies(dir, l.key(name))
+}
+
+// dropHostCopies removes this host's journal and cached token of the
+// grant called key.
+func dropHostCopies(dir, key string) error {
 	id, err := seal.Load(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil // no key: this host never journaled or cached anything
@@ -50,7 +59,7 @@ func forgetLink(root *rootOptions, name string, l sharedLink) error {
 	if err != nil {
 		return err
 	}
-	return errors.Join(grantstore.OpenJournal(dir, id).Drop(l.key(name)), grantstore.OpenCache(dir, id).Drop(l.key(name)))
+	return errors.Join(grantstore.OpenJournal(dir, id).Drop(key), grantstore.OpenCache(dir, id).Drop(key))
 }
 
 // pendingAnswer says when this host's journal holds a refresh answer of
@@ -72,4 +81,64 @@ func pendingAnswer(root *rootOptions, name string, l sharedLink) error {
 		return err
 	}
 	return fmt.Errorf("this host's journal holds the last refresh of %q, which the shared store never saved: it is the only copy of the refresh token", name)
+}
+
+// sharedNameTaken refuses a profile made or renamed (by the wizard, new
+// --no-input or rename) under a name this host still has a shared record
+// of, left by a delete
+// that kept it or by a hand edit: the profile would silently take that
+// grant's place, and its own consent's tokens would never be used. The
+// record is not dropped here, since the journal beside it may hold the
+// only copy of the grant's refresh token: unshare --forget checks that.
+func sharedNameTaken(root *rootOptions, name string) error {
+	l, ok, err := sharedLinkOf(root, name)
+	if err != nil || !ok {
+		return err
+	}
+	return sharedNameRefused(root, name, l)
+}
+
+// sharedNameRefused is sharedNameTaken's refusal of name, recorded as l.
+func sharedNameRefused(root *rootOptions, name string, l sharedLink) error {
+	grant := l.key(name)
+	if pendingAnswer(root, name, l) != nil {
+		return fmt.Errorf("%s says %q is the shared grant %q in %s, and this host's journal holds its last refresh, which the store never saved: "+
+			"the only copy of its refresh token. Make the profile under another name (NEW below), join that grant with `%s`, then run `%s`",
+			sharedFileName, name, grant, l.where(), joinCommand("NEW", grant, l), profile.Program+" recover NEW")
+	}
+	return fmt.Errorf("%s still says %q is the shared grant %q in %s (its profile was deleted or renamed): a profile made under that name would use that grant, never its own consent. "+
+		"Run `%s` first, which says how to join that grant again, or choose another name", sharedFileName, name, grant, l.where(), forgetCommand(name))
+}
+
+// forgetCommand drops this host's record of name's shared grant.
+func forgetCommand(name string) string { return profile.Command("unshare --forget", name) }
+
+// joinCommand links the profile called name on this host to the shared
+// grant l records, with the hosts its secrets are sealed to: share seals
+// what it writes to those given, so leaving one out would lock that host
+// out of the grant.
+func joinCommand(name, grant string, l sharedLink) string {
+	args := []string{profile.Program, "share", profile.QuoteName(name), "--to", profile.QuoteName(l.where())}
+	if grant != name {
+		args = append(args, "--grant", profile.QuoteName(grant))
+	}
+	for _, k := range l.Refreshers {
+		args = append(args, "--refresher", k)
+	}
+	for _, k := range l.Consumers {
+		args = append(args, "--consumer", k)
+	}
+	if l.Consumer {
+		args = append(args, "--consumer-only")
+	}
+	return strings.Join(args, " ")
+}
+
+// grantAnew is how a shared profile whose grant the store no longer holds
+// gets one again: a consent made here once this host's record is dropped
+// (login refuses a shared profile, and --reshare needs the grant to
+// replace), then shared under the grant's name with the same hosts.
+func grantAnew(name string, l sharedLink) string {
+	return fmt.Sprintf("to consent again and put the new grant in for every host, run `%s`, `%s`, then `%s`",
+		forgetCommand(name), profile.Command("login", name), joinCommand(name, l.key(name), l))
 }

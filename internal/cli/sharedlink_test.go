@@ -14,7 +14,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/authwiz/authwiz/internal/grantstore"
 	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/seal"
@@ -287,5 +289,247 @@ func TestDeleteKeepsAProfileWhileItsKeyringDoesNotAnswer(t *testing.T) {
 	}
 	if attempts.Load() != 0 {
 		t.Errorf("delete --from-store went to the shared store while the keyring did not answer")
+	}
+}
+
+// writeLinks records links in this host's shared.json as they stand,
+// spelled as given (a hand edit, or a record older than a rename).
+func (w *world) writeLinks(links map[string]sharedLink) {
+	w.t.Helper()
+	if _, err := seal.LoadOrCreate(w.dir); err != nil {
+		w.t.Fatal(err)
+	}
+	if err := saveShared(w.dir, links); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+func TestASharedRecordIsFoundWhateverTheCaseOfItsName(t *testing.T) {
+	w := newWorld(t)
+	w.saveWithSecrets("conf", profile.Secrets{})
+	w.saveWithSecrets("wiki", profile.Secrets{})
+	w.writeLinks(map[string]sharedLink{"CONF": {Store: sharedStore, Refreshers: []string{"age1x"}}, "Wiki": {Store: sharedStore}})
+
+	var shown shownProfile
+	decode(t, mustRun(t, w, "", "show", "conf", "--json").stdout, &shown)
+	if shown.Shared == nil || shown.Shared.Grant != "CONF" {
+		t.Fatalf("show --json of a profile whose record is spelled otherwise: shared %+v; want it shared, as the grant %q in the store", shown.Shared, "CONF")
+	}
+
+	mustRun(t, w, "Its grant stays in", "delete", "--yes", "wiki")
+	mustRun(t, w, `keeps the name "CONF" in `+sharedStore, "rename", "conf", "prod")
+	links, err := loadShared(w.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, ok := links["prod"]; len(links) != 1 || !ok || l.Grant != "CONF" {
+		t.Fatalf("after a rename the shared records are %+v; want one, for %q naming the grant %q", links, "prod", "CONF")
+	}
+
+	mustRun(t, w, "Its grant stays in", "delete", "--yes", "PROD")
+	if links, err := loadShared(w.dir); err != nil || len(links) != 0 {
+		t.Fatalf("delete of a shared profile named in another case left its records: %+v (%v)", links, err)
+	}
+}
+
+// A record left by a delete (or a hand edit) keeps new from making a
+// profile under its name, which would silently use that shared grant;
+// unshare --forget drops it and says how to join the grant again.
+func TestNewRefusesANameLeftSharedUntilItsRecordIsForgotten(t *testing.T) {
+	w := newWorld(t)
+	w.writeLinks(map[string]sharedLink{"Conf": {Store: sharedStore, Refreshers: []string{"age1here", "age1there"}, Consumers: []string{"age1reader"}}})
+
+	if r := w.run("", nil, "list"); r.code != 0 || !strings.Contains(r.stderr, "no profile here is called that") || !strings.Contains(r.stderr, "`authwiz unshare --forget Conf`") {
+		t.Fatalf("list does not say the record left without a profile: exit %d\n%s", r.code, r.stderr)
+	}
+	r := w.run(testClientSecret, nil, w.newArgs("conf", "--client-secret-stdin")...)
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "nothing was saved") || !strings.Contains(r.stderr, "`authwiz unshare --forget conf`") {
+		t.Fatalf("new under a name left shared: exit %d, want a refusal naming unshare --forget\n%s", r.code, r.stderr)
+	}
+	if store, err := profile.Open(w.dir); err != nil {
+		t.Fatal(err)
+	} else if list, _ := store.List(); len(list) != 0 {
+		t.Fatalf("a refused new saved %+v", list)
+	}
+
+	want := "`authwiz share conf --to " + `"` + sharedStore + `"` + " --grant Conf --refresher age1here --refresher age1there --consumer age1reader`"
+	mustRun(t, w, want, "unshare", "--forget", "conf")
+	if links, err := loadShared(w.dir); err != nil || len(links) != 0 {
+		t.Fatalf("unshare --forget left the records %+v (%v)", links, err)
+	}
+	if r := w.run(testClientSecret, nil, w.newArgs("conf", "--client-secret-stdin")...); r.code != 0 {
+		t.Fatalf("new once the record is forgotten: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+func TestForgetKeepsAnAnswerOnlyThisHostHolds(t *testing.T) {
+	w := newWorld(t)
+	w.writeLinks(map[string]sharedLink{"conf": {Store: sharedStore}})
+	id, err := seal.LoadOrCreate(w.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := grantstore.OpenJournal(w.dir, id).Put(grantstore.Entry{Name: "conf", Generation: 4}); err != nil {
+		t.Fatal(err)
+	}
+	r := w.run("", nil, "unshare", "--forget", "conf")
+	if r.code != ExitAttention || !strings.Contains(r.stderr, "authwiz recover NEW") || !strings.Contains(r.stderr, "--grant conf") {
+		t.Fatalf("unshare --forget with an unsaved refresh in the journal: exit %d\n%s", r.code, r.stderr)
+	}
+	if links, _ := loadShared(w.dir); len(links) != 1 {
+		t.Fatal("a refused unshare --forget dropped the shared record")
+	}
+	if _, kept, err := grantstore.OpenJournal(w.dir, id).Get("conf"); err != nil || !kept {
+		t.Fatalf("a refused unshare --forget dropped the journal (%v)", err)
+	}
+	r = w.run(testClientSecret, nil, w.newArgs("conf", "--client-secret-stdin")...)
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "only copy of its refresh token") || !strings.Contains(r.stderr, "authwiz recover NEW") {
+		t.Fatalf("new under a name whose journal holds the only refresh token: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// The wizard knows nothing of shared grants: the store it is handed
+// refuses a profile made, or renamed, under a name left shared.
+func TestTheWizardsStoreRefusesANameLeftShared(t *testing.T) {
+	for _, args := range [][]string{nil, {"new"}, {"edit", "Confluence prod"}} {
+		var created, renamed error
+		wizard := func(_ context.Context, req launch.Request) error {
+			created = req.Store.Create(profile.Profile{Name: "STALE", ClientID: testClientID, RedirectURL: profile.DefaultRedirectURL,
+				SecretStorage: profile.StorageFile}, profile.Secrets{ClientSecret: testClientSecret})
+			renamed = req.Store.Rename("Confluence prod", "stale")
+			return nil
+		}
+		dir := t.TempDir()
+		store, err := profile.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := store.Create(profile.Profile{Name: "Confluence prod", ClientID: testClientID, RedirectURL: profile.DefaultRedirectURL,
+			SecretStorage: profile.StorageFile}, profile.Secrets{ClientSecret: testClientSecret}); err != nil {
+			t.Fatal(err)
+		}
+		if err := saveShared(dir, map[string]sharedLink{"stale": {Store: sharedStore}}); err != nil {
+			t.Fatal(err)
+		}
+		var out, errOut bytes.Buffer
+		if code := Main(append([]string{"--config-dir", dir}, args...), Streams{In: &bytes.Buffer{}, Out: &out, Err: &errOut}, wizard); code != ExitOK {
+			t.Fatalf("%q: exit %d\n%s", args, code, errOut.String())
+		}
+		for what, err := range map[string]error{"a new profile": created, "a rename": renamed} {
+			if err == nil || !strings.Contains(err.Error(), "authwiz unshare --forget") {
+				t.Errorf("%q: the wizard's store saved %s under a name left shared (%v)", args, what, err)
+			}
+		}
+	}
+}
+
+// An unreadable shared.json stops no save of the wizard's, which may be a
+// consent's tokens: the commands that read the file say what is wrong.
+func TestTheWizardsStoreSavesWithAnUnreadableSharedList(t *testing.T) {
+	var created error
+	wizard := func(_ context.Context, req launch.Request) error {
+		created = req.Store.Create(profile.Profile{Name: "conf", ClientID: testClientID, RedirectURL: profile.DefaultRedirectURL,
+			SecretStorage: profile.StorageFile}, profile.Secrets{ClientSecret: testClientSecret})
+		return nil
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, sharedFileName), []byte("not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := Main([]string{"--config-dir", dir, "new"}, Streams{In: &bytes.Buffer{}, Out: &out, Err: &errOut}, wizard); code != ExitOK || created != nil {
+		t.Fatalf("new with an unreadable %s: exit %d, save %v\n%s", sharedFileName, code, created, errOut.String())
+	}
+}
+
+// A profile made under a name left shared before new refused that keeps
+// its settings when the record is forgotten, but not its tokens, which
+// cannot be told from a copy of the shared grant's.
+func TestForgetDropsTheTokensOfAProfileLeftShared(t *testing.T) {
+	w := newWorld(t)
+	w.saveWithSecrets("conf", profile.Secrets{AccessToken: "a", RefreshToken: "r", Expiry: time.Now().Add(time.Hour)})
+	w.writeLinks(map[string]sharedLink{"conf": {Store: sharedStore}})
+
+	mustRun(t, w, "`authwiz login conf`", "unshare", "--forget", "CONF")
+	p, sec, err := mustGet(t, w.dir)
+	if err != nil || p.Name != "conf" || sec.HasTokens() || sec.ClientSecret == "" {
+		t.Fatalf("after unshare --forget the profile is %+v with tokens %v (%v); want it kept, with its client secret and no token", p, sec.HasTokens(), err)
+	}
+	if links, _ := loadShared(w.dir); len(links) != 0 {
+		t.Fatalf("unshare --forget left the records %+v", links)
+	}
+}
+
+func TestRenameRefusesANameLeftShared(t *testing.T) {
+	w := newWorld(t)
+	w.saveWithSecrets("local", profile.Secrets{})
+	w.sharedHere("conf", sharedLink{Store: sharedStore})
+	links, err := loadShared(w.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	links["Stale"] = sharedLink{Store: sharedStore, Grant: "old"}
+	w.writeLinks(links)
+
+	for _, from := range []string{"local", "conf"} {
+		if r := w.run("", nil, "rename", from, "stale"); r.code != ExitUsage || !strings.Contains(r.stderr, "`authwiz unshare --forget stale`") {
+			t.Fatalf("rename %s onto a name left shared: exit %d\n%s", from, r.code, r.stderr)
+		}
+	}
+	if got, _ := loadShared(w.dir); len(got) != 2 || got["Stale"].Grant != "old" || got["conf"].Store != sharedStore {
+		t.Fatalf("a refused rename changed the shared records: %+v", got)
+	}
+	mustRun(t, w, "Renamed", "rename", "conf", "CONF")
+}
+
+// Shared elsewhere, a profile leaves behind this host's journal of its old
+// grant: while that holds the only copy of the refresh token, share
+// refuses, before connecting anywhere.
+func TestShareElsewhereKeepsAnAnswerOnlyThisHostHolds(t *testing.T) {
+	w := newWorld(t)
+	here, attemptsHere := downStore(t)
+	w.sharedHere("conf", sharedLink{Store: here})
+	id, err := seal.LoadOrCreate(w.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := grantstore.OpenJournal(w.dir, id).Put(grantstore.Entry{Name: "conf", Generation: 4}); err != nil {
+		t.Fatal(err)
+	}
+	elsewhere, attempts := downStore(t)
+	for _, args := range [][]string{{"--to", elsewhere}, {"--to", here, "--grant", "other"}} {
+		r := w.run("", nil, append([]string{"share", "conf"}, args...)...)
+		if r.code != ExitAttention || !strings.Contains(r.stderr, "`authwiz recover conf`") || !strings.Contains(r.stderr, "nothing was changed") {
+			t.Fatalf("share %q of a profile whose journal holds an unsaved refresh: exit %d\n%s", args, r.code, r.stderr)
+		}
+	}
+	if n := attempts.Load() + attemptsHere.Load(); n != 0 {
+		t.Errorf("a refused share connected to a store %d times", n)
+	}
+	if links, _ := loadShared(w.dir); links["conf"].Store != here || links["conf"].Grant != "" {
+		t.Fatalf("a refused share changed the record: %+v", links)
+	}
+	if _, kept, err := grantstore.OpenJournal(w.dir, id).Get("conf"); err != nil || !kept {
+		t.Fatalf("a refused share dropped the journal (%v)", err)
+	}
+}
+
+// This host keeps one journal and cached token per grant name: a grant of
+// the same name in another store is refused, before connecting anywhere.
+func TestShareRefusesAGrantNameThisHostUsesInAnotherStore(t *testing.T) {
+	w := newWorld(t)
+	w.sharedHere("prod", sharedLink{Store: sharedStore, Grant: "conf"})
+	w.saveWithSecrets("staging", profile.Secrets{AccessToken: "a", RefreshToken: "r", Expiry: time.Now().Add(time.Hour)})
+	elsewhere, attempts := downStore(t)
+
+	r := w.run("", nil, "share", "staging", "--to", elsewhere, "--grant", "conf")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, `profile "prod" on this host already uses a grant called "conf"`) {
+		t.Fatalf("share under a grant name used in another store: exit %d\n%s", r.code, r.stderr)
+	}
+	if n := attempts.Load(); n != 0 {
+		t.Errorf("a refused share connected to the store %d times", n)
+	}
+	if _, ok, _ := sharedLinkOf(&rootOptions{configDir: w.dir}, "staging"); ok {
+		t.Fatal("a refused share recorded the profile as shared")
 	}
 }

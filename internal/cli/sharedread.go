@@ -72,8 +72,8 @@ func (r *sharedReads) entry(ctx context.Context, name string) *sharedEntry {
 		s.err = err
 		return e
 	case errors.Is(err, grantstore.ErrNotFound):
-		e.State, e.Problem = "missing", fmt.Sprintf("the shared store holds no grant %q any more: remove this profile with `%s`, or put a grant in anew with `%s --to …`",
-			l.key(name), profile.Command("delete", name), profile.Command("share", name))
+		e.State, e.Problem = "missing", fmt.Sprintf("the shared store holds no grant %q any more: remove this profile with `%s`, or %s",
+			l.key(name), profile.Command("delete", name), grantAnew(name, l))
 		return e
 	case err != nil:
 		e.State, e.Problem = "unreadable", err.Error()

@@ -14,7 +14,11 @@ import (
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
-type unshareOptions struct{ Name string }
+type unshareOptions struct {
+	Name string
+	// Forget drops this host's record of the shared grant instead.
+	Forget bool
+}
 
 func newUnshareCmd(root *rootOptions, streams Streams, runF func(context.Context, *unshareOptions) error) *cobra.Command {
 	opts := &unshareOptions{}
@@ -26,8 +30,17 @@ keeps it on this host, as before authwiz share: the tokens go to this host's
 own secrets, the store marks the grant as moved and keeps no token of it, and
 every other host stops using it and says so (remove the profile there with
 authwiz delete NAME). It runs on a refresher host, under a claim, so no other
-host is refreshing meanwhile. authwiz share NAME --to … shares it again.`,
-		Example:           `  authwiz unshare "Confluence prod"`,
+host is refreshing meanwhile. authwiz share NAME --to … shares it again.
+
+With --forget it only drops what this host keeps of the shared grant called
+NAME: the record that it is shared, its journal and token cache. The grant
+stays in the store for the other hosts, and this host's own tokens of a
+profile called NAME go too, since they may be a copy of the grant's. Use it
+for a record whose profile was deleted or renamed, which keeps authwiz new
+from making a profile of that name, and says how to join the grant again.
+It refuses while the journal holds a refresh the store never saved.`,
+		Example: `  authwiz unshare "Confluence prod"
+  authwiz unshare --forget "Confluence prod"`,
 		Args:              usageArgs(cobra.ExactArgs(1)),
 		ValidArgsFunction: completeProfiles(root, streams),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -35,10 +48,58 @@ host is refreshing meanwhile. authwiz share NAME --to … shares it again.`,
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
+			if opts.Forget {
+				return runForget(root, streams, opts.Name)
+			}
 			return runUnshare(cmd.Context(), root, streams, opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.Forget, "forget", false, "only drop this host's record of the shared grant (and its journal); the grant stays in the store")
 	return cmd
+}
+
+// runForget is `unshare --forget NAME`: no store is connected to, so it
+// works for a record whose store is gone too.
+func runForget(root *rootOptions, streams Streams, name string) error {
+	link, ok, err := sharedLinkOf(root, name)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return usageError{fmt.Errorf("this host has no record of a shared grant called %q: `%s` lists the shared profiles", name, suggest("list"))}
+	}
+	store, err := openStore(root, streams)
+	if err != nil {
+		return err
+	}
+	p, _, err := store.Get(name)
+	exists := err == nil
+	if err != nil && !errors.Is(err, profile.ErrNotFound) {
+		return err
+	}
+	grant := link.key(name)
+	if err := pendingAnswer(root, name, link); err != nil {
+		if exists {
+			return attentionError{fmt.Errorf("%w; nothing was forgotten: run `%s` first", err, profile.Command("recover", p.Name))}
+		}
+		return attentionError{fmt.Errorf("%w; nothing was forgotten: make a profile for the same app under another name (NEW below), join the grant with `%s`, and run `%s`",
+			err, joinCommand("NEW", grant, link), profile.Program+" recover NEW")}
+	}
+	if exists {
+		name = p.Name
+		if err := dropLocalTokens(store, name, link.where()); err != nil {
+			return err
+		}
+	}
+	if err := forgetLink(root, name, link); err != nil {
+		return fmt.Errorf("forget the shared grant of %q: %w; nothing else was changed", name, err)
+	}
+	fmt.Fprintf(streams.Err, "This host no longer keeps a record of the shared grant %q in %s; the grant stays there for the other hosts.\n", grant, link.where())
+	if exists {
+		fmt.Fprintf(streams.Err, "Profile %q is this host's alone now, without tokens: run `%s` to consent for this host.\n", name, profile.Command("login", name))
+	}
+	fmt.Fprintf(streams.Err, "To use the shared grant here again, run `%s`.\n", joinCommand(name, grant, link))
+	return nil
 }
 
 func runUnshare(ctx context.Context, root *rootOptions, streams Streams, opts *unshareOptions) error {
