@@ -85,11 +85,11 @@ func pendingAnswer(root *rootOptions, name string, l sharedLink) error {
 
 // sharedNameTaken refuses a profile made or renamed (by the wizard, new
 // --no-input or rename) under a name this host still has a shared record
-// of, left by a delete
-// that kept it or by a hand edit: the profile would silently take that
-// grant's place, and its own consent's tokens would never be used. The
-// record is not dropped here, since the journal beside it may hold the
-// only copy of the grant's refresh token: unshare --forget checks that.
+// of, left by a delete that kept it or by a hand edit: the profile would
+// silently take that grant's place, and its own consent's tokens would
+// never be used. The record is not dropped here, since the journal beside
+// it may hold the only copy of the grant's refresh token: unshare
+// --forget checks that.
 func sharedNameTaken(root *rootOptions, name string) error {
 	l, ok, err := sharedLinkOf(root, name)
 	if err != nil || !ok {
