@@ -14,36 +14,38 @@ import (
 // moveLink makes the record of old's shared grant that of new, with the
 // grant's name in the store kept.
 func moveLink(root *rootOptions, old, renamed string) error {
-	dir, err := configDir(root)
-	if err != nil {
-		return err
+	_, err := editLinks(root, func(links map[string]sharedLink) {
+		stored, l, _ := linkFor(links, old)
+		l.Grant = l.key(old)
+		delete(links, stored)
+		links[renamed] = l
+	})
+	return err
+}
+
+// editLinks changes this host's records of shared grants with edit and
+// saves them; it gives the config directory they are in.
+func editLinks(root *rootOptions, edit func(links map[string]sharedLink)) (dir string, err error) {
+	if dir, err = configDir(root); err != nil {
+		return "", err
 	}
 	links, err := loadShared(dir)
 	if err != nil {
-		return err
+		return "", err
 	}
-	stored, l, _ := linkFor(links, old)
-	l.Grant = l.key(old)
-	delete(links, stored)
-	links[renamed] = l
-	return saveShared(dir, links)
+	edit(links)
+	return dir, saveShared(dir, links)
 }
 
 // forgetLink removes what this host keeps of name's shared grant: the
 // record that it is shared, the journal and the token cache. The grant
 // in the store is not touched.
 func forgetLink(root *rootOptions, name string, l sharedLink) error {
-	dir, err := configDir(root)
+	dir, err := editLinks(root, func(links map[string]sharedLink) {
+		stored, _, _ := linkFor(links, name)
+		delete(links, stored)
+	})
 	if err != nil {
-		return err
-	}
-	links, err := loadShared(dir)
-	if err != nil {
-		return err
-	}
-	stored, _, _ := linkFor(links, name)
-	delete(links, stored)
-	if err := saveShared(dir, links); err != nil {
 		return err
 	}
 	return dropHostCopies(dir, l.key(name))
