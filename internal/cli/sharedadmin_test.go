@@ -95,13 +95,8 @@ func TestDeleteKeepsAnAnswerOnlyThisHostHolds(t *testing.T) {
 // A grant the token endpoint rejected is mended for every host by one new
 // consent on a refresher host.
 func TestLoginReshareReplacesTheSharedGrant(t *testing.T) {
-	a := newWorld(t)
-	a.create("conf")
-	b := otherHost(t, a, "conf")
-	dsn := pgtest.Own(t).Database(t)
-	keyA, keyB := hostKey(t, a), hostKey(t, b)
-	mustRun(t, a, "now lives in", "share", "conf", "--to", dsn, "--refresher", keyB)
-	mustRun(t, b, "now uses the grant", "share", "conf", "--to", dsn, "--refresher", keyA)
+	h := shareConf(t)
+	a, b, dsn := h.a, h.b, h.dsn
 	old := strings.TrimSpace(mustRun(t, b, "", "token", "conf").stdout)
 	pgtest.Exec(t, dsn, "UPDATE authwiz_grants SET state = 'rejected', state_since = now(), access_expiry = now(), consented_at = now() - interval '300 days'")
 	if r := b.run("", nil, "token", "conf"); r.code != ExitAttention || !strings.Contains(r.stderr, "authwiz login conf --reshare") {
@@ -137,13 +132,8 @@ func TestLoginReshareReplacesTheSharedGrant(t *testing.T) {
 // their own, every other host stops and says why, and share makes it
 // shared again.
 func TestUnshareBringsTheSharedGrantBack(t *testing.T) {
-	a := newWorld(t)
-	a.create("conf")
-	b := otherHost(t, a, "conf")
-	dsn := pgtest.Own(t).Database(t)
-	keyA, keyB := hostKey(t, a), hostKey(t, b)
-	mustRun(t, a, "now lives in", "share", "conf", "--to", dsn, "--refresher", keyB)
-	mustRun(t, b, "now uses the grant", "share", "conf", "--to", dsn, "--refresher", keyA)
+	h := shareConf(t)
+	a, b, dsn, keyA, keyB := h.a, h.b, h.dsn, h.keyA, h.keyB
 	pgtest.Exec(t, dsn, "UPDATE authwiz_grants SET access_expiry = now()")
 	shared := strings.TrimSpace(mustRun(t, b, "", "token", "conf").stdout)
 
@@ -232,13 +222,8 @@ func TestShareJoinsAGrantByItsNameInTheStore(t *testing.T) {
 // A record left without its profile keeps new off its name until
 // unshare --forget drops it; the profile made then joins the grant again.
 func TestSharedRecordLeftByADeleteIsForgottenThenJoinedAgain(t *testing.T) {
-	a := newWorld(t)
-	a.create("conf")
-	b := otherHost(t, a, "conf")
-	dsn := pgtest.Own(t).Database(t)
-	keyA, keyB := hostKey(t, a), hostKey(t, b)
-	mustRun(t, a, "now lives in", "share", "conf", "--to", dsn, "--refresher", keyB)
-	mustRun(t, b, "now uses the grant", "share", "conf", "--to", dsn, "--refresher", keyA)
+	h := shareConf(t)
+	a, b, dsn, keyA := h.a, h.b, h.dsn, h.keyA
 	want := strings.TrimSpace(mustRun(t, a, "", "token", "conf").stdout)
 
 	store, err := profile.Open(b.dir)
@@ -295,13 +280,8 @@ func TestShareToAnotherGrantDropsTheOldGrantsCachedToken(t *testing.T) {
 // where share, login and login --reshare used to send the admin round in
 // a circle.
 func TestSharedGrantGoneFromTheStoreIsGrantedAnewByTheStepsNamed(t *testing.T) {
-	a := newWorld(t)
-	a.create("conf")
-	b := otherHost(t, a, "conf")
-	dsn := pgtest.Own(t).Database(t)
-	keyA, keyB := hostKey(t, a), hostKey(t, b)
-	mustRun(t, a, "now lives in", "share", "conf", "--to", dsn, "--refresher", keyB)
-	mustRun(t, b, "now uses the grant", "share", "conf", "--to", dsn, "--refresher", keyA)
+	h := shareConf(t)
+	a, b, dsn, keyB := h.a, h.b, h.dsn, h.keyB
 	pgtest.Exec(t, dsn, "DELETE FROM authwiz_grants")
 
 	steps := []string{"`authwiz unshare --forget conf`", "`authwiz login conf`", "`authwiz share conf --to "}
@@ -320,4 +300,26 @@ func TestSharedGrantGoneFromTheStoreIsGrantedAnewByTheStepsNamed(t *testing.T) {
 	if got, want := mustRun(t, b, "", "token", "conf").stdout, mustRun(t, a, "", "token", "conf").stdout; got != want || strings.TrimSpace(got) == "" {
 		t.Fatal("the other host does not get the token of the grant put in anew")
 	}
+}
+
+// sharedHosts are two hosts sharing the grant of "conf" in a real
+// PostgreSQL, each sealing to the other's key.
+type sharedHosts struct {
+	a, b       *world
+	dsn        string
+	keyA, keyB string
+}
+
+// shareConf makes "conf" on host a, shares its grant to the store at dsn,
+// and has host b join it.
+func shareConf(t *testing.T) sharedHosts {
+	t.Helper()
+	h := sharedHosts{a: newWorld(t)}
+	h.a.create("conf")
+	h.b = otherHost(t, h.a, "conf")
+	h.dsn = pgtest.Own(t).Database(t)
+	h.keyA, h.keyB = hostKey(t, h.a), hostKey(t, h.b)
+	mustRun(t, h.a, "now lives in", "share", "conf", "--to", h.dsn, "--refresher", h.keyB)
+	mustRun(t, h.b, "now uses the grant", "share", "conf", "--to", h.dsn, "--refresher", h.keyA)
+	return h
 }
