@@ -179,21 +179,12 @@ func TestDefaultSecretStorage(t *testing.T) {
 // deleted from the files alone, its secrets would stay in an entry
 // nothing leads back to.
 func TestDeleteKeepsAProfileWhoseKeyringDoesNotAnswer(t *testing.T) {
-	kr := newMemKeyring()
-	s, err := Open(filepath.Join(t.TempDir(), "aw"), WithKeyring(kr))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, sec := fullProfile()
-	p.SecretStorage = StorageKeyring
-	if err := s.Save(p, sec); err != nil {
-		t.Fatal(err)
-	}
+	s, kr, p := keyringProfileStore(t)
 	kr.mu.Lock()
 	kr.fail = errors.New("the Secret Service is locked")
 	kr.mu.Unlock()
 
-	err = s.Delete(p.Name)
+	err := s.Delete(p.Name)
 	for _, want := range []string{"the Secret Service is locked", "Nothing was deleted", `entry "` + p.Name + `"`, "with the keyring unlocked"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("delete with the keyring not answering: want %q in %v", want, err)
@@ -241,4 +232,21 @@ func TestRefusedDeleteKeepsTheKeyringEntry(t *testing.T) {
 	if _, got, err := s.Get(kept.Name); err != nil || got.RefreshToken != sec.RefreshToken {
 		t.Fatalf("the refused delete took the profile's secrets out of the keyring: %v", err)
 	}
+}
+
+// keyringProfileStore is a store with one profile whose secrets are in the
+// in-memory keyring.
+func keyringProfileStore(t *testing.T) (*Store, *memKeyring, Profile) {
+	t.Helper()
+	kr := newMemKeyring()
+	s, err := Open(filepath.Join(t.TempDir(), "aw"), WithKeyring(kr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, sec := fullProfile()
+	p.SecretStorage = StorageKeyring
+	if err := s.Save(p, sec); err != nil {
+		t.Fatal(err)
+	}
+	return s, kr, p
 }

@@ -116,20 +116,11 @@ func TestOlderSecretsFileIsRefused(t *testing.T) {
 }
 
 func TestKeyringThatLostAnEntryIsRefused(t *testing.T) {
-	kr := newMemKeyring()
-	s, err := Open(filepath.Join(t.TempDir(), "aw"), WithKeyring(kr))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, sec := fullProfile()
-	p.SecretStorage = StorageKeyring
-	if err := s.Save(p, sec); err != nil {
-		t.Fatal(err)
-	}
+	s, kr, p := keyringProfileStore(t)
 	if err := kr.Delete(s.keyringService(), p.Name); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = s.Get(p.Name)
+	_, _, err := s.Get(p.Name)
 	var lost *LostSecretsError
 	if !errors.As(err, &lost) || !strings.Contains(err.Error(), "keyring") || !strings.Contains(err.Error(), "the client secret") {
 		t.Fatalf("a keyring that lost the entry must be named, got %v", err)
