@@ -399,15 +399,7 @@ func TestTheWizardsStoreRefusesANameLeftShared(t *testing.T) {
 			renamed = req.Store.Rename("Confluence prod", "stale")
 			return nil
 		}
-		dir := t.TempDir()
-		store, err := profile.Open(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := store.Create(profile.Profile{Name: "Confluence prod", ClientID: testClientID, RedirectURL: profile.DefaultRedirectURL,
-			SecretStorage: profile.StorageFile}, profile.Secrets{ClientSecret: testClientSecret}); err != nil {
-			t.Fatal(err)
-		}
+		dir := dirWithProfile(t, "Confluence prod")
 		if err := saveShared(dir, map[string]sharedLink{"stale": {Store: sharedStore}}); err != nil {
 			t.Fatal(err)
 		}

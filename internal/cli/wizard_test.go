@@ -26,15 +26,7 @@ func runWizardArgs(t *testing.T, args ...string) (launch.Request, bool, int) {
 		return nil
 	}
 	var out, errOut bytes.Buffer
-	dir := t.TempDir()
-	store, err := profile.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.Create(profile.Profile{Name: "Confluence prod", ClientID: testClientID, RedirectURL: profile.DefaultRedirectURL,
-		SecretStorage: profile.StorageFile}, profile.Secrets{ClientSecret: testClientSecret}); err != nil {
-		t.Fatal(err)
-	}
+	dir := dirWithProfile(t, "Confluence prod")
 	args = append([]string{"--config-dir", dir}, args...)
 	code := Main(args, Streams{In: &bytes.Buffer{}, Out: &out, Err: &errOut}, wizard)
 	return got, called, code
@@ -113,15 +105,7 @@ func TestRehearsalFromTheStartScreenLeadsBackThere(t *testing.T) {
 // the wizard is left to say it on its start screen, so it starts without
 // reading the files first.
 func TestHandAddedKeysAreReportedBeforeCommandsButNotBeforeTheWizard(t *testing.T) {
-	dir := t.TempDir()
-	store, err := profile.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := store.Create(profile.Profile{Name: "p", ClientID: testClientID, RedirectURL: profile.DefaultRedirectURL,
-		SecretStorage: profile.StorageFile}, profile.Secrets{ClientSecret: testClientSecret}); err != nil {
-		t.Fatal(err)
-	}
+	dir := dirWithProfile(t, "p")
 	settings := filepath.Join(dir, "profiles.toml")
 	data, err := os.ReadFile(settings)
 	if err != nil {
@@ -183,4 +167,20 @@ func TestWizardKnowsSharedProfiles(t *testing.T) {
 	if req := wired(launch.Request{Rehearsal: &launch.Rehearsal{}}, &rootOptions{configDir: w.dir}, Streams{}, nil); req.Shared != nil {
 		t.Fatal("a rehearsal asks which profiles are shared")
 	}
+}
+
+// dirWithProfile is a config dir holding one profile called name, its
+// secret in secrets.toml.
+func dirWithProfile(t *testing.T, name string) string {
+	t.Helper()
+	dir := t.TempDir()
+	store, err := profile.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Create(profile.Profile{Name: name, ClientID: testClientID, RedirectURL: profile.DefaultRedirectURL,
+		SecretStorage: profile.StorageFile}, profile.Secrets{ClientSecret: testClientSecret}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
