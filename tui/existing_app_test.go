@@ -119,13 +119,7 @@ func TestFlowExistingAppTypedWithFakes(t *testing.T) {
 	f.press("enter")
 	f.tm.Send(tea.PasteMsg{Content: testSecret})
 	f.press("enter")
-	f.waitFor("Step 10 of 12")
-	f.press("enter", "enter", "enter")
-	f.waitFor("Step 11 of 12")
-	f.press("enter")
-	f.waitFor("Step 12 of 12")
-	f.press("enter")
-	f.waitFor("✓ Saved as")
+	f.saveFromStep10()
 	f.press("enter")
 	f.waitFor("Waiting for Atlassian")
 	h.consent.last().done <- outcome{res: oneSiteResult()}
@@ -153,13 +147,7 @@ func TestFlowImportedByNewFromWithFakes(t *testing.T) {
 	f.press("down")
 	f.tm.Send(tea.PasteMsg{Content: testSecret})
 	f.press("enter")
-	f.waitFor("Step 10 of 12")
-	f.press("enter", "enter", "enter")
-	f.waitFor("Step 11 of 12")
-	f.press("enter")
-	f.waitFor("Step 12 of 12")
-	f.press("enter")
-	f.waitFor("✓ Saved as")
+	f.saveFromStep10()
 	f.press("q")
 	f.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	p, sec, ok := h.store.saved(app.Name)
@@ -230,4 +218,16 @@ func TestADraftKeepsTheExistingAppChoice(t *testing.T) {
 	}
 	h.press("esc")
 	h.wantStep(2)
+}
+
+// saveFromStep10 keeps the endpoints and the scope string and saves.
+func (f *flow) saveFromStep10() {
+	f.t.Helper()
+	f.waitFor("Step 10 of 12")
+	f.press("enter", "enter", "enter")
+	f.waitFor("Step 11 of 12")
+	f.press("enter")
+	f.waitFor("Step 12 of 12")
+	f.press("enter")
+	f.waitFor("✓ Saved as")
 }
