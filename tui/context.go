@@ -12,7 +12,7 @@ import (
 // call, so a step never holds on to the root model.
 type stepContext struct {
 	draft  *draft
-	styles Styles
+	styles *Styles
 	// width is the width the step may draw in.
 	width int
 	// roomFor measures how many lines the step's view may use, so lists

@@ -24,7 +24,7 @@ var (
 )
 
 // start shows value; editing begins only on e.
-func (e *editableValue) start(s Styles, value string) {
+func (e *editableValue) start(s *Styles, value string) {
 	e.input = newInput(s, "")
 	e.input.SetValue(value)
 	e.editing = false
@@ -64,7 +64,7 @@ func (e *editableValue) stop() {
 	e.input.Blur()
 }
 
-func (e *editableValue) view(s Styles, value string, width int) string {
+func (e *editableValue) view(s *Styles, value string, width int) string {
 	if e.editing {
 		return strings.Repeat(" ", fieldIndent) + inputView(e.input, width, fieldIndent)
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 // newInput is a single-line text field in the wizard's style.
-func newInput(s Styles, placeholder string) textinput.Model {
+func newInput(s *Styles, placeholder string) textinput.Model {
 	in := textinput.New()
 	in.Prompt = "> "
 	in.Placeholder = hint(placeholder)
@@ -34,7 +34,7 @@ func hint(text string) string {
 const fieldIndent = 2
 
 // labelled renders a field under its label, the focused one marked.
-func labelled(s Styles, label string, in textinput.Model, width int) string {
+func labelled(s *Styles, label string, in textinput.Model, width int) string {
 	mark := "  "
 	if in.Focused() {
 		mark = s.Selected.Render("› ")

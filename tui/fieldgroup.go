@@ -69,7 +69,7 @@ func (g *fieldGroup) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 	return cmd, handled
 }
 
-func (g *fieldGroup) restyle(s Styles) {
+func (g *fieldGroup) restyle(s *Styles) {
 	for _, f := range g.fields {
 		f.input.SetStyles(s.Input)
 	}

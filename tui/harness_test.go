@@ -29,7 +29,7 @@ var fixedNow = time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
 // (the consent's wait, timers) are left running; drain picks up what they
 // send later.
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	w       *wizard
 	store   *fakeStore
 	clip    *clipboard.Fake
@@ -58,7 +58,7 @@ func withResumable(d profile.Draft) harnessOpt {
 	return func(h *harness, _ **draft) { h.store.draft = &d }
 }
 
-func newHarness(t *testing.T, opts ...harnessOpt) *harness {
+func newHarness(t testing.TB, opts ...harnessOpt) *harness {
 	t.Helper()
 	h := &harness{
 		t:       t,

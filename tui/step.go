@@ -41,7 +41,7 @@ type step interface {
 	modal() bool
 	// restyle hands new styles to components that keep their own (text
 	// fields), when the background colour changes them.
-	restyle(s Styles)
+	restyle(s *Styles)
 	// leave stops what the step runs when the admin moves away.
 	leave(c *stepContext)
 	// advance runs once the admin goes on from the step to the next.
@@ -58,7 +58,7 @@ type stepBase struct{}
 
 func (stepBase) typing() bool                    { return false }
 func (stepBase) modal() bool                     { return false }
-func (stepBase) restyle(Styles)                  {}
+func (stepBase) restyle(*Styles)                 {}
 func (stepBase) leave(*stepContext)              {}
 func (stepBase) advance(*stepContext) tea.Cmd    { return nil }
 func (stepBase) copyables(*stepContext) []string { return nil }

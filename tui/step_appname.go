@@ -32,7 +32,7 @@ func (s *appNameStep) enter(c *stepContext) tea.Cmd {
 	return nil
 }
 
-func (s *appNameStep) restyle(st Styles) { s.name.input.SetStyles(st.Input) }
+func (s *appNameStep) restyle(st *Styles) { s.name.input.SetStyles(st.Input) }
 
 func (s *appNameStep) typing() bool { return s.name.editing }
 

@@ -81,8 +81,8 @@ func keptSecretNote(d *draft) string {
 	return "Saved secret: " + masked(d.KeptSecret) + " — Enter keeps it"
 }
 
-func (s *credentialsStep) restyle(st Styles) { s.form.restyle(st) }
-func (s *credentialsStep) typing() bool      { return true }
+func (s *credentialsStep) restyle(st *Styles) { s.form.restyle(st) }
+func (s *credentialsStep) typing() bool       { return true }
 
 func (s *credentialsStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, revealKey) {

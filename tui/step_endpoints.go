@@ -73,8 +73,8 @@ func (s *endpointsStep) enter(c *stepContext) tea.Cmd {
 	return s.form.focusOn(0)
 }
 
-func (s *endpointsStep) restyle(st Styles) { s.form.restyle(st) }
-func (s *endpointsStep) typing() bool      { return true }
+func (s *endpointsStep) restyle(st *Styles) { s.form.restyle(st) }
+func (s *endpointsStep) typing() bool       { return true }
 
 func (s *endpointsStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, resetKey) {

@@ -84,7 +84,7 @@ func (s *nameStep) focus(r nameRow) tea.Cmd {
 	return nil
 }
 
-func (s *nameStep) restyle(st Styles) {
+func (s *nameStep) restyle(st *Styles) {
 	s.name.SetStyles(st.Input)
 	s.file.SetStyles(st.Input)
 }

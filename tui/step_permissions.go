@@ -55,7 +55,7 @@ func (s *permissionsStep) enter(c *stepContext) tea.Cmd {
 	return s.filter.Focus()
 }
 
-func (s *permissionsStep) restyle(st Styles) { s.filter.SetStyles(st.Input) }
+func (s *permissionsStep) restyle(st *Styles) { s.filter.SetStyles(st.Input) }
 
 func (s *permissionsStep) typing() bool { return true }
 

@@ -74,7 +74,7 @@ func (s *redirectStep) enter(c *stepContext) tea.Cmd {
 	return s.check(c)
 }
 
-func (s *redirectStep) restyle(st Styles) { s.url.input.SetStyles(st.Input) }
+func (s *redirectStep) restyle(st *Styles) { s.url.input.SetStyles(st.Input) }
 
 func (s *redirectStep) typing() bool { return s.url.editing }
 

@@ -35,8 +35,8 @@ func (s *scopesStep) enter(c *stepContext) tea.Cmd {
 	return s.text.Focus()
 }
 
-func (s *scopesStep) restyle(st Styles) { s.text.SetStyles(st.Input) }
-func (s *scopesStep) typing() bool      { return true }
+func (s *scopesStep) restyle(st *Styles) { s.text.SetStyles(st.Input) }
+func (s *scopesStep) typing() bool       { return true }
 
 func (s *scopesStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 	d := c.draft

@@ -141,7 +141,7 @@ func (w *wizard) frameCtx() *stepContext { return w.ctxWidth(w.mainWidth()) }
 // ctxWidth is frameCtx for a step drawn width columns wide.
 func (w *wizard) ctxWidth(width int) *stepContext {
 	return &stepContext{
-		draft: w.draft, styles: w.styles, width: width,
+		draft: w.draft, styles: &w.styles, width: width,
 		deps: &w.deps, target: w.deps.target, saved: &w.start, lineMode: w.lineMode, fx: w,
 	}
 }
@@ -157,7 +157,7 @@ func (w *wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		w.styles = newStyles(msg.IsDark())
 		w.help.Styles = w.styles.Help
 		for _, s := range w.steps {
-			s.restyle(w.styles)
+			s.restyle(&w.styles)
 		}
 		return w, nil
 	case noticeMsg:
