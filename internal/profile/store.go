@@ -193,7 +193,7 @@ func (s *Store) Rename(oldName, newName string) error {
 // deleted.
 //
 // A profile's OS keyring entry goes first, and a keyring that cannot be
-// reached stops the delete with the profile whole: deleted from the files
+// reached (or a store opened without one) stops the delete with the profile whole: deleted from the files
 // alone, it would leave its client secret and refresh token in an entry
 // nothing leads back to, and the entry's parts cannot be named for
 // removal by hand on every platform.
@@ -211,7 +211,7 @@ func (s *Store) Delete(name string) error {
 				return err
 			}
 			if err := s.keyringDelete([]string{p.Name}, nil); err != nil {
-				return fmt.Errorf("delete profile %q: its secrets are in the OS keyring (entry %q of %q), which did not answer: %w. Nothing was deleted: "+
+				return fmt.Errorf("delete profile %q: its secrets are in the OS keyring (entry %q of %q), which could not be used: %w. Nothing was deleted: "+
 					"run this again where that keyring answers, in the desktop session that made the profile, with the keyring unlocked",
 					p.Name, p.Name, s.keyringService(), errors.Unwrap(err))
 			}

@@ -134,12 +134,19 @@ func (s *Store) keyringSet(sets map[string]Secrets, gen uint64) error {
 	return nil
 }
 
+// errNoKeyring: the store was opened without a keyring (WithKeyring), yet
+// its files name a profile whose secrets are there.
+var errNoKeyring = errors.New("this authwiz is not using the OS keyring")
+
 // keyringDelete removes the entries of profiles that no longer keep their
 // secrets in the keyring (deleted, renamed or moved to the file).
 func (s *Store) keyringDelete(before, after []string) error {
 	for _, name := range before {
 		if slices.Contains(after, name) {
 			continue
+		}
+		if s.keyring == nil {
+			return fmt.Errorf("remove the old OS keyring entry for %q: %w", name, errNoKeyring)
 		}
 		if err := s.keyring.Delete(s.keyringService(), name); err != nil && !errors.Is(err, ErrNotInKeyring) {
 			return fmt.Errorf("remove the old OS keyring entry for %q: %w", name, err)

@@ -250,3 +250,23 @@ func keyringProfileStore(t *testing.T) (*Store, *memKeyring, Profile) {
 	}
 	return s, kr, p
 }
+
+// A store opened without a keyring (the rehearsal store has none) that
+// finds a keyring profile in its files refuses to delete it, with the
+// profile whole, instead of failing on the keyring it does not have.
+func TestDeleteWithoutAKeyringKeepsAKeyringProfile(t *testing.T) {
+	withKeyring, kr, p := keyringProfileStore(t)
+	s, err := Open(withKeyring.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Delete(p.Name)
+	for _, want := range []string{"Nothing was deleted", `entry "` + p.Name + `"`, "not using the OS keyring"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("delete without a keyring: want %q in %v", want, err)
+		}
+	}
+	if list, _ := s.List(); len(list) != 1 || len(kr.accounts()) != 1 {
+		t.Fatalf("after a refused delete: %d profiles, keyring entries %v", len(list), kr.accounts())
+	}
+}
