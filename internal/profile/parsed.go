@@ -9,7 +9,7 @@ import (
 
 // parsedFiles are the files as last parsed, each handed out again, as a
 // copy, to every load that reads the same bytes. A command reads both files
-// more than once (Open for hand-edit warnings, then List, then Get, each
+// more than once (HandEdits for its warnings, then List, then Get, each
 // under its own lock), and parsing, not reading, is most of what `token`
 // and `list` spend on them: they now parse each version of a file once.
 // Comparing the content, not the file's size and time, keeps a file
@@ -25,31 +25,27 @@ type parsedFile struct {
 	parsed any // a settingsFile or a secretsFile
 }
 
-func (p *parsedFiles) keep(path string, data []byte, parsed any) {
+// parse returns what parseFile makes of data, read from path: parsed anew
+// only when data differs from what was last parsed there, and always as
+// a copy the caller may change.
+func parse[F interface{ clone() F }](p *parsedFiles, path string, data []byte, parseFile func(string, []byte) (F, error)) (F, error) {
+	p.mu.Lock()
+	kept, ok := p.files[path]
+	p.mu.Unlock()
+	if ok && bytes.Equal(kept.data, data) {
+		return kept.parsed.(F).clone(), nil
+	}
+	f, err := parseFile(path, data)
+	if err != nil {
+		return f, err
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.files == nil {
 		p.files = map[string]parsedFile{}
 	}
-	p.files[path] = parsedFile{data, parsed}
-}
-
-// get hands out what was parsed of path when it was data, as a copy the
-// caller may change.
-func (p *parsedFiles) get(path string, data []byte) (any, bool) {
-	p.mu.Lock()
-	f, ok := p.files[path]
-	p.mu.Unlock()
-	if !ok || !bytes.Equal(f.data, data) {
-		return nil, false
-	}
-	switch parsed := f.parsed.(type) {
-	case settingsFile:
-		return parsed.clone(), true
-	case secretsFile:
-		return parsed.clone(), true
-	}
-	return nil, false
+	p.files[path] = parsedFile{data, f.clone()}
+	return f, nil
 }
 
 func (f settingsFile) clone() settingsFile {

@@ -487,14 +487,7 @@ func (s *Store) loadSettings() (settingsFile, error) {
 	if err != nil {
 		return settingsFile{}, fmt.Errorf("read %s: %w", path, err)
 	}
-	if f, ok := s.parsed.get(path, data); ok {
-		return f.(settingsFile), nil
-	}
-	f, err := parseSettings(path, data)
-	if err == nil {
-		s.parsed.keep(path, data, f.clone())
-	}
-	return f, err
+	return parse(&s.parsed, path, data, parseSettings)
 }
 
 // loadSecrets refuses a secrets file other users can read: using it would
@@ -514,12 +507,5 @@ func (s *Store) loadSecrets() (secretsFile, error) {
 	if err != nil {
 		return secretsFile{}, fmt.Errorf("read %s: %w", path, err)
 	}
-	if f, ok := s.parsed.get(path, data); ok {
-		return f.(secretsFile), nil
-	}
-	f, err := parseSecrets(path, data)
-	if err == nil {
-		s.parsed.keep(path, data, f.clone())
-	}
-	return f, err
+	return parse(&s.parsed, path, data, parseSecrets)
 }
