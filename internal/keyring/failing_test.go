@@ -46,6 +46,18 @@ func assertFailsInTime(t *testing.T, what string, fn func() error, words ...stri
 	}
 }
 
+// savedBeforeFailure saves the profile in store, whose files are in dir,
+// before its keyring fails; it returns the secrets saved and a check that
+// the files still hold what they hold now (see unchangedFiles).
+func savedBeforeFailure(t *testing.T, store *profile.Store, dir string) (profile.Secrets, func()) {
+	t.Helper()
+	want := tokensNumbered(1)
+	if err := store.Save(profile.Profile{Name: profileName}, want); err != nil {
+		t.Fatal(err)
+	}
+	return want, unchangedFiles(t, dir)
+}
+
 // unchangedFiles returns a check that the store's files still hold what
 // they hold now.
 func unchangedFiles(t *testing.T, dir string) func() {

@@ -202,11 +202,7 @@ func TestKeyringThatFailsLosesNothing(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := tokensNumbered(1)
-			if err := store.Save(profile.Profile{Name: profileName}, want); err != nil {
-				t.Fatal(err)
-			}
-			filesUnchanged := unchangedFiles(t, dir)
+			want, filesUnchanged := savedBeforeFailure(t, store, dir)
 
 			backend.mu.Lock()
 			backend.down = down

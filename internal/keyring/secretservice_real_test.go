@@ -241,11 +241,7 @@ func TestRealKeyringThatBecomesLocked(t *testing.T) {
 	}
 	ss := openSecretService(t)
 	store, dir := keyringStore(t, ss)
-	want := tokensNumbered(1)
-	if err := store.Save(profile.Profile{Name: profileName}, want); err != nil {
-		t.Fatal(err)
-	}
-	filesUnchanged := unchangedFiles(t, dir)
+	want, filesUnchanged := savedBeforeFailure(t, store, dir)
 
 	ss.lock()
 	unlocked := false
@@ -301,11 +297,7 @@ func TestRealKeyringThatBecomesUnavailable(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := tokensNumbered(1)
-			if err := store.Save(profile.Profile{Name: profileName}, want); err != nil {
-				t.Fatal(err)
-			}
-			filesUnchanged := unchangedFiles(t, dir)
+			want, filesUnchanged := savedBeforeFailure(t, store, dir)
 
 			address, stop := bus(t)
 			back := dropSessionBus(t, address)
