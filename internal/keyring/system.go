@@ -18,7 +18,8 @@ func newSystem(timeout time.Duration) *Keyring {
 	return k
 }
 
-// systemBackend is go-keyring, with errors that name the store.
+// systemBackend is go-keyring, with a locked store recognised (see
+// systemError); Keyring.call names the store in its errors.
 type systemBackend struct{}
 
 func (systemBackend) Get(service, account string) (string, error) {
