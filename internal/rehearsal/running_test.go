@@ -87,38 +87,21 @@ func TestRunningPortForgetsAKilledDemo(t *testing.T) {
 func TestRunningPortRefusesAStaleRecord(t *testing.T) {
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "an unrelated page") }))
 	t.Cleanup(other.Close)
-	silent, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	held := make(chan net.Conn, 16)
-	t.Cleanup(func() {
-		silent.Close()
-		close(held)
-		for conn := range held {
-			conn.Close()
-		}
-	})
-	go func() {
-		// Accepts and never answers, as a hung program would.
-		for {
-			conn, err := silent.Accept()
-			if err != nil {
-				return
-			}
-			held <- conn
-		}
-	}()
+	silent := testkit.SilentListener(t)
 	anotherDemo := start(t)
-	portOf := func(l net.Addr) int { return l.(*net.TCPAddr).Port }
+	portOf := func(addr string) int {
+		_, port, _ := net.SplitHostPort(addr)
+		n, _ := strconv.Atoi(port)
+		return n
+	}
 
 	for _, tc := range []struct {
 		name   string
 		record func(dir string)
 	}{
 		{"nothing listens", func(dir string) { writePortRecord(t, dir, testport.Free(t)) }},
-		{"another web server", func(dir string) { writePortRecord(t, dir, portOf(other.Listener.Addr())) }},
-		{"a program that never answers", func(dir string) { writePortRecord(t, dir, portOf(silent.Addr())) }},
+		{"another web server", func(dir string) { writePortRecord(t, dir, portOf(other.Listener.Addr().String())) }},
+		{"a program that never answers", func(dir string) { writePortRecord(t, dir, portOf(silent)) }},
 		{"another demo's server", func(dir string) { writePortRecord(t, dir, anotherDemo.Port()) }},
 		{"an older record without an instance", func(dir string) {
 			os.WriteFile(filepath.Join(dir, portFile), []byte(strconv.Itoa(anotherDemo.Port())+"\n"), 0o600)

@@ -6,6 +6,7 @@ package testkit
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -29,6 +30,47 @@ func RunMain(m *testing.M, env string, child func(value string) int) {
 		os.Exit(child(v))
 	}
 	os.Exit(m.Run())
+}
+
+// SilentListener accepts connections on a loopback port, reads what comes
+// and never writes a byte: a hung program, or a stalled proxy that took
+// the connection. It returns the address; cleanup closes the listener and
+// every connection it accepted.
+func SilentListener(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	closed := false
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		closed = true
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			if closed {
+				c.Close()
+			} else {
+				conns = append(conns, c)
+			}
+			mu.Unlock()
+			go io.Copy(io.Discard, c)
+		}
+	}()
+	return ln.Addr().String()
 }
 
 // MemKeyring is a working OS keyring, in memory. NotFound is what Get
