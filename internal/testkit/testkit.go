@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -71,6 +72,30 @@ func SilentListener(t testing.TB) string {
 		}
 	}()
 	return ln.Addr().String()
+}
+
+// SilentServer is an HTTP server that takes every request and never
+// answers it, as a stalled proxy does; arrived receives each request as
+// it comes. Cleanup lets the waiting handlers go, then closes the server.
+func SilentServer(t testing.TB) (srv *httptest.Server, arrived <-chan struct{}) {
+	t.Helper()
+	came, stop := make(chan struct{}, 8), make(chan struct{})
+	srv = httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		select {
+		case came <- struct{}{}:
+		case <-r.Context().Done():
+			return
+		case <-stop:
+			return
+		}
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(stop) }) // runs first: frees the handlers Close waits for
+	return srv, came
 }
 
 // MemKeyring is a working OS keyring, in memory. NotFound is what Get
