@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -51,8 +50,7 @@ func writePortRecord(t *testing.T, dir string, port int) {
 // only while that demo answers on it.
 func TestRunningPortForgetsAKilledDemo(t *testing.T) {
 	dir := t.TempDir()
-	child := exec.Command(os.Args[0])
-	child.Env = append(os.Environ(), demoChildEnv+"="+dir)
+	child := testkit.Rerun(demoChildEnv, dir)
 	child.Stderr = os.Stderr
 	out, err := child.StdoutPipe()
 	if err != nil {

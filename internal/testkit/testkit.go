@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -31,6 +32,16 @@ func RunMain(m *testing.M, env string, child func(value string) int) {
 		os.Exit(child(v))
 	}
 	os.Exit(m.Run())
+}
+
+// Rerun is the command that runs this test binary as the helper process
+// RunMain starts when env is set: env is value, plus extraEnv
+// ("NAME=value"), and no test runs. The caller wires its output, starts
+// it and waits for it.
+func Rerun(env, value string, extraEnv ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(append(os.Environ(), env+"="+value), extraEnv...)
+	return cmd
 }
 
 // SilentListener accepts connections on a loopback port, reads what comes
