@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/authwiz/authwiz/internal/testkit"
 )
 
 // postJSON sends body to the token endpoint as JSON, as Atlassian's
@@ -131,7 +133,7 @@ func TestManyConsentsAtOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	for range flows {
 		wg.Go(func() {
-			resp, err := FollowConsent(context.Background(), w.noFollow(), w.authURL("read:confluence-user offline_access", "s"), true)
+			resp, err := FollowConsent(context.Background(), testkit.NoRedirects(), w.authURL("read:confluence-user offline_access", "s"), true)
 			if err != nil {
 				t.Error(err)
 				return
@@ -169,10 +171,6 @@ func TestManyConsentsAtOnce(t *testing.T) {
 	if n := w.srv.Refreshes(); n != flows*refreshes {
 		t.Errorf("refreshes counted %d, want %d", n, flows*refreshes)
 	}
-}
-
-func (w *world) noFollow() *http.Client {
-	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
 // offlineGrant is a consent for read:confluence-user and offline_access,
