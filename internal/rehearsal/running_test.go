@@ -126,10 +126,7 @@ func TestRunningPortRefusesAStaleRecord(t *testing.T) {
 // why, never dropped: the next demo run would not know this run's grants.
 func TestCloseReportsAStateItCannotKeep(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Start(0, KeepIn(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := startKeeping(t, dir)
 	// A directory where the file goes stops even a user who may write
 	// anywhere.
 	path := filepath.Join(dir, stateFile)
@@ -142,7 +139,7 @@ func TestCloseReportsAStateItCannotKeep(t *testing.T) {
 	if err := s.RegisterCallback(redirect); err != nil {
 		t.Fatal(err)
 	}
-	err = s.Close()
+	err := s.Close()
 	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "writable") {
 		t.Fatalf("Close = %v, want the state file's path, the cause and what to do", err)
 	}
@@ -161,10 +158,7 @@ func TestCloseInAReadOnlyDirKeepsTheEarlierState(t *testing.T) {
 		t.Skip("a read-only dir stops writes only for an ordinary user on Unix")
 	}
 	dir := t.TempDir()
-	s, err := Start(0, KeepIn(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := startKeeping(t, dir)
 	if err := s.RegisterCallback(redirect); err != nil {
 		t.Fatal(err)
 	}
@@ -193,10 +187,7 @@ func TestCloseInAReadOnlyDirKeepsTheEarlierState(t *testing.T) {
 // met, so a demo that closes normally loses nothing.
 func TestCloseSavesTheLastState(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Start(0, KeepIn(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := startKeeping(t, dir)
 	path := filepath.Join(dir, stateFile)
 	if err := os.Mkdir(path, 0o700); err != nil {
 		t.Fatal(err)
