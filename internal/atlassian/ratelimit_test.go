@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/authwiz/authwiz/internal/atlassian"
 	"github.com/authwiz/authwiz/internal/httpclient"
+	"github.com/authwiz/authwiz/internal/testkit"
 )
 
 var noon = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
@@ -143,22 +143,8 @@ func TestTokenEndpointRateLimit(t *testing.T) {
 }
 
 func TestSilentAPINamesEndpointAndLimit(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close()
-			go io.Copy(io.Discard, c)
-		}
-	}()
-	base := "http://" + ln.Addr().String()
+	addr := testkit.SilentListener(t)
+	base := "http://" + addr
 	c := &atlassian.Client{BaseURL: base, HTTP: httpclient.New(httpclient.Config{Overall: 200 * time.Millisecond})}
 	done := make(chan error, 1)
 	go func() {
@@ -168,7 +154,7 @@ func TestSilentAPINamesEndpointAndLimit(t *testing.T) {
 	select {
 	case err := <-done:
 		msg := err.Error()
-		for _, want := range []string{"could not read a Confluence space", ln.Addr().String() + "/ex/confluence/cloud/wiki/api/v2/spaces did not answer within 200ms", "the API base URL"} {
+		for _, want := range []string{"could not read a Confluence space", addr + "/ex/confluence/cloud/wiki/api/v2/spaces did not answer within 200ms", "the API base URL"} {
 			if !strings.Contains(msg, want) {
 				t.Errorf("message lacks %q: %s", want, msg)
 			}

@@ -3,8 +3,6 @@ package oauthflow_test
 import (
 	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -12,24 +10,8 @@ import (
 
 	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/oauthflow/testport"
+	"github.com/authwiz/authwiz/internal/testkit"
 )
-
-// silentServer accepts every request and never answers it, as a stalled
-// proxy does. arrived receives each request as it comes.
-func silentServer(t *testing.T) (srv *httptest.Server, arrived <-chan struct{}) {
-	t.Helper()
-	came, stop := make(chan struct{}, 8), make(chan struct{})
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		came <- struct{}{}
-		select {
-		case <-r.Context().Done():
-		case <-stop:
-		}
-	}))
-	t.Cleanup(srv.Close)
-	t.Cleanup(func() { close(stop) })
-	return srv, came
-}
 
 // answeredSession is a session whose token URL is tokenURL, answered by a
 // pasted callback.
@@ -77,7 +59,7 @@ func exchangeWithin(t *testing.T, ctx context.Context, s *oauthflow.Session, cb 
 }
 
 func TestExchangeWithASilentTokenEndpointEndsWithItsTimeout(t *testing.T) {
-	silent, arrived := silentServer(t)
+	silent, arrived := testkit.SilentServer(t)
 	s, cb := answeredSession(t, silent.URL+"/oauth/token", oauthflow.WithRequestTimeout(200*time.Millisecond))
 	err := exchangeWithin(t, context.Background(), s, cb)
 	select {
@@ -97,7 +79,7 @@ func TestExchangeWithASilentTokenEndpointEndsWithItsTimeout(t *testing.T) {
 }
 
 func TestExchangeHonoursItsContext(t *testing.T) {
-	silent, arrived := silentServer(t)
+	silent, arrived := testkit.SilentServer(t)
 	s, cb := answeredSession(t, silent.URL+"/oauth/token")
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {

@@ -68,8 +68,7 @@ type child struct {
 func startChild(t *testing.T, store *profile.Store, env ...string) *child {
 	t.Helper()
 	c := &child{exited: make(chan error, 1)}
-	c.cmd = exec.Command(os.Args[0], "-test.run=^$")
-	c.cmd.Env = append(append(os.Environ(), refreshChildEnv+"="+store.Dir()), env...)
+	c.cmd = testkit.Rerun(refreshChildEnv, store.Dir(), env...)
 	c.cmd.Stdout, c.cmd.Stderr = &c.stdout, &c.stderr
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -3,8 +3,6 @@ package oauthflow_test
 import (
 	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +15,7 @@ import (
 	"github.com/authwiz/authwiz/internal/oauthflow"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/profile/profiletest"
+	"github.com/authwiz/authwiz/internal/testkit"
 )
 
 // interceptStore is the profile store with two ways for a test to step in:
@@ -267,16 +266,7 @@ func TestFullDiskKeepsTheGrant(t *testing.T) {
 // ends within its timeout with a clear error, and meanwhile reads and a
 // refresh of another profile answer at once.
 func TestSilentTokenEndpointBlocksOnlyItsProfile(t *testing.T) {
-	arrived, stop := make(chan struct{}, 1), make(chan struct{})
-	silent := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		arrived <- struct{}{}
-		select {
-		case <-r.Context().Done():
-		case <-stop:
-		}
-	}))
-	t.Cleanup(silent.Close)
-	t.Cleanup(func() { close(stop) })
+	silent, arrived := testkit.SilentServer(t)
 	te := newTokenEndpoint(t, 200, `{"access_token":"other-fresh","refresh_token":"o2","expires_in":3600}`)
 
 	expired := profile.Secrets{ClientSecret: "s", AccessToken: "old", RefreshToken: "r1", Expiry: clock.Add(-time.Minute)}

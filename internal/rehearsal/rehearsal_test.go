@@ -29,6 +29,17 @@ func start(t *testing.T) *Server {
 	return s
 }
 
+// startKeeping starts a demo's server keeping its state in dir, as
+// `authwiz demo` does; the test closes it.
+func startKeeping(t *testing.T, dir string) *Server {
+	t.Helper()
+	s, err := Start(0, KeepIn(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // The rehearsal server refuses everything Atlassian's does: the same table
 // the test server is held to.
 func TestRefusesWhatAtlassianRefuses(t *testing.T) {
@@ -116,10 +127,7 @@ func TestFollowMovesOnlyEndpointsOnThisComputer(t *testing.T) {
 	if got := Follow(made, dir); !reflect.DeepEqual(got, made) {
 		t.Errorf("no demo running, yet the profile changed: %+v", got)
 	}
-	s, err := Start(0, KeepIn(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := startKeeping(t, dir)
 	defer s.Close()
 	got := Follow(made, dir)
 	want := made
@@ -133,10 +141,7 @@ func TestFollowMovesOnlyEndpointsOnThisComputer(t *testing.T) {
 // with the way out.
 func TestKeptStateIsPrivateAndCheckedOnStart(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Start(0, KeepIn(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := startKeeping(t, dir)
 	if err := s.RegisterCallback(redirect); err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -51,8 +50,7 @@ func writePortRecord(t *testing.T, dir string, port int) {
 // only while that demo answers on it.
 func TestRunningPortForgetsAKilledDemo(t *testing.T) {
 	dir := t.TempDir()
-	child := exec.Command(os.Args[0])
-	child.Env = append(os.Environ(), demoChildEnv+"="+dir)
+	child := testkit.Rerun(demoChildEnv, dir)
 	child.Stderr = os.Stderr
 	out, err := child.StdoutPipe()
 	if err != nil {
@@ -87,38 +85,21 @@ func TestRunningPortForgetsAKilledDemo(t *testing.T) {
 func TestRunningPortRefusesAStaleRecord(t *testing.T) {
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "an unrelated page") }))
 	t.Cleanup(other.Close)
-	silent, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	held := make(chan net.Conn, 16)
-	t.Cleanup(func() {
-		silent.Close()
-		close(held)
-		for conn := range held {
-			conn.Close()
-		}
-	})
-	go func() {
-		// Accepts and never answers, as a hung program would.
-		for {
-			conn, err := silent.Accept()
-			if err != nil {
-				return
-			}
-			held <- conn
-		}
-	}()
+	silent := testkit.SilentListener(t)
 	anotherDemo := start(t)
-	portOf := func(l net.Addr) int { return l.(*net.TCPAddr).Port }
+	portOf := func(addr string) int {
+		_, port, _ := net.SplitHostPort(addr)
+		n, _ := strconv.Atoi(port)
+		return n
+	}
 
 	for _, tc := range []struct {
 		name   string
 		record func(dir string)
 	}{
 		{"nothing listens", func(dir string) { writePortRecord(t, dir, testport.Free(t)) }},
-		{"another web server", func(dir string) { writePortRecord(t, dir, portOf(other.Listener.Addr())) }},
-		{"a program that never answers", func(dir string) { writePortRecord(t, dir, portOf(silent.Addr())) }},
+		{"another web server", func(dir string) { writePortRecord(t, dir, portOf(other.Listener.Addr().String())) }},
+		{"a program that never answers", func(dir string) { writePortRecord(t, dir, portOf(silent)) }},
 		{"another demo's server", func(dir string) { writePortRecord(t, dir, anotherDemo.Port()) }},
 		{"an older record without an instance", func(dir string) {
 			os.WriteFile(filepath.Join(dir, portFile), []byte(strconv.Itoa(anotherDemo.Port())+"\n"), 0o600)
@@ -145,10 +126,7 @@ func TestRunningPortRefusesAStaleRecord(t *testing.T) {
 // why, never dropped: the next demo run would not know this run's grants.
 func TestCloseReportsAStateItCannotKeep(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Start(0, KeepIn(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := startKeeping(t, dir)
 	// A directory where the file goes stops even a user who may write
 	// anywhere.
 	path := filepath.Join(dir, stateFile)
@@ -161,7 +139,7 @@ func TestCloseReportsAStateItCannotKeep(t *testing.T) {
 	if err := s.RegisterCallback(redirect); err != nil {
 		t.Fatal(err)
 	}
-	err = s.Close()
+	err := s.Close()
 	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "writable") {
 		t.Fatalf("Close = %v, want the state file's path, the cause and what to do", err)
 	}
@@ -180,10 +158,7 @@ func TestCloseInAReadOnlyDirKeepsTheEarlierState(t *testing.T) {
 		t.Skip("a read-only dir stops writes only for an ordinary user on Unix")
 	}
 	dir := t.TempDir()
-	s, err := Start(0, KeepIn(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := startKeeping(t, dir)
 	if err := s.RegisterCallback(redirect); err != nil {
 		t.Fatal(err)
 	}
@@ -212,10 +187,7 @@ func TestCloseInAReadOnlyDirKeepsTheEarlierState(t *testing.T) {
 // met, so a demo that closes normally loses nothing.
 func TestCloseSavesTheLastState(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Start(0, KeepIn(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := startKeeping(t, dir)
 	path := filepath.Join(dir, stateFile)
 	if err := os.Mkdir(path, 0o700); err != nil {
 		t.Fatal(err)

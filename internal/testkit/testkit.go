@@ -6,8 +6,11 @@ package testkit
 
 import (
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -29,6 +32,81 @@ func RunMain(m *testing.M, env string, child func(value string) int) {
 		os.Exit(child(v))
 	}
 	os.Exit(m.Run())
+}
+
+// Rerun is the command that runs this test binary as the helper process
+// RunMain starts when env is set: env is value, plus extraEnv
+// ("NAME=value"), and no test runs. The caller wires its output, starts
+// it and waits for it.
+func Rerun(env, value string, extraEnv ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(append(os.Environ(), env+"="+value), extraEnv...)
+	return cmd
+}
+
+// SilentListener accepts connections on a loopback port, reads what comes
+// and never writes a byte: a hung program, or a stalled proxy that took
+// the connection. It returns the address; cleanup closes the listener and
+// every connection it accepted.
+func SilentListener(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	closed := false
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		closed = true
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			if closed {
+				c.Close()
+			} else {
+				conns = append(conns, c)
+			}
+			mu.Unlock()
+			go io.Copy(io.Discard, c)
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// SilentServer is an HTTP server that takes every request and never
+// answers it, as a stalled proxy does; arrived receives each request as
+// it comes. Cleanup lets the waiting handlers go, then closes the server.
+func SilentServer(t testing.TB) (srv *httptest.Server, arrived <-chan struct{}) {
+	t.Helper()
+	came, stop := make(chan struct{}, 8), make(chan struct{})
+	srv = httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		select {
+		case came <- struct{}{}:
+		case <-r.Context().Done():
+			return
+		case <-stop:
+			return
+		}
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(stop) }) // runs first: frees the handlers Close waits for
+	return srv, came
 }
 
 // MemKeyring is a working OS keyring, in memory. NotFound is what Get

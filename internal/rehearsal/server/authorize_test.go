@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authwiz/authwiz/internal/testkit"
 )
 
 const payload = `"><script>alert(1)</script>`
@@ -87,7 +89,7 @@ func TestFollowConsentNeedsAConsentPage(t *testing.T) {
 
 func TestUnknownConsentIsRefused(t *testing.T) {
 	w := newWorld(t)
-	r, err := w.noFollow().PostForm(w.ts.URL+"/authorize/decide", url.Values{"consent_id": {"consent-made-up"}, "decision": {"accept"}, "site": {w.srv.cfg.Sites[0].ID}})
+	r, err := testkit.NoRedirects().PostForm(w.ts.URL+"/authorize/decide", url.Values{"consent_id": {"consent-made-up"}, "decision": {"accept"}, "site": {w.srv.cfg.Sites[0].ID}})
 	if err != nil {
 		t.Fatal(err)
 	}

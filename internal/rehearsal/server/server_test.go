@@ -203,7 +203,7 @@ func TestCancelAndAnswerOnce(t *testing.T) {
 
 func TestRefreshRotatesWithoutReuse(t *testing.T) {
 	w := newWorld(t)
-	first := w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code"))
+	first := w.offlineGrant(t)
 	second := w.refreshWith(t, first.RefreshToken)
 	if second.Status != 200 || second.RefreshToken == "" || second.RefreshToken == first.RefreshToken {
 		t.Fatalf("refresh must rotate: %+v", second)
@@ -229,7 +229,7 @@ func TestRefreshRotatesWithoutReuse(t *testing.T) {
 func TestRefreshLeeway(t *testing.T) {
 	w := newWorld(t)
 	w.srv.cfg.RefreshReuseLeeway = 10 * time.Minute
-	first := w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code"))
+	first := w.offlineGrant(t)
 	w.refreshWith(t, first.RefreshToken)
 	w.advance(5 * time.Minute)
 	if a := w.refreshWith(t, first.RefreshToken); a.Status != 200 {
@@ -286,7 +286,7 @@ func TestRefusedErrorShowsTheServersWords(t *testing.T) {
 
 func TestConcurrentRefreshesOfOneTokenOnlyOneWins(t *testing.T) {
 	w := newWorld(t)
-	rt := w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code")).RefreshToken
+	rt := w.offlineGrant(t).RefreshToken
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	ok := 0

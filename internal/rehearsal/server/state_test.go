@@ -20,9 +20,9 @@ func TestStateCarriesOverToTheNextServer(t *testing.T) {
 	if err := first.srv.RegisterCallback(SampleClientID, custom); err != nil {
 		t.Fatal(err)
 	}
-	kept := first.exchange(t, first.consent(t, "read:confluence-user offline_access", true).Get("code"))
+	kept := first.offlineGrant(t)
 	rotated := first.refreshWith(t, kept.RefreshToken)
-	revoked := first.exchange(t, first.consent(t, "read:confluence-user offline_access", true).Get("code"))
+	revoked := first.offlineGrant(t)
 	revokedCurrent := first.refreshWith(t, revoked.RefreshToken)
 	first.advance(AtlassianReuseInterval + time.Minute)
 	if a := first.refreshWith(t, revoked.RefreshToken); a.Status != 403 {

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/authwiz/authwiz/internal/testkit"
 )
 
 // postJSON sends body to the token endpoint as JSON, as Atlassian's
@@ -65,7 +67,7 @@ func TestCodeWorksOnlyForItsApp(t *testing.T) {
 
 func TestRefreshTokenLapsesUnused(t *testing.T) {
 	w := newWorld(t)
-	first := w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code"))
+	first := w.offlineGrant(t)
 	w.advance(89 * 24 * time.Hour)
 	second := w.refreshWith(t, first.RefreshToken)
 	if second.Status != 200 {
@@ -131,7 +133,7 @@ func TestManyConsentsAtOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	for range flows {
 		wg.Go(func() {
-			resp, err := FollowConsent(context.Background(), w.noFollow(), w.authURL("read:confluence-user offline_access", "s"), true)
+			resp, err := FollowConsent(context.Background(), testkit.NoRedirects(), w.authURL("read:confluence-user offline_access", "s"), true)
 			if err != nil {
 				t.Error(err)
 				return
@@ -171,8 +173,11 @@ func TestManyConsentsAtOnce(t *testing.T) {
 	}
 }
 
-func (w *world) noFollow() *http.Client {
-	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+// offlineGrant is a consent for read:confluence-user and offline_access,
+// accepted, and its code exchanged.
+func (w *world) offlineGrant(t *testing.T) tokenAnswer {
+	t.Helper()
+	return w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code"))
 }
 
 // newReuseWorld is a server with Atlassian's reuse interval, and a fresh
@@ -181,7 +186,7 @@ func newReuseWorld(t *testing.T) (*world, tokenAnswer) {
 	t.Helper()
 	w := newWorld(t)
 	w.srv.SetRefreshReuseLeeway(AtlassianReuseInterval)
-	return w, w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code"))
+	return w, w.offlineGrant(t)
 }
 
 func (w *world) worksWithAPI(t *testing.T, access string) bool {
@@ -231,7 +236,7 @@ func TestLateReuseIsRefusedAndRevokesTheGrant(t *testing.T) {
 // so a test sees exactly the one refusal.
 func TestStrictModeRefusesAnyReuse(t *testing.T) {
 	w := newWorld(t)
-	first := w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code"))
+	first := w.offlineGrant(t)
 	second := w.refreshWith(t, first.RefreshToken)
 	if a := w.refreshWith(t, first.RefreshToken); a.Status != 403 {
 		t.Fatalf("immediate reuse in strict mode: %+v", a)
@@ -243,7 +248,7 @@ func TestStrictModeRefusesAnyReuse(t *testing.T) {
 
 func TestGrantEndsAfter365DaysHoweverOftenUsed(t *testing.T) {
 	w := newWorld(t)
-	a := w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code"))
+	a := w.offlineGrant(t)
 	for day := 80; day < 365; day += 80 {
 		w.advance(80 * 24 * time.Hour)
 		if a = w.refreshWith(t, a.RefreshToken); a.Status != 200 {
@@ -260,7 +265,7 @@ func TestGrantEndsAfter365DaysHoweverOftenUsed(t *testing.T) {
 // client has its answer: the moment a lost answer loses a grant.
 func TestHoldRefreshAnswers(t *testing.T) {
 	w := newWorld(t)
-	first := w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code"))
+	first := w.offlineGrant(t)
 	rotated := make(chan []string, 1)
 	w.srv.HoldRefreshAnswers(func(context.Context) { rotated <- w.srv.CurrentRefreshTokens() })
 	a := w.refreshWith(t, first.RefreshToken)
@@ -282,7 +287,7 @@ func TestHoldRefreshAnswers(t *testing.T) {
 // newer one: the API answers 401 from then on, while the newer one works.
 func TestSupersededAccessTokenStopsTenMinutesAfterARefresh(t *testing.T) {
 	w := newWorld(t)
-	first := w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code"))
+	first := w.offlineGrant(t)
 	w.advance(time.Minute)
 	second := w.refreshWith(t, first.RefreshToken)
 	w.advance(AtlassianReuseInterval - time.Second)
@@ -349,7 +354,7 @@ func TestTheLostAnswersRefreshTokenDiesWithTheRetry(t *testing.T) {
 // clients sharing one grant asserts is zero.
 func TestReusesAreCounted(t *testing.T) {
 	w := newWorld(t)
-	first := w.exchange(t, w.consent(t, "read:confluence-user offline_access", true).Get("code"))
+	first := w.offlineGrant(t)
 	second := w.refreshWith(t, first.RefreshToken)
 	third := w.refreshWith(t, second.RefreshToken)
 	if n := w.srv.Reuses(); n != 0 {
