@@ -84,7 +84,7 @@ func checkURL(field, input, example string) (Result, *url.URL) {
 		// "localhost:8765/callback" parses with "localhost" as its scheme.
 		r.fail(field, "Start the URL with https:// (or http:// for localhost), for example %s", example)
 	case scheme != "http" && scheme != "https":
-		r.fail(field, "A %s URL cannot be used here: use an https:// URL, for example %s", quote(scheme+":"), example)
+		r.fail(field, "A %s URL cannot be used here: use https:// (or http:// for localhost), for example %s", quote(scheme+":"), example)
 	case u.Opaque != "" || u.Hostname() == "":
 		r.fail(field, "The URL needs a host after %s://, for example %s", scheme, example)
 	case u.User != nil:

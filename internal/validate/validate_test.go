@@ -168,6 +168,7 @@ func TestRedirectURL(t *testing.T) {
 		{"javascript", "javascript:alert(1)", want{err: `"javascript:" URL cannot be used`}},
 		{"file", "file:///etc/passwd", want{err: `"file:" URL cannot be used`}},
 		{"data", "data:text/html,hi", want{err: `"data:" URL cannot be used`}},
+		{"ftp", "ftp://files.example/cb", want{err: `"ftp:" URL cannot be used here: use https:// (or http:// for localhost)`}},
 		{"no scheme", "localhost:8080/cb", want{err: "Start the URL with https:// (or http:// for localhost)"}},
 		{"long scheme is not echoed in full", strings.Repeat("a", 2000) + "://x", want{err: "…"}},
 		{"long path is not echoed", "http://localhost/" + strings.Repeat("p", 2000), want{err: "Add a port"}},
