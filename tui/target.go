@@ -62,6 +62,11 @@ func (t target) command(verb, name string) string {
 	return profile.Command(verb+t.note(" --rehearsal"), name)
 }
 
+// programCommand is a command line of this program, spelled the way this
+// run was started (profile.Program, which the command line sets): for
+// commands that name no profile.
+func programCommand(words string) string { return profile.Program + " " + words }
+
 // registerCallback does what saving the Callback URL in the console does;
 // for Atlassian the admin does it there, so nothing happens here.
 func (t target) registerCallback(redirectURL string) (registered bool, err error) {
