@@ -235,8 +235,8 @@ func (c Conversation) chooseNamedSite(sites []profile.Site) error {
 		}
 		known = append(known, validate.Sanitize(site.Name))
 	}
-	return fmt.Errorf("%w called %q (it reaches %s); the tokens are saved: choose with `authwiz login` again and --site",
-		ErrUnknownSite, c.Site, strings.Join(known, ", "))
+	return fmt.Errorf("%w called %q (it reaches %s); the tokens are saved: choose with `%s --site SITE`",
+		ErrUnknownSite, c.Site, strings.Join(known, ", "), c.Command("login", c.Name))
 }
 
 // chooseSite asks which site becomes the default when the grant reaches
