@@ -203,7 +203,8 @@ func (p *prompter) field(c *stepContext, s step, label string, value func(d *dra
 // read from a pipe, where it would have to sit in a file or a history.
 func (p *prompter) readSecret() (string, error) {
 	if !p.secretOK {
-		return "", errors.New("the client secret can only be typed at a terminal: run the accessible wizard in one, or use `authwiz new --no-input --client-secret-stdin`")
+		return "", errors.New("the client secret can only be typed at a terminal: run the accessible wizard in one, or use `" +
+			programCommand("new --no-input --client-secret-stdin") + "`")
 	}
 	fmt.Fprint(p.out, "Client secret (not shown as you type): ")
 	// The secret comes through the same Input as every answer: its reader
@@ -211,7 +212,8 @@ func (p *prompter) readSecret() (string, error) {
 	// race it for the line.
 	show, err := hideTyping(p.secretFd)
 	if err != nil {
-		return "", fmt.Errorf("hide the client secret as it is typed: %w; set the secret with `authwiz new --no-input --client-secret-stdin` instead", err)
+		return "", fmt.Errorf("hide the client secret as it is typed: %w; set the secret with `%s` instead",
+			err, programCommand("new --no-input --client-secret-stdin"))
 	}
 	secret, err := p.readLine()
 	err = errors.Join(err, show())

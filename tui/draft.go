@@ -43,14 +43,14 @@ type draft struct {
 	// vendor), so the console steps that create it are skipped.
 	ExistingApp bool
 	// ImportPath is the settings file typed on step 2; ImportedFrom is the
-	// one the app's values came from (importedByCommand for `authwiz new
-	// --from`), empty when nothing was imported.
+	// one the app's values came from (importedByCommand() for `authwiz
+	// new --from`), empty when nothing was imported.
 	ImportPath, ImportedFrom string
 }
 
 // importedByCommand is where settings handed over by `authwiz new --from`
 // came from, said in place of a path the wizard was not told.
-const importedByCommand = "the file given to authwiz new --from"
+func importedByCommand() string { return "the file given to " + programCommand("new --from") }
 
 // useExistingApp says whether the app exists already. Its console steps
 // are then done by whoever created it: they count as ticked, and skipped.
@@ -82,7 +82,7 @@ func (d *draft) importApp(in setup.Input, from string) {
 		d.OfflineRemoved = !slices.Contains(in.Scopes, atlassian.OfflineAccess)
 	}
 	d.ImportedFrom = from
-	if from != importedByCommand {
+	if from != importedByCommand() {
 		d.ImportPath = from
 	}
 	d.useExistingApp(true)

@@ -24,6 +24,18 @@ func sharedApp() profile.Profile {
 	return p
 }
 
+// sharedAppFile is sharedApp exported to a settings file, as `authwiz
+// export` writes it.
+func sharedAppFile(t *testing.T) (profile.Profile, string) {
+	t.Helper()
+	app := sharedApp()
+	path := filepath.Join(t.TempDir(), "shared.toml")
+	if err := os.WriteFile(path, setup.WriteSettings(app), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return app, path
+}
+
 // chooseExistingApp moves from the name to the App choice on step 2 and
 // picks the app that exists.
 func (h *harness) chooseExistingApp() {
@@ -62,11 +74,7 @@ func TestExistingAppSkipsTheConsoleSteps(t *testing.T) {
 }
 
 func TestImportAnAppsSettingsAtStep2(t *testing.T) {
-	app := sharedApp()
-	path := filepath.Join(t.TempDir(), "shared.toml")
-	if err := os.WriteFile(path, setup.WriteSettings(app), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	app, path := sharedAppFile(t)
 	h := newHarness(t)
 	h.walkTo(2)
 	h.chooseExistingApp()
@@ -157,11 +165,7 @@ func TestFlowImportedByNewFromWithFakes(t *testing.T) {
 }
 
 func TestAccessibleExistingAppImportsAndSkipsTheConsoleSteps(t *testing.T) {
-	app := sharedApp()
-	path := filepath.Join(t.TempDir(), "shared.toml")
-	if err := os.WriteFile(path, setup.WriteSettings(app), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	app, path := sharedAppFile(t)
 	store := newFakeStore(fixedNow)
 	input := strings.Join([]string{"", "y", path + ".missing", path, "", "", "1", ""}, "\n") + "\n"
 	out, err := answerLines(t, store, nil, input)

@@ -23,11 +23,12 @@ type frame struct {
 }
 
 func (w *wizard) frame(c *stepContext) frame {
-	top := w.header() + "\n\n" + wrap(w.step().guide(c), c.width) + "\n"
-	if w.quit != nil {
-		// The dialog is about leaving, not about the step: the step's guide
-		// gives it its room, so its choices are never scrolled out of view.
-		top = w.header() + "\n"
+	top := w.header() + "\n"
+	if w.quit == nil {
+		// The quit dialog is about leaving, not about the step: there the
+		// step's guide gives it its room, so its choices are never
+		// scrolled out of view.
+		top += "\n" + wrap(w.step().guide(c), c.width) + "\n"
 	}
 	return frame{
 		top:      top,
@@ -54,14 +55,15 @@ func (w *wizard) bodyRoom(c *stepContext) int { return w.frame(c).room(w.height)
 // and the key help at the bottom. What does not fit scrolls (pgup/pgdown)
 // rather than being cut. It changes nothing.
 func (w *wizard) render() string {
-	c := w.frameCtx()
+	sidebar := w.sidebarShown()
+	c := w.ctxWidth(w.widthBeside(sidebar))
 	f := w.frame(c)
 	c.rooms = f.room(w.height)
 	lines, room := w.bodyLines(c, f)
 	main := f.top + "\n" + w.window(lines, room)
 	main = lipgloss.NewStyle().MaxWidth(c.width).Render(main)
 
-	if w.sidebarShown() {
+	if sidebar {
 		main = lipgloss.JoinHorizontal(lipgloss.Top, w.sidebar(), main)
 	}
 	mainHeight := max(w.height-lipgloss.Height(f.help)-1, 1)
@@ -151,8 +153,11 @@ func (w *wizard) helpLine(c *stepContext) string {
 	return h.ShortHelpView(keys.ShortHelp()) + sep + tail
 }
 
-func (w *wizard) mainWidth() int {
-	if w.sidebarShown() {
+func (w *wizard) mainWidth() int { return w.widthBeside(w.sidebarShown()) }
+
+// widthBeside is the step's width with the step list beside it or folded.
+func (w *wizard) widthBeside(sidebar bool) int {
+	if sidebar {
 		return w.width - sidebarWidth
 	}
 	return max(w.width, 20)

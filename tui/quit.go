@@ -125,7 +125,7 @@ func (w *wizard) draftSaved(msg draftSavedMsg) tea.Cmd {
 		w.start.resumable = &msg.draft
 		return then()
 	}
-	return w.finish("Draft saved (without the client secret). Run authwiz again to pick up where you left off.")
+	return w.finish("Draft saved (without the client secret). Run " + profile.Program + " again to pick up where you left off.")
 }
 
 func (w *wizard) discardKey() key.Binding {

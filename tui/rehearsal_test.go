@@ -128,7 +128,15 @@ func TestRehearsalWarnsOfAtlassiansRealEndpoints(t *testing.T) {
 	h.typeText(atlassianEndpoints.auth)
 	h.wantText("would go to the real Atlassian")
 	h.walkTo(12)
-	h.wantText("! These endpoints include Atlassian's real ones")
+	h.wantText("! These endpoints include Atlassian's real ones", "ctrl+r on step 10 puts the rehearsal's back")
+
+	// Line prompts have no ctrl+r: the warning does not offer it there.
+	c := h.w.frameCtx()
+	c.lineMode = true
+	warnings := endpointWarnings(c)
+	if len(warnings) != 1 || strings.Contains(warnings[0], "ctrl+r") {
+		t.Fatalf("line-mode warnings: %q", warnings)
+	}
 }
 
 func TestStep9NoticesATypoOfTheRehearsalClientID(t *testing.T) {

@@ -28,7 +28,7 @@ import (
 func Run(ctx context.Context, req launch.Request) error {
 	if f, ok := req.Streams.In.(*os.File); ok && !req.Accessible && !term.IsTerminal(f.Fd()) {
 		return errors.New("the wizard needs a terminal: run it in one, use --accessible for plain prompts, " +
-			"or make the profile from a script with `authwiz new --no-input`")
+			"or make the profile from a script with `" + programCommand("new --no-input") + "`")
 	}
 	dp := depsFor(req)
 	var d *draft
@@ -41,7 +41,7 @@ func Run(ctx context.Context, req launch.Request) error {
 	case launch.Edit:
 		p, sec, err := req.Store.Get(req.ProfileName)
 		if errors.Is(err, profile.ErrNotFound) {
-			return fmt.Errorf("no profile is called %q: `authwiz list` shows the saved ones", req.ProfileName)
+			return fmt.Errorf("no profile is called %q: `%s` shows the saved ones", req.ProfileName, programCommand("list"))
 		}
 		if err != nil {
 			return fmt.Errorf("open profile %q: %w", req.ProfileName, err)
@@ -59,7 +59,7 @@ func Run(ctx context.Context, req launch.Request) error {
 // --from FILE` read: the app exists, so the console steps are skipped.
 func importedDraft(in setup.Input, ep endpoints) *draft {
 	d := newDraft(nil, ep)
-	d.importApp(in, importedByCommand)
+	d.importApp(in, importedByCommand())
 	if name := validate.Clean(in.Name); name != "" {
 		d.Profile.Name = name
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/authwiz/authwiz/internal/atlassian"
+	"github.com/authwiz/authwiz/internal/profile"
 )
 
 func TestQuestionMarkGoesIntoThePasteField(t *testing.T) {
@@ -85,4 +86,24 @@ func TestPlaceholdersAreMarkedAsHints(t *testing.T) {
 	if !strings.Contains(out, "> ‹32 letters and digits›") {
 		t.Fatalf("without colour the placeholder reads like a typed value:\n%s", out)
 	}
+}
+
+// Commands the wizard suggests are spelled as this run was started (the
+// command line sets profile.Program, e.g. for `go run ./cmd/authwiz`),
+// and a rehearsal's name the rehearsal's profiles.
+func TestSuggestedCommandsUseTheProgramsName(t *testing.T) {
+	defer func(was string) { profile.Program = was }(profile.Program)
+	profile.Program = "go run ./cmd/authwiz"
+
+	h := newHarness(t)
+	h.walkTo(2)
+	h.wantText("`go run ./cmd/authwiz token NAME`")
+	h.walkTo(12)
+	h.press("enter")
+	h.wantText("do it later with go run ./cmd/authwiz login.")
+
+	h = newHarness(t, rehearsing(&fakeRehearsal{}, ""))
+	h.walkTo(12)
+	h.press("enter")
+	h.wantText("do it later with go run ./cmd/authwiz login --rehearsal.")
 }

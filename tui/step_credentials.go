@@ -30,7 +30,7 @@ func (s *credentialsStep) guide(c *stepContext) string {
 			"Authentication details). The secret is never shown in full and never goes into drafts."
 	}
 	if r := c.target.rehearsal; r != nil {
-		text += "\n\nThe rehearsal app's values (they work only in authwiz demo):\nClient ID: " + r.ClientID +
+		text += "\n\nThe rehearsal app's values (they work only in " + programCommand("demo") + "):\nClient ID: " + r.ClientID +
 			"\nSecret:\n" + r.ClientSecret
 	}
 	return text
@@ -117,7 +117,7 @@ func rehearsalIDWarning(c *stepContext) string {
 		return ""
 	}
 	return c.target.pick(
-		"This looks like the rehearsal app's Client ID, which works only in authwiz demo: paste your own app's, "+
+		"This looks like the rehearsal app's Client ID, which works only in "+programCommand("demo")+": paste your own app's, "+
 			"from Settings in the console.",
 		"This is close to the rehearsal app's Client ID but not it: compare it with "+sampleapp.ClientID+
 			" character by character, or the consent fails with \"Unknown client_id\".")

@@ -95,7 +95,7 @@ func (s *endpointsStep) validate(c *stepContext) verdict {
 	}
 	if c.target.rehearsing() {
 		// Outside a rehearsal the fields warn one by one already.
-		v.warnings = append(v.warnings, c.target.endpointWarnings(c.draft.Profile)...)
+		v.warnings = append(v.warnings, endpointWarnings(c)...)
 	}
 	return v
 }

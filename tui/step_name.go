@@ -55,7 +55,7 @@ var (
 
 func (s *nameStep) guide(c *stepContext) string {
 	text := "Choose the kind of authentication and a name you will recognise later, in lists and " +
-		"in commands such as `authwiz token NAME`."
+		"in commands such as `" + programCommand("token NAME") + "`."
 	if c.draft.EditOf != "" {
 		return text + " The guide's name is filled in; keep it or type your own."
 	}
@@ -65,7 +65,7 @@ func (s *nameStep) guide(c *stepContext) string {
 func (s *nameStep) enter(c *stepContext) tea.Cmd {
 	s.name = newInput(c.styles, "a name you will recognise")
 	s.name.SetValue(c.draft.Profile.Name)
-	s.file = newInput(c.styles, "a file from authwiz export, or empty to type the Client ID later")
+	s.file = newInput(c.styles, "a file from "+programCommand("export")+", or empty to type the Client ID later")
 	s.file.SetValue(c.draft.ImportPath)
 	s.importErr, s.importing = "", false
 	return s.focus(rowName)
@@ -216,7 +216,7 @@ func (s *nameStep) lines(c *stepContext, p *prompter) error {
 	}
 	c.draft.useExistingApp(strings.HasPrefix(strings.ToLower(strings.TrimSpace(answer)), "y"))
 	for c.draft.ExistingApp {
-		path, err := p.ask("Settings file from authwiz export (empty: type the Client ID and secret on step "+
+		path, err := p.ask("Settings file from "+programCommand("export")+" (empty: type the Client ID and secret on step "+
 			fmt.Sprint(stepCredentials.number())+")", c.draft.ImportedFrom)
 		c.draft.ImportPath = path
 		if err != nil || path == "" || path == c.draft.ImportedFrom {

@@ -99,7 +99,12 @@ func (s *permissionsStep) follow(c *stepContext) {
 // page is how many rows fit beside the filter, the focused row's
 // description and the tick list.
 func (s *permissionsStep) page(c *stepContext) int {
-	return max(c.room()-lineCount(s.tickList(c))-lineCount(s.detail(c))-3, 3) // the filter and two blank lines
+	return s.pageBeside(c, s.tickList(c), s.detail(c))
+}
+
+// pageBeside is page with the tick list and the description already drawn.
+func (s *permissionsStep) pageBeside(c *stepContext, ticks, detail string) int {
+	return max(c.room()-lineCount(ticks)-lineCount(detail)-3, 3) // the filter and two blank lines
 }
 
 // detail is the focused row's description in full: the list cuts each
@@ -191,8 +196,8 @@ func (s *permissionsStep) keys(*stepContext) []key.Binding {
 // view shows the filter, the rows that fit and what to tick.
 func (s *permissionsStep) view(c *stepContext) string {
 	st := c.styles
-	ticks := s.tickList(c)
-	page := s.page(c)
+	ticks, detail := s.tickList(c), s.detail(c)
+	page := s.pageBeside(c, ticks, detail)
 	// A resize since the last key may leave the cursor below the window.
 	offset := max(s.offset, s.cursor-page+1)
 	var b strings.Builder
@@ -203,7 +208,7 @@ func (s *permissionsStep) view(c *stepContext) string {
 	for i := offset; i < min(len(s.rows), offset+page); i++ {
 		b.WriteString(s.rowView(c, i) + "\n")
 	}
-	if detail := s.detail(c); detail != "" {
+	if detail != "" {
 		b.WriteString("\n" + detail + "\n")
 	}
 	return b.String() + "\n" + ticks

@@ -21,7 +21,7 @@ func summaryWarnings(c *stepContext) []string {
 			out = append(out, w)
 		}
 	}
-	return append(out, c.target.endpointWarnings(c.draft.Profile)...)
+	return append(out, endpointWarnings(c)...)
 }
 
 // staleWarning says which changes the saved tokens were not granted for.

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/authwiz/authwiz/internal/atlassian"
@@ -62,6 +63,11 @@ func (t target) command(verb, name string) string {
 	return profile.Command(verb+t.note(" --rehearsal"), name)
 }
 
+// programCommand is a command line of this program, spelled the way this
+// run was started (profile.Program, which the command line sets): for
+// commands that name no profile.
+func programCommand(words string) string { return profile.Program + " " + words }
+
 // registerCallback does what saving the Callback URL in the console does;
 // for Atlassian the admin does it there, so nothing happens here.
 func (t target) registerCallback(redirectURL string) (registered bool, err error) {
@@ -91,13 +97,14 @@ func (t target) ownEndpoint(value string, of func(endpoints) string) bool {
 // Token URL that is not Atlassian's receives the client secret; in a
 // rehearsal, Atlassian's real addresses would take the consent to the real
 // Atlassian, which has no rehearsal app.
-func (t target) endpointWarnings(p profile.Profile) []string {
+func endpointWarnings(c *stepContext) []string {
+	t, p := c.target, c.draft.Profile
 	if t.rehearsing() {
 		for _, u := range []string{p.AuthURL, p.TokenURL, p.APIBaseURL} {
 			if onAtlassian(u) {
 				return []string{"These endpoints include Atlassian's real ones: the consent and the rehearsal app's " +
-					"Client ID and secret would go to the real Atlassian, which does not know the rehearsal app. " +
-					"ctrl+r on step 10 puts the rehearsal's back."}
+					"Client ID and secret would go to the real Atlassian, which does not know the rehearsal app." +
+					c.onScreen(" "+resetKey.Help().Key+" on step "+strconv.Itoa(stepEndpoints.number())+" puts the rehearsal's back.")}
 			}
 		}
 		return nil

@@ -145,7 +145,11 @@ func (c Conversation) forwardPastes(ctx context.Context, in *Input, attempt Flow
 		if ctx.Err() != nil {
 			return
 		}
-		if len(rest) > 0 {
+		// Once an address in the paste was the answer, the attempt is
+		// over: the lines before it are not offered again (they would be
+		// refused as too late, or diagnosed as a page that stopped a
+		// consent that went on), and the first one's refusal is said.
+		if len(rest) > 0 && !accepted {
 			if refused = attempt.Paste(strings.Join(append([]string{first.text}, rest...), "\n")); refused == nil {
 				return
 			}
@@ -231,8 +235,8 @@ func (c Conversation) chooseNamedSite(sites []profile.Site) error {
 		}
 		known = append(known, validate.Sanitize(site.Name))
 	}
-	return fmt.Errorf("%w called %q (it reaches %s); the tokens are saved: choose with `authwiz login` again and --site",
-		ErrUnknownSite, c.Site, strings.Join(known, ", "))
+	return fmt.Errorf("%w called %q (it reaches %s); the tokens are saved: choose with `%s --site SITE`",
+		ErrUnknownSite, c.Site, strings.Join(known, ", "), c.Command("login", c.Name))
 }
 
 // chooseSite asks which site becomes the default when the grant reaches

@@ -63,8 +63,9 @@ func TestConversationPrintsNoControlSequencesFromTheServer(t *testing.T) {
 
 func TestConversationUnknownSiteNeedsTheAdmin(t *testing.T) {
 	starter := &answeredStarter{flow: answered{consent.Result{Sites: []profile.Site{{CloudID: "c1", Name: "acme"}, {CloudID: "c2", Name: "beta"}}}}}
-	err := consent.Conversation{Consents: starter, Name: "p", Browser: noBrowser{}, Out: &testkit.Buffer{}, Site: "gamma"}.Run(context.Background())
-	if !errors.Is(err, consent.ErrUnknownSite) || !strings.Contains(err.Error(), "acme, beta") {
+	rehearsal := func(verb, name string) string { return "authwiz " + verb + " --rehearsal " + name }
+	err := consent.Conversation{Consents: starter, Name: "p", Browser: noBrowser{}, Out: &testkit.Buffer{}, Site: "gamma", Command: rehearsal}.Run(context.Background())
+	if !errors.Is(err, consent.ErrUnknownSite) || !strings.Contains(err.Error(), "acme, beta") || !strings.Contains(err.Error(), "`authwiz login --rehearsal p --site SITE`") {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -184,6 +184,25 @@ func TestAnAddressTypedWithTheSiteChoiceIsTakenAlone(t *testing.T) {
 	}
 }
 
+// An address pasted after lines that are not the answer, in one paste,
+// ends the wait: the lines before it are not offered once more, joined,
+// to an attempt that is over.
+func TestAnAddressAfterStrayLinesInOnePasteIsTheAnswer(t *testing.T) {
+	answer := "http://localhost:47613/callback?code=c&state=s"
+	flow := &pasteFlow{answered: answered{consent.Result{Sites: twoSites.Sites[:1]}}, answer: answer, done: make(chan struct{})}
+	in := strings.NewReader("Something went wrong\nplease try again\n" + answer + "\n")
+	out := &testkit.Buffer{}
+	if err := runQuietly(t, consent.Conversation{Consents: &pasteStarter{flow: flow}, Name: "p", NoBrowser: true, In: in, Out: out}); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if want := []string{"Something went wrong", answer}; !slices.Equal(flow.pasted, want) {
+		t.Errorf("pasted %q, want %q", flow.pasted, want)
+	}
+	if n := strings.Count(out.String(), "That is not the answer"); n != 1 {
+		t.Errorf("the stray lines are refused %d times, want once:\n%s", n, out)
+	}
+}
+
 // A prompt reading the shared input line by line: an over-long line is
 // refused on its own, and a last line without a line break still counts.
 func TestInputReadLine(t *testing.T) {

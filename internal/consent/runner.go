@@ -42,7 +42,7 @@ type Runner struct {
 func (r *Runner) Start(ctx context.Context, profileName string) (*Attempt, error) {
 	p, sec, err := r.Store.Get(profileName)
 	if errors.Is(err, profile.ErrNotFound) {
-		return nil, fmt.Errorf("no profile is called %q: run authwiz without a command to see the saved ones", profileName)
+		return nil, fmt.Errorf("no profile is called %q: run %s without a command to see the saved ones", profileName, profile.Program)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open profile %q: %w", profileName, err)

@@ -74,7 +74,7 @@ func ReadSettings(data []byte) (Input, error) {
 		return Input{}, fmt.Errorf("the settings file is larger than %d KiB; a profile's settings are far smaller, so this is probably the wrong file", MaxSettingsFile>>10)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return Input{}, errors.New("the settings file is empty; export one with `authwiz export NAME --output FILE`")
+		return Input{}, errors.New("the settings file is empty; export one with `" + profile.Program + " export NAME --output FILE`")
 	}
 	var f settingsFile
 	md, err := toml.Decode(string(data), &f)
