@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"time"
 
@@ -244,8 +243,7 @@ func openReshare(ctx context.Context, root *rootOptions, streams Streams, name s
 			return fmt.Errorf("%w; the new consent is saved on this host only, and every host still uses the old grant in %s: run `%s` again once that is mended",
 				err, l.where(), grantstore.ReshareCommand(name))
 		}
-		host, _ := os.Hostname()
-		c, err := shared.Claim(ctx, l.key(name), fmt.Sprintf("%s (PID %d, new consent)", host, os.Getpid()), grantstore.DefaultClaim)
+		c, err := shared.Claim(ctx, l.key(name), claimant("new consent"), grantstore.DefaultClaim)
 		if err != nil {
 			if c.Fence != 0 {
 				err = errors.Join(err, shared.Release(ctx, c, grantstore.NotSpent))

@@ -174,13 +174,23 @@ func sharedSource(ctx context.Context, root *rootOptions, streams Streams, p pro
 	if err != nil {
 		return nil, nil, err
 	}
-	host, _ := os.Hostname()
 	src := &grantstore.Source{Store: store, Name: p.Name, Grant: l.key(p.Name), Settings: p, Consumer: l.Consumer,
-		Host:    fmt.Sprintf("%s (PID %d)", host, os.Getpid()),
+		Host:    claimant(""),
 		Journal: grantstore.OpenJournal(dir, id), Cache: grantstore.OpenCache(dir, id),
 		HTTP: root.httpClient(), Timeout: root.timeout, Now: root.now,
 		Warn: func(msg string) { fmt.Fprintln(streams.Err, "authwiz: warning:", msg) }}
 	return src, store.Close, nil
+}
+
+// claimant is this process as a claim on a shared grant names it, which
+// status shows on every host: this host, the PID, and what the claim is
+// for when it is not a refresh.
+func claimant(doing string) string {
+	host, _ := os.Hostname()
+	if doing == "" {
+		return fmt.Sprintf("%s (PID %d)", host, os.Getpid())
+	}
+	return fmt.Sprintf("%s (PID %d, %s)", host, os.Getpid(), doing)
 }
 
 // runSharedToken is `authwiz token` for a profile whose grant is shared.
