@@ -350,14 +350,17 @@ func openStoreQuietly(dir string, streams Streams, opts ...profile.Option) (*pro
 	if err != nil {
 		return nil, err
 	}
-	warn(streams, store.Warnings())
+	warn(streams, store.Warnings()...)
 	return store, nil
 }
 
 // warnHandEdits says which hand-added keys the next change will drop.
-func warnHandEdits(store *profile.Store, streams Streams) { warn(streams, store.HandEdits()) }
+func warnHandEdits(store *profile.Store, streams Streams) { warn(streams, store.HandEdits()...) }
 
-func warn(streams Streams, warnings []string) {
+// warn says each warning on stderr, stripped of anything a terminal would
+// act on, as printError does for errors: warnings quote files, servers and
+// the shared store too.
+func warn(streams Streams, warnings ...string) {
 	for _, w := range warnings {
 		fmt.Fprintln(streams.Err, "authwiz: warning:", validate.Sanitize(w))
 	}

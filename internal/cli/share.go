@@ -184,7 +184,7 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 	}
 	if relinked {
 		if err := dropHostCopies(dir, old.key(p.Name)); err != nil {
-			fmt.Fprintf(streams.Err, "authwiz: warning: this host's copies of the grant it used before could not be removed: %v\n", err)
+			warn(streams, fmt.Sprintf("this host's copies of the grant it used before could not be removed: %v", err))
 		}
 	}
 	if !joined {
@@ -261,7 +261,7 @@ func openReshare(ctx context.Context, root *rootOptions, streams Streams, name s
 		}
 		if err := shared.Reconsented(ctx, c.Name, snap.Generation, sec.ConsentedAt); err != nil {
 			// The tokens are in: only the 365-day date is the old consent's.
-			fmt.Fprintf(streams.Err, "authwiz: warning: %v\n", err)
+			warn(streams, err.Error())
 		}
 		if err := dropLocalTokens(store, name, l.where()); err != nil {
 			return err

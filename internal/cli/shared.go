@@ -178,7 +178,7 @@ func sharedSource(ctx context.Context, root *rootOptions, streams Streams, p pro
 		Host:    claimant(""),
 		Journal: grantstore.OpenJournal(dir, id), Cache: grantstore.OpenCache(dir, id),
 		HTTP: root.httpClient(), Timeout: root.timeout, Now: root.now,
-		Warn: func(msg string) { fmt.Fprintln(streams.Err, "authwiz: warning:", msg) }}
+		Warn: func(msg string) { warn(streams, msg) }}
 	return src, store.Close, nil
 }
 
