@@ -253,21 +253,21 @@ type claimEntry struct {
 	Until time.Time `json:"until"`
 }
 
-// linkEntry is where name's grant lives by this host's records alone,
-// without reading the store; nil when it is not shared.
-func linkEntry(root *rootOptions, name string) (*sharedEntry, sharedLink) {
-	l, ok, err := sharedLinkOf(root, name)
+// linkEntry is where name's grant lives by this host's records alone (l,
+// ok and err as sharedLinkOf gives them), without reading the store; nil
+// when it is not shared.
+func linkEntry(name string, l sharedLink, ok bool, err error) *sharedEntry {
 	switch {
 	case err != nil:
-		return &sharedEntry{State: "unreadable", Problem: err.Error()}, l
+		return &sharedEntry{State: "unreadable", Problem: err.Error()}
 	case !ok:
-		return nil, l
+		return nil
 	}
 	e := &sharedEntry{Store: l.where(), Role: l.role(), State: "not_checked"}
 	if l.key(name) != name {
 		e.Grant = l.key(name)
 	}
-	return e, l
+	return e
 }
 
 // tokenState is the entry's token column for a shared grant.
