@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authwiz/authwiz/internal/atlassian"
+	"github.com/authwiz/authwiz/internal/grantstore/pgtest"
 	"github.com/authwiz/authwiz/internal/profile"
 	atlserver "github.com/authwiz/authwiz/internal/rehearsal/server"
 	"github.com/authwiz/authwiz/internal/testkit"
@@ -38,10 +39,14 @@ const (
 // helperEnv makes the test binary run `authwiz` itself: "args joined by \x1f".
 const helperEnv = "AUTHWIZ_CLI_TEST_MAIN"
 
+// TestMain is testkit.RunMain (the helper process), with the tests run by
+// pgtest.Main: it removes the PostgreSQL the tests shared, which would
+// otherwise go on running after them.
 func TestMain(m *testing.M) {
-	testkit.RunMain(m, helperEnv, func(args string) int {
-		return Main(strings.Split(args, "\x1f"), Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, nil)
-	})
+	if args := os.Getenv(helperEnv); args != "" {
+		os.Exit(Main(strings.Split(args, "\x1f"), Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, nil))
+	}
+	os.Exit(pgtest.Main(m))
 }
 
 // world is a fake Atlassian whose app is a real-looking one (the real

@@ -48,7 +48,7 @@ func runDemo(cmd *cobra.Command, root *rootOptions, streams Streams, wizard laun
 		// The server's grants could not be kept for the next run: say so
 		// now, or the next run's refresh fails without a clue.
 		if err := srv.Close(); err != nil {
-			fmt.Fprintln(streams.Err, "authwiz: warning:", err)
+			warn(streams, err.Error())
 		}
 	}()
 	// Profiles made while a demo ran on another port follow this one, so
@@ -59,7 +59,7 @@ func runDemo(cmd *cobra.Command, root *rootOptions, streams Streams, wizard laun
 	}
 	for _, p := range list {
 		if _, err := followDemo(store, p); err != nil {
-			fmt.Fprintln(streams.Err, "authwiz: warning:", err)
+			warn(streams, err.Error())
 		}
 	}
 	fmt.Fprintf(streams.Err, "Rehearsal server on %s. The rehearsal app's credentials (type them at step 9):\n"+

@@ -40,25 +40,34 @@ func openTarget(opts *rootOptions, streams Streams, t target) (*profile.Store, p
 	if err != nil {
 		return nil, profile.Profile{}, err
 	}
-	list, err := store.List()
+	p, err := findTarget(opts, streams, store, t)
 	if err != nil {
 		return nil, profile.Profile{}, err
 	}
+	return store, p, nil
+}
+
+// findTarget finds t in store, the store that holds its kind of profile.
+func findTarget(opts *rootOptions, streams Streams, store *profile.Store, t target) (profile.Profile, error) {
+	list, err := store.List()
+	if err != nil {
+		return profile.Profile{}, err
+	}
 	for _, p := range list {
 		if nameMatches(p.Name, t.Name) {
-			return store, p, nil
+			return p, nil
 		}
 	}
 	if other, err := storeFor(opts, streams, !t.Rehearsal); err == nil {
 		if others, err := other.List(); err == nil {
 			for _, p := range others {
 				if nameMatches(p.Name, t.Name) {
-					return nil, profile.Profile{}, fmt.Errorf("%w: %q is a %s profile; %s", profile.ErrNotFound, p.Name, kindOf(!t.Rehearsal), flagFor(!t.Rehearsal))
+					return profile.Profile{}, fmt.Errorf("%w: %q is a %s profile; %s", profile.ErrNotFound, p.Name, kindOf(!t.Rehearsal), flagFor(!t.Rehearsal))
 				}
 			}
 		}
 	}
-	return nil, profile.Profile{}, fmt.Errorf("%w: no %s profile is called %q; `%s` shows them", profile.ErrNotFound, kindOf(t.Rehearsal), t.Name, suggest("list"))
+	return profile.Profile{}, fmt.Errorf("%w: no %s profile is called %q; `%s` shows them", profile.ErrNotFound, kindOf(t.Rehearsal), t.Name, suggest("list"))
 }
 
 func kindOf(rehearsal bool) string {

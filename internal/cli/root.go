@@ -110,11 +110,6 @@ type rootOptions struct {
 	// demoPort is where a rehearsal chosen on the start screen runs; zero
 	// means rehearsal.DefaultPort.
 	demoPort int
-	// guardSharedNames makes the store refuse to save a profile under a
-	// name this host has a shared record of. The commands that open the
-	// wizard set it: it knows nothing of shared grants, so a profile it
-	// made or renamed there would silently take that grant's place.
-	guardSharedNames bool
 }
 
 // httpClient is the client for every network call a command makes: each
@@ -258,7 +253,7 @@ func configDir(opts *rootOptions) (string, error) {
 // when one works (or as --secrets says), and never the rehearsal app's
 // credentials.
 func openStore(opts *rootOptions, streams Streams) (*profile.Store, error) {
-	store, err := openRealStore(opts, streams)
+	store, err := openRealStore(opts, streams, false)
 	if err != nil {
 		return nil, err
 	}
@@ -266,16 +261,26 @@ func openStore(opts *rootOptions, streams Streams) (*profile.Store, error) {
 	return store, nil
 }
 
-// openRealStore is openStore without the warnings about hand-added keys,
-// whose check reads both files: the wizard shows them on its start screen,
-// so its first frame waits for no file however many profiles there are.
-func openRealStore(opts *rootOptions, streams Streams) (*profile.Store, error) {
+// openWizardStore is the store of real profiles the wizard is handed. It
+// refuses to save a profile under a name this host has a shared record of:
+// the wizard knows nothing of shared grants, so a profile it made or
+// renamed there would silently take that grant's place. It does not warn
+// of hand-added keys, whose check reads both files: the wizard shows them
+// on its start screen, so its first frame waits for no file however many
+// profiles there are.
+func openWizardStore(opts *rootOptions, streams Streams) (*profile.Store, error) {
+	return openRealStore(opts, streams, true)
+}
+
+// openRealStore is openStore without the warnings about hand-added keys;
+// guardShared is openWizardStore's refusal of shared names.
+func openRealStore(opts *rootOptions, streams Streams, guardShared bool) (*profile.Store, error) {
 	dir, err := configDir(opts)
 	if err != nil {
 		return nil, err
 	}
 	check := rehearsal.RefuseInReal
-	if opts.guardSharedNames {
+	if guardShared {
 		check = func(p profile.Profile, sec profile.Secrets) error {
 			if err := rehearsal.RefuseInReal(p, sec); err != nil {
 				return err
@@ -345,14 +350,17 @@ func openStoreQuietly(dir string, streams Streams, opts ...profile.Option) (*pro
 	if err != nil {
 		return nil, err
 	}
-	warn(streams, store.Warnings())
+	warn(streams, store.Warnings()...)
 	return store, nil
 }
 
 // warnHandEdits says which hand-added keys the next change will drop.
-func warnHandEdits(store *profile.Store, streams Streams) { warn(streams, store.HandEdits()) }
+func warnHandEdits(store *profile.Store, streams Streams) { warn(streams, store.HandEdits()...) }
 
-func warn(streams Streams, warnings []string) {
+// warn says each warning on stderr, stripped of anything a terminal would
+// act on, as printError does for errors: warnings quote files, servers and
+// the shared store too.
+func warn(streams Streams, warnings ...string) {
 	for _, w := range warnings {
 		fmt.Fprintln(streams.Err, "authwiz: warning:", validate.Sanitize(w))
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"time"
 
@@ -185,7 +184,7 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 	}
 	if relinked {
 		if err := dropHostCopies(dir, old.key(p.Name)); err != nil {
-			fmt.Fprintf(streams.Err, "authwiz: warning: this host's copies of the grant it used before could not be removed: %v\n", err)
+			warn(streams, fmt.Sprintf("this host's copies of the grant it used before could not be removed: %v", err))
 		}
 	}
 	if !joined {
@@ -244,8 +243,7 @@ func openReshare(ctx context.Context, root *rootOptions, streams Streams, name s
 			return fmt.Errorf("%w; the new consent is saved on this host only, and every host still uses the old grant in %s: run `%s` again once that is mended",
 				err, l.where(), grantstore.ReshareCommand(name))
 		}
-		host, _ := os.Hostname()
-		c, err := shared.Claim(ctx, l.key(name), fmt.Sprintf("%s (PID %d, new consent)", host, os.Getpid()), grantstore.DefaultClaim)
+		c, err := shared.Claim(ctx, l.key(name), claimant("new consent"), grantstore.DefaultClaim)
 		if err != nil {
 			if c.Fence != 0 {
 				err = errors.Join(err, shared.Release(ctx, c, grantstore.NotSpent))
@@ -263,7 +261,7 @@ func openReshare(ctx context.Context, root *rootOptions, streams Streams, name s
 		}
 		if err := shared.Reconsented(ctx, c.Name, snap.Generation, sec.ConsentedAt); err != nil {
 			// The tokens are in: only the 365-day date is the old consent's.
-			fmt.Fprintf(streams.Err, "authwiz: warning: %v\n", err)
+			warn(streams, err.Error())
 		}
 		if err := dropLocalTokens(store, name, l.where()); err != nil {
 			return err

@@ -174,13 +174,23 @@ func sharedSource(ctx context.Context, root *rootOptions, streams Streams, p pro
 	if err != nil {
 		return nil, nil, err
 	}
-	host, _ := os.Hostname()
 	src := &grantstore.Source{Store: store, Name: p.Name, Grant: l.key(p.Name), Settings: p, Consumer: l.Consumer,
-		Host:    fmt.Sprintf("%s (PID %d)", host, os.Getpid()),
+		Host:    claimant(""),
 		Journal: grantstore.OpenJournal(dir, id), Cache: grantstore.OpenCache(dir, id),
 		HTTP: root.httpClient(), Timeout: root.timeout, Now: root.now,
-		Warn: func(msg string) { fmt.Fprintln(streams.Err, "authwiz: warning:", msg) }}
+		Warn: func(msg string) { warn(streams, msg) }}
 	return src, store.Close, nil
+}
+
+// claimant is this process as a claim on a shared grant names it, which
+// status shows on every host: this host, the PID, and what the claim is
+// for when it is not a refresh.
+func claimant(doing string) string {
+	host, _ := os.Hostname()
+	if doing == "" {
+		return fmt.Sprintf("%s (PID %d)", host, os.Getpid())
+	}
+	return fmt.Sprintf("%s (PID %d, %s)", host, os.Getpid(), doing)
 }
 
 // runSharedToken is `authwiz token` for a profile whose grant is shared.
@@ -243,21 +253,21 @@ type claimEntry struct {
 	Until time.Time `json:"until"`
 }
 
-// linkEntry is where name's grant lives by this host's records alone,
-// without reading the store; nil when it is not shared.
-func linkEntry(root *rootOptions, name string) (*sharedEntry, sharedLink) {
-	l, ok, err := sharedLinkOf(root, name)
+// linkEntry is where name's grant lives by this host's records alone (l,
+// ok and err as sharedLinkOf gives them), without reading the store; nil
+// when it is not shared.
+func linkEntry(name string, l sharedLink, ok bool, err error) *sharedEntry {
 	switch {
 	case err != nil:
-		return &sharedEntry{State: "unreadable", Problem: err.Error()}, l
+		return &sharedEntry{State: "unreadable", Problem: err.Error()}
 	case !ok:
-		return nil, l
+		return nil
 	}
 	e := &sharedEntry{Store: l.where(), Role: l.role(), State: "not_checked"}
 	if l.key(name) != name {
 		e.Grant = l.key(name)
 	}
-	return e, l
+	return e
 }
 
 // tokenState is the entry's token column for a shared grant.

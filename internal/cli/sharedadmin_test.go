@@ -323,3 +323,21 @@ func shareConf(t *testing.T) sharedHosts {
 	mustRun(t, h.b, "now uses the grant", "share", "conf", "--to", h.dsn, "--refresher", h.keyA)
 	return h
 }
+
+// A claim names its holder as that host wrote it into the shared store: a
+// warning that quotes it reaches this terminal without anything the
+// terminal would act on.
+func TestSharedWarningsReachTheTerminalSanitized(t *testing.T) {
+	a := newWorld(t)
+	a.create("conf")
+	dsn := pgtest.Database(t)
+	mustRun(t, a, "now lives in", "share", "conf", "--to", dsn)
+	loseARefresh(t, a, dsn)
+	if _, err := openAs(t, a.dir, dsn).Claim(context.Background(), "conf", "ci\x1b]52;c;aGk=\x07-runner (PID 1)", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	r := a.run("", nil, "token", "conf")
+	if !strings.Contains(r.stderr, "authwiz: warning: ") || !strings.Contains(r.stderr, "-runner (PID 1) is refreshing the grant") || strings.ContainsAny(r.stderr, "\x1b\x07") {
+		t.Fatalf("token while another host's claim blocks the recovery: exit %d, want a warning naming the claim's holder without control characters\n%q", r.code, r.stderr)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"maps"
 	"net"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/authwiz/authwiz/internal/grantstore"
 	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/rehearsal"
 	"github.com/authwiz/authwiz/internal/seal"
 	"github.com/authwiz/authwiz/internal/testkit"
 )
@@ -431,6 +433,30 @@ func TestTheWizardsStoreSavesWithAnUnreadableSharedList(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if code := Main([]string{"--config-dir", dir, "new"}, Streams{In: &bytes.Buffer{}, Out: &out, Err: &errOut}, wizard); code != ExitOK || created != nil {
 		t.Fatalf("new with an unreadable %s: exit %d, save %v\n%s", sharedFileName, code, created, errOut.String())
+	}
+}
+
+// Rehearsal profiles are never shared, so token --rehearsal does not read
+// shared.json, and an unreadable one does not stop it.
+func TestRehearsalTokenIgnoresAnUnreadableSharedList(t *testing.T) {
+	w := newWorld(t)
+	gone := httptest.NewServer(nil)
+	gone.Close()
+	demo, err := profile.Open(rehearsal.Dir(w.dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Create(profile.Profile{Name: "Demo", ClientID: testClientID, RedirectURL: w.redirect,
+		AuthURL: gone.URL + "/authorize", TokenURL: gone.URL + "/oauth/token", APIBaseURL: gone.URL, Scopes: []string{"read:confluence-user"}},
+		profile.Secrets{ClientSecret: testClientSecret, AccessToken: "still-valid", Expiry: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(w.dir, sharedFileName), []byte("not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := w.run("", nil, "token", "--rehearsal", "Demo")
+	if r.code != ExitAttention || !strings.Contains(r.stderr, "only while `authwiz demo` is running") || strings.Contains(r.stderr, sharedFileName) {
+		t.Fatalf("token --rehearsal with an unreadable %s: exit %d, want the rehearsal's own answer\n%s", sharedFileName, r.code, r.stderr)
 	}
 }
 

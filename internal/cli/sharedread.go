@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/authwiz/authwiz/internal/grantstore"
@@ -14,11 +15,14 @@ import (
 	"github.com/authwiz/authwiz/internal/seal"
 )
 
-// sharedReads reads shared grants for one run of list or status. Each
-// store is connected to once: profiles sharing a store that is down get
-// its first failure at once, instead of each waiting out its own connect.
+// sharedReads reads shared grants for one run of list or status. This
+// host's records are read once, and each store is connected to once:
+// profiles sharing a store that is down get its first failure at once,
+// instead of each waiting out its own connect.
 type sharedReads struct {
-	root   *rootOptions
+	root *rootOptions
+	// links reads this host's records the first time it is called.
+	links  func() (map[string]sharedLink, error)
 	stores map[string]*storeRead
 }
 
@@ -29,7 +33,14 @@ type storeRead struct {
 }
 
 func newSharedReads(root *rootOptions) *sharedReads {
-	return &sharedReads{root: root, stores: map[string]*storeRead{}}
+	links := sync.OnceValues(func() (map[string]sharedLink, error) {
+		dir, err := configDir(root)
+		if err != nil {
+			return nil, err
+		}
+		return loadShared(dir)
+	})
+	return &sharedReads{root: root, links: links, stores: map[string]*storeRead{}}
 }
 
 // close closes the connections the run opened.
@@ -41,10 +52,21 @@ func (r *sharedReads) close() {
 	}
 }
 
+// linkOf is sharedLinkOf for this run, from the records read once.
+func (r *sharedReads) linkOf(name string) (sharedLink, bool, error) {
+	links, err := r.links()
+	if err != nil {
+		return sharedLink{}, false, err
+	}
+	_, l, ok := linkFor(links, name)
+	return l, ok, nil
+}
+
 // entry reads name's grant from its store when it is shared; nil when it
 // is not. It never refreshes.
 func (r *sharedReads) entry(ctx context.Context, name string) *sharedEntry {
-	e, l := linkEntry(r.root, name)
+	l, ok, err := r.linkOf(name)
+	e := linkEntry(name, l, ok, err)
 	if e == nil || e.State == "unreadable" {
 		return e
 	}

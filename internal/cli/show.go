@@ -158,7 +158,8 @@ func runShow(root *rootOptions, streams Streams, opts *showOptions) error {
 // sharedShow is v of a profile whose grant lives in a shared store: its
 // tokens are there, not missing, and show reads no store to tell more.
 func sharedShow(root *rootOptions, v shownProfile) shownProfile {
-	sh, link := linkEntry(root, v.Name)
+	link, ok, err := sharedLinkOf(root, v.Name)
+	sh := linkEntry(v.Name, link, ok, err)
 	if sh == nil {
 		return v
 	}

@@ -61,11 +61,7 @@ func runToken(ctx context.Context, root *rootOptions, streams Streams, opts *tok
 	if err != nil {
 		return err
 	}
-	if link, shared, err := sharedLinkOf(root, p.Name); err != nil {
-		return err
-	} else if shared && !opts.Rehearsal {
-		return runSharedToken(ctx, root, streams, p, link)
-	}
+	// Only real profiles are shared: shared.json never names a rehearsal one.
 	if opts.Rehearsal {
 		if p, err = followDemo(store, p); err != nil {
 			return err
@@ -73,6 +69,10 @@ func runToken(ctx context.Context, root *rootOptions, streams Streams, opts *tok
 		if err := rehearsalDown(ctx, p); err != nil {
 			return tokenFailure(opts.target, err)
 		}
+	} else if link, shared, err := sharedLinkOf(root, p.Name); err != nil {
+		return err
+	} else if shared {
+		return runSharedToken(ctx, root, streams, p, link)
 	}
 	src := runnerFor(root, store).TokenSource(p.Name)
 	tok, err := src.TokenContext(httpclient.WithSetting(ctx, "the Token URL"))

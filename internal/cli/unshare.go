@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -125,8 +124,7 @@ func runUnshare(ctx context.Context, root *rootOptions, streams Streams, opts *u
 		return err
 	}
 	defer store.Close()
-	host, _ := os.Hostname()
-	c, err := store.Claim(ctx, link.key(p.Name), fmt.Sprintf("%s (PID %d, unshare)", host, os.Getpid()), grantstore.DefaultClaim)
+	c, err := store.Claim(ctx, link.key(p.Name), claimant("unshare"), grantstore.DefaultClaim)
 	if err != nil {
 		if c.Fence != 0 {
 			err = errors.Join(err, store.Release(ctx, c, grantstore.NotSpent))

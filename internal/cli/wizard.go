@@ -87,8 +87,12 @@ A profile shared with authwiz share is not edited here: edit says what to do.`,
 				return usageError{errors.New("rehearsal profiles are edited inside the rehearsal, where their server runs: " +
 					"run `" + suggest("demo") + "` and choose the profile on the start screen")}
 			}
-			root.guardSharedNames = true
-			store, p, err := openTarget(root, streams, target{Name: args[0]})
+			store, err := openWizardStore(root, streams)
+			if err != nil {
+				return err
+			}
+			warnHandEdits(store, streams)
+			p, err := findTarget(root, streams, store, target{Name: args[0]})
 			if err != nil {
 				return err
 			}
@@ -119,8 +123,7 @@ func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 
 // openWizard runs the wizard on the store of real profiles.
 func openWizard(cmd *cobra.Command, root *rootOptions, streams Streams, wizard launch.Wizard, req launch.Request) error {
-	root.guardSharedNames = true
-	store, err := openRealStore(root, streams)
+	store, err := openWizardStore(root, streams)
 	if err != nil {
 		return err
 	}
