@@ -94,7 +94,7 @@ func TestConsumerRoleReadsTheAccessTokenOnly(t *testing.T) {
 	if err := owner.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := owner.Share(ctx, storetest.Profile("conf"), storetest.Seed); err != nil {
+	if err := owner.Share(ctx, storetest.Profile("conf"), storetest.Fresh()); err != nil {
 		t.Fatal(err)
 	}
 	c.Exec(t, "CREATE ROLE authwiz_consumer LOGIN")
