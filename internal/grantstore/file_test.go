@@ -14,7 +14,7 @@ func TestFileStore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := files.Create(storetest.Profile("conf"), storetest.Seed); err != nil {
+		if err := files.Create(storetest.Profile("conf"), storetest.Fresh()); err != nil {
 			t.Fatal(err)
 		}
 		return storetest.Harness{Store: grantstore.File(files), Name: "conf"}

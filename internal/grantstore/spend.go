@@ -43,10 +43,21 @@ func (s *Source) underClaim(ctx context.Context, c Claim) (tok Token, done bool,
 	}
 
 	release := s.hold()
-	defer release()
+	tok, done, err = s.spend(ctx, c)
+	// A signal held meanwhile asked this program to stop: it must not go
+	// on to use the token as if nothing had been asked.
+	if sig := release(); sig != nil && err == nil {
+		return Token{}, true, fmt.Errorf("stopped as asked (%s), once the refresh under way had ended", sig)
+	}
+	return tok, done, err
+}
+
+// spend sends the refresh, keeps its answer in the journal and commits it:
+// the section signals are held for.
+func (s *Source) spend(ctx context.Context, c Claim) (Token, bool, error) {
 	answer, err := s.send(ctx, c)
 	if err != nil {
-		return tok, true, errors.Join(s.release(ctx, c, s.endOf(c, err)), s.failed(c, err))
+		return Token{}, true, errors.Join(s.release(ctx, c, s.endOf(c, err)), s.failed(c, err))
 	}
 	if err := s.Journal.Put(Entry{Name: s.key(), Generation: c.Generation, Fence: c.Fence, Answer: answer}); err != nil {
 		// The store is the only copy left to save it in: commit anyway.

@@ -66,9 +66,12 @@ func (s *Store) scanSnapshot(row scanner, extra ...any) (grantstore.Snapshot, er
 // always can be, and each claim gets the next fence. The claim also marks
 // the start of an attempt on this generation unless one is already marked:
 // an attempt that ended without spending clears the mark (see Release).
-func (s *Store) Claim(ctx context.Context, name, holder string, ttl time.Duration) (grantstore.Claim, error) {
+// A claim granted whose grant cannot then be read (its secrets are not
+// sealed to this host, say) is ended at once, spending nothing: left to
+// run out, it would bar every host for ttl, and its attempt mark would
+// read as a refresh that may have spent the token.
+func (s *Store) Claim(ctx context.Context, name, holder string, ttl time.Duration) (c grantstore.Claim, err error) {
 	var (
-		c                         grantstore.Claim
 		settings, refresh, client []byte
 		scopes                    []string
 		refreshIssued, consented  *time.Time
@@ -89,6 +92,12 @@ func (s *Store) Claim(ctx context.Context, name, holder string, ttl time.Duratio
 			fence, claim_until`,
 		name, holder, ttl.Seconds())
 	grant, err := s.scanSnapshot(row, &settings, &refresh, &client, &scopes, &refreshIssued, &consented, &attemptSince, &attemptFence, &fence, &until)
+	defer func() {
+		if err != nil && fence != 0 {
+			granted := grantstore.Claim{Name: name, Generation: grant.Generation, Fence: fence}
+			c, err = grantstore.Claim{}, errors.Join(err, s.Release(context.WithoutCancel(ctx), granted, grantstore.NotSpent))
+		}
+	}()
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, s.notClaimed(ctx, name)
 	}

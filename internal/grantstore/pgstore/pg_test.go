@@ -94,7 +94,7 @@ func TestConsumerRoleReadsTheAccessTokenOnly(t *testing.T) {
 	if err := owner.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := owner.Share(ctx, storetest.Profile("conf"), storetest.Seed); err != nil {
+	if err := owner.Share(ctx, storetest.Profile("conf"), storetest.Fresh()); err != nil {
 		t.Fatal(err)
 	}
 	c.Exec(t, "CREATE ROLE authwiz_consumer LOGIN")
@@ -180,5 +180,26 @@ func TestRefresherRoleRefreshesWithSelectAndUpdate(t *testing.T) {
 	}
 	if err := s.Release(ctx, claim, grantstore.NotSpent); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A claim by a host the grant's secrets are not sealed to is of no use to
+// it: it ends at once, neither barring the other hosts nor leaving an
+// attempt mark that reads as a refresh that may have spent the token.
+func TestClaimThisHostCannotOpenIsEndedAtOnce(t *testing.T) {
+	dsn := pgtest.Database(t)
+	s := shared(t, dsn, host(t))
+	stranger := host(t)
+	asStranger := open(t, dsn, stranger, pgstore.Recipients{Refreshers: []string{stranger.Recipient()}})
+	ctx := context.Background()
+	if c, err := asStranger.Claim(ctx, "conf", "stranger", time.Minute); err == nil || c.Fence != 0 {
+		t.Fatalf("a host the refresh token is not sealed to: claim %d, %v; want an error and no claim", c.Fence, err)
+	}
+	c, err := s.Claim(ctx, "conf", "refresher", time.Minute)
+	if err != nil {
+		t.Fatalf("a refresher after the stranger's claim: %v", err)
+	}
+	if !c.EarlierAttempt.IsZero() {
+		t.Fatalf("the stranger's claim left an earlier attempt at %s", c.EarlierAttempt)
 	}
 }

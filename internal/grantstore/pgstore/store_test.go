@@ -26,7 +26,7 @@ func TestPostgresStore(t *testing.T) {
 // seeded grant "conf" in it.
 func shared(t *testing.T, dsn string, id seal.Identity) *pgstore.Store {
 	t.Helper()
-	return seeded(t, dsn, id, storetest.Profile("conf"), storetest.Seed)
+	return seeded(t, dsn, id, storetest.Profile("conf"), storetest.Fresh())
 }
 
 func open(t *testing.T, dsn string, id seal.Identity, to pgstore.Recipients) *pgstore.Store {

@@ -92,16 +92,7 @@ func (c *Cluster) Database(t testing.TB) string {
 // Exec runs SQL as the superuser on c's postgres database.
 func (c *Cluster) Exec(t testing.TB, sql string, args ...any) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, c.DSN)
-	if err != nil {
-		t.Fatalf("connect to the test PostgreSQL: %v", err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql, args...); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
+	Exec(t, c.DSN, sql, args...)
 }
 
 // Stop stops the server at once, as a crash or a lost network would.
@@ -211,7 +202,7 @@ func findScript() (string, error) {
 
 // Exec runs SQL on the database of dsn, as a test that stands in for time
 // passing or for an administrator does.
-func Exec(t testing.TB, dsn, sql string) {
+func Exec(t testing.TB, dsn, sql string, args ...any) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -220,7 +211,7 @@ func Exec(t testing.TB, dsn, sql string) {
 		t.Fatalf("connect to the test PostgreSQL: %v", err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql); err != nil {
+	if _, err := conn.Exec(ctx, sql, args...); err != nil {
 		t.Fatalf("%s: %v", sql, err)
 	}
 }

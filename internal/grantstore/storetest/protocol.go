@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -70,6 +71,7 @@ func RunProtocol(t *testing.T, open Seeded) {
 		{"ConsumerWaitsForARefresher", consumerWaits},
 		{"UncertainGrantIsRecoveredFromThisHostsJournal", recoveredFromTheJournal},
 		{"RefreshEndsInsideTheClaim", refreshEndsInsideTheClaim},
+		{"SignalHeldDuringARefreshStopsAfterItIsSaved", heldSignalStops},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, open) })
@@ -289,6 +291,21 @@ func refreshEndsInsideTheClaim(t *testing.T, open Seeded) {
 	defer w.Store.Release(ctx(t), next, grantstore.NotSpent)
 	if next.EarlierAttempt.IsZero() {
 		t.Fatal("the unanswered attempt was not kept for the next claim")
+	}
+}
+
+// A signal held while a refresh was under way is obeyed once the answer
+// is saved: the token is not handed out, and the next host gets it
+// without another refresh.
+func heldSignalStops(t *testing.T, open Seeded) {
+	w := NewWorld(t, open, true, false)
+	src := w.Source(t, "stopped")
+	src.HoldSignals = func() func() os.Signal { return func() os.Signal { return os.Interrupt } }
+	if tok, err := src.Token(ctx(t)); err == nil || !strings.Contains(err.Error(), "stopped as asked") {
+		t.Fatalf("a refresh during which Ctrl-C was held = %v (a token handed out: %t), want stopped as asked", err, tok.AccessToken != "")
+	}
+	if tok := token(t, w.Source(t, "next")); !Works(t, w.Atlassian, tok.AccessToken) || w.Atlassian.Refreshes() != 1 {
+		t.Fatalf("the refresh under the held signal was not saved: %d refreshes", w.Atlassian.Refreshes())
 	}
 }
 

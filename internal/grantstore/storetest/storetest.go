@@ -12,15 +12,22 @@ import (
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
-// Seed is the grant every Harness starts with.
+// Seed is the grant every Harness starts with; Fresh gives it its times.
 var Seed = profile.Secrets{
-	ClientSecret:   "client-secret-seed",
-	AccessToken:    "access-token-seed",
-	RefreshToken:   "refresh-token-seed",
-	TokenType:      "Bearer",
-	GrantedScopes:  []string{"read:confluence-user", "offline_access"},
-	AccessIssuedAt: time.Now().Add(-10 * time.Minute),
-	Expiry:         time.Now().Add(50 * time.Minute),
+	ClientSecret:  "client-secret-seed",
+	AccessToken:   "access-token-seed",
+	RefreshToken:  "refresh-token-seed",
+	TokenType:     "Bearer",
+	GrantedScopes: []string{"read:confluence-user", "offline_access"},
+}
+
+// Fresh is Seed issued ten minutes ago and lasting fifty more, from the
+// moment a store is seeded with it: not from when the tests began, which
+// may be minutes earlier when tests before it start databases.
+func Fresh() profile.Secrets {
+	sec, now := Seed, time.Now()
+	sec.AccessIssuedAt, sec.Expiry = now.Add(-10*time.Minute), now.Add(50*time.Minute)
+	return sec
 }
 
 // Profile is the settings of the seeded grant.
@@ -32,7 +39,7 @@ func Profile(name string) profile.Profile {
 	}
 }
 
-// Harness is a store holding the grant Name, seeded with Seed.
+// Harness is a store holding the grant Name, seeded with Fresh().
 type Harness struct {
 	Store grantstore.Store
 	Name  string
