@@ -245,9 +245,6 @@ func openReshare(ctx context.Context, root *rootOptions, streams Streams, name s
 		}
 		c, err := shared.Claim(ctx, l.key(name), claimant("new consent"), grantstore.DefaultClaim)
 		if err != nil {
-			if c.Fence != 0 {
-				err = errors.Join(err, shared.Release(ctx, c, grantstore.NotSpent))
-			}
 			return kept(err)
 		}
 		// The old refresh token is left unspent: the consent replaces it.

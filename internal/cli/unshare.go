@@ -126,9 +126,6 @@ func runUnshare(ctx context.Context, root *rootOptions, streams Streams, opts *u
 	defer store.Close()
 	c, err := store.Claim(ctx, link.key(p.Name), claimant("unshare"), grantstore.DefaultClaim)
 	if err != nil {
-		if c.Fence != 0 {
-			err = errors.Join(err, store.Release(ctx, c, grantstore.NotSpent))
-		}
 		return fmt.Errorf("unshare %q: %w; nothing was changed", p.Name, err)
 	}
 	_, mine, err := local.Get(p.Name)
