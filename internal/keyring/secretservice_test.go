@@ -3,6 +3,7 @@
 package keyring
 
 import (
+	"bufio"
 	"errors"
 	"net"
 	"os"
@@ -160,7 +161,14 @@ func privateBus(t *testing.T) string {
 	if err := os.WriteFile(config, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("dbus-daemon", "--config-file="+config, "--nofork", "--nosyslog")
+	// The socket file appears at bind, before the daemon listens, so a
+	// connect in between is refused; the daemon prints its address only
+	// once it accepts connections.
+	cmd := exec.Command("dbus-daemon", "--config-file="+config, "--nofork", "--nosyslog", "--print-address=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -168,15 +176,20 @@ func privateBus(t *testing.T) string {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 	})
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "bus")); err == nil {
-			return address
+	printed := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(out).ReadString('\n')
+		printed <- strings.TrimSpace(line)
+	}()
+	select {
+	case got := <-printed:
+		if got == "" {
+			t.Fatal("the private D-Bus daemon exited without printing its address")
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("the private D-Bus daemon did not start listening within 10s")
-		}
-		time.Sleep(10 * time.Millisecond)
+		return address
+	case <-time.After(10 * time.Second):
+		t.Fatal("the private D-Bus daemon did not start listening within 10s")
+		return ""
 	}
 }
 
