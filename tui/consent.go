@@ -253,7 +253,7 @@ func (cv *consentView) key(c *stepContext, k tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(k, reopenKey):
 		return cv.openBrowser(c), true
 	case key.Matches(k, copyURLKey):
-		return c.fx.copy("the authorization URL", cv.attempt.AuthURL()), true
+		return c.fx.copy("the authorization URL", validate.Result{Value: cv.attempt.AuthURL()}), true
 	case key.Matches(k, pasteModeKey):
 		return cv.openPaste(c), true
 	case key.Matches(k, cancelKey):

@@ -4,6 +4,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/validate"
 )
 
 // stepContext is all a step sees of the wizard: the draft it edits, how to
@@ -32,9 +33,10 @@ type stepContext struct {
 
 // effects are what a step may ask of the wizard beyond its own fields.
 type effects interface {
-	// copy puts text on the clipboard and says so; open opens url in the
-	// browser. Both report on the step that asked.
-	copy(what, text string) tea.Cmd
+	// copy puts a checked value on the clipboard and says so, or says why
+	// not; open opens url in the browser. Both report on the step that
+	// asked.
+	copy(what string, value validate.Result) tea.Cmd
 	open(url string) tea.Cmd
 	// begin makes d the draft and enters step at: a new, edited or resumed
 	// profile.

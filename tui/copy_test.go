@@ -50,3 +50,24 @@ func TestOpenTheDeveloperConsole(t *testing.T) {
 	h.press("o")
 	h.wantScreen("Not opened: no browser found.", atlassian.DeveloperConsoleURL)
 }
+
+// A value its check refuses would be pasted into the console as it is and
+// fail only at the consent; c says what to fix instead of copying it.
+func TestCopyRefusesAValueItsCheckRefuses(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(7)
+	h.press("e", "ctrl+u")
+	h.typeText("ftp://x y")
+	h.press("enter", "c")
+	if got := h.clip.Written(); len(got) != 0 || len(h.osc52) != 0 {
+		t.Fatalf("copied %q (system) and %q (OSC 52)", got, h.osc52)
+	}
+	h.wantScreen("Not copied: fix the Redirect URL first.", "paste it again as one line")
+	h.press("e", "ctrl+u")
+	h.typeText(defaultRedirectURL)
+	h.press("enter", "c")
+	if got := h.clip.Written(); !slices.Equal(got, []string{defaultRedirectURL}) {
+		t.Fatalf("the fixed URL was not copied: %q", got)
+	}
+	h.wantScreen("Copied the Redirect URL.")
+}

@@ -20,12 +20,18 @@ type noticeMsg struct {
 	notice
 }
 
-// copy puts text on the clipboard twice over: the system clipboard (works
-// locally) and OSC 52 through the terminal (works over SSH where the
+// copy puts a value on the clipboard twice over: the system clipboard
+// (works locally) and OSC 52 through the terminal (works over SSH where the
 // terminal supports it). Which one worked cannot be known for OSC 52, so
 // the message says what was tried, and the text stays on screen to select.
-func (w *wizard) copy(what, text string) tea.Cmd {
-	cb, at := w.deps.clipboard, w.cur
+// A value its check refuses is not copied: it would be pasted into the
+// console as it is, and fail only at the consent.
+func (w *wizard) copy(what string, value validate.Result) tea.Cmd {
+	if value.Err != nil {
+		w.notice = notice{bad: true, text: "Not copied: fix " + what + " first. " + value.Err.Message}
+		return nil
+	}
+	cb, at, text := w.deps.clipboard, w.cur, value.Value
 	return tea.Batch(tea.SetClipboard(text), func() tea.Msg {
 		if err := cb.WriteAll(text); err != nil {
 			return noticeMsg{at, notice{bad: true,

@@ -43,7 +43,7 @@ func (s *appNameStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 	if k, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
 		case key.Matches(k, copyKey):
-			return c.fx.copy("the app name", validate.Clean(c.draft.Profile.AppName)), true
+			return c.fx.copy("the app name", validate.AppName(c.draft.Profile.AppName)), true
 		case key.Matches(k, openConsoleKey):
 			return c.fx.open(atlassian.DeveloperConsoleURL), true
 		}

@@ -117,7 +117,7 @@ func (s *redirectStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 	case redirectCheck(c).update(c, msg):
 		return nil, true
 	case key.Matches(k, copyKey):
-		return c.fx.copy("the Redirect URL", validate.Clean(c.draft.Profile.RedirectURL)), true
+		return c.fx.copy("the Redirect URL", validate.RedirectURL(c.draft.Profile.RedirectURL)), true
 	case key.Matches(k, freePortKey) && s.busy():
 		s.finding = true
 		ports, target := c.deps.ports, s.checked
