@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/authwiz/authwiz/internal/oauthflow"
@@ -63,6 +64,9 @@ func (c Conversation) Run(ctx context.Context) error {
 	}
 	defer attempt.Close()
 
+	// The hint that the wait looks stuck is said from a goroutine of its
+	// own, beside the answers to pastes.
+	c.Out = &lockedWriter{w: c.Out}
 	out := c.Out
 	fmt.Fprintf(out, "Consent for %q: open this link, choose the site, review the permissions and choose Accept.\n\n  %s\n\n", c.Name, attempt.AuthURL())
 	opened := false
@@ -83,8 +87,11 @@ func (c Conversation) Run(ctx context.Context) error {
 	}
 	fmt.Fprintf(out, "Waiting until %s (Ctrl-C stops).\n", attempt.Deadline().Format("15:04:05"))
 
+	hintCtx, stopHint := context.WithCancel(ctx)
+	hinted := make(chan struct{})
 	go func() {
-		if hint, ok := attempt.Hint(ctx); ok {
+		defer close(hinted)
+		if hint, ok := attempt.Hint(hintCtx); ok {
 			fmt.Fprintln(out, validate.Sanitize(hint))
 		}
 	}()
@@ -99,7 +106,9 @@ func (c Conversation) Run(ctx context.Context) error {
 
 	res, err := attempt.Wait(ctx)
 	stopPasting()
+	stopHint()
 	<-pasting
+	<-hinted
 	if err != nil {
 		return err
 	}
@@ -297,4 +306,17 @@ func clip(s string) string {
 		return string(r[:40]) + "…"
 	}
 	return s
+}
+
+// lockedWriter lets the conversation's goroutines share a writer that
+// need not be safe for concurrent use, a line at a time.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -1,6 +1,7 @@
 package consent_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -81,5 +82,53 @@ func TestConversationNamesAtlassiansAcceptButton(t *testing.T) {
 	}
 	if strings.Count(out.String(), "choose Accept") < 2 || strings.Contains(out.String(), "Allow") {
 		t.Fatalf("the buttons are not named as Atlassian's page names them:\n%s", out)
+	}
+}
+
+// stalled is a consent whose wait looks stuck at once and that refuses
+// every paste, until its wait is given up.
+type stalled struct{ refused chan struct{} }
+
+func (stalled) AuthURL() string     { return "https://auth.example.test/authorize?state=s" }
+func (stalled) RedirectURL() string { return "http://localhost:47613/callback" }
+func (stalled) Deadline() time.Time { return time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC) }
+func (stalled) Listening() bool     { return true }
+func (s stalled) Paste(string) error {
+	select {
+	case s.refused <- struct{}{}:
+	default:
+	}
+	return errors.New("not the address")
+}
+func (s stalled) Wait(ctx context.Context) (consent.Result, error) {
+	select {
+	case <-s.refused:
+		return consent.Result{}, errors.New("gave up")
+	case <-ctx.Done():
+		return consent.Result{}, ctx.Err()
+	}
+}
+func (stalled) Hint(context.Context) (string, bool) { return "Nothing has come back yet.", true }
+func (stalled) Close() error                        { return nil }
+
+type stalledStarter struct{ flow stalled }
+
+func (s stalledStarter) Begin(context.Context, string) (consent.Flow, error) { return s.flow, nil }
+func (stalledStarter) ChooseSite(string, string) error                       { return nil }
+
+// The hint that the wait looks stuck comes from its own goroutine while
+// refused pastes are answered: the conversation's writes must not race
+// on a writer that is not safe for concurrent use, and the hint must be
+// said before the conversation ends, not after.
+func TestConversationHintAndRefusalsDoNotRace(t *testing.T) {
+	var out bytes.Buffer
+	in := strings.NewReader("not an address\n")
+	err := consent.Conversation{Consents: stalledStarter{stalled{make(chan struct{}, 8)}}, Name: "p", NoBrowser: true,
+		In: in, Out: &out}.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "gave up") {
+		t.Fatalf("err = %v", err)
+	}
+	if got := out.String(); !strings.Contains(got, "Nothing has come back yet.") || strings.Count(got, "That is not the answer") == 0 {
+		t.Fatalf("output:\n%s", got)
 	}
 }
