@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authwiz/authwiz/internal/grantstore/pgtest"
 	"github.com/authwiz/authwiz/internal/testkit"
 )
 
@@ -161,5 +162,39 @@ func (w *world) runWaiting(wait time.Duration, args ...string) result {
 	case <-time.After(30 * time.Second):
 		w.t.Fatalf("authwiz %s hangs on a held lock", strings.Join(args, " "))
 		return result{}
+	}
+}
+
+// The bug as a person meets it: `authwiz share` of different profiles run
+// at once, each its own process, all leave their record in shared.json,
+// so none of those profiles reads as unshared here afterwards.
+func TestConcurrentSharesAreAllRecorded(t *testing.T) {
+	w := newWorld(t)
+	dsn := pgtest.Database(t)
+	const n = 4
+	for i := range n {
+		w.create(fmt.Sprintf("p%d", i))
+	}
+	var wg sync.WaitGroup
+	outs := make([]bytes.Buffer, n)
+	errs := make([]error, n)
+	for i := range n {
+		args := []string{"--config-dir", w.dir, "--secrets", "file", "share", fmt.Sprintf("p%d", i), "--to", dsn}
+		cmd := testkit.Rerun(helperEnv, strings.Join(args, "\x1f"))
+		cmd.Stderr = &outs[i]
+		wg.Go(func() { errs[i] = cmd.Run() })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("share p%d: %v\n%s", i, err, outs[i].String())
+		}
+	}
+	links, err := loadShared(w.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(links) != n {
+		t.Fatalf("after %d shares at once shared.json records %v; want all %d", n, keysOf(links), n)
 	}
 }
