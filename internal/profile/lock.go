@@ -187,8 +187,10 @@ func (s *Store) exclusive(fn func() error) error {
 // configuration directory that is not the store's own but is read,
 // changed and written back all the same. what names what the lock guards
 // in the error of a wait that ran out; timeout bounds that wait (zero is
-// DefaultLockTimeout). The lock is path's alone, not the store's, so fn
-// may change the store, and the store's callers may call WithLock.
+// DefaultLockTimeout). The lock is path's alone, not the store's: code
+// holding the store's lock may take it without waiting on itself. fn must
+// not take the store's lock, or two processes could each hold one lock
+// and wait for the other's.
 func WithLock(path, what string, timeout time.Duration, fn func() error) error {
 	if timeout <= 0 {
 		timeout = DefaultLockTimeout
