@@ -46,6 +46,9 @@ func TestMain(m *testing.M) {
 	if args := os.Getenv(helperEnv); args != "" {
 		os.Exit(Main(strings.Split(args, "\x1f"), Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, nil))
 	}
+	if dir := os.Getenv(holdLinksEnv); dir != "" {
+		os.Exit(holdLinks(dir))
+	}
 	os.Exit(pgtest.Main(m))
 }
 

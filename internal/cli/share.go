@@ -178,8 +178,9 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 		}
 	}
 	link.Store = opts.To
-	links[stored] = link
-	if err := saveShared(dir, links); err != nil {
+	// Read again under the lock: another process may have changed other
+	// profiles' records while the store was being reached.
+	if _, err := editLinks(root, func(links map[string]sharedLink) { links[stored] = link }); err != nil {
 		return err
 	}
 	if relinked {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"strings"
 
 	"github.com/authwiz/authwiz/internal/grantstore"
@@ -23,18 +24,34 @@ func moveLink(root *rootOptions, old, renamed string) error {
 	return err
 }
 
+// linksLockName is the lock every change to shared.json is made under, so
+// that two authwiz processes changing it at once (share a, share b) both
+// keep their change. It is a lock file of its own, not the profile
+// store's: flock locks belong to an open file, so a change to the records
+// made while this process holds the store's lock would wait on itself
+// until the wait ran out. No caller does today (share, rename, delete and
+// unshare change the store first, then the records), but keeping the two
+// in step under the store's lock is the obvious next step for rename and
+// delete. The edits made under it take no other lock, so the two locks
+// are always taken in one order and can never deadlock.
+const linksLockName = sharedFileName + ".lock"
+
 // editLinks changes this host's records of shared grants with edit and
-// saves them; it gives the config directory they are in.
+// saves them, under their lock, never across a network call; it gives the
+// config directory they are in.
 func editLinks(root *rootOptions, edit func(links map[string]sharedLink)) (dir string, err error) {
 	if dir, err = configDir(root); err != nil {
 		return "", err
 	}
-	links, err := loadShared(dir)
-	if err != nil {
-		return "", err
-	}
-	edit(links)
-	return dir, saveShared(dir, links)
+	what := "the list of shared profiles " + filepath.Join(dir, sharedFileName)
+	return dir, profile.WithLock(filepath.Join(dir, linksLockName), what, root.lockWait, func() error {
+		links, err := loadShared(dir)
+		if err != nil {
+			return err
+		}
+		edit(links)
+		return saveShared(dir, links)
+	})
 }
 
 // forgetLink removes what this host keeps of name's shared grant: the

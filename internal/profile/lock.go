@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -178,5 +179,29 @@ func (s *Store) exclusive(fn func() error) error {
 	if err := s.tighten(); err != nil {
 		return err
 	}
+	return fn()
+}
+
+// WithLock runs fn holding the exclusive lock at path, which every authwiz
+// process respects as it does the store's: for a file in the
+// configuration directory that is not the store's own but is read,
+// changed and written back all the same. what names what the lock guards
+// in the error of a wait that ran out; timeout bounds that wait (zero is
+// DefaultLockTimeout). The lock is path's alone, not the store's: code
+// holding the store's lock may take it without waiting on itself. fn must
+// not take the store's lock, or two processes could each hold one lock
+// and wait for the other's.
+func WithLock(path, what string, timeout time.Duration, fn func() error) error {
+	if timeout <= 0 {
+		timeout = DefaultLockTimeout
+	}
+	if err := os.MkdirAll(filepath.Dir(path), privateDir); err != nil {
+		return fmt.Errorf("create the configuration directory %s: %w", filepath.Dir(path), err)
+	}
+	unlock, err := fileLock{path: path, what: what, timeout: timeout}.acquire(context.Background(), true)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	return fn()
 }

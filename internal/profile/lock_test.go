@@ -59,3 +59,37 @@ func TestOpenWritesNothing(t *testing.T) {
 		t.Fatalf("opening and listing created %s: %v", dir, err)
 	}
 }
+
+// WithLock's lock is as bounded and as plain about its holder as the
+// store's, and fn never runs without it.
+func TestWithLockWaitsBoundedlyAndNamesTheHolder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config", "list.lock")
+	held, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- WithLock(path, "the list", time.Minute, func() error {
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	ran := false
+	err := WithLock(path, "the list", 100*time.Millisecond, func() error { ran = true; return nil })
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	var busy *BusyError
+	if !errors.As(err, &busy) || ran {
+		t.Fatalf("WithLock while another holds it: %v (fn ran: %v), want a BusyError and fn not run", err, ran)
+	}
+	for _, want := range []string{fmt.Sprintf("PID %d", os.Getpid()), "the list", "end that process if it is stuck"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q lacks %q", err, want)
+		}
+	}
+	if err := WithLock(path, "the list", 0, func() error { ran = true; return nil }); err != nil || !ran {
+		t.Errorf("WithLock after the holder let go: %v (fn ran: %v)", err, ran)
+	}
+}
