@@ -18,11 +18,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authwiz/authwiz/internal/browser"
+	"github.com/authwiz/authwiz/internal/grantstore"
 	"github.com/authwiz/authwiz/internal/httpclient"
 	"github.com/authwiz/authwiz/internal/keyring"
 	"github.com/authwiz/authwiz/internal/launch"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/rehearsal"
+	"github.com/authwiz/authwiz/internal/seal"
 	"github.com/authwiz/authwiz/internal/validate"
 )
 
@@ -343,10 +345,16 @@ func openStoreAt(dir string, streams Streams, opts ...profile.Option) (*profile.
 	return store, nil
 }
 
+// filesBesideTheStore are the files authwiz keeps in the configuration
+// directory besides the profile store's: opening the store checks that no
+// one else may change them either. Whoever may rewrite shared.json may add
+// a key the secrets are then sealed to.
+var filesBesideTheStore = []string{sharedFileName, linksLockName, grantstore.JournalDirName, grantstore.CacheDirName, seal.IdentityFileName}
+
 // openStoreQuietly opens a store and passes on what opening it found
 // (files others may read), but not yet the hand-added keys.
 func openStoreQuietly(dir string, streams Streams, opts ...profile.Option) (*profile.Store, error) {
-	store, err := profile.Open(dir, opts...)
+	store, err := profile.Open(dir, append(opts, profile.WithOwnFiles(filesBesideTheStore...))...)
 	if err != nil {
 		return nil, err
 	}

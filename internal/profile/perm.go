@@ -40,10 +40,11 @@ func (e *UnsafeError) Error() string {
 func (e *UnsafeError) Is(target error) bool { return target == ErrUnsafe }
 
 // ownFile reports whether name, in the configuration directory, is one of
-// authwiz's files (with its backups, kept damaged copies and lock notes);
-// other files there are the user's business.
-func ownFile(name string) bool {
-	for _, prefix := range []string{settingsFileName, secretsFileName, draftFileName, lockFileName} {
+// authwiz's files (with its backups, kept damaged copies and lock notes):
+// the store's own, or one of others that other names (see WithOwnFiles).
+// Other files there are the user's business.
+func ownFile(name string, others []string) bool {
+	for _, prefix := range append([]string{settingsFileName, secretsFileName, draftFileName, lockFileName}, others...) {
 		if strings.HasPrefix(name, prefix) {
 			return true
 		}
@@ -52,11 +53,11 @@ func ownFile(name string) bool {
 }
 
 // checkPrivate checks dir and authwiz's files in it (and in its refresh
-// directory). It fails with an *UnsafeError on the first that another user
+// directory), others among them. It fails with an *UnsafeError on the first that another user
 // owns or may write, and returns a warning with the fix for each that
 // others may only read, with the files among them, which the next change
 // makes private (see Store.tighten).
-func checkPrivate(dir string) (warnings, readable []string, err error) {
+func checkPrivate(dir string, others []string) (warnings, readable []string, err error) {
 	paths := []string{dir}
 	for _, d := range []string{dir, filepath.Join(dir, refreshDirName)} {
 		entries, err := os.ReadDir(d)
@@ -64,7 +65,7 @@ func checkPrivate(dir string) (warnings, readable []string, err error) {
 			return nil, nil, fmt.Errorf("check permissions in %s: %w", d, err)
 		}
 		for _, e := range entries {
-			if d != dir || ownFile(e.Name()) {
+			if d != dir || ownFile(e.Name(), others) {
 				paths = append(paths, filepath.Join(d, e.Name()))
 			}
 		}

@@ -41,6 +41,8 @@ type Store struct {
 	// defaultStorage is where new profiles keep their secrets; see
 	// WithSecretStorage.
 	defaultStorage string
+	// otherFiles: see WithOwnFiles.
+	otherFiles []string
 
 	// mu orders this process's goroutines; the file lock orders processes.
 	mu sync.RWMutex
@@ -62,6 +64,14 @@ func WithCheck(check func(Profile, Secrets) error) Option {
 // DefaultLockTimeout).
 func WithLockTimeout(d time.Duration) Option { return func(s *Store) { s.lockTimeout = d } }
 
+// WithOwnFiles names files (or name prefixes) that other parts of authwiz
+// keep beside the store, such as the records of shared grants and the
+// host key: Open checks them as it checks its own, since whoever may change
+// them may change where tokens go or who may read them.
+func WithOwnFiles(names ...string) Option {
+	return func(s *Store) { s.otherFiles = append(s.otherFiles, names...) }
+}
+
 // Open opens the store in dir. It writes nothing: the directory is created
 // by the first change, so listing and reading work in a directory authwiz
 // may not write, or one that does not exist yet. A directory or file there
@@ -71,7 +81,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	for _, o := range opts {
 		o(s)
 	}
-	warnings, readable, err := checkPrivate(dir)
+	warnings, readable, err := checkPrivate(dir, s.otherFiles)
 	if err != nil {
 		return nil, err
 	}
