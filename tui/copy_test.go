@@ -62,7 +62,7 @@ func TestCopyRefusesAValueItsCheckRefuses(t *testing.T) {
 	if got := h.clip.Written(); len(got) != 0 || len(h.osc52) != 0 {
 		t.Fatalf("copied %q (system) and %q (OSC 52)", got, h.osc52)
 	}
-	h.wantScreen("Not copied: fix the Redirect URL first.", "paste it again as one line")
+	h.wantScreen("Not copied: fix the Redirect URL first", "paste it again as one line")
 	h.press("e", "ctrl+u")
 	h.typeText(defaultRedirectURL)
 	h.press("enter", "c")

@@ -28,7 +28,7 @@ type noticeMsg struct {
 // console as it is, and fail only at the consent.
 func (w *wizard) copy(what string, value validate.Result) tea.Cmd {
 	if value.Err != nil {
-		w.notice = notice{bad: true, text: "Not copied: fix " + what + " first. " + value.Err.Message}
+		w.notice = notice{bad: true, text: "Not copied: fix " + what + " first, as the ✗ line says."}
 		return nil
 	}
 	cb, at, text := w.deps.clipboard, w.cur, value.Value
