@@ -35,10 +35,28 @@ func OpenJournal(configDir string, id seal.Identity) *Journal {
 
 // Entry is one refresh's answer, for the generation and claim it spent.
 type Entry struct {
-	Name       string            `json:"name"`
-	Generation int64             `json:"generation"`
-	Fence      int64             `json:"fence"`
-	Answer     profile.Refreshed `json:"answer"`
+	Name       string `json:"name"`
+	Generation int64  `json:"generation"`
+	Fence      int64  `json:"fence"`
+	// Spent is TokenID of the refresh token the refresh spent: the answer
+	// follows that token only. A grant deleted from its store and shared
+	// again counts its generations anew, so the generation alone may match
+	// an answer to the grant that is gone. Empty in entries written before
+	// it was kept.
+	Spent  string            `json:"spent,omitempty"`
+	Answer profile.Refreshed `json:"answer"`
+}
+
+// TokenID names a refresh token without revealing it.
+func TokenID(refreshToken string) string {
+	sum := sha256.Sum256([]byte(refreshToken))
+	return hex.EncodeToString(sum[:])
+}
+
+// follows reports whether e may be the answer to a refresh that spends
+// refreshToken: an entry that does not say what it spent may be.
+func (e Entry) follows(refreshToken string) bool {
+	return e.Spent == "" || e.Spent == TokenID(refreshToken)
 }
 
 // Put keeps e, replacing any earlier entry for the same grant: only the
