@@ -149,7 +149,7 @@ func loseARefresh(t *testing.T, a *world, dsn string) profile.Refreshed {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := grantstore.OpenJournal(a.dir, id).Put(grantstore.Entry{Name: "conf", Generation: c.Generation, Fence: c.Fence,
+	if err := grantstore.OpenJournal(a.dir, dsn, id).Put(grantstore.Entry{Name: "conf", Generation: c.Generation, Fence: c.Fence,
 		Spent: grantstore.TokenID(c.Secrets.RefreshToken), Answer: answer}); err != nil {
 		t.Fatal(err)
 	}

@@ -41,6 +41,9 @@ func NewWorld(t *testing.T, open Seeded, expired, leeway bool) *World {
 	return &World{Atlassian: atl, Store: open(t, p, sec), Settings: p, Secrets: sec}
 }
 
+// StoreID is what a World's hosts key their journal and cache by.
+const StoreID = "the store under test"
+
 // Source is a host of its own (config dir, key) running the protocol on
 // w's grant with this host's copy of the settings.
 func (w *World) Source(t *testing.T, host string) *grantstore.Source {
@@ -51,7 +54,7 @@ func (w *World) Source(t *testing.T, host string) *grantstore.Source {
 	}
 	dir := t.TempDir()
 	return &grantstore.Source{Store: w.Store, Name: w.Settings.Name, Settings: w.Settings, Host: host,
-		Journal: grantstore.OpenJournal(dir, id), Cache: grantstore.OpenCache(dir, id), Poll: 10 * time.Millisecond,
+		Journal: grantstore.OpenJournal(dir, StoreID, id), Cache: grantstore.OpenCache(dir, StoreID, id), Poll: 10 * time.Millisecond,
 		Warn: func(msg string) { t.Log(host + ": " + msg) }}
 }
 
