@@ -184,7 +184,7 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 		return err
 	}
 	if relinked {
-		if err := dropHostCopies(dir, old.key(p.Name)); err != nil {
+		if err := dropHostCopies(dir, p.Name, old); err != nil {
 			warn(streams, fmt.Sprintf("this host's copies of the grant it used before could not be removed: %v", err))
 		}
 	}

@@ -176,7 +176,7 @@ func sharedSource(ctx context.Context, root *rootOptions, streams Streams, p pro
 	}
 	src := &grantstore.Source{Store: store, Name: p.Name, Grant: l.key(p.Name), Settings: p, Consumer: l.Consumer,
 		Host:    claimant(""),
-		Journal: grantstore.OpenJournal(dir, id), Cache: grantstore.OpenCache(dir, id),
+		Journal: grantstore.OpenJournal(dir, l.Store, id), Cache: grantstore.OpenCache(dir, l.Store, id),
 		HTTP: root.httpClient(), Timeout: root.timeout, Now: root.now,
 		Warn: func(msg string) { warn(streams, msg) }}
 	return src, store.Close, nil

@@ -149,7 +149,8 @@ func loseARefresh(t *testing.T, a *world, dsn string) profile.Refreshed {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := grantstore.OpenJournal(a.dir, id).Put(grantstore.Entry{Name: "conf", Generation: c.Generation, Fence: c.Fence, Answer: answer}); err != nil {
+	if err := grantstore.OpenJournal(a.dir, dsn, id).Put(grantstore.Entry{Name: "conf", Generation: c.Generation, Fence: c.Fence,
+		Spent: grantstore.TokenID(c.Secrets.RefreshToken), Answer: answer}); err != nil {
 		t.Fatal(err)
 	}
 	if err := store.Release(context.Background(), c, grantstore.EndUncertain); err != nil {

@@ -73,7 +73,7 @@ func TestDeleteKeepsAnAnswerOnlyThisHostHolds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := grantstore.OpenJournal(w.dir, id).Put(grantstore.Entry{Name: "conf", Generation: 4}); err != nil {
+	if err := grantstore.OpenJournal(w.dir, sharedStore, id).Put(grantstore.Entry{Name: "conf", Generation: 4}); err != nil {
 		t.Fatal(err)
 	}
 	r := w.run("", nil, "delete", "conf", "--yes")

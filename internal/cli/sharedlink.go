@@ -65,12 +65,12 @@ func forgetLink(root *rootOptions, name string, l sharedLink) error {
 	if err != nil {
 		return err
 	}
-	return dropHostCopies(dir, l.key(name))
+	return dropHostCopies(dir, name, l)
 }
 
-// dropHostCopies removes this host's journal and cached token of the
-// grant called key.
-func dropHostCopies(dir, key string) error {
+// dropHostCopies removes this host's journal and cached token of name's
+// grant as l records it.
+func dropHostCopies(dir, name string, l sharedLink) error {
 	id, err := seal.Load(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil // no key: this host never journaled or cached anything
@@ -78,7 +78,8 @@ func dropHostCopies(dir, key string) error {
 	if err != nil {
 		return err
 	}
-	return errors.Join(grantstore.OpenJournal(dir, id).Drop(key), grantstore.OpenCache(dir, id).Drop(key))
+	key := l.key(name)
+	return errors.Join(grantstore.OpenJournal(dir, l.Store, id).Drop(key), grantstore.OpenCache(dir, l.Store, id).Drop(key))
 }
 
 // pendingAnswer says when this host's journal holds a refresh answer of
@@ -95,7 +96,7 @@ func pendingAnswer(root *rootOptions, name string, l sharedLink) error {
 	if err != nil {
 		return err
 	}
-	_, kept, err := grantstore.OpenJournal(dir, id).Get(l.key(name))
+	_, kept, err := grantstore.OpenJournal(dir, l.Store, id).Get(l.key(name))
 	if err != nil || !kept {
 		return err
 	}

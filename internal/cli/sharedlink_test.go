@@ -371,7 +371,7 @@ func TestForgetKeepsAnAnswerOnlyThisHostHolds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := grantstore.OpenJournal(w.dir, id).Put(grantstore.Entry{Name: "conf", Generation: 4}); err != nil {
+	if err := grantstore.OpenJournal(w.dir, sharedStore, id).Put(grantstore.Entry{Name: "conf", Generation: 4}); err != nil {
 		t.Fatal(err)
 	}
 	r := w.run("", nil, "unshare", "--forget", "conf")
@@ -381,7 +381,7 @@ func TestForgetKeepsAnAnswerOnlyThisHostHolds(t *testing.T) {
 	if links, _ := loadShared(w.dir); len(links) != 1 {
 		t.Fatal("a refused unshare --forget dropped the shared record")
 	}
-	if _, kept, err := grantstore.OpenJournal(w.dir, id).Get("conf"); err != nil || !kept {
+	if _, kept, err := grantstore.OpenJournal(w.dir, sharedStore, id).Get("conf"); err != nil || !kept {
 		t.Fatalf("a refused unshare --forget dropped the journal (%v)", err)
 	}
 	r = w.run(testClientSecret, nil, w.newArgs("conf", "--client-secret-stdin")...)
@@ -511,7 +511,7 @@ func TestShareElsewhereKeepsAnAnswerOnlyThisHostHolds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := grantstore.OpenJournal(w.dir, id).Put(grantstore.Entry{Name: "conf", Generation: 4}); err != nil {
+	if err := grantstore.OpenJournal(w.dir, here, id).Put(grantstore.Entry{Name: "conf", Generation: 4}); err != nil {
 		t.Fatal(err)
 	}
 	elsewhere, attempts := downStore(t)
@@ -527,7 +527,7 @@ func TestShareElsewhereKeepsAnAnswerOnlyThisHostHolds(t *testing.T) {
 	if links, _ := loadShared(w.dir); links["conf"].Store != here || links["conf"].Grant != "" {
 		t.Fatalf("a refused share changed the record: %+v", links)
 	}
-	if _, kept, err := grantstore.OpenJournal(w.dir, id).Get("conf"); err != nil || !kept {
+	if _, kept, err := grantstore.OpenJournal(w.dir, here, id).Get("conf"); err != nil || !kept {
 		t.Fatalf("a refused share dropped the journal (%v)", err)
 	}
 }

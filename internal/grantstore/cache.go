@@ -17,18 +17,21 @@ import (
 // is off by minutes shifts nothing. The file's modification time is when
 // the store last confirmed the token as current: a token is served only
 // while that is recent, so a cached token another host superseded long ago
-// is never handed out.
+// is never handed out. Like the journal, a cache holds the grants of one
+// store: another store's grant of the same name is another token.
 type Cache struct {
-	dir string
-	id  seal.Identity
+	dir   string
+	store string
+	id    seal.Identity
 }
 
 // CacheDirName is the cache's directory in the config directory.
 const CacheDirName = "shared-cache"
 
-// OpenCache is the cache in configDir, sealed to this host's key.
-func OpenCache(configDir string, id seal.Identity) *Cache {
-	return &Cache{dir: filepath.Join(configDir, CacheDirName), id: id}
+// OpenCache is the cache, in configDir, of the grants in the store called
+// store (as OpenJournal), sealed to this host's key.
+func OpenCache(configDir, store string, id seal.Identity) *Cache {
+	return &Cache{dir: filepath.Join(configDir, CacheDirName), store: store, id: id}
 }
 
 type cachedToken struct {
@@ -107,10 +110,10 @@ func (c *Cache) Drop(name string) error {
 // generations are the cache files of name: one, but for a moment while a
 // newer generation replaces the last.
 func (c *Cache) generations(name string) []string {
-	paths, _ := filepath.Glob(filepath.Join(c.dir, fileKey(name)+".*.age"))
+	paths, _ := filepath.Glob(filepath.Join(c.dir, fileKey(c.store, name)+".*.age"))
 	return paths
 }
 
 func (c *Cache) path(name string, generation int64) string {
-	return filepath.Join(c.dir, fileKey(name)+"."+strconv.FormatInt(generation, 10)+".age")
+	return filepath.Join(c.dir, fileKey(c.store, name)+"."+strconv.FormatInt(generation, 10)+".age")
 }

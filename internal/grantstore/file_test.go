@@ -21,15 +21,16 @@ func TestFileStore(t *testing.T) {
 	})
 }
 
-func TestFileStoreProtocol(t *testing.T) {
-	storetest.RunProtocol(t, func(t *testing.T, p profile.Profile, sec profile.Secrets) grantstore.Store {
-		files, err := profile.Open(t.TempDir(), profile.WithSecretStorage(profile.StorageFile))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := files.Create(p, sec); err != nil {
-			t.Fatal(err)
-		}
-		return grantstore.File(files)
-	})
+func TestFileStoreProtocol(t *testing.T) { storetest.RunProtocol(t, fileStore) }
+
+// fileStore is a file store holding the grant p.Name with sec in it.
+func fileStore(t *testing.T, p profile.Profile, sec profile.Secrets) grantstore.Store {
+	files, err := profile.Open(t.TempDir(), profile.WithSecretStorage(profile.StorageFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := files.Create(p, sec); err != nil {
+		t.Fatal(err)
+	}
+	return grantstore.File(files)
 }

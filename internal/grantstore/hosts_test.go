@@ -74,7 +74,7 @@ func runHost(path string) int {
 	defer store.Close()
 	src := &grantstore.Source{Store: store, Name: cfg.Settings.Name, Settings: cfg.Settings,
 		Host: fmt.Sprintf("%s (PID %d)", filepath.Base(cfg.Dir), os.Getpid()), Claim: cfg.Claim,
-		Journal: grantstore.OpenJournal(cfg.Dir, id), Cache: grantstore.OpenCache(cfg.Dir, id), Poll: 20 * time.Millisecond,
+		Journal: grantstore.OpenJournal(cfg.Dir, cfg.DSN, id), Cache: grantstore.OpenCache(cfg.Dir, cfg.DSN, id), Poll: 20 * time.Millisecond,
 		Now:  func() time.Time { return time.Now().Add(cfg.Skew) },
 		Warn: func(msg string) { fmt.Fprintln(os.Stderr, "warning:", msg) }}
 	if cfg.Pause > 0 {

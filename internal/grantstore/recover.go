@@ -15,7 +15,7 @@ var ErrNothingToRecover = errors.New("this host's journal holds no refresh answe
 // when its refresher stopped between the refresh and the commit: the one
 // way back for a grant marked uncertain without a new consent. It claims
 // the grant first, so it never races a refresh, and saves the answer only
-// onto the generation it was the answer to.
+// onto the generation, and the refresh token, it was the answer to.
 func (s *Source) Recover(ctx context.Context) (Token, error) {
 	e, ok, err := s.Journal.Get(s.key())
 	if err != nil {
@@ -29,15 +29,19 @@ func (s *Source) Recover(ctx context.Context) (Token, error) {
 	if err != nil {
 		return Token{}, fmt.Errorf("recover shared profile %q: %w; try again when the claim has ended", s.Name, err)
 	}
-	if c.Generation != e.Generation {
+	answer, ok, err := s.journaled(c)
+	if err != nil {
+		return Token{}, errors.Join(fmt.Errorf("recover shared profile %q: %w", s.Name, err), s.release(ctx, c, NotSpent))
+	}
+	if !ok {
 		err := s.release(ctx, c, NotSpent)
 		if err == nil {
 			err = s.Journal.Drop(s.key())
 		}
-		return Token{}, errors.Join(err, fmt.Errorf("recover shared profile %q: the store has moved on to another refresh since this host's answer (generation %d); nothing to recover here",
-			s.Name, e.Generation))
+		return Token{}, errors.Join(err, fmt.Errorf("recover shared profile %q: this host's answer (generation %d) does not follow the grant's refresh token now: "+
+			"the store has moved on to another refresh since, or holds another grant of that name; nothing to recover here", s.Name, e.Generation))
 	}
-	tok, saved, err := s.commit(ctx, c, e.Answer)
+	tok, saved, err := s.commit(ctx, c, answer)
 	switch {
 	case err != nil:
 		return Token{}, fmt.Errorf("recover shared profile %q: %w", s.Name, err)

@@ -23,11 +23,11 @@ func (s *Source) underClaim(ctx context.Context, c Claim) (tok Token, done bool,
 		// Another host refreshed between our read and our claim.
 		return s.handOut(c.Grant), true, s.release(ctx, c, NotSpent)
 	}
-	if e, ok, err := s.Journal.Get(s.key()); err != nil {
+	if answer, ok, err := s.journaled(c); err != nil {
 		s.warn(err.Error())
-	} else if ok && e.Generation == c.Generation {
+	} else if ok {
 		// This host's earlier refresh got its answer and could not save it.
-		return s.commit(ctx, c, e.Answer)
+		return s.commit(ctx, c, answer)
 	}
 	if !c.EarlierAttempt.IsZero() {
 		if age := c.Now.Sub(c.EarlierAttempt); age >= s.window() {
@@ -59,7 +59,8 @@ func (s *Source) spend(ctx context.Context, c Claim) (Token, bool, error) {
 	if err != nil {
 		return Token{}, true, errors.Join(s.release(ctx, c, s.endOf(c, err)), s.failed(c, err))
 	}
-	if err := s.Journal.Put(Entry{Name: s.key(), Generation: c.Generation, Fence: c.Fence, Answer: answer}); err != nil {
+	entry := Entry{Name: s.key(), Generation: c.Generation, Fence: c.Fence, Spent: TokenID(c.Secrets.RefreshToken), Answer: answer}
+	if err := s.Journal.Put(entry); err != nil {
 		// The store is the only copy left to save it in: commit anyway.
 		s.warn(err.Error())
 	}
@@ -67,6 +68,24 @@ func (s *Source) spend(ctx context.Context, c Claim) (Token, bool, error) {
 		s.afterJournal()
 	}
 	return s.commit(ctx, c, answer)
+}
+
+// journaled is the answer this host's journal keeps to the refresh c
+// would send, if it keeps one. An entry of c's generation that spent
+// another refresh token answered a grant of the same name that is gone
+// (deleted and shared again): saved, it would replace the grant's refresh
+// token with a dead one, so it is dropped instead.
+func (s *Source) journaled(c Claim) (answer profile.Refreshed, ok bool, err error) {
+	e, ok, err := s.Journal.Get(s.key())
+	switch {
+	case err != nil || !ok || e.Generation != c.Generation:
+		return answer, false, err
+	case !e.follows(c.Secrets.RefreshToken):
+		s.warn(fmt.Sprintf("this host's journal kept an answer for generation %d of %q that follows another refresh token than the grant holds now: "+
+			"it answered an earlier grant of that name (deleted and shared again since), so it was dropped unused", e.Generation, s.key()))
+		return answer, false, s.Journal.Drop(s.key())
+	}
+	return e.Answer, true, nil
 }
 
 // commit saves answer under c, and clears it from the journal once saved

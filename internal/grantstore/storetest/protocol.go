@@ -41,6 +41,9 @@ func NewWorld(t *testing.T, open Seeded, expired, leeway bool) *World {
 	return &World{Atlassian: atl, Store: open(t, p, sec), Settings: p, Secrets: sec}
 }
 
+// StoreID is what a World's hosts key their journal and cache by.
+const StoreID = "the store under test"
+
 // Source is a host of its own (config dir, key) running the protocol on
 // w's grant with this host's copy of the settings.
 func (w *World) Source(t *testing.T, host string) *grantstore.Source {
@@ -51,7 +54,7 @@ func (w *World) Source(t *testing.T, host string) *grantstore.Source {
 	}
 	dir := t.TempDir()
 	return &grantstore.Source{Store: w.Store, Name: w.Settings.Name, Settings: w.Settings, Host: host,
-		Journal: grantstore.OpenJournal(dir, id), Cache: grantstore.OpenCache(dir, id), Poll: 10 * time.Millisecond,
+		Journal: grantstore.OpenJournal(dir, StoreID, id), Cache: grantstore.OpenCache(dir, StoreID, id), Poll: 10 * time.Millisecond,
 		Warn: func(msg string) { t.Log(host + ": " + msg) }}
 }
 
@@ -70,6 +73,8 @@ func RunProtocol(t *testing.T, open Seeded) {
 		{"SkewedHostClockDecidesNothing", skewedHostClock},
 		{"ConsumerWaitsForARefresher", consumerWaits},
 		{"UncertainGrantIsRecoveredFromThisHostsJournal", recoveredFromTheJournal},
+		{"AnswerToAnEarlierGrantOfTheNameIsDropped", earlierGrantsAnswerIsDropped},
+		{"AnswerToAnEarlierGrantOfTheNameIsNotRecovered", earlierGrantsAnswerIsNotRecovered},
 		{"RefreshEndsInsideTheClaim", refreshEndsInsideTheClaim},
 		{"SignalHeldDuringARefreshStopsAfterItIsSaved", heldSignalStops},
 	}
@@ -156,7 +161,8 @@ func lose(t *testing.T, w *World, end grantstore.End, keep *grantstore.Source) p
 	t.Helper()
 	c, answer := Spend(t, w.Store, w.Settings)
 	if keep != nil {
-		if err := keep.Journal.Put(grantstore.Entry{Name: "conf", Generation: c.Generation, Fence: c.Fence, Answer: answer}); err != nil {
+		if err := keep.Journal.Put(grantstore.Entry{Name: "conf", Generation: c.Generation, Fence: c.Fence,
+			Spent: grantstore.TokenID(c.Secrets.RefreshToken), Answer: answer}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -181,6 +187,65 @@ func recoveredFromTheJournal(t *testing.T, open Seeded) {
 	}
 	if tok := token(t, w.Source(t, "other")); tok.AccessToken != answer.AccessToken {
 		t.Fatal("another host does not get the recovered token")
+	}
+}
+
+// keepEarlierGrantsAnswer puts in src's journal what a refresher that
+// died on an earlier grant of the same name left: an answer for the
+// generation the grant in the store has reached again (a grant deleted
+// and shared again counts anew), to a refresh that spent that earlier
+// grant's refresh token.
+func keepEarlierGrantsAnswer(t *testing.T, w *World, src *grantstore.Source) profile.Refreshed {
+	t.Helper()
+	snap, err := w.Store.Read(ctx(t), "conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now()
+	stale := profile.Refreshed{AccessToken: "earlier-grant-access", RefreshToken: "earlier-grant-refresh", TokenType: "Bearer",
+		Expiry: at.Add(time.Hour), At: at}
+	if err := src.Journal.Put(grantstore.Entry{Name: "conf", Generation: snap.Generation, Fence: 1,
+		Spent: grantstore.TokenID("earlier-grant-spent-refresh"), Answer: stale}); err != nil {
+		t.Fatal(err)
+	}
+	return stale
+}
+
+// The grant's own refresh token stays in the store, and a refresh goes
+// through with it.
+func earlierGrantsAnswerIsDropped(t *testing.T, open Seeded) {
+	w := NewWorld(t, open, true, false)
+	src := w.Source(t, "host")
+	stale := keepEarlierGrantsAnswer(t, w, src)
+	tok := token(t, src)
+	if tok.AccessToken == stale.AccessToken || !Works(t, w.Atlassian, tok.AccessToken) || w.Atlassian.Refreshes() != 1 {
+		t.Fatalf("with an earlier grant's answer in the journal: the stale token handed out %t, %d refreshes; want a working token from one refresh",
+			tok.AccessToken == stale.AccessToken, w.Atlassian.Refreshes())
+	}
+	if _, kept, err := src.Journal.Get("conf"); kept || err != nil {
+		t.Fatalf("the earlier grant's answer is still in the journal (%t, %v)", kept, err)
+	}
+	expire(t, w)
+	if tok := token(t, w.Source(t, "later")); !Works(t, w.Atlassian, tok.AccessToken) {
+		t.Fatal("the refresh after it failed: the store no longer holds the grant's refresh token")
+	}
+}
+
+// recover refuses it, and the uncertain grant stays for its own answer
+// or a new consent.
+func earlierGrantsAnswerIsNotRecovered(t *testing.T, open Seeded) {
+	w := NewWorld(t, open, true, false)
+	lose(t, w, grantstore.EndUncertain, nil)
+	src := w.Source(t, "host")
+	keepEarlierGrantsAnswer(t, w, src)
+	if _, err := src.Recover(ctx(t)); err == nil {
+		t.Fatal("recover saved an earlier grant's answer")
+	}
+	if snap, err := w.Store.Read(ctx(t), "conf"); err != nil || snap.State != grantstore.Uncertain {
+		t.Fatalf("after a refused recover the grant reads %q, %v; want it uncertain still", snap.State, err)
+	}
+	if _, kept, err := src.Journal.Get("conf"); kept || err != nil {
+		t.Fatalf("the earlier grant's answer is still in the journal (%t, %v)", kept, err)
 	}
 }
 
