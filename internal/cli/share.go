@@ -128,16 +128,19 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 	if key != p.Name {
 		link.Grant = key
 	}
-	// This host's journal and cache know a grant by its name alone, so two
-	// stores' grants of one name would take each other's cached token.
+	// This host keeps its journal and cache per store and grant name, but
+	// an answer journaled by an earlier version is found by the name alone
+	// and could be saved onto another store's grant of that name: one name,
+	// one store, on a host.
 	for other, l := range links {
 		if other != stored && l.key(other) == key && l.Store != opts.To {
-			return usageError{fmt.Errorf("profile %q on this host already uses a grant called %q, in %s: this host keeps one copy of a grant's token per name, so it cannot use one of that name in %s too; name another grant with --grant",
+			return usageError{fmt.Errorf("profile %q on this host already uses a grant called %q, in %s: this host knows a grant by its name, so it cannot use one of that name in %s too; name another grant with --grant",
 				other, key, l.where(), where)}
 		}
 	}
-	// This host's journal and cache know a grant by its name alone: moved
-	// to another store or grant, the profile must not carry them along.
+	// Moved to another store or grant, the profile leaves this host's
+	// journal and cache of the old one behind: an answer pending there
+	// must be recovered first.
 	relinked := had && (old.Store != opts.To || old.key(p.Name) != key)
 	if relinked {
 		if err := pendingAnswer(root, p.Name, old); err != nil {

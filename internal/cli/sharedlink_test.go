@@ -532,8 +532,9 @@ func TestShareElsewhereKeepsAnAnswerOnlyThisHostHolds(t *testing.T) {
 	}
 }
 
-// This host keeps one journal and cached token per grant name: a grant of
-// the same name in another store is refused, before connecting anywhere.
+// A host knows a grant by its name (answers journaled by earlier versions
+// are found by it alone): a grant of the same name in another store is
+// refused, before connecting anywhere.
 func TestShareRefusesAGrantNameThisHostUsesInAnotherStore(t *testing.T) {
 	w := newWorld(t)
 	w.sharedHere("prod", sharedLink{Store: sharedStore, Grant: "conf"})
