@@ -86,7 +86,7 @@ func TestConversationNamesAtlassiansAcceptButton(t *testing.T) {
 }
 
 // stalled is a consent whose wait looks stuck at once and that refuses
-// every paste, until its wait is given up.
+// every paste, until its wait gives up after two.
 type stalled struct{ refused chan struct{} }
 
 func (stalled) AuthURL() string     { return "https://auth.example.test/authorize?state=s" }
@@ -101,12 +101,16 @@ func (s stalled) Paste(string) error {
 	return errors.New("not the address")
 }
 func (s stalled) Wait(ctx context.Context) (consent.Result, error) {
-	select {
-	case <-s.refused:
-		return consent.Result{}, errors.New("gave up")
-	case <-ctx.Done():
-		return consent.Result{}, ctx.Err()
+	// The second paste is the paste's lines judged together, which is
+	// then refused aloud.
+	for range 2 {
+		select {
+		case <-s.refused:
+		case <-ctx.Done():
+			return consent.Result{}, ctx.Err()
+		}
 	}
+	return consent.Result{}, errors.New("gave up")
 }
 func (stalled) Hint(context.Context) (string, bool) { return "Nothing has come back yet.", true }
 func (stalled) Close() error                        { return nil }
@@ -122,7 +126,7 @@ func (stalledStarter) ChooseSite(string, string) error                       { r
 // said before the conversation ends, not after.
 func TestConversationHintAndRefusalsDoNotRace(t *testing.T) {
 	var out bytes.Buffer
-	in := strings.NewReader("not an address\n")
+	in := strings.NewReader("not an address\nnor this\n")
 	err := consent.Conversation{Consents: stalledStarter{stalled{make(chan struct{}, 8)}}, Name: "p", NoBrowser: true,
 		In: in, Out: &out}.Run(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "gave up") {
