@@ -159,8 +159,7 @@ func start(t *testing.T, cfg hostConfig) *proc {
 		t.Fatal(err)
 	}
 	p := &proc{lines: make(chan string, 16), stderr: &testkit.Buffer{}, exited: make(chan error, 1)}
-	p.cmd = exec.Command(os.Args[0], "-test.run=^$")
-	p.cmd.Env = append(os.Environ(), hostEnv+"="+path)
+	p.cmd = testkit.Rerun(hostEnv, path)
 	p.cmd.Stderr = p.stderr
 	stdout, err := p.cmd.StdoutPipe()
 	if err != nil {
