@@ -4,7 +4,8 @@ import "fmt"
 
 // The Windows permission check reads a file's owner and access control list
 // (DACL) and judges it here, in terms that need no Windows API, so that the
-// rules are tested on every platform. acl_windows.go only reads the entries.
+// rules are tested on every platform. acl_windows.go only reads the entries
+// and writes the private ACL.
 
 // Well-known SIDs the judgement trusts or treats specially.
 const (
@@ -63,7 +64,7 @@ type aclView struct {
 type aclVerdict struct {
 	BadOwner bool     // Owner is someone else, who may always change the ACL
 	Writers  []string // SIDs that may change it
-	Readers  []string // SIDs that may read it, Writers among them
+	Readers  []string // SIDs that may read it, or grant themselves that
 }
 
 // trustedSID reports whether sid needs no watching: the user, the OS, and

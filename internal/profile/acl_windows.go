@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -45,24 +46,28 @@ func readACL(path string) (aclView, error) {
 	return v, nil
 }
 
-// Entry types beyond the two windows names; callback entries carry a
-// condition after the SID, laid out otherwise like the plain ones.
+// Entry types (winnt.h) beyond the two windows names. Callback entries
+// carry a condition after the SID and are laid out otherwise like the
+// plain ones; object entries put GUIDs before the SID.
 const (
-	accessAllowedCallbackACE = 0x9
-	accessDeniedCallbackACE  = 0xA
+	accessDeniedObjectACE         = 0x6
+	accessAllowedCallbackACE      = 0x9
+	accessDeniedCallbackACE       = 0xA
+	accessDeniedCallbackObjectACE = 0xC
 )
 
 // entryOf reads an entry of a DACL. A conditional allow counts as an
-// allow and a conditional deny not at all, since its condition may not
-// hold; an entry of another type, which files do not use, is taken as
-// granting everything to everyone, so that it refuses rather than hides.
+// allow; a conditional deny, or one of a layout files do not use, not at
+// all, since it may not apply. Any other entry, which files do not use
+// either, is taken as granting everything to everyone, so that it refuses
+// rather than hides.
 func entryOf(ace *windows.ACCESS_ALLOWED_ACE) (aclEntry, bool) {
 	e := aclEntry{InheritOnly: ace.Header.AceFlags&windows.INHERIT_ONLY_ACE != 0, Mask: uint32(ace.Mask)}
 	switch ace.Header.AceType {
 	case windows.ACCESS_ALLOWED_ACE_TYPE, accessAllowedCallbackACE:
 	case windows.ACCESS_DENIED_ACE_TYPE:
 		e.Deny = true
-	case accessDeniedCallbackACE:
+	case accessDeniedObjectACE, accessDeniedCallbackACE, accessDeniedCallbackObjectACE:
 		return aclEntry{}, false
 	default:
 		return aclEntry{SID: sidEveryone, Mask: genericAll, InheritOnly: e.InheritOnly}, true
@@ -84,6 +89,9 @@ var userSID = sync.OnceValue(func() string {
 // sidName names a SID for a message: `BUILTIN\Users (S-1-5-32-545)`, or
 // the SID alone when it has no name here.
 func sidName(sid string) string {
+	if sid == "" {
+		return "an owner Windows did not say"
+	}
 	s, err := windows.StringToSid(sid)
 	if err != nil {
 		return sid
@@ -99,14 +107,11 @@ func sidName(sid string) string {
 }
 
 func sidNames(sids []string) string {
-	names := ""
+	names := make([]string, len(sids))
 	for i, sid := range sids {
-		if i > 0 {
-			names += ", "
-		}
-		names += sidName(sid)
+		names[i] = sidName(sid)
 	}
-	return names
+	return strings.Join(names, ", ")
 }
 
 // makePrivate gives path a DACL of its own, not inherited, that lets in
