@@ -62,7 +62,7 @@ func replaceVia(path string, data []byte, tmp *os.File) (err error) {
 	}()
 	// CreateTemp already uses 0600; chmod anyway so the guarantee does not
 	// rest on an implementation detail.
-	if err = tmp.Chmod(privateFile); err != nil {
+	if err = makeFilePrivate(tmp); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if _, err = tmp.Write(data); err != nil {

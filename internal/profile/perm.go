@@ -102,7 +102,7 @@ func checkPrivate(dir string, others []string) (warnings, readable []string, err
 // with the exclusive lock held, as the first step of every change.
 func (s *Store) tighten() error {
 	for _, path := range s.readable {
-		if err := os.Chmod(path, privateFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := makePrivate(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("make %s private: %w", path, err)
 		}
 	}

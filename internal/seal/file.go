@@ -45,8 +45,8 @@ func Load(dir string) (Identity, error) {
 	if err != nil {
 		return Identity{}, fmt.Errorf("read the host key: %w", err)
 	}
-	if loose(info) {
-		return Identity{}, fmt.Errorf("the host key %s can be read by other users (mode %04o); fix it with: chmod 600 %q", path, info.Mode().Perm(), path)
+	if err := looseKey(path, info); err != nil {
+		return Identity{}, err
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -104,7 +104,7 @@ func writePrivate(path string, data []byte, exclusive, durable bool) error {
 }
 
 func writeFile(f *os.File, data []byte, durable bool) error {
-	err := f.Chmod(0o600)
+	err := makePrivate(f)
 	if err == nil {
 		_, err = f.Write(data)
 	}

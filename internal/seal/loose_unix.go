@@ -2,7 +2,19 @@
 
 package seal
 
-import "io/fs"
+import (
+	"fmt"
+	"io/fs"
+	"os"
+)
 
-// loose reports whether other users may read the file.
-func loose(info fs.FileInfo) bool { return info.Mode().Perm()&0o077 != 0 }
+// looseKey refuses, with the fix, a host key other users may read.
+func looseKey(path string, info fs.FileInfo) error {
+	if info.Mode().Perm()&0o077 == 0 {
+		return nil
+	}
+	return fmt.Errorf("the host key %s can be read by other users (mode %04o); fix it with: chmod 600 %q", path, info.Mode().Perm(), path)
+}
+
+// makePrivate makes a file being written readable by its owner only.
+func makePrivate(f *os.File) error { return f.Chmod(0o600) }

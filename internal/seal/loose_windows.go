@@ -1,7 +1,29 @@
 package seal
 
-import "io/fs"
+import (
+	"fmt"
+	"io/fs"
+	"os"
 
-// loose is false on Windows: its file modes do not say who may read a
-// file, and the config directory lives in the user's own profile.
-func loose(fs.FileInfo) bool { return false }
+	"github.com/authwiz/authwiz/internal/profile"
+)
+
+// looseKey refuses, with the fix, a host key that the access control list
+// lets someone other than the user, SYSTEM and the Administrators read:
+// the rule of the configuration directory's secrets (see profile).
+func looseKey(path string, _ fs.FileInfo) error {
+	msg, err := profile.ReadableByOthers(path)
+	if err != nil {
+		return fmt.Errorf("check who may read the host key %s: %w", path, err)
+	}
+	if msg != "" {
+		return fmt.Errorf("the host key %s", msg)
+	}
+	return nil
+}
+
+// makePrivate gives a file being written an access control list of its
+// own for the user, SYSTEM and the Administrators, before anything is
+// written into it; by inheritance it would get whatever its directory
+// passes on.
+func makePrivate(f *os.File) error { return profile.MakePrivate(f.Name()) }
