@@ -41,6 +41,10 @@ type sharedLink struct {
 	// another: rename renames the profile on this host only, since every
 	// other host finds the grant by the name it was shared under.
 	Grant string `json:"grant,omitempty"`
+	// RenamedFrom marks a record rename has copied from the profile of
+	// that name and not yet made the only one: a rename that stopped
+	// midway leaves it, and running the rename again finishes it.
+	RenamedFrom string `json:"renamed_from,omitempty"`
 }
 
 // key is the name the store, the journal and the cache know the grant of
@@ -50,6 +54,12 @@ func (l sharedLink) key(name string) string {
 		return l.Grant
 	}
 	return name
+}
+
+// sameGrant: l and other, the records of the profiles called name and
+// otherName, lead to one grant.
+func (l sharedLink) sameGrant(name string, other sharedLink, otherName string) bool {
+	return l.Store == other.Store && l.key(name) == other.key(otherName)
 }
 
 func (l sharedLink) role() string {
