@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authwiz/authwiz/internal/grantstore/pgtest"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/seal"
 	"github.com/authwiz/authwiz/internal/testkit"
@@ -133,4 +134,68 @@ func profileNow(t *testing.T, w *world) string {
 		t.Fatalf("want one profile, have %d (%v)", len(list), err)
 	}
 	return list[0].Name
+}
+
+// A share stopped between its writes never leaves the profile reading as
+// unshared while the store holds its grant: stopped before the store took
+// it, token and status say the share stopped and how to finish; after,
+// the profile already uses the store. Run again, share finishes, and no
+// copy of the tokens is left here.
+func TestShareStoppedMidwayIsFinishedBySharingAgain(t *testing.T) {
+	dsn := pgtest.Database(t)
+	for i, step := range []string{"share: recorded", "share: grant stored"} {
+		t.Run(step, func(t *testing.T) {
+			w := newWorld(t)
+			name := fmt.Sprintf("conf%d", i)
+			w.create(name)
+			w.stopMidway(step, "--secrets", "file", "share", name, "--to", dsn)
+
+			if r := w.run("", nil, "token", name); step == "share: recorded" &&
+				(r.code != ExitAttention || r.stdout != "" || !strings.Contains(r.stderr, "share stopped midway") || !strings.Contains(r.stderr, "`authwiz share "+name+" --to ")) {
+				t.Errorf("token after a share stopped before the store took the grant: exit %d, printed %q\n%s", r.code, r.stdout, r.stderr)
+			}
+			var st []profileStatus
+			decode(t, w.run("", nil, "status", name, "--json").stdout, &st)
+			if len(st) != 1 || st[0].Shared == nil {
+				t.Fatalf("status after a share stopped at %q does not read the profile as shared: %+v", step, st)
+			}
+
+			mustRun(t, w, "", "share", name, "--to", dsn)
+			store, err := profile.Open(w.dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, sec, err := store.Get(name); err != nil || sec.HasTokens() {
+				t.Errorf("after the share run again this host still holds tokens of the grant (%v)", err)
+			}
+			if r := mustRun(t, w, "", "token", name); strings.TrimSpace(r.stdout) == "" {
+				t.Error("token prints nothing once the share is finished")
+			}
+		})
+	}
+}
+
+// An unshare stopped after the store marked the grant moved leaves this
+// host's copy as the only one: token and status say to finish the
+// unshare, never to delete the profile, and unshare run again finishes.
+func TestUnshareOfASharedGrantStoppedMidwayIsFinishedByUnsharingAgain(t *testing.T) {
+	h := shareConf(t)
+	h.b.stopMidway("unshare: grant moved", "--secrets", "file", "unshare", "conf")
+
+	r := h.b.run("", nil, "token", "conf")
+	if r.code != ExitAttention || !strings.Contains(r.stderr, "stopped midway") || !strings.Contains(r.stderr, "`authwiz unshare conf`") ||
+		strings.Contains(r.stderr, "authwiz delete") {
+		t.Errorf("token after an unshare stopped midway: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := h.b.run("", nil, "status", "conf"); !strings.Contains(r.stdout, "`authwiz unshare conf`") || strings.Contains(r.stdout, "authwiz delete") {
+		t.Errorf("status after an unshare stopped midway:\n%s", r.stdout)
+	}
+
+	mustRun(t, h.b, "back on this host alone", "unshare", "conf")
+	if links, err := loadShared(h.b.dir); err != nil || len(links) != 0 {
+		t.Errorf("after the unshare run again shared.json holds %+v (%v)", links, err)
+	}
+	if r := mustRun(t, h.b, "", "token", "conf"); strings.TrimSpace(r.stdout) == "" {
+		t.Error("token prints nothing once the unshare is finished")
+	}
 }

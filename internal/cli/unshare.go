@@ -147,9 +147,10 @@ func runUnshare(ctx context.Context, root *rootOptions, streams Streams, opts *u
 			return err
 		}
 	}
+	midway("unshare: grant moved")
 	if err := forgetLink(root, p.Name, link); err != nil {
-		return fmt.Errorf("the grant of %q is back on this host and marked moved in %s, but this host's shared record remains: %w; fix or remove %s",
-			p.Name, link.where(), err, sharedFileName)
+		return fmt.Errorf("the grant of %q is back on this host and marked moved in %s, but this host's shared record remains: %w; run `%s` again to finish",
+			p.Name, link.where(), err, profile.Command("unshare", p.Name))
 	}
 	fmt.Fprintf(streams.Err, "The grant of %q is back on this host alone: its tokens are in %s.\n", p.Name, storageWords(p.SecretStorage))
 	fmt.Fprintf(streams.Err, "%s marks it moved and keeps no token of it: the other hosts stop using it and say so; remove the profile there with `%s`.\n",
