@@ -231,7 +231,7 @@ func sharedFailure(err error, p profile.Profile, l sharedLink) error {
 		return attentionError{fmt.Errorf("%w; it was deleted there: remove this host's profile with `%s`, or %s",
 			err, profile.Command("delete", name), grantAnew(name, l))}
 	case errors.Is(err, grantstore.ErrUncertain), errors.Is(err, grantstore.ErrRejected), errors.Is(err, grantstore.ErrMoved),
-		errors.Is(err, grantstore.ErrNothingToRecover):
+		errors.Is(err, grantstore.ErrNothingToRecover), errors.Is(err, grantstore.ErrAnswerOutdated):
 		return attentionError{err}
 	}
 	return err
