@@ -3,10 +3,13 @@ package cli
 import (
 	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/authwiz/authwiz/internal/grantstore"
 	"github.com/authwiz/authwiz/internal/grantstore/pgtest"
 	"github.com/authwiz/authwiz/internal/profile"
 	"github.com/authwiz/authwiz/internal/seal"
@@ -197,5 +200,30 @@ func TestUnshareOfASharedGrantStoppedMidwayIsFinishedByUnsharingAgain(t *testing
 	}
 	if r := mustRun(t, h.b, "", "token", "conf"); strings.TrimSpace(r.stdout) == "" {
 		t.Error("token prints nothing once the unshare is finished")
+	}
+}
+
+// Forgetting the copy of a record a rename stopped midway left keeps
+// this host's journal and cache of the grant, which the profile's own
+// record still leads to.
+func TestSharedRecordCopyForgottenKeepsTheGrantsCache(t *testing.T) {
+	h := shareConf(t)
+	mustRun(t, h.a, "", "token", "conf")
+	cached := func() []string {
+		files, _ := filepath.Glob(filepath.Join(h.a.dir, grantstore.CacheDirName, "*"))
+		return files
+	}
+	before := cached()
+	if len(before) == 0 {
+		t.Fatal("token of a shared grant cached nothing: this test checks nothing")
+	}
+	h.a.stopMidway("rename: record copied", "--secrets", "file", "rename", "conf", "prod")
+
+	mustRun(t, h.a, "no longer keeps a record", "unshare", "--forget", "prod")
+	if after := cached(); !slices.Equal(after, before) {
+		t.Errorf("forgetting the copy left by a stopped rename changed the grant's cache: %v, was %v", after, before)
+	}
+	if links, _ := loadShared(h.a.dir); len(links) != 1 || links["conf"].Store != h.dsn {
+		t.Errorf("forgetting the copy left by a stopped rename left %+v; want conf's record alone", links)
 	}
 }
