@@ -105,6 +105,27 @@ func TestRenameStoppedMidwayKeepsTheProfileShared(t *testing.T) {
 	}
 }
 
+// The old name's record left by a rename stopped after the profile was
+// renamed is not forgotten with the renamed profile's copy of it, by
+// unshare --forget or delete of the old name: those finish the rename.
+func TestForgettingTheOldNameOfARenameStoppedMidwayFinishesIt(t *testing.T) {
+	for _, args := range [][]string{{"unshare", "--forget", "conf"}, {"delete", "conf", "--yes"}} {
+		t.Run(args[0], func(t *testing.T) {
+			w := newWorld(t)
+			store, _ := downStore(t)
+			w.sharedWithOwnTokens("conf", sharedLink{Store: store, Refreshers: []string{"age1x"}})
+			w.stopMidway("rename: profile renamed", "rename", "conf", "prod")
+
+			mustRun(t, w, `Finished renaming "conf" to "prod"`, args...)
+			links, err := loadShared(w.dir)
+			if l, ok := links["prod"]; err != nil || len(links) != 1 || !ok || l.Grant != "conf" || l.RenamedFrom != "" {
+				t.Fatalf("after %v shared.json holds %+v (%v); want only prod's record, of the grant conf", args, links, err)
+			}
+			w.readsAsShared("prod")
+		})
+	}
+}
+
 // A delete stopped after the profile went leaves its shared record, which
 // list names; the delete run again drops it.
 func TestDeleteStoppedMidwayIsFinishedByDeletingAgain(t *testing.T) {

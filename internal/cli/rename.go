@@ -145,6 +145,24 @@ func finishRename(root *rootOptions, streams Streams, old, renamed string) (fini
 	return true, nil
 }
 
+// finishRenameOf is finishRename for whatever name the profile old was
+// renamed to.
+func finishRenameOf(root *rootOptions, streams Streams, old string) (finished bool, err error) {
+	dir, err := configDir(root)
+	if err != nil {
+		return false, err
+	}
+	links, err := loadShared(dir)
+	if err != nil {
+		return false, err
+	}
+	from, to, ok := renameLeft(links, old)
+	if !ok || from != old {
+		return false, nil
+	}
+	return finishRename(root, streams, old, to)
+}
+
 // renameCommand renames the profile old to renamed.
 func renameCommand(old, renamed string) string {
 	return profile.Command("rename", old) + " " + profile.QuoteName(renamed)

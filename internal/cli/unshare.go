@@ -76,6 +76,14 @@ func runForget(root *rootOptions, streams Streams, name string) error {
 	if err != nil && !errors.Is(err, profile.ErrNotFound) {
 		return err
 	}
+	// The record of a profile renamed by a rename that stopped before
+	// dropping it: forgetting the grant would take the renamed profile's
+	// record with it, and finishing the rename is what is left to do.
+	if !exists {
+		if finished, err := finishRenameOf(root, streams, name); finished || err != nil {
+			return err
+		}
+	}
 	grant := link.key(name)
 	if err := pendingAnswer(root, name, link); err != nil {
 		if exists {
