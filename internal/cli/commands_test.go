@@ -44,6 +44,9 @@ const helperEnv = "AUTHWIZ_CLI_TEST_MAIN"
 // otherwise go on running after them.
 func TestMain(m *testing.M) {
 	if args := os.Getenv(helperEnv); args != "" {
+		if step := os.Getenv(stopMidwayEnv); step != "" {
+			midway = stopAt(step)
+		}
 		os.Exit(Main(strings.Split(args, "\x1f"), Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, nil))
 	}
 	if dir := os.Getenv(holdLinksEnv); dir != "" {

@@ -62,6 +62,13 @@ that needs the database role that owns the authwiz tables.`,
 
 func runDelete(ctx context.Context, root *rootOptions, streams Streams, opts *deleteOptions) error {
 	store, p, err := openTarget(root, streams, opts.target)
+	if errors.Is(err, profile.ErrNotFound) && !opts.Rehearsal {
+		// A delete that stopped after the profile went left its shared
+		// record: dropping it, as unshare --forget does, finishes the job.
+		if _, left, lerr := sharedLinkOf(root, opts.Name); lerr == nil && left {
+			return runForget(root, streams, opts.Name)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -114,8 +121,9 @@ func runDelete(ctx context.Context, root *rootOptions, streams Streams, opts *de
 		return err
 	}
 	if shared {
+		midway("delete: profile deleted")
 		if err := forgetLink(root, p.Name, link); err != nil {
-			return fmt.Errorf("deleted %q, but this host's records of its shared grant remain: %w", p.Name, err)
+			return fmt.Errorf("deleted %q, but this host's records of its shared grant remain: %w; run `%s` to finish", p.Name, err, profile.Command("delete", p.Name))
 		}
 	}
 	switch {

@@ -61,7 +61,7 @@ func allEntries(root *rootOptions, streams Streams) ([]profileEntry, error) {
 			return nil, err
 		}
 		for _, p := range list {
-			entries = append(entries, withShared(context.Background(), reads, entryOf(p, rehearsal, now)))
+			entries = append(entries, withShared(context.Background(), reads, entryOf(p, rehearsal, now), p.Tokens.HasRefresh))
 		}
 	}
 	return entries, nil

@@ -56,7 +56,7 @@ func runRecover(ctx context.Context, root *rootOptions, streams Streams, opts *r
 	defer closeStore()
 	tok, err := src.Recover(ctx)
 	if err != nil {
-		return sharedFailure(err, p.Name, link)
+		return sharedFailure(err, p, link)
 	}
 	fmt.Fprintf(streams.Err, "Recovered %q from this host's journal: the store holds generation %d, usable by every host again.\n", p.Name, tok.Generation)
 	return nil

@@ -147,6 +147,11 @@ func sayRecordsWithoutProfile(streams Streams, names []string, links map[string]
 		if slices.ContainsFunc(names, func(n string) bool { return nameMatches(n, name) }) {
 			continue
 		}
+		if from, to, ok := renameLeft(links, name); ok {
+			fmt.Fprintf(streams.Err, "Warning: the rename of %q to %q stopped midway, leaving %s with a record of its shared grant under both names: run `%s` to finish it.\n",
+				validate.Sanitize(from), validate.Sanitize(to), sharedFileName, validate.Sanitize(renameCommand(from, to)))
+			continue
+		}
 		l := links[name]
 		in := l.where()
 		if l.key(name) != name {
@@ -157,6 +162,20 @@ func sayRecordsWithoutProfile(streams Streams, names []string, links map[string]
 			"run `%s`, which drops this host's record and says how to join the grant again.\n",
 			sharedFileName, validate.Sanitize(name), validate.Sanitize(in), validate.Sanitize(forgetCommand(name)))
 	}
+}
+
+// renameLeft finds the rename that left name's record, when a rename
+// stopped midway did: name is the copy it made, or the record it copied.
+func renameLeft(links map[string]sharedLink, name string) (from, to string, ok bool) {
+	if from := links[name].RenamedFrom; from != "" {
+		return from, name, true
+	}
+	for other, l := range links {
+		if l.RenamedFrom != "" && nameMatches(l.RenamedFrom, name) {
+			return name, other, true
+		}
+	}
+	return "", "", false
 }
 
 func printDamage(w io.Writer, d profile.Damage) {

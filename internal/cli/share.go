@@ -174,37 +174,73 @@ func runShare(ctx context.Context, root *rootOptions, streams Streams, opts *sha
 		if err := shared.Migrate(ctx); err != nil {
 			return fmt.Errorf("%w (the first share needs the role that owns the authwiz tables; see the README, \"Many hosts\")", err)
 		}
+	}
+	link.Store = opts.To
+	// The record is written before the store takes the grant. Stopped in
+	// between, the profile reads as shared, says its share stopped and
+	// how to finish; the other way round it would read as unshared, and
+	// this host would spend its copy of the refresh token while the
+	// store holds the grant for every host. Read again under the lock:
+	// another process may have changed other profiles' records while the
+	// store was being reached.
+	if _, err := editLinks(root, func(links map[string]sharedLink) { links[stored] = link }); err != nil {
+		return err
+	}
+	if !joined {
+		midway("share: recorded")
 		grant := p
 		grant.Name = key
 		if err := shared.Share(ctx, grant, sec); err != nil {
-			return err
+			return unrecord(ctx, root, shared, err, stored, key, old, had)
 		}
-	}
-	link.Store = opts.To
-	// Read again under the lock: another process may have changed other
-	// profiles' records while the store was being reached.
-	if _, err := editLinks(root, func(links map[string]sharedLink) { links[stored] = link }); err != nil {
-		return err
+		midway("share: grant stored")
 	}
 	if relinked {
 		if err := dropHostCopies(dir, p.Name, old); err != nil {
 			warn(streams, fmt.Sprintf("this host's copies of the grant it used before could not be removed: %v", err))
 		}
 	}
-	if !joined {
+	// A copy of the grant's tokens left here, by this share stopped
+	// midway or from before joining, is never used while the profile is
+	// shared, and spent by mistake it would revoke the grant for every
+	// host.
+	if sec.HasTokens() {
 		if err := dropLocalTokens(store, p.Name, where); err != nil {
 			return err
 		}
+	}
+	if !joined {
 		fmt.Fprintf(streams.Err, "The grant of %q now lives in %s; this host's copy of its tokens is gone.\n", p.Name, where)
 	} else {
 		in := where
 		if link.Grant != "" {
 			in += fmt.Sprintf(" (as %q)", link.Grant)
 		}
-		fmt.Fprintf(streams.Err, "This host now uses the grant of %q in %s, as a %s; its own tokens of the profile are not used.\n", p.Name, in, link.role())
+		fmt.Fprintf(streams.Err, "This host now uses the grant of %q in %s, as a %s; this host keeps no tokens of the profile.\n", p.Name, in, link.role())
 	}
 	fmt.Fprintf(streams.Err, "This host's key is %s: list it with --refresher or --consumer when sharing on the other hosts.\n", id.Recipient())
 	return nil
+}
+
+// unrecord puts back the record share wrote before the store failed to
+// take the grant (err), when the store surely does not hold it: the
+// profile is this host's alone again, as before the share. When that is
+// not known, the record stays, so the tokens here are not used, and the
+// share run again finishes.
+func unrecord(ctx context.Context, root *rootOptions, shared *pgstore.Store, err error, stored, key string, old sharedLink, had bool) error {
+	snap, rerr := shared.Read(ctx, key)
+	if !errors.Is(rerr, grantstore.ErrNotFound) && (rerr != nil || snap.State != grantstore.Moved) {
+		return fmt.Errorf("%w; whether the shared store took the grant is not known: run this share again", err)
+	}
+	if _, undo := editLinks(root, func(links map[string]sharedLink) {
+		delete(links, stored)
+		if had {
+			links[stored] = old
+		}
+	}); undo != nil {
+		return fmt.Errorf("%w; %s records the grant as shared all the same (%w): run this share again", err, sharedFileName, undo)
+	}
+	return err
 }
 
 // dropLocalTokens removes name's tokens from this host once the store at

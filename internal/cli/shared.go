@@ -41,6 +41,10 @@ type sharedLink struct {
 	// another: rename renames the profile on this host only, since every
 	// other host finds the grant by the name it was shared under.
 	Grant string `json:"grant,omitempty"`
+	// RenamedFrom marks a record rename has copied from the profile of
+	// that name and not yet made the only one: a rename that stopped
+	// midway leaves it, and running the rename again finishes it.
+	RenamedFrom string `json:"renamed_from,omitempty"`
 }
 
 // key is the name the store, the journal and the cache know the grant of
@@ -50,6 +54,12 @@ func (l sharedLink) key(name string) string {
 		return l.Grant
 	}
 	return name
+}
+
+// sameGrant: l and other, the records of the profiles called name and
+// otherName, lead to one grant.
+func (l sharedLink) sameGrant(name string, other sharedLink, otherName string) bool {
+	return l.Store == other.Store && l.key(name) == other.key(otherName)
 }
 
 func (l sharedLink) role() string {
@@ -202,23 +212,44 @@ func runSharedToken(ctx context.Context, root *rootOptions, streams Streams, p p
 	defer closeStore()
 	tok, err := src.Token(ctx)
 	if err != nil {
-		return sharedFailure(err, p.Name, l)
+		return sharedFailure(err, p, l)
 	}
 	return printToken(streams, target{Name: p.Name}, tok.AccessToken)
 }
 
 // sharedFailure marks the failures only the admin can mend, and says
-// what to do about a grant deleted from the store.
-func sharedFailure(err error, name string, l sharedLink) error {
+// what to do about a grant deleted from the store, or left by a share or
+// unshare of p that stopped midway.
+func sharedFailure(err error, p profile.Profile, l sharedLink) error {
+	name := p.Name
 	switch {
+	case p.Tokens.HasRefresh && errors.Is(err, grantstore.ErrNotFound):
+		return attentionError{fmt.Errorf("%w: %s", grantstore.ErrNotFound, heldHere(name, l, true))}
+	case p.Tokens.HasRefresh && errors.Is(err, grantstore.ErrMoved):
+		return attentionError{fmt.Errorf("%w: %s", grantstore.ErrMoved, heldHere(name, l, false))}
 	case errors.Is(err, grantstore.ErrNotFound):
 		return attentionError{fmt.Errorf("%w; it was deleted there: remove this host's profile with `%s`, or %s",
 			err, profile.Command("delete", name), grantAnew(name, l))}
-	case errors.Is(err, grantstore.ErrUncertain), errors.Is(err, grantstore.ErrRejected), errors.Is(err, grantstore.ErrNothingToRecover),
-		errors.Is(err, grantstore.ErrMoved):
+	case errors.Is(err, grantstore.ErrUncertain), errors.Is(err, grantstore.ErrRejected), errors.Is(err, grantstore.ErrMoved),
+		errors.Is(err, grantstore.ErrNothingToRecover), errors.Is(err, grantstore.ErrAnswerOutdated):
 		return attentionError{err}
 	}
 	return err
+}
+
+// heldHere says what to do when the store holds no token of name's shared
+// grant (gone: no grant at all; else it is marked moved) while this
+// host's profile holds a refresh token: a share or unshare here stopped
+// between its writes, and the copy here is the grant. Deleting the
+// profile, the advice for another host, would lose it.
+func heldHere(name string, l sharedLink, gone bool) string {
+	grant, join := l.key(name), joinCommand(name, l.key(name), l)
+	if gone {
+		return fmt.Sprintf("the shared store holds no grant %q yet, and this host's profile %q still holds its tokens: its share stopped midway. "+
+			"Run `%s` to finish it", grant, name, join)
+	}
+	return fmt.Sprintf("the shared store marks the grant %q moved to one host, and this host's profile %q holds its tokens: an unshare or share here stopped midway. "+
+		"Run `%s` to keep the grant on this host alone, or `%s` to share it again", grant, name, profile.Command("unshare", name), join)
 }
 
 // sharedEntry is where a shared profile's grant lives and how it is, as
@@ -284,11 +315,12 @@ func (e *sharedEntry) tokenState() tokenEntry {
 }
 
 // withShared is e as list shows it, with its shared grant when it has one.
-func withShared(ctx context.Context, reads *sharedReads, e profileEntry) profileEntry {
+// held: the profile holds a refresh token on this host.
+func withShared(ctx context.Context, reads *sharedReads, e profileEntry, held bool) profileEntry {
 	if e.Rehearsal {
 		return e
 	}
-	if sh := reads.entry(ctx, e.Name); sh != nil {
+	if sh := reads.entry(ctx, e.Name, held); sh != nil {
 		e.Shared, e.Token, e.SecretStorage = sh, sh.tokenState(), "shared"
 	}
 	return e
@@ -296,8 +328,8 @@ func withShared(ctx context.Context, reads *sharedReads, e profileEntry) profile
 
 // sharedStatus fills in a shared profile's status from its store: the
 // local file holds no token of it, which must not read as "needs consent".
-func sharedStatus(ctx context.Context, reads *sharedReads, s profileStatus) profileStatus {
-	s.profileEntry = withShared(ctx, reads, s.profileEntry)
+func sharedStatus(ctx context.Context, reads *sharedReads, s profileStatus, held bool) profileStatus {
+	s.profileEntry = withShared(ctx, reads, s.profileEntry, held)
 	if s.Shared == nil {
 		return s
 	}

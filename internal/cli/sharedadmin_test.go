@@ -341,3 +341,24 @@ func TestSharedWarningsReachTheTerminalSanitized(t *testing.T) {
 		t.Fatalf("token while another host's claim blocks the recovery: exit %d, want a warning naming the claim's holder without control characters\n%q", r.code, r.stderr)
 	}
 }
+
+// An answer in this host's journal that the grant no longer follows is
+// dropped, and recover exits as its help says for nothing to recover.
+func TestRecoverOfAnAnswerTheGrantNoLongerFollowsIsNothingToRecover(t *testing.T) {
+	h := shareConf(t)
+	id, err := seal.Load(h.a.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	journal := grantstore.OpenJournal(h.a.dir, h.dsn, id)
+	if err := journal.Put(grantstore.Entry{Name: "conf", Generation: 99, Spent: grantstore.TokenID("another refresh token")}); err != nil {
+		t.Fatal(err)
+	}
+	r := h.a.run("", nil, "recover", "conf")
+	if r.code != ExitAttention || !strings.Contains(r.stderr, "nothing to recover here") {
+		t.Fatalf("recover of an answer the grant no longer follows: exit %d, want %d\n%s", r.code, ExitAttention, r.stderr)
+	}
+	if _, kept, err := journal.Get("conf"); err != nil || kept {
+		t.Errorf("the answer the grant no longer follows is still journaled (%v)", err)
+	}
+}

@@ -12,16 +12,56 @@ import (
 	"github.com/authwiz/authwiz/internal/seal"
 )
 
-// moveLink makes the record of old's shared grant that of new, with the
-// grant's name in the store kept.
-func moveLink(root *rootOptions, old, renamed string) error {
+// midway is called between the writes of a command that changes both
+// the profile store and shared.json, each under its own lock: a stop
+// there (kill -9, a power cut) leaves the two out of step, and tests stop
+// the process there to see that the next command mends or explains it.
+var midway = func(step string) {}
+
+// copyLink records old's shared grant under renamed too, the first of
+// rename's three writes (record copied, profile renamed, old record
+// dropped): wherever it stops, the profile, by either name, has its
+// record and never reads as unshared. The copy names old, so that the
+// rename run again knows it for its own and finishes.
+func copyLink(root *rootOptions, old, renamed string) error {
 	_, err := editLinks(root, func(links map[string]sharedLink) {
-		stored, l, _ := linkFor(links, old)
-		l.Grant = l.key(old)
-		delete(links, stored)
+		_, l, _ := linkFor(links, old)
+		l.Grant, l.RenamedFrom = l.key(old), old
 		links[renamed] = l
 	})
 	return err
+}
+
+// dropCopy takes back copyLink's record under renamed, for a rename
+// whose profile could not be renamed.
+func dropCopy(root *rootOptions, renamed string) error {
+	_, err := editLinks(root, func(links map[string]sharedLink) { delete(links, renamed) })
+	return err
+}
+
+// settleRename is rename's last write: once the profile is called
+// renamed, its record is the only one of the grant left by the rename.
+func settleRename(root *rootOptions, old, renamed string) error {
+	_, err := editLinks(root, func(links map[string]sharedLink) {
+		l := links[renamed]
+		dropRecords(links, old)
+		l.RenamedFrom = ""
+		links[renamed] = l
+	})
+	return err
+}
+
+// dropRecords removes name's record, and the copies of it a rename that
+// stopped midway left under other names.
+func dropRecords(links map[string]sharedLink, name string) {
+	if stored, _, ok := linkFor(links, name); ok {
+		delete(links, stored)
+	}
+	for other, l := range links {
+		if l.RenamedFrom != "" && nameMatches(l.RenamedFrom, name) {
+			delete(links, other)
+		}
+	}
 }
 
 // linksLockName is the lock every change to shared.json is made under, so
@@ -56,13 +96,18 @@ func editLinks(root *rootOptions, edit func(links map[string]sharedLink)) (dir s
 
 // forgetLink removes what this host keeps of name's shared grant: the
 // record that it is shared, the journal and the token cache. The grant
-// in the store is not touched.
+// in the store is not touched, nor are the journal and cache while
+// another record here still leads to the grant (a rename stopped midway
+// leaves two).
 func forgetLink(root *rootOptions, name string, l sharedLink) error {
+	inUse := false
 	dir, err := editLinks(root, func(links map[string]sharedLink) {
-		stored, _, _ := linkFor(links, name)
-		delete(links, stored)
+		dropRecords(links, name)
+		for other, ol := range links {
+			inUse = inUse || ol.sameGrant(other, l, name)
+		}
 	})
-	if err != nil {
+	if err != nil || inUse {
 		return err
 	}
 	return dropHostCopies(dir, name, l)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -39,7 +40,7 @@ func TestConcurrentLinkChangesAllSurvive(t *testing.T) {
 				errs <- err
 			})
 		}
-		wg.Go(func() { errs <- moveLink(root, "old", "new") })
+		wg.Go(func() { errs <- errors.Join(copyLink(root, "old", "new"), settleRename(root, "old", "new")) })
 		wg.Wait()
 		close(errs)
 		for err := range errs {

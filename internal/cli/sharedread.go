@@ -63,8 +63,9 @@ func (r *sharedReads) linkOf(name string) (sharedLink, bool, error) {
 }
 
 // entry reads name's grant from its store when it is shared; nil when it
-// is not. It never refreshes.
-func (r *sharedReads) entry(ctx context.Context, name string) *sharedEntry {
+// is not. It never refreshes. held: the profile holds a refresh token on
+// this host.
+func (r *sharedReads) entry(ctx context.Context, name string, held bool) *sharedEntry {
 	l, ok, err := r.linkOf(name)
 	e := linkEntry(name, l, ok, err)
 	if e == nil || e.State == "unreadable" {
@@ -93,6 +94,9 @@ func (r *sharedReads) entry(ctx context.Context, name string) *sharedEntry {
 		e.State, e.Problem = "unreachable", err.Error()
 		s.err = err
 		return e
+	case errors.Is(err, grantstore.ErrNotFound) && held:
+		e.State, e.Problem = "missing", heldHere(name, l, true)
+		return e
 	case errors.Is(err, grantstore.ErrNotFound):
 		e.State, e.Problem = "missing", fmt.Sprintf("the shared store holds no grant %q any more: remove this profile with `%s`, or %s",
 			l.key(name), profile.Command("delete", name), grantAnew(name, l))
@@ -117,6 +121,10 @@ func (r *sharedReads) entry(ctx context.Context, name string) *sharedEntry {
 	case grantstore.Rejected:
 		e.Problem = fmt.Sprintf("shared refresh token rejected: consent again for every host with `%s`", grantstore.ReshareCommand(name))
 	case grantstore.Moved:
+		if held {
+			e.Problem = heldHere(name, l, false)
+			break
+		}
 		e.Problem = fmt.Sprintf("the grant was moved back to one host with `%s` and the store holds no token of it: remove this profile with `%s`",
 			profile.Command("unshare", name), profile.Command("delete", name))
 	}

@@ -191,7 +191,7 @@ func checkProfile(ctx context.Context, root *rootOptions, reads *sharedReads, st
 			s.Problems = append(s.Problems, followErr.Error())
 		}
 	}
-	if shared := sharedStatus(ctx, reads, s); shared.Shared != nil {
+	if shared := sharedStatus(ctx, reads, s, p.Tokens.HasRefresh); shared.Shared != nil {
 		return shared
 	}
 	for _, site := range p.Sites {

@@ -76,6 +76,14 @@ func runForget(root *rootOptions, streams Streams, name string) error {
 	if err != nil && !errors.Is(err, profile.ErrNotFound) {
 		return err
 	}
+	// The record of a profile renamed by a rename that stopped before
+	// dropping it: forgetting the grant would take the renamed profile's
+	// record with it, and finishing the rename is what is left to do.
+	if !exists {
+		if finished, err := finishRenameOf(root, streams, name); finished || err != nil {
+			return err
+		}
+	}
 	grant := link.key(name)
 	if err := pendingAnswer(root, name, link); err != nil {
 		if exists {
@@ -147,9 +155,10 @@ func runUnshare(ctx context.Context, root *rootOptions, streams Streams, opts *u
 			return err
 		}
 	}
+	midway("unshare: grant moved")
 	if err := forgetLink(root, p.Name, link); err != nil {
-		return fmt.Errorf("the grant of %q is back on this host and marked moved in %s, but this host's shared record remains: %w; fix or remove %s",
-			p.Name, link.where(), err, sharedFileName)
+		return fmt.Errorf("the grant of %q is back on this host and marked moved in %s, but this host's shared record remains: %w; run `%s` again to finish",
+			p.Name, link.where(), err, profile.Command("unshare", p.Name))
 	}
 	fmt.Fprintf(streams.Err, "The grant of %q is back on this host alone: its tokens are in %s.\n", p.Name, storageWords(p.SecretStorage))
 	fmt.Fprintf(streams.Err, "%s marks it moved and keeps no token of it: the other hosts stop using it and say so; remove the profile there with `%s`.\n",

@@ -11,6 +11,11 @@ import (
 // ErrNothingToRecover: this host's journal holds no answer for the grant.
 var ErrNothingToRecover = errors.New("this host's journal holds no refresh answer for the grant")
 
+// ErrAnswerOutdated: the answer this host's journal held does not follow
+// the grant's refresh token now, so Recover dropped it: as with
+// ErrNothingToRecover, there is nothing to recover on this host.
+var ErrAnswerOutdated = errors.New("this host's answer does not follow the grant's refresh token now")
+
 // Recover saves to the store the refresh answer this host's journal kept
 // when its refresher stopped between the refresh and the commit: the one
 // way back for a grant marked uncertain without a new consent. It claims
@@ -38,8 +43,8 @@ func (s *Source) Recover(ctx context.Context) (Token, error) {
 		if err == nil {
 			err = s.Journal.Drop(s.key())
 		}
-		return Token{}, errors.Join(err, fmt.Errorf("recover shared profile %q: this host's answer (generation %d) does not follow the grant's refresh token now: "+
-			"the store has moved on to another refresh since, or holds another grant of that name; nothing to recover here", s.Name, e.Generation))
+		return Token{}, errors.Join(err, fmt.Errorf("recover shared profile %q: %w (the answer was to generation %d): "+
+			"the store has moved on to another refresh since, or holds another grant of that name; nothing to recover here", s.Name, ErrAnswerOutdated, e.Generation))
 	}
 	tok, saved, err := s.commit(ctx, c, answer)
 	switch {
