@@ -79,6 +79,19 @@ func TestAMultiLinePasteSaysWhatItDid(t *testing.T) {
 	h.wantText("The paste had 2 lines; this field holds one, so they were joined with spaces")
 }
 
+// Terminals send a pasted line break as "\r" (xterm, tmux, VTE): it must
+// part the lines like "\n" does, not vanish with the control characters.
+func TestAPastedCarriageReturnPartsTheLines(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(11)
+	h.press("ctrl+u")
+	h.paste("read:confluence-user\rsearch:confluence\r\noffline_access\r")
+	if got := h.w.draft.Profile.Scopes; !slices.Equal(got, []string{"read:confluence-user", "search:confluence", "offline_access"}) {
+		t.Fatalf("scopes = %q", got)
+	}
+	h.wantText("The paste had 3 lines; this field holds one, so they were joined with spaces")
+}
+
 func TestPlaceholdersAreMarkedAsHints(t *testing.T) {
 	h := newHarness(t)
 	h.walkTo(9)
