@@ -113,10 +113,10 @@ func TestSuggestedCommandsUseTheProgramsName(t *testing.T) {
 	h.wantText("`go run ./cmd/authwiz token NAME`")
 	h.walkTo(12)
 	h.press("enter")
-	h.wantText("do it later with go run ./cmd/authwiz login.")
+	h.wantText(`do it later with go run ./cmd/authwiz login "OAuth2 confluence Authentication".`)
 
 	h = newHarness(t, rehearsing(&fakeRehearsal{}, ""))
 	h.walkTo(12)
 	h.press("enter")
-	h.wantText("do it later with go run ./cmd/authwiz login --rehearsal.")
+	h.wantText(`do it later with go run ./cmd/authwiz login --rehearsal "OAuth2 confluence Authentication".`)
 }

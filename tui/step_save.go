@@ -128,7 +128,7 @@ func (s *saveStep) view(c *stepContext) string {
 		out = st.Success.Render(wrap(fmt.Sprintf("✓ Saved as %q.", c.draft.Profile.Name), c.width)) + "\n\n"
 	case s.phase == phaseSaved:
 		out = st.Success.Render(wrap(fmt.Sprintf("✓ Saved as %q. Press enter to authenticate now, "+
-			"or q to finish and do it later with %s.", c.draft.Profile.Name, programCommand("login"+c.target.note(" --rehearsal"))), c.width)) + "\n\n"
+			"or q to finish and do it later with %s.", c.draft.Profile.Name, c.command("login")), c.width)) + "\n\n"
 	}
 	out += summary(c)
 	for _, warn := range summaryWarnings(c) {
