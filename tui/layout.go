@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -143,14 +144,30 @@ func (w *wizard) window(lines []string, room int) string {
 func (w *wizard) helpLine(c *stepContext) string {
 	keys := w.helpKeys(c)
 	h := w.help // a copy: rendering sets its width
-	if h.ShowAll || keys.more == nil {
+	if h.ShowAll {
 		h.SetWidth(w.width)
 		return h.View(keys)
 	}
+	if keys.more == nil {
+		return shortHelp(h, keys.ShortHelp(), w.width)
+	}
 	tail := h.ShortHelpView([]key.Binding{*keys.more})
 	sep := h.Styles.ShortSeparator.Render(h.ShortSeparator)
-	h.SetWidth(max(w.width-lipgloss.Width(tail)-lipgloss.Width(sep), 10))
-	return h.ShortHelpView(keys.ShortHelp()) + sep + tail
+	return shortHelp(h, keys.ShortHelp(), max(w.width-lipgloss.Width(tail)-lipgloss.Width(sep), 10)) + sep + tail
+}
+
+// shortHelp is the keys on one line of at most width cells, the ones that
+// do not fit replaced by an ellipsis. help.Model cuts alike, except that
+// when the ellipsis itself would not fit it keeps the next key whole and
+// overruns the width, pushing the key for the full list off the screen.
+func shortHelp(h help.Model, keys []key.Binding, width int) string {
+	h.SetWidth(0)
+	line := h.ShortHelpView(keys)
+	ellipsis := " " + h.Styles.Ellipsis.Render(h.Ellipsis)
+	for n := len(keys) - 1; n >= 0 && lipgloss.Width(line) > width; n-- {
+		line = h.ShortHelpView(keys[:n]) + ellipsis
+	}
+	return line
 }
 
 func (w *wizard) mainWidth() int { return w.widthBeside(w.sidebarShown()) }

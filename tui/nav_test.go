@@ -1,8 +1,11 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 func TestNextIsRefusedWhileTheStepIsInvalid(t *testing.T) {
@@ -99,6 +102,33 @@ func TestHelpShowsOnlyLiveKeys(t *testing.T) {
 	h.walkTo(8)
 	if !strings.Contains(h.screen(), "f1 more keys") {
 		t.Fatalf("while typing, help must be offered on f1, since ? is typed:\n%s", h.screen())
+	}
+}
+
+// However narrow the window, the one-line help fits it and ends with the
+// key for the full help, on every step and with any field focused.
+func TestTheHelpLineKeepsTheKeyForMoreInView(t *testing.T) {
+	for _, width := range []int{60, 80, 100} {
+		h := newHarness(t)
+		h.resize(width, 24)
+		check := func(where string) {
+			t.Helper()
+			lines := strings.Split(h.screen(), "\n")
+			last := strings.TrimRight(lines[len(lines)-1], " ")
+			if ansi.StringWidth(last) > width || !strings.HasSuffix(last, "more keys") {
+				t.Errorf("%d columns, %s: the help line is cut: %q", width, where, last)
+			}
+		}
+		for n := 1; n <= 12; n++ {
+			h.walkTo(n)
+			check(fmt.Sprint("step ", n))
+		}
+		for h.stepNumber() > 2 {
+			h.press("esc")
+		}
+		h.press("down") // the App choice
+		h.wantStep(2)
+		check("step 2, App")
 	}
 }
 
