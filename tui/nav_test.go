@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -104,6 +105,31 @@ func TestHelpShowsOnlyLiveKeys(t *testing.T) {
 		t.Fatalf("while typing, help must be offered on f1, since ? is typed:\n%s", h.screen())
 	}
 }
+
+// A key the step takes for itself is not also offered as back: while the
+// consent waits esc cancels it, and with a filter typed esc clears it.
+func TestHelpDoesNotOfferAKeyTwice(t *testing.T) {
+	h := newHarness(t)
+	h.resize(120, 30)
+	h.walkTo(8)
+	h.typeText("read")
+	h.press("f1")
+	h.wantScreen("clear filter")
+	if escBack.MatchString(h.screen()) {
+		t.Fatalf("with a filter typed, esc clears it, but help also offers it as back:\n%s", h.screen())
+	}
+	h.press("esc")
+	h.wantStep(8)
+
+	h.walkTo(12)
+	h.press("enter", "enter", "?")
+	h.wantScreen("cancel")
+	if escBack.MatchString(h.screen()) {
+		t.Fatalf("while the consent waits, esc cancels it, but help also offers it as back:\n%s", h.screen())
+	}
+}
+
+var escBack = regexp.MustCompile(`esc +back`)
 
 // However narrow the window, the one-line help fits it and ends with the
 // key for the full help, on every step and with any field focused.
