@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/authwiz/authwiz/internal/atlassian"
+	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
@@ -34,6 +35,26 @@ func TestLeavingACancelledConsentSaysHowToAuthenticateLater(t *testing.T) {
 			h.press(quit)
 			if !h.quit || !strings.Contains(h.w.outcome, `authwiz login "OAuth2 confluence Authentication"`) {
 				t.Fatalf("quit %v, outcome %q", h.quit, h.w.outcome)
+			}
+		})
+	}
+}
+
+// Quitting after the consent worked says, like finishing with q, what the
+// profile is for now, and whether a default site is still to choose.
+func TestQuittingAfterTheConsentSaysItIsConnected(t *testing.T) {
+	for name, res := range map[string]consent.Result{"one site": oneSiteResult(), "two sites": twoSitesResult()} {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t)
+			h.walkTo(12)
+			h.press("enter", "enter")
+			h.finishConsent(res, nil)
+			h.press("ctrl+c")
+			if !h.quit || !strings.Contains(h.w.outcome, `authwiz token "OAuth2 confluence Authentication"`) {
+				t.Fatalf("quit %v, outcome %q", h.quit, h.w.outcome)
+			}
+			if unchosen := strings.Contains(h.w.outcome, "no default site"); unchosen != (len(res.Sites) > 1) {
+				t.Fatalf("with %d sites, outcome %q", len(res.Sites), h.w.outcome)
 			}
 		})
 	}
