@@ -25,10 +25,11 @@ type frame struct {
 
 func (w *wizard) frame(c *stepContext) frame {
 	top := w.header() + "\n"
-	if w.quit == nil {
-		// The quit dialog is about leaving, not about the step: there the
-		// step's guide gives it its room, so its choices are never
-		// scrolled out of view.
+	if w.quit == nil && w.jump == nil {
+		// The quit dialog and the step list of ctrl+g are not about the
+		// step: there the step's guide gives them its room, so their
+		// choices (and the cursor, which pgdown cannot follow while they
+		// have the keys) are never scrolled out of view.
 		top += "\n" + wrap(w.step().guide(c), c.width) + "\n"
 	}
 	return frame{

@@ -167,6 +167,21 @@ func TestJumpToACompletedStepInEditMode(t *testing.T) {
 	h.wantScreen("[✓]") // console steps count as done for a saved profile
 }
 
+// The step list of ctrl+g shows every step with the cursor, even on a step
+// with a long guide in a small window: pgdown cannot reach it there.
+func TestTheJumpListShowsItsCursor(t *testing.T) {
+	h := newHarness(t, rehearsing(&fakeRehearsal{}, ""))
+	h.resize(60, 20)
+	h.walkTo(12)
+	h.press("esc", "esc", "esc") // step 9, whose guide shows the rehearsal app's values
+	h.wantStep(9)
+	h.press("ctrl+g")
+	for range 10 {
+		h.press("down")
+	}
+	h.wantScreen("Go to a completed step", " 2 Type & name", "› 12 Save & authenticate")
+}
+
 func TestJumpForwardChecksTheCurrentStep(t *testing.T) {
 	h := newHarness(t, editing("Confluence prod"))
 	h.press("ctrl+u")
