@@ -107,6 +107,21 @@ func TestImportAnAppsSettingsAtStep2(t *testing.T) {
 	}
 }
 
+// In a small window the settings-file field appears below the fold when
+// the existing app is chosen: moving to it brings it into view, so what
+// is typed there is seen.
+func TestTheFocusedFieldScrollsIntoView(t *testing.T) {
+	h := newHarness(t)
+	h.resize(60, 20)
+	h.walkTo(2)
+	h.chooseExistingApp()
+	h.press("down")
+	h.typeText("/tmp/app.toml")
+	h.wantScreen("› Settings file", "> /tmp/app.toml")
+	h.press("up", "up")
+	h.wantScreen("› Name", "> "+defaultProfileName)
+}
+
 // In a small window the import's error is below the fold: pgdown, pressed
 // to read it, must not make it vanish; typing another path does.
 func TestAnImportErrorStaysUntilThePathChanges(t *testing.T) {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -106,6 +107,28 @@ func (w *wizard) scrollBy(delta int) {
 	c.rooms = f.room(w.height)
 	lines, room := w.bodyLines(c, f)
 	w.scroll = max(min(w.scroll+delta, maxScroll(len(lines), room)), 0)
+}
+
+// followCursor scrolls the body, when it is taller than its room, so the
+// line the cursor marks (›) and the one under it (a field's value) are in
+// view: in a small window a field focused below the fold would otherwise
+// take keys unseen.
+func (w *wizard) followCursor() {
+	c := w.frameCtx()
+	f := w.frame(c)
+	c.rooms = f.room(w.height)
+	lines, room := w.bodyLines(c, f)
+	at := slices.IndexFunc(lines, func(l string) bool {
+		return strings.HasPrefix(strings.TrimLeft(ansi.Strip(l), " "), "› ")
+	})
+	if len(lines) <= room || at < 0 {
+		return
+	}
+	last := min(at+1, len(lines)-1)
+	if last >= w.scroll+room-2 { // the lines "more above" and "more below" take two
+		w.scroll = last - room + 3
+	}
+	w.scroll = max(min(w.scroll, at, maxScroll(len(lines), room)), 0)
 }
 
 // maxScroll is the furthest the window goes: the last line shown under

@@ -184,7 +184,11 @@ func (w *wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd, _ := w.steps[stepSave].update(w.ctx(), msg)
 		return w, cmd
 	case tea.KeyPressMsg:
-		return w, w.handleKey(msg)
+		cmd := w.handleKey(msg)
+		if !key.Matches(msg, scrollUpKey, scrollDownKey) {
+			w.followCursor()
+		}
+		return w, cmd
 	case tea.PasteMsg:
 		// Pasted text may carry escape sequences and stray whitespace from
 		// a web page or another terminal: clean it before any field sees it.
