@@ -120,6 +120,11 @@ func TestTheFocusedFieldScrollsIntoView(t *testing.T) {
 	h.wantScreen("› Settings file", "> /tmp/app.toml")
 	h.press("up", "up")
 	h.wantScreen("› Name", "> "+defaultProfileName)
+
+	h.press("down", "down") // and in a window made smaller while it has the focus
+	h.resize(100, 30)
+	h.resize(60, 18)
+	h.wantScreen("› Settings file", "> /tmp/app.toml")
 }
 
 // In a small window the import's error is below the fold: pgdown, pressed

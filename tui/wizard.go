@@ -152,6 +152,7 @@ func (w *wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		w.width, w.height = msg.Width, msg.Height
+		w.followCursor() // a smaller window must not hide the field being typed in
 		return w, nil
 	case tea.BackgroundColorMsg:
 		w.styles = newStyles(msg.IsDark())
