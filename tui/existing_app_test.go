@@ -107,6 +107,43 @@ func TestImportAnAppsSettingsAtStep2(t *testing.T) {
 	}
 }
 
+// In a small window the settings-file field appears below the fold when
+// the existing app is chosen: moving to it brings it into view, so what
+// is typed there is seen.
+func TestTheFocusedFieldScrollsIntoView(t *testing.T) {
+	h := newHarness(t)
+	h.resize(60, 20)
+	h.walkTo(2)
+	h.chooseExistingApp()
+	h.press("down")
+	h.typeText("/tmp/app.toml")
+	h.wantScreen("› Settings file", "> /tmp/app.toml")
+	h.press("up", "up")
+	h.wantScreen("› Name", "> "+defaultProfileName)
+
+	h.press("down", "down") // and in a window made smaller while it has the focus
+	h.resize(100, 30)
+	h.resize(60, 18)
+	h.wantScreen("› Settings file", "> /tmp/app.toml")
+}
+
+// In a small window the import's error is below the fold: pgdown, pressed
+// to read it, must not make it vanish; typing another path does.
+func TestAnImportErrorStaysUntilThePathChanges(t *testing.T) {
+	h := newHarness(t)
+	h.resize(60, 20)
+	h.walkTo(2)
+	h.chooseExistingApp()
+	h.press("down")
+	h.typeText(t.TempDir()) // a directory, not a settings file
+	h.press("enter", "pgdown")
+	h.wantScreen("✗ read the settings file")
+	h.typeText("x")
+	if strings.Contains(h.screen(), "✗ read the settings file") {
+		t.Fatalf("the error of the old path stays:\n%s", h.screen())
+	}
+}
+
 // The admin types the Client ID and secret of an app that exists: the
 // wizard goes from step 2 straight to the Redirect URL, then on to consent.
 func TestFlowExistingAppTypedWithFakes(t *testing.T) {

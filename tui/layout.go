@@ -2,8 +2,10 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -24,10 +26,11 @@ type frame struct {
 
 func (w *wizard) frame(c *stepContext) frame {
 	top := w.header() + "\n"
-	if w.quit == nil {
-		// The quit dialog is about leaving, not about the step: there the
-		// step's guide gives it its room, so its choices are never
-		// scrolled out of view.
+	if w.quit == nil && w.jump == nil {
+		// The quit dialog and the step list of ctrl+g are not about the
+		// step: there the step's guide gives them its room, so their
+		// choices (and the cursor, which pgdown cannot follow while they
+		// have the keys) are never scrolled out of view.
 		top += "\n" + wrap(w.step().guide(c), c.width) + "\n"
 	}
 	return frame{
@@ -106,6 +109,28 @@ func (w *wizard) scrollBy(delta int) {
 	w.scroll = max(min(w.scroll+delta, maxScroll(len(lines), room)), 0)
 }
 
+// followCursor scrolls the body, when it is taller than its room, so the
+// line the cursor marks (›) and the one under it (a field's value) are in
+// view: in a small window a field focused below the fold would otherwise
+// take keys unseen.
+func (w *wizard) followCursor() {
+	c := w.frameCtx()
+	f := w.frame(c)
+	c.rooms = f.room(w.height)
+	lines, room := w.bodyLines(c, f)
+	at := slices.IndexFunc(lines, func(l string) bool {
+		return strings.HasPrefix(strings.TrimLeft(ansi.Strip(l), " "), "› ")
+	})
+	if len(lines) <= room || at < 0 {
+		return
+	}
+	last := min(at+1, len(lines)-1)
+	if last >= w.scroll+room-2 { // the lines "more above" and "more below" take two
+		w.scroll = last - room + 3
+	}
+	w.scroll = max(min(w.scroll, at, maxScroll(len(lines), room)), 0)
+}
+
 // maxScroll is the furthest the window goes: the last line shown under
 // the "more above" line.
 func maxScroll(lines, room int) int { return max(lines-(room-1), 0) }
@@ -143,14 +168,30 @@ func (w *wizard) window(lines []string, room int) string {
 func (w *wizard) helpLine(c *stepContext) string {
 	keys := w.helpKeys(c)
 	h := w.help // a copy: rendering sets its width
-	if h.ShowAll || keys.more == nil {
+	if h.ShowAll {
 		h.SetWidth(w.width)
 		return h.View(keys)
 	}
+	if keys.more == nil {
+		return shortHelp(h, keys.ShortHelp(), w.width)
+	}
 	tail := h.ShortHelpView([]key.Binding{*keys.more})
 	sep := h.Styles.ShortSeparator.Render(h.ShortSeparator)
-	h.SetWidth(max(w.width-lipgloss.Width(tail)-lipgloss.Width(sep), 10))
-	return h.ShortHelpView(keys.ShortHelp()) + sep + tail
+	return shortHelp(h, keys.ShortHelp(), max(w.width-lipgloss.Width(tail)-lipgloss.Width(sep), 10)) + sep + tail
+}
+
+// shortHelp is the keys on one line of at most width cells, the ones that
+// do not fit replaced by an ellipsis. help.Model cuts alike, except that
+// when the ellipsis itself would not fit it keeps the next key whole and
+// overruns the width, pushing the key for the full list off the screen.
+func shortHelp(h help.Model, keys []key.Binding, width int) string {
+	h.SetWidth(0)
+	line := h.ShortHelpView(keys)
+	ellipsis := " " + h.Styles.Ellipsis.Render(h.Ellipsis)
+	for n := len(keys) - 1; n >= 0 && lipgloss.Width(line) > width; n-- {
+		line = h.ShortHelpView(keys[:n]) + ellipsis
+	}
+	return line
 }
 
 func (w *wizard) mainWidth() int { return w.widthBeside(w.sidebarShown()) }

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"slices"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
@@ -135,5 +137,15 @@ func (w *wizard) helpKeys(c *stepContext) keyMap {
 	if w.offered != nil {
 		nav = append([]key.Binding{w.keys.ResumeOffered}, nav...)
 	}
-	return keyMap{step: s.keys(c), nav: nav, more: &helpKey}
+	steps := s.keys(c)
+	return keyMap{step: steps, nav: unshadowed(nav, steps), more: &helpKey}
+}
+
+// unshadowed is nav without the keys a step binds itself: the step sees a
+// key first, so while the consent waits esc cancels it rather than going
+// back, and help must not offer both.
+func unshadowed(nav, steps []key.Binding) []key.Binding {
+	return slices.DeleteFunc(nav, func(n key.Binding) bool {
+		return slices.ContainsFunc(steps, func(s key.Binding) bool { return s.Help().Key == n.Help().Key })
+	})
 }

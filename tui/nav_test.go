@@ -1,8 +1,12 @@
 package tui
 
 import (
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 func TestNextIsRefusedWhileTheStepIsInvalid(t *testing.T) {
@@ -102,6 +106,58 @@ func TestHelpShowsOnlyLiveKeys(t *testing.T) {
 	}
 }
 
+// A key the step takes for itself is not also offered as back: while the
+// consent waits esc cancels it, and with a filter typed esc clears it.
+func TestHelpDoesNotOfferAKeyTwice(t *testing.T) {
+	h := newHarness(t)
+	h.resize(120, 30)
+	h.walkTo(8)
+	h.typeText("read")
+	h.press("f1")
+	h.wantScreen("clear filter")
+	if escBack.MatchString(h.screen()) {
+		t.Fatalf("with a filter typed, esc clears it, but help also offers it as back:\n%s", h.screen())
+	}
+	h.press("esc")
+	h.wantStep(8)
+
+	h.walkTo(12)
+	h.press("enter", "enter", "?")
+	h.wantScreen("cancel")
+	if escBack.MatchString(h.screen()) {
+		t.Fatalf("while the consent waits, esc cancels it, but help also offers it as back:\n%s", h.screen())
+	}
+}
+
+var escBack = regexp.MustCompile(`esc +back`)
+
+// However narrow the window, the one-line help fits it and ends with the
+// key for the full help, on every step and with any field focused.
+func TestTheHelpLineKeepsTheKeyForMoreInView(t *testing.T) {
+	for _, width := range []int{60, 80, 100} {
+		h := newHarness(t)
+		h.resize(width, 24)
+		check := func(where string) {
+			t.Helper()
+			lines := strings.Split(h.screen(), "\n")
+			last := strings.TrimRight(lines[len(lines)-1], " ")
+			if ansi.StringWidth(last) > width || !strings.HasSuffix(last, "more keys") {
+				t.Errorf("%d columns, %s: the help line is cut: %q", width, where, last)
+			}
+		}
+		for n := 1; n <= 12; n++ {
+			h.walkTo(n)
+			check(fmt.Sprint("step ", n))
+		}
+		for h.stepNumber() > 2 {
+			h.press("esc")
+		}
+		h.press("down") // the App choice
+		h.wantStep(2)
+		check("step 2, App")
+	}
+}
+
 func TestJumpToACompletedStepInEditMode(t *testing.T) {
 	h := newHarness(t, editing("Confluence prod"))
 	h.wantStep(2)
@@ -109,6 +165,21 @@ func TestJumpToACompletedStepInEditMode(t *testing.T) {
 	h.wantScreen("Saved secret: set (•••• 1234)")
 	h.jumpTo(3)
 	h.wantScreen("[✓]") // console steps count as done for a saved profile
+}
+
+// The step list of ctrl+g shows every step with the cursor, even on a step
+// with a long guide in a small window: pgdown cannot reach it there.
+func TestTheJumpListShowsItsCursor(t *testing.T) {
+	h := newHarness(t, rehearsing(&fakeRehearsal{}, ""))
+	h.resize(60, 20)
+	h.walkTo(12)
+	h.press("esc", "esc", "esc") // step 9, whose guide shows the rehearsal app's values
+	h.wantStep(9)
+	h.press("ctrl+g")
+	for range 10 {
+		h.press("down")
+	}
+	h.wantScreen("Go to a completed step", " 2 Type & name", "› 12 Save & authenticate")
 }
 
 func TestJumpForwardChecksTheCurrentStep(t *testing.T) {

@@ -48,17 +48,17 @@ func (w *wizard) guardRun(next func() tea.Cmd) tea.Cmd {
 // requestQuit quits at once when nothing would be lost, and asks otherwise.
 func (w *wizard) requestQuit() tea.Cmd {
 	if !w.unsaved() {
-		return w.finish(w.laterReminder())
+		return w.finish(w.quitOutcome())
 	}
 	w.quit = &quitDialog{}
 	return nil
 }
 
-// laterReminder is the way to authenticate a profile saved on step 12 but
-// left without a consent, so quitting never leaves the admin guessing.
-func (w *wizard) laterReminder() string {
+// quitOutcome is what step 12 has to say about the profile it saved, so
+// quitting never leaves the admin guessing.
+func (w *wizard) quitOutcome() string {
 	if s, ok := w.step().(*saveStep); ok {
-		return s.laterReminder(w.ctx())
+		return s.quitOutcome(w.ctx())
 	}
 	return ""
 }

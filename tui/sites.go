@@ -71,7 +71,7 @@ func (p *sitePicker) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 			site, runner, name := p.sites[p.cursor], c.deps.consent, c.draft.Profile.Name
 			return func() tea.Msg { return siteChosenMsg{site: site, err: runner.ChooseSite(name, site.CloudID)} }, true
 		case !p.choosing() && key.Matches(msg, doneKey):
-			return c.fx.finish("Connected. " + nextCommands(c, true, indented)), true
+			return c.fx.finish(connected(c, false)), true
 		}
 	}
 	return nil, false
@@ -111,4 +111,14 @@ func (p *sitePicker) view(c *stepContext) string {
 		out += "\n" + st.Error.Render(wrap("✗ "+p.err, c.width))
 	}
 	return out
+}
+
+// connected is the outcome of a finished consent; unchosen says the admin
+// left before choosing among several sites, so there is no default site.
+func connected(c *stepContext, unchosen bool) string {
+	out := "Connected. "
+	if unchosen {
+		out = "Connected, with no default site chosen among its sites. "
+	}
+	return out + nextCommands(c, true, indented)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/authwiz/authwiz/internal/atlassian"
+	"github.com/authwiz/authwiz/internal/consent"
 	"github.com/authwiz/authwiz/internal/profile"
 )
 
@@ -34,6 +35,26 @@ func TestLeavingACancelledConsentSaysHowToAuthenticateLater(t *testing.T) {
 			h.press(quit)
 			if !h.quit || !strings.Contains(h.w.outcome, `authwiz login "OAuth2 confluence Authentication"`) {
 				t.Fatalf("quit %v, outcome %q", h.quit, h.w.outcome)
+			}
+		})
+	}
+}
+
+// Quitting after the consent worked says, like finishing with q, what the
+// profile is for now, and whether a default site is still to choose.
+func TestQuittingAfterTheConsentSaysItIsConnected(t *testing.T) {
+	for name, res := range map[string]consent.Result{"one site": oneSiteResult(), "two sites": twoSitesResult()} {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t)
+			h.walkTo(12)
+			h.press("enter", "enter")
+			h.finishConsent(res, nil)
+			h.press("ctrl+c")
+			if !h.quit || !strings.Contains(h.w.outcome, `authwiz token "OAuth2 confluence Authentication"`) {
+				t.Fatalf("quit %v, outcome %q", h.quit, h.w.outcome)
+			}
+			if unchosen := strings.Contains(h.w.outcome, "no default site"); unchosen != (len(res.Sites) > 1) {
+				t.Fatalf("with %d sites, outcome %q", len(res.Sites), h.w.outcome)
 			}
 		})
 	}
@@ -79,6 +100,19 @@ func TestAMultiLinePasteSaysWhatItDid(t *testing.T) {
 	h.wantText("The paste had 2 lines; this field holds one, so they were joined with spaces")
 }
 
+// Terminals send a pasted line break as "\r" (xterm, tmux, VTE): it must
+// part the lines like "\n" does, not vanish with the control characters.
+func TestAPastedCarriageReturnPartsTheLines(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(11)
+	h.press("ctrl+u")
+	h.paste("read:confluence-user\rsearch:confluence\r\noffline_access\r")
+	if got := h.w.draft.Profile.Scopes; !slices.Equal(got, []string{"read:confluence-user", "search:confluence", "offline_access"}) {
+		t.Fatalf("scopes = %q", got)
+	}
+	h.wantText("The paste had 3 lines; this field holds one, so they were joined with spaces")
+}
+
 func TestPlaceholdersAreMarkedAsHints(t *testing.T) {
 	h := newHarness(t)
 	h.walkTo(9)
@@ -100,10 +134,10 @@ func TestSuggestedCommandsUseTheProgramsName(t *testing.T) {
 	h.wantText("`go run ./cmd/authwiz token NAME`")
 	h.walkTo(12)
 	h.press("enter")
-	h.wantText("do it later with go run ./cmd/authwiz login.")
+	h.wantText(`do it later with go run ./cmd/authwiz login "OAuth2 confluence Authentication".`)
 
 	h = newHarness(t, rehearsing(&fakeRehearsal{}, ""))
 	h.walkTo(12)
 	h.press("enter")
-	h.wantText("do it later with go run ./cmd/authwiz login --rehearsal.")
+	h.wantText(`do it later with go run ./cmd/authwiz login --rehearsal "OAuth2 confluence Authentication".`)
 }

@@ -67,7 +67,30 @@ func (s *startStep) isResumeRow(c *stepContext, i int) bool {
 	return c.saved.resumable != nil && i == 0
 }
 
-func (s *startStep) visible(c *stepContext) int { return max(c.room()-headerLines, rowsFallback) }
+// visible is how many rows fit, with room left under them for the notes,
+// so the delete question and its answer are never scrolled out of view.
+func (s *startStep) visible(c *stepContext) int {
+	problems, notes := s.notes(c)
+	return max(c.room()-headerLines-strings.Count(problems+notes, "\n"), rowsFallback)
+}
+
+// notes are what the view shows under the rows, each line ending in a line
+// break: problems reading the profiles (above the row count), then the
+// delete question and an error.
+func (s *startStep) notes(c *stepContext) (problems, notes string) {
+	st := c.styles
+	for _, p := range c.saved.problems {
+		problems += st.Warning.Render(wrap("! "+validate.Sanitize(p), c.width)) + "\n"
+	}
+	if s.confirmDelete != "" {
+		notes += "\n" + st.Warning.Render(wrap(fmt.Sprintf(
+			"Delete %q with its client secret and tokens? The app in the Developer Console stays. y/n", validate.Sanitize(s.confirmDelete)), c.width)) + "\n"
+	}
+	if s.err != "" {
+		notes += "\n" + st.Error.Render(wrap("✗ "+s.err, c.width)) + "\n"
+	}
+	return problems, notes
+}
 
 func (s *startStep) move(c *stepContext, k tea.KeyPressMsg) {
 	page := s.visible(c)
@@ -124,19 +147,12 @@ func (s *startStep) view(c *stepContext) string {
 	if !c.saved.loaded {
 		b.WriteString(st.Subtle.Render("  Reading saved profiles…") + "\n")
 	}
-	for _, p := range c.saved.problems {
-		b.WriteString(st.Warning.Render(wrap("! "+validate.Sanitize(p), c.width)) + "\n")
-	}
+	problems, notes := s.notes(c)
+	b.WriteString(problems)
 	if n := len(c.saved.profiles); n > s.visible(c) {
 		b.WriteString(st.Subtle.Render(fmt.Sprintf("  %d–%d of %d rows", offset+1, end, s.rows(c))) + "\n")
 	}
-	if s.confirmDelete != "" {
-		b.WriteString("\n" + st.Warning.Render(wrap(fmt.Sprintf(
-			"Delete %q with its client secret and tokens? The app in the Developer Console stays. y/n", validate.Sanitize(s.confirmDelete)), c.width)))
-	}
-	if s.err != "" {
-		b.WriteString("\n" + st.Error.Render(wrap("✗ "+s.err, c.width)))
-	}
+	b.WriteString(notes)
 	return strings.TrimRight(b.String(), "\n")
 }
 

@@ -52,6 +52,21 @@ func TestDeleteAProfileAfterConfirming(t *testing.T) {
 	h.wantScreen("Confluence test")
 }
 
+// With more profiles than the window holds, the list shortens for the
+// delete question, so the admin reads which profile y deletes.
+func TestTheDeleteQuestionStaysInViewUnderALongList(t *testing.T) {
+	names := make([]string, 30)
+	for i := range names {
+		names[i] = fmt.Sprintf("Profile %03d", i)
+	}
+	h := newHarness(t, withSaved(names...))
+	h.resize(60, 20)
+	h.press("end", "d")
+	h.wantScreen("› Profile 029", `Delete "Profile 029" with its client secret`, "Console stays. y/n")
+	h.press("n")
+	h.wantScreen("› Profile 029")
+}
+
 func TestNewProfileNameIsUnique(t *testing.T) {
 	h := newHarness(t, withSaved(defaultProfileName))
 	h.press("enter")

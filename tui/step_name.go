@@ -127,9 +127,14 @@ func (s *nameStep) update(c *stepContext, msg tea.Msg) (tea.Cmd, bool) {
 		c.draft.Profile.Name = s.name.Value()
 		return cmd, handled
 	case rowFile:
+		before := s.file.Value()
 		cmd, handled := updateInput(&s.file, msg, c.width, fieldIndent)
 		c.draft.ImportPath = strings.TrimSpace(s.file.Value())
-		s.importErr = ""
+		if s.file.Value() != before {
+			// Only a new path makes the error old news: pgdown, pressed
+			// to read it in a small window, comes here too.
+			s.importErr = ""
+		}
 		return cmd, handled
 	}
 	return nil, false

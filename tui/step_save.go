@@ -128,7 +128,7 @@ func (s *saveStep) view(c *stepContext) string {
 		out = st.Success.Render(wrap(fmt.Sprintf("✓ Saved as %q.", c.draft.Profile.Name), c.width)) + "\n\n"
 	case s.phase == phaseSaved:
 		out = st.Success.Render(wrap(fmt.Sprintf("✓ Saved as %q. Press enter to authenticate now, "+
-			"or q to finish and do it later with %s.", c.draft.Profile.Name, programCommand("login"+c.target.note(" --rehearsal"))), c.width)) + "\n\n"
+			"or q to finish and do it later with %s.", c.draft.Profile.Name, c.command("login")), c.width)) + "\n\n"
 	}
 	out += summary(c)
 	for _, warn := range summaryWarnings(c) {
@@ -177,14 +177,17 @@ func (s *saveStep) modal() bool { return s.phase == phaseConsent && s.consent.pa
 // typing: the paste field has the keyboard, so ? is part of a pasted URL.
 func (s *saveStep) typing() bool { return s.modal() }
 
-// laterReminder is what to print when the program ends with the profile
-// saved but not (yet) authenticated: the command that authenticates it.
-func (s *saveStep) laterReminder(c *stepContext) string {
-	saved := s.phase == phaseSaved || s.phase == phaseConsent && s.consent.result == nil
-	if !saved || !c.canConsent() {
-		return ""
+// quitOutcome is what to print when the program is quit on step 12 with
+// the profile saved: the command that authenticates it, or, after a
+// consent, the commands that use it, as finishing with q says.
+func (s *saveStep) quitOutcome(c *stepContext) string {
+	switch {
+	case s.phase == phaseConsent && s.consent.result != nil:
+		return connected(c, s.consent.sites.choosing())
+	case (s.phase == phaseSaved || s.phase == phaseConsent) && c.canConsent():
+		return nextCommands(c, false, indented)
 	}
-	return nextCommands(c, false, indented)
+	return ""
 }
 
 // lines shows the summary, saves as the screen does, and runs the consent

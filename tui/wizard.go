@@ -152,6 +152,7 @@ func (w *wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		w.width, w.height = msg.Width, msg.Height
+		w.followCursor() // a smaller window must not hide the field being typed in
 		return w, nil
 	case tea.BackgroundColorMsg:
 		w.styles = newStyles(msg.IsDark())
@@ -184,11 +185,17 @@ func (w *wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd, _ := w.steps[stepSave].update(w.ctx(), msg)
 		return w, cmd
 	case tea.KeyPressMsg:
-		return w, w.handleKey(msg)
+		cmd := w.handleKey(msg)
+		if !key.Matches(msg, scrollUpKey, scrollDownKey) {
+			w.followCursor()
+		}
+		return w, cmd
 	case tea.PasteMsg:
 		// Pasted text may carry escape sequences and stray whitespace from
 		// a web page or another terminal: clean it before any field sees it.
-		msg.Content = validate.Clean(msg.Content)
+		// Terminals send a pasted line break as a carriage return, which the
+		// cleaning would drop, gluing two lines into one word.
+		msg.Content = validate.Clean(lineBreaks.Replace(msg.Content))
 		cmd, _ := w.step().update(w.ctx(), msg)
 		w.showErrors = true
 		if lines := strings.Count(msg.Content, "\n") + 1; lines > 1 && w.step().typing() {
@@ -202,6 +209,9 @@ func (w *wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd, _ := w.step().update(w.ctx(), msg)
 	return w, cmd
 }
+
+// lineBreaks turns every way a paste can end a line into "\n".
+var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n")
 
 func (w *wizard) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
