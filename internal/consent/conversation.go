@@ -151,7 +151,9 @@ func (c Conversation) forwardPastes(ctx context.Context, in *Input, attempt Flow
 			return
 		}
 		rest, accepted := restOfPaste(ctx, in, attempt)
-		if ctx.Err() != nil {
+		// An accepted address ends the wait, and with it ctx, at once:
+		// the refusal of the lines before it is still said below.
+		if ctx.Err() != nil && !accepted {
 			return
 		}
 		// Once an address in the paste was the answer, the attempt is
