@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/authwiz/authwiz/internal/fileacl"
 )
 
 const tempMarker = ".tmp-"
@@ -62,7 +64,7 @@ func replaceVia(path string, data []byte, tmp *os.File) (err error) {
 	}()
 	// CreateTemp already uses 0600; chmod anyway so the guarantee does not
 	// rest on an implementation detail.
-	if err = makeFilePrivate(tmp); err != nil {
+	if err = fileacl.MakeFilePrivate(tmp); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if _, err = tmp.Write(data); err != nil {

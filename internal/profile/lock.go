@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/authwiz/authwiz/internal/fileacl"
 )
 
 // pollLock is how often a waiting process retries the lock; short enough
@@ -168,7 +170,7 @@ func (s *Store) lockFiles(exclusive bool) (unlock func(), err error) {
 func (s *Store) exclusive(fn func() error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := mkdirPrivate(s.dir); err != nil {
+	if err := fileacl.MkdirPrivate(s.dir); err != nil {
 		return fmt.Errorf("create the configuration directory %s: %w", s.dir, err)
 	}
 	unlock, err := s.lockFiles(true)
@@ -195,7 +197,7 @@ func WithLock(path, what string, timeout time.Duration, fn func() error) error {
 	if timeout <= 0 {
 		timeout = DefaultLockTimeout
 	}
-	if err := mkdirPrivate(filepath.Dir(path)); err != nil {
+	if err := fileacl.MkdirPrivate(filepath.Dir(path)); err != nil {
 		return fmt.Errorf("create the configuration directory %s: %w", filepath.Dir(path), err)
 	}
 	unlock, err := fileLock{path: path, what: what, timeout: timeout}.acquire(context.Background(), true)

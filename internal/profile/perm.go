@@ -7,11 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/authwiz/authwiz/internal/fileacl"
 )
 
 const (
-	privateDir  = 0o700
-	privateFile = 0o600
+	privateDir  = fileacl.DirMode
+	privateFile = fileacl.FileMode
 )
 
 // ErrUnsafe: the configuration directory, or a file in it, could be changed
@@ -102,7 +104,7 @@ func checkPrivate(dir string, others []string) (warnings, readable []string, err
 // with the exclusive lock held, as the first step of every change.
 func (s *Store) tighten() error {
 	for _, path := range s.readable {
-		if err := makePrivate(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := fileacl.MakePrivate(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("make %s private: %w", path, err)
 		}
 	}

@@ -64,22 +64,6 @@ func readableByOthers(path string, info fs.FileInfo, secrets bool) string {
 	return msg
 }
 
-// looseFile reports, with the command that fixes it, when other users may
-// read path. A missing file is not loose.
-func looseFile(path string) (string, error) {
-	info, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	if info.Mode().Perm()&0o077 == 0 {
-		return "", nil
-	}
-	return fmt.Sprintf("%s can be read by other users (mode %04o); fix it with: chmod 600 %q", path, info.Mode().Perm(), path), nil
-}
-
 // userPrivateGroup reports whether gid is the running user's private
 // group; a variable so tests can stand for either kind of system.
 var userPrivateGroup = func(gid uint32) bool {

@@ -8,31 +8,31 @@ import (
 	"io/fs"
 	"os"
 	"time"
+
+	"github.com/authwiz/authwiz/internal/fileacl"
 )
 
-// unsafePath is the ssh rule read from the ACL (see judgeACL): path must
-// belong to the user running authwiz (or SYSTEM or the Administrators), and
-// no one else may change it. A path gone since it was listed, a temp file
-// another authwiz renamed, is not judged.
+// unsafePath is the ssh rule read from the ACL (see fileacl.Access): path
+// must belong to the user running authwiz (or SYSTEM or the
+// Administrators), and no one else may change it. A path gone since it was
+// listed, a temp file another authwiz renamed, is not judged.
 func unsafePath(path string, info fs.FileInfo) error {
-	v, err := readACL(path)
+	access, err := fileacl.ReadAccess(path, info.IsDir())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	user := userSID()
-	verdict := judgeACL(v, user)
-	if verdict.BadOwner {
+	if access.BadOwner {
 		return &UnsafeError{Path: path,
-			Problem: fmt.Sprintf("is owned by %s, not by you, %s", sidName(v.Owner), sidName(user)),
-			Fix:     fmt.Sprintf(`icacls "%s" /setowner "*%s" (from a command prompt run as administrator)`, path, user)}
+			Problem: fmt.Sprintf("is owned by %s, not by you, %s", access.Owner(), access.You()),
+			Fix:     access.OwnerFix()}
 	}
-	if len(verdict.Writers) > 0 {
+	if len(access.Writers) > 0 {
 		return &UnsafeError{Path: path,
-			Problem: fmt.Sprintf("can be changed by %s, as its access control list allows", sidNames(verdict.Writers)),
-			Fix:     icaclsFix(path, user, verdict.Writers, info.IsDir())}
+			Problem: fmt.Sprintf("can be changed by %s, as its access control list allows", fileacl.Names(access.Writers)),
+			Fix:     access.Fix(access.Writers)}
 	}
 	return nil
 }
@@ -41,45 +41,20 @@ func unsafePath(path string, info fs.FileInfo) error {
 // SYSTEM and the Administrators may read path; secrets: it is a file that
 // may hold secrets (a copy of secrets.toml, a refresh in progress).
 func readableByOthers(path string, info fs.FileInfo, secrets bool) string {
-	readers, err := readers(path)
-	if err != nil || len(readers) == 0 {
+	access, err := fileacl.ReadAccess(path, info.IsDir())
+	if err != nil || len(access.Readers) == 0 {
 		return "" // unreadable ACLs are refused by unsafePath first
 	}
-	fix := icaclsFix(path, userSID(), readers, info.IsDir())
+	readers, fix := fileacl.Names(access.Readers), access.Fix(access.Readers)
 	if info.IsDir() {
-		return fmt.Sprintf("%s can be read by %s; fix it with: %s", path, sidNames(readers), fix)
+		return fmt.Sprintf("%s can be read by %s; fix it with: %s", path, readers, fix)
 	}
 	msg := fmt.Sprintf("%s can be read by %s; authwiz makes it private at its next change, or fix it now with: %s",
-		path, sidNames(readers), fix)
+		path, readers, fix)
 	if secrets {
 		msg += ". It holds secrets someone else may have read: also reset the client secret in the Atlassian Developer Console"
 	}
 	return msg
-}
-
-// looseFile reports, with the command that fixes it, when someone other
-// than the user, SYSTEM and the Administrators may read path. A missing
-// file is not loose.
-func looseFile(path string) (string, error) {
-	readers, err := readers(path)
-	if errors.Is(err, fs.ErrNotExist) || err == nil && len(readers) == 0 {
-		return "", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%s can be read by %s; fix it with: %s",
-		path, sidNames(readers), icaclsFix(path, userSID(), readers, false)), nil
-}
-
-// readers lists who other than the user, SYSTEM and the Administrators
-// may read path.
-func readers(path string) ([]string, error) {
-	v, err := readACL(path)
-	if err != nil {
-		return nil, err
-	}
-	return judgeACL(v, userSID()).Readers, nil
 }
 
 // renameReplace retries because Windows refuses to replace a file that

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/authwiz/authwiz/internal/fileacl"
 )
 
 var (
@@ -504,7 +506,7 @@ func (s *Store) loadSettings() (settingsFile, error) {
 // hide the leak, and rewriting it would not undo it.
 func (s *Store) loadSecrets() (secretsFile, error) {
 	path := s.path(secretsFileName)
-	if msg, err := looseFile(path); err != nil || msg != "" {
+	if msg, err := fileacl.ReadableByOthers(path); err != nil || msg != "" {
 		if err != nil {
 			return secretsFile{}, fmt.Errorf("check permissions of %s: %w", path, err)
 		}

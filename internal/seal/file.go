@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"filippo.io/age"
+
+	"github.com/authwiz/authwiz/internal/fileacl"
 )
 
 // IdentityFileName is the host key's file in the config directory.
@@ -104,7 +106,7 @@ func writePrivate(path string, data []byte, exclusive, durable bool) error {
 }
 
 func writeFile(f *os.File, data []byte, durable bool) error {
-	err := makePrivate(f)
+	err := fileacl.MakeFilePrivate(f)
 	if err == nil {
 		_, err = f.Write(data)
 	}

@@ -5,7 +5,6 @@ package seal
 import (
 	"fmt"
 	"io/fs"
-	"os"
 )
 
 // looseKey refuses, with the fix, a host key other users may read.
@@ -15,6 +14,3 @@ func looseKey(path string, info fs.FileInfo) error {
 	}
 	return fmt.Errorf("the host key %s can be read by other users (mode %04o); fix it with: chmod 600 %q", path, info.Mode().Perm(), path)
 }
-
-// makePrivate makes a file being written readable by its owner only.
-func makePrivate(f *os.File) error { return f.Chmod(0o600) }

@@ -7,7 +7,7 @@ import (
 
 	"golang.org/x/sys/windows"
 
-	"github.com/authwiz/authwiz/internal/profile"
+	"github.com/authwiz/authwiz/internal/fileacl"
 	"github.com/authwiz/authwiz/internal/seal"
 )
 
@@ -17,7 +17,7 @@ func TestLoadRefusesAKeyOthersCanReadOnWindows(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, seal.IdentityFileName)
-	if msg, err := profile.ReadableByOthers(path); err != nil || msg != "" {
+	if msg, err := fileacl.ReadableByOthers(path); err != nil || msg != "" {
 		t.Fatalf("a new host key must be private: %q, %v", msg, err)
 	}
 	// Everyone may read it.

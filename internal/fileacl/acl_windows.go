@@ -1,8 +1,9 @@
-package profile
+package fileacl
 
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,7 +107,9 @@ func sidName(sid string) string {
 	return fmt.Sprintf("%s (%s)", account, sid)
 }
 
-func sidNames(sids []string) string {
+// Names names sids for a message, as Access lists them: `BUILTIN\Users
+// (S-1-5-32-545), Everyone (S-1-1-0)`.
+func Names(sids []string) string {
 	names := make([]string, len(sids))
 	for i, sid := range sids {
 		names[i] = sidName(sid)
@@ -114,10 +117,68 @@ func sidNames(sids []string) string {
 	return strings.Join(names, ", ")
 }
 
-// makePrivate gives path a DACL of its own, not inherited, that lets in
+// Access is who other than the user, SYSTEM and the Administrators may
+// change or read a file, as its owner and access control list say (see
+// judgeACL), with the commands that take it back: what a caller needs to
+// word its own refusal (profile's UnsafeError).
+type Access struct {
+	path, user, owner string
+	dir               bool
+	// BadOwner: the owner is someone else, who may always change the ACL.
+	BadOwner bool
+	// Writers are the SIDs that may change the file, Readers those that
+	// may read it or grant themselves that (see Names).
+	Writers, Readers []string
+}
+
+// ReadAccess reads who may read or change path; dir: it is a directory,
+// whose fix passes the private ACL on to what it holds.
+func ReadAccess(path string, dir bool) (Access, error) {
+	v, err := readACL(path)
+	if err != nil {
+		return Access{}, err
+	}
+	user := userSID()
+	verdict := judgeACL(v, user)
+	return Access{path: path, user: user, owner: v.Owner, dir: dir,
+		BadOwner: verdict.BadOwner, Writers: verdict.Writers, Readers: verdict.Readers}, nil
+}
+
+// Owner names the file's owner, for the message that refuses a BadOwner.
+func (a Access) Owner() string { return sidName(a.owner) }
+
+// You names the user running authwiz, for the same message.
+func (a Access) You() string { return sidName(a.user) }
+
+// OwnerFix is the command that gives the file back to the user.
+func (a Access) OwnerFix() string {
+	return fmt.Sprintf(`icacls "%s" /setowner "*%s" (from a command prompt run as administrator)`, a.path, a.user)
+}
+
+// Fix is the command that leaves the file to the user, SYSTEM and the
+// Administrators, removing others (its Writers or Readers).
+func (a Access) Fix(others []string) string { return icaclsFix(a.path, a.user, others, a.dir) }
+
+// ReadableByOthers says, with the command that fixes it, when someone
+// other than the user, SYSTEM and the Administrators may read path: "" when
+// no one may or path is missing. For files that hold secrets, which callers
+// refuse rather than use (profile's secrets file, seal's host key).
+func ReadableByOthers(path string) (string, error) {
+	a, err := ReadAccess(path, false)
+	if errors.Is(err, fs.ErrNotExist) || err == nil && len(a.Readers) == 0 {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s can be read by %s; fix it with: %s", path, Names(a.Readers), a.Fix(a.Readers)), nil
+}
+
+// MakePrivate gives path a DACL of its own, not inherited, that lets in
 // only the user, SYSTEM and the Administrators: the Windows form of
-// chmod 600 (and 700, passed on to what a directory will hold).
-func makePrivate(path string) error {
+// chmod 600 (and 700, passed on to what a directory will hold), for the
+// files callers find others may read and take back (see profile's tighten).
+func MakePrivate(path string) error {
 	sd, err := privateDescriptor()
 	if err != nil {
 		return err
@@ -130,21 +191,23 @@ func makePrivate(path string) error {
 		windows.DACL_SECURITY_INFORMATION|windows.PROTECTED_DACL_SECURITY_INFORMATION, nil, nil, dacl, nil)
 }
 
-// makeFilePrivate is makePrivate for a file authwiz has open, by its
-// name: os opens files without the right to change their ACL. The file
-// is private before authwiz writes anything into it, but whoever the
-// directory let read it could have opened it in the moment between.
-func makeFilePrivate(f *os.File) error { return makePrivate(f.Name()) }
+// MakeFilePrivate is MakePrivate for a file being written (the atomic
+// writes of profile and seal), by its name: os opens files without the
+// right to change their ACL. The file is private before authwiz writes
+// anything into it, but whoever the directory let read it could have
+// opened it in the moment between.
+func MakeFilePrivate(f *os.File) error { return MakePrivate(f.Name()) }
 
-// mkdirPrivate makes dir, and its missing parents, with the new directory
-// itself private from its first moment (see makePrivate), so that what
-// authwiz writes in it inherits that. A directory that is already there
-// is left as it is: the check on opening judges it.
-func mkdirPrivate(dir string) error {
+// MkdirPrivate makes dir, and its missing parents, with the new directory
+// itself private from its first moment (see MakePrivate), so that what
+// authwiz writes in it inherits that: the configuration directory and its
+// refresh directory. A directory that is already there is left as it is:
+// profile's check on opening judges it.
+func MkdirPrivate(dir string) error {
 	if _, err := os.Stat(dir); err == nil {
-		return os.MkdirAll(dir, privateDir) // nil, or that it is not a directory
+		return os.MkdirAll(dir, DirMode) // nil, or that it is not a directory
 	}
-	if err := os.MkdirAll(filepath.Dir(dir), privateDir); err != nil {
+	if err := os.MkdirAll(filepath.Dir(dir), DirMode); err != nil {
 		return err
 	}
 	sd, err := privateDescriptor()
@@ -162,7 +225,7 @@ func mkdirPrivate(dir string) error {
 	return nil
 }
 
-// privateDescriptor is the security descriptor of makePrivate: full control
+// privateDescriptor is the security descriptor of MakePrivate: full control
 // for the user, SYSTEM and the Administrators, passed on to files and
 // directories created inside, and nothing inherited from above (P).
 func privateDescriptor() (*windows.SECURITY_DESCRIPTOR, error) {

@@ -1,6 +1,19 @@
-package profile
+// Package fileacl says who other than the user may read or change a file,
+// and makes files private: mode bits on Unix, access control lists on
+// Windows. It words no refusals of its own beyond "who may read it, and
+// the command that fixes it": callers such as profile (the configuration
+// directory) and seal (the host key) say what the finding means for them.
+package fileacl
 
 import "fmt"
+
+// The modes of private files and directories: what Unix gives them, and
+// what os is asked for when it creates them on Windows, where the access
+// control list does the work (see MakePrivate).
+const (
+	FileMode = 0o600
+	DirMode  = 0o700
+)
 
 // The Windows permission check reads a file's owner and access control list
 // (DACL) and judges it here, in terms that need no Windows API, so that the

@@ -7,13 +7,19 @@ import (
 	"testing"
 
 	"golang.org/x/sys/windows"
+
+	"github.com/authwiz/authwiz/internal/fileacl"
 )
 
 // setACL replaces path's DACL by the one sddl describes, protected from
 // what its directory passes on. %u stands for the user's SID.
 func setACL(t *testing.T, path, sddl string) {
 	t.Helper()
-	sd, err := windows.SecurityDescriptorFromString(strings.ReplaceAll(sddl, "%u", userSID()))
+	user, err := windows.GetCurrentProcessToken().GetTokenUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd, err := windows.SecurityDescriptorFromString(strings.ReplaceAll(sddl, "%u", user.User.Sid.String()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,11 +35,11 @@ func setACL(t *testing.T, path, sddl string) {
 
 func wantPrivate(t *testing.T, path string) {
 	t.Helper()
-	v, err := readACL(path)
+	got, err := fileacl.ReadAccess(path, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := judgeACL(v, userSID()); got.BadOwner || len(got.Writers)+len(got.Readers) != 0 {
+	if got.BadOwner || len(got.Writers)+len(got.Readers) != 0 {
 		t.Errorf("%s is not private: %+v", path, got)
 	}
 }

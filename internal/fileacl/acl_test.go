@@ -1,4 +1,4 @@
-package profile
+package fileacl
 
 import (
 	"slices"
@@ -18,7 +18,7 @@ const (
 	readExecute = 0x1200a9
 )
 
-// private is the DACL makePrivate gives, and %AppData% passes on.
+// private is the DACL MakePrivate gives, and %AppData% passes on.
 var private = []aclEntry{
 	{SID: testUser, Mask: fullControl},
 	{SID: sidSystem, Mask: fullControl},
