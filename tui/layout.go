@@ -152,6 +152,10 @@ func (w *wizard) window(lines []string, room int) string {
 	if offset+visible < len(lines) {
 		visible--
 		below = w.styles.Subtle.Render(fmt.Sprintf("↓ %d more lines below: pgdown", len(lines)-offset-visible))
+		if slices.ContainsFunc(lines[offset+visible:], isErrorLine) {
+			// A refused enter must not look like a key that did nothing.
+			below = w.styles.Error.Render(fmt.Sprintf("↓ %d more lines below, with what to fix: pgdown", len(lines)-offset-visible))
+		}
 	}
 	out := lines[offset : offset+visible]
 	if above != "" {
@@ -162,6 +166,9 @@ func (w *wizard) window(lines []string, room int) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// isErrorLine: the line says what must be fixed before going on.
+func isErrorLine(line string) bool { return strings.HasPrefix(ansi.Strip(line), "✗ ") }
 
 // helpLine is the key help: the full list after ?, else one line cut to
 // the width that always ends with the key for the full list.

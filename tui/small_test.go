@@ -141,3 +141,19 @@ func TestSuggestedCommandsUseTheProgramsName(t *testing.T) {
 	h.press("enter")
 	h.wantText(`do it later with go run ./cmd/authwiz login --rehearsal "OAuth2 confluence Authentication".`)
 }
+
+// In a small window the error of a refused enter can fall below the fold:
+// the line that says more is below must then say it is what to fix, or
+// the key looks as if it did nothing.
+func TestARefusedEnterSaysTheFixIsBelowTheFold(t *testing.T) {
+	h := newHarness(t)
+	h.resize(60, 20)
+	h.walkTo(5)
+	h.press("e", "ctrl+u")
+	h.typeText(strings.Repeat("a", 300))
+	h.press("enter", "enter")
+	h.wantStep(5)
+	h.wantScreen("more lines below, with what to fix: pgdown")
+	h.press("pgdown")
+	h.wantScreen("✗ ")
+}
