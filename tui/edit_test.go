@@ -109,3 +109,30 @@ func TestPickingAProfileOnTheStartScreenEditsIt(t *testing.T) {
 		t.Fatal("the saved secret was not loaded for keeping")
 	}
 }
+
+// Finishing an edit without a new consent: the profile's grant still
+// works unless a change made it stale, and the outcome says which.
+func TestFinishingAnEditSaysWhetherTheGrantStillHolds(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(h *harness)
+		want   string
+	}{
+		{"renamed only", func(h *harness) { h.press("ctrl+u"); h.typeText("Confluence production") },
+			`its authentication still holds.` + "\n" + "A fresh access token"},
+		{"scopes changed", func(h *harness) { h.jumpTo(11); h.typeText(" read:confluence-user") },
+			"Authenticate it with:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, editing("Confluence prod"))
+			tc.change(h)
+			h.jumpTo(12)
+			h.press("enter")
+			h.wantScreen("✓ Saved")
+			h.press("q")
+			if !h.quit || !strings.Contains(h.w.outcome, tc.want) {
+				t.Fatalf("quit %v, outcome %q, want it to say %q", h.quit, h.w.outcome, tc.want)
+			}
+		})
+	}
+}

@@ -144,13 +144,20 @@ func (s *saveStep) view(c *stepContext) string {
 }
 
 // nextCommands tells how to use the profile from now on, each command
-// shown by show.
+// shown by show. authenticated: a consent just worked. An edited profile
+// whose grant no change made stale still works without one.
 func nextCommands(c *stepContext, authenticated bool, show func(command string) string) string {
-	if !authenticated {
-		return fmt.Sprintf("Saved %q. Authenticate it with:\n%s", c.draft.Profile.Name, show(c.command("login")))
+	p := c.draft.Profile
+	stillGranted := p.Tokens.HasRefresh && !p.TokensStale && p.Tokens.RefreshFailure == ""
+	if !authenticated && !stillGranted {
+		return fmt.Sprintf("Saved %q. Authenticate it with:\n%s", p.Name, show(c.command("login")))
 	}
 	token, status := usageCommands(c)
-	return "A fresh access token, whenever you need one:\n" + show(token) + "\nIs it still working?\n" + show(status)
+	out := "A fresh access token, whenever you need one:\n" + show(token) + "\nIs it still working?\n" + show(status)
+	if !authenticated {
+		out = fmt.Sprintf("Saved %q; its authentication still holds.\n", p.Name) + out
+	}
+	return out
 }
 
 // usageCommands are the commands that use an authenticated profile.
