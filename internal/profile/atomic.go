@@ -85,16 +85,20 @@ func replaceVia(path string, data []byte, tmp *os.File) (err error) {
 	return fsyncDir(dir)
 }
 
-// removeStaleTemps deletes temp files a crashed writer left behind. It runs
-// only under the exclusive lock, when no writer can be using one.
+// removeStaleTemps deletes the temp files of the store's own files that a
+// crashed writer left behind. It runs only under the exclusive lock, when
+// no writer of them can be using one; files others keep beside the store
+// (shared.json, the host key) are written under locks of their own, so
+// their temp files may be in use.
 func removeStaleTemps(dir string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".") && strings.Contains(e.Name(), tempMarker) {
-			os.Remove(filepath.Join(dir, e.Name()))
+		name := e.Name()
+		if strings.HasPrefix(name, ".") && strings.Contains(name, tempMarker) && ownFile(name[1:], nil) {
+			os.Remove(filepath.Join(dir, name))
 		}
 	}
 }

@@ -2,6 +2,7 @@ package profile
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -122,5 +123,29 @@ func TestWritesReplaceAndFlushBoth(t *testing.T) {
 		case last+1 == len(flushes) || !flushes[last+1].dir || filepath.Clean(flushes[last+1].path) != filepath.Clean(s.Dir()):
 			t.Errorf("%s: the directory was not flushed right after the rename", filepath.Base(path))
 		}
+	}
+}
+
+// A save clears the temp files a crashed save of the store left, but not
+// those of files others write beside the store under locks of their own
+// (shared.json, the host key): one of them may be being written now.
+func TestASaveClearsOnlyItsOwnStaleTemps(t *testing.T) {
+	s := savedStore(t)
+	own := s.path("." + settingsFileName + tempMarker + "123")
+	others := s.path(".shared.json" + tempMarker + "456")
+	for _, path := range []string{own, others} {
+		if err := os.WriteFile(path, []byte("half"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, sec := fullProfile()
+	if err := s.Save(p, sec); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(own); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a crashed save's temp file is still there (%v)", err)
+	}
+	if _, err := os.Stat(others); err != nil {
+		t.Errorf("a save removed the temp file of another writer: %v", err)
 	}
 }
