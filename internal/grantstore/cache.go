@@ -97,9 +97,11 @@ func (c *Cache) get(name string) (tok cachedToken, confirmed time.Time, ok bool)
 }
 
 // Drop forgets every copy of name's token, for a grant that no longer
-// lives in the store this host reads.
+// lives in the store this host reads; those cached under the name alone,
+// before caches were kept per store, go too.
 func (c *Cache) Drop(name string) error {
-	for _, path := range c.generations(name) {
+	old, _ := filepath.Glob(filepath.Join(c.dir, fileKey(name)+".*.age"))
+	for _, path := range append(c.generations(name), old...) {
 		if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
 			return fmt.Errorf("forget this host's copy of the access token of %q: %w", name, err)
 		}

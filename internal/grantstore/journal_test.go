@@ -2,6 +2,10 @@ package grantstore_test
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -92,4 +96,28 @@ func mustToken(t *testing.T, src *grantstore.Source) grantstore.Token {
 		t.Fatal(err)
 	}
 	return tok
+}
+
+// Forgetting a grant's cached token also forgets the copy an earlier
+// version kept under the grant's name alone.
+func TestDropForgetsATokenCachedBeforeTheUpgrade(t *testing.T) {
+	id, err := seal.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	c := grantstore.OpenCache(dir, "postgres://authwiz@a.example/authwiz", id)
+	old := grantstore.OldCachePath(c, "conf", 3)
+	if err := os.MkdirAll(filepath.Dir(old), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(old, []byte("sealed token"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Drop("conf"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("the token cached under the name alone is still there (%v)", err)
+	}
 }
