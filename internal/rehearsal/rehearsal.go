@@ -57,6 +57,9 @@ type Server struct {
 	// instance tells this server from any other that answers on its port
 	// later, once it has stopped (RunningPort).
 	instance string
+	// earlier is the port record found at Start: another demo's, running
+	// from the same dir on another port, gets it back at Close.
+	earlier []byte
 
 	saveMu sync.Mutex
 }
@@ -120,8 +123,10 @@ func Start(port int, opts ...Option) (*Server, error) {
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	s.base = "http://" + ln.Addr().String()
 	if s.dir != "" {
+		path := filepath.Join(s.dir, portFile)
+		s.earlier, _ = os.ReadFile(path)
 		record := fmt.Sprintf("%d\n%s\n", s.Port(), s.instance)
-		if err := profile.WriteFilePrivate(filepath.Join(s.dir, portFile), []byte(record)); err != nil {
+		if err := profile.WriteFilePrivate(path, []byte(record)); err != nil {
 			ln.Close()
 			return nil, fmt.Errorf("record the rehearsal server's port: %w", err)
 		}
@@ -191,7 +196,8 @@ func (s *Server) RegisterCallback(redirectURL string) error {
 }
 
 // Close stops the server, letting requests in flight finish, saves its
-// state a last time and removes its port record. A failure to save is
+// state a last time and removes its port record, or gives it back to the
+// demo that had it before, if that one still runs. A failure to save is
 // returned with the file's path and its cause: the next demo run would
 // not know the grants made in this one.
 func (s *Server) Close() error {
@@ -203,9 +209,25 @@ func (s *Server) Close() error {
 	}
 	// Another demo may have started since: its record stays.
 	if _, instance, ok := readPortRecord(s.dir); ok && instance == s.instance {
-		os.Remove(filepath.Join(s.dir, portFile))
+		err = errors.Join(err, s.releasePortRecord())
 	}
 	return errors.Join(err, s.save())
+}
+
+// releasePortRecord gives the port record back to the demo that had it
+// when this one started, while that demo still answers, so rehearsal
+// profiles go on following it; with none, the record goes.
+func (s *Server) releasePortRecord() error {
+	path := filepath.Join(s.dir, portFile)
+	port, instance, ok := parsePortRecord(s.earlier)
+	if !ok || !answersAs(port, instance) {
+		os.Remove(path)
+		return nil
+	}
+	if err := profile.WriteFilePrivate(path, s.earlier); err != nil {
+		return fmt.Errorf("give the port record back to the demo still running on port %d: %w; rehearsal profiles follow that demo again once it is started anew", port, err)
+	}
+	return nil
 }
 
 // RunningPort is the port of the demo whose server keeps its state in dir;
@@ -226,11 +248,16 @@ func readPortRecord(dir string) (port int, instance string, ok bool) {
 	if err != nil {
 		return 0, "", false
 	}
+	return parsePortRecord(data)
+}
+
+// parsePortRecord reads a port record's port and instance.
+func parsePortRecord(data []byte) (port int, instance string, ok bool) {
 	lines := strings.Fields(string(data))
 	if len(lines) != 2 {
 		return 0, "", false
 	}
-	port, err = strconv.Atoi(lines[0])
+	port, err := strconv.Atoi(lines[0])
 	return port, lines[1], err == nil && port > 0 && port <= 65535
 }
 

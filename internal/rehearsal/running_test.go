@@ -80,6 +80,47 @@ func TestRunningPortForgetsAKilledDemo(t *testing.T) {
 	}
 }
 
+// Two demos run from the same dir, the second with --port another number:
+// when the second closes, the first is found running again, and when the
+// first closes too, no record is left.
+func TestClosingASecondDemoGivesTheRecordBack(t *testing.T) {
+	dir := t.TempDir()
+	first := startKeeping(t, dir)
+	second := startKeeping(t, dir)
+	if port, ok := RunningPort(dir); !ok || port != second.Port() {
+		t.Fatalf("while both run: port %d %v, want the second's %d", port, ok, second.Port())
+	}
+	if err := second.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if port, ok := RunningPort(dir); !ok || port != first.Port() {
+		t.Errorf("after the second closed: port %d %v, want the first's %d", port, ok, first.Port())
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, portFile)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("after both closed the record is still there: %v", err)
+	}
+}
+
+// The record a second demo found is not given back once the first demo
+// has stopped: nothing runs from the dir any more.
+func TestClosingASecondDemoForgetsAStoppedFirst(t *testing.T) {
+	dir := t.TempDir()
+	first := startKeeping(t, dir)
+	second := startKeeping(t, dir)
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := second.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, portFile)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("after both closed the record is still there: %v", err)
+	}
+}
+
 // A record counts only when the rehearsal server that wrote it answers on
 // its port; whatever else is there, the answer is "not running", and soon.
 func TestRunningPortRefusesAStaleRecord(t *testing.T) {
