@@ -124,6 +124,14 @@ func (w *wizard) rehearse() tea.Cmd {
 func (w *wizard) hideErrors()  { w.showErrors = false }
 func (w *wizard) clearNotice() { w.notice = notice{} }
 
+// valueEdited drops a notice about a value that is no longer there; any
+// other notice stays until the step changes.
+func (w *wizard) valueEdited() {
+	if w.notice.untilEdit {
+		w.clearNotice()
+	}
+}
+
 func (w *wizard) forgetProfile(name string) {
 	w.start.profiles = slices.DeleteFunc(w.start.profiles, func(p profile.Profile) bool { return p.Name == name })
 }

@@ -79,6 +79,20 @@ func updateInput(in *textinput.Model, msg tea.Msg, width, indent int) (tea.Cmd, 
 
 func isNavKey(k tea.KeyPressMsg) bool { return key.Matches(k, fieldNavKeys) }
 
+// fieldCursorKeys move a field's cursor without changing its value: the
+// way to read a value wider than its field.
+var fieldCursorKeys = func() key.Binding {
+	km := textinput.DefaultKeyMap()
+	var keys []string
+	for _, b := range []key.Binding{km.CharacterForward, km.CharacterBackward, km.WordForward, km.WordBackward,
+		km.LineStart, km.LineEnd} {
+		keys = append(keys, b.Keys()...)
+	}
+	return key.NewBinding(key.WithKeys(keys...))
+}()
+
+func isCursorKey(k tea.KeyPressMsg) bool { return key.Matches(k, fieldCursorKeys) }
+
 // masked shows that a secret is set without revealing it: bullets and its
 // last four characters, enough to tell two secrets apart.
 func masked(secret string) string {

@@ -100,6 +100,38 @@ func TestAMultiLinePasteSaysWhatItDid(t *testing.T) {
 	h.wantText("The paste had 2 lines; this field holds one, so they were joined with spaces")
 }
 
+// The notice about a multi-line paste speaks of the value the paste left:
+// it stays while the admin moves through the value to check it, and goes
+// once they change it, by typing or by another paste.
+func TestAPasteNoticeGoesOnceTheValueChanges(t *testing.T) {
+	const said = "The paste had 2 lines"
+	h := newHarness(t)
+	h.walkTo(9)
+	h.paste("Abcdefghijklmnop\nqrstuvwxyz012345")
+	h.press("ctrl+a", "ctrl+f", "end")
+	h.wantText(said)
+	h.press("backspace")
+	if strings.Contains(h.screen(), said) {
+		t.Fatalf("the notice outlived the value it spoke of:\n%s", h.screen())
+	}
+	h.paste("Abcdefghijklmnop\nqrstuvwxyz012345")
+	h.wantText(said)
+	h.paste("6")
+	if strings.Contains(h.screen(), said) {
+		t.Fatalf("a one-line paste left the notice about the last one:\n%s", h.screen())
+	}
+}
+
+// Only a paste's notice goes with an edit: a copy's stays until the step
+// changes.
+func TestACopyNoticeOutlivesAnEdit(t *testing.T) {
+	h := newHarness(t)
+	h.walkTo(7)
+	h.press("c", "e")
+	h.typeText("x")
+	h.wantText("Copied the Redirect URL.")
+}
+
 // Terminals send a pasted line break as "\r" (xterm, tmux, VTE): it must
 // part the lines like "\n" does, not vanish with the control characters.
 func TestAPastedCarriageReturnPartsTheLines(t *testing.T) {

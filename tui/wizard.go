@@ -69,6 +69,9 @@ type wizard struct {
 type notice struct {
 	text string
 	bad  bool
+	// untilEdit: it speaks of a field's value as a paste left it, so it
+	// goes once the admin changes a field, before it misleads.
+	untilEdit bool
 }
 
 // startData is what the start screen shows, read once, in the background
@@ -198,11 +201,12 @@ func (w *wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		msg.Content = validate.Clean(lineBreaks.Replace(msg.Content))
 		cmd, _ := w.step().update(w.ctx(), msg)
 		w.showErrors = true
+		w.valueEdited()
 		if lines := strings.Count(msg.Content, "\n") + 1; lines > 1 && w.step().typing() {
 			// Every field holds one line: the field joined the lines with
 			// spaces, which may not be what the admin meant to paste.
-			w.notice = notice{bad: true, text: fmt.Sprintf("The paste had %d lines; this field holds one, so they "+
-				"were joined with spaces. Check the value.", lines)}
+			w.notice = notice{bad: true, untilEdit: true, text: fmt.Sprintf("The paste had %d lines; this field "+
+				"holds one, so they were joined with spaces. Check the value.", lines)}
 		}
 		return w, cmd
 	}
@@ -236,6 +240,9 @@ func (w *wizard) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if handled {
 		if w.step().typing() && !isNavKey(msg) {
 			w.showErrors = true // the admin changed a field: say what is wrong with it
+			if !isCursorKey(msg) {
+				w.valueEdited()
+			}
 		}
 		return cmd
 	}
