@@ -43,11 +43,10 @@ func LoadOrCreate(dir string) (Identity, error) {
 // none yet.
 func Load(dir string) (Identity, error) {
 	path := filepath.Join(dir, IdentityFileName)
-	info, err := os.Stat(path)
-	if err != nil {
+	if _, err := os.Stat(path); err != nil {
 		return Identity{}, fmt.Errorf("read the host key: %w", err)
 	}
-	if err := looseKey(path, info); err != nil {
+	if err := looseKey(path); err != nil {
 		return Identity{}, err
 	}
 	data, err := os.ReadFile(path)
@@ -130,6 +129,19 @@ func syncDir(dir string) error {
 	defer d.Close()
 	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
 		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// looseKey refuses, with the fix, a host key someone other than the user
+// may read: the rule of the configuration directory's secrets.
+func looseKey(path string) error {
+	msg, err := fileacl.ReadableByOthers(path)
+	if err != nil {
+		return fmt.Errorf("check who may read the host key %s: %w", path, err)
+	}
+	if msg != "" {
+		return fmt.Errorf("the host key %s", msg)
 	}
 	return nil
 }
