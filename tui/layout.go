@@ -94,6 +94,15 @@ func (w *wizard) bodyLines(c *stepContext, f frame) (lines []string, room int) {
 	return strings.Split(body, "\n"), room
 }
 
+// laidOutBody is the body as the next frame lays it out, for the moves
+// of the scroll position: its lines and how many of them fit.
+func (w *wizard) laidOutBody() (lines []string, room int) {
+	c := w.frameCtx()
+	f := w.frame(c)
+	c.rooms = f.room(w.height)
+	return w.bodyLines(c, f)
+}
+
 var (
 	scrollUpKey   = binding("pgup", "scroll up")
 	scrollDownKey = binding("pgdown", "scroll down")
@@ -102,10 +111,7 @@ var (
 // scrollBy moves the window over a body taller than its room by delta
 // lines, within the body.
 func (w *wizard) scrollBy(delta int) {
-	c := w.frameCtx()
-	f := w.frame(c)
-	c.rooms = f.room(w.height)
-	lines, room := w.bodyLines(c, f)
+	lines, room := w.laidOutBody()
 	w.scroll = max(min(w.scroll+delta, maxScroll(len(lines), room)), 0)
 }
 
@@ -114,10 +120,7 @@ func (w *wizard) scrollBy(delta int) {
 // view: in a small window a field focused below the fold would otherwise
 // take keys unseen.
 func (w *wizard) followCursor() {
-	c := w.frameCtx()
-	f := w.frame(c)
-	c.rooms = f.room(w.height)
-	lines, room := w.bodyLines(c, f)
+	lines, room := w.laidOutBody()
 	at := slices.IndexFunc(lines, func(l string) bool {
 		return strings.HasPrefix(strings.TrimLeft(ansi.Strip(l), " "), "› ")
 	})
