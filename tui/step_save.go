@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/authwiz/authwiz/internal/consent"
+	"github.com/authwiz/authwiz/internal/profile"
 )
 
 // saveStep is step 12: the summary, then save, then the consent. The
@@ -145,11 +146,10 @@ func (s *saveStep) view(c *stepContext) string {
 
 // nextCommands tells how to use the profile from now on, each command
 // shown by show. authenticated: a consent just worked. An edited profile
-// whose grant no change made stale still works without one.
+// whose tokens still work (no change made them stale) needs no new one.
 func nextCommands(c *stepContext, authenticated bool, show func(command string) string) string {
 	p := c.draft.Profile
-	stillGranted := p.Tokens.HasRefresh && !p.TokensStale && p.Tokens.RefreshFailure == ""
-	if !authenticated && !stillGranted {
+	if health, _ := p.TokenState(c.deps.now()); !authenticated && health == profile.NeedsConsent {
 		return fmt.Sprintf("Saved %q. Authenticate it with:\n%s", p.Name, show(c.command("login")))
 	}
 	token, status := usageCommands(c)
