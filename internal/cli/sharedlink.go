@@ -68,12 +68,9 @@ func dropRecords(links map[string]sharedLink, name string) {
 // that two authwiz processes changing it at once (share a, share b) both
 // keep their change. It is a lock file of its own, not the profile
 // store's: flock locks belong to an open file, so a change to the records
-// made while this process holds the store's lock would wait on itself
-// until the wait ran out. No caller does today (share, rename, delete and
-// unshare change the store first, then the records), but keeping the two
-// in step under the store's lock is the obvious next step for rename and
-// delete. The edits made under it take no other lock, so the two locks
-// are always taken in one order and can never deadlock.
+// made while this process holds the store's lock would wait on itself.
+// The edits made under it take no other lock, so the two locks can never
+// deadlock.
 const linksLockName = sharedFileName + ".lock"
 
 // editLinks changes this host's records of shared grants with edit and
