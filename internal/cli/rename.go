@@ -112,7 +112,7 @@ func renameTargetFree(root *rootOptions, old, renamed string, l sharedLink, shar
 	switch {
 	case err != nil || !ok:
 		return err
-	case shared && nameMatches(taken.RenamedFrom, old) && taken.sameGrant(renamed, l, old):
+	case shared && taken.copiedFrom(old) && taken.sameGrant(renamed, l, old):
 		return nil
 	}
 	return usageError{fmt.Errorf("the new name: %w", sharedNameRefused(root, renamed, taken))}
@@ -124,7 +124,7 @@ func renameTargetFree(root *rootOptions, old, renamed string, l sharedLink, shar
 // rename to finish.
 func finishRename(root *rootOptions, streams Streams, old, renamed string) (finished bool, err error) {
 	l, ok, err := sharedLinkOf(root, renamed)
-	if err != nil || !ok || l.RenamedFrom == "" || !nameMatches(l.RenamedFrom, old) {
+	if err != nil || !ok || !l.copiedFrom(old) {
 		return false, err
 	}
 	store, err := openStore(root, streams)

@@ -171,7 +171,7 @@ func renameLeft(links map[string]sharedLink, name string) (from, to string, ok b
 		return from, name, true
 	}
 	for other, l := range links {
-		if l.RenamedFrom != "" && nameMatches(l.RenamedFrom, name) {
+		if l.copiedFrom(name) {
 			return name, other, true
 		}
 	}

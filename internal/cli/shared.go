@@ -47,6 +47,11 @@ type sharedLink struct {
 	RenamedFrom string `json:"renamed_from,omitempty"`
 }
 
+// copiedFrom: l is the copy of name's record that a rename of name left.
+func (l sharedLink) copiedFrom(name string) bool {
+	return l.RenamedFrom != "" && nameMatches(l.RenamedFrom, name)
+}
+
 // key is the name the store, the journal and the cache know the grant of
 // the profile called name by.
 func (l sharedLink) key(name string) string {

@@ -58,7 +58,7 @@ func dropRecords(links map[string]sharedLink, name string) {
 		delete(links, stored)
 	}
 	for other, l := range links {
-		if l.RenamedFrom != "" && nameMatches(l.RenamedFrom, name) {
+		if l.copiedFrom(name) {
 			delete(links, other)
 		}
 	}
